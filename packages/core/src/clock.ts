@@ -1,0 +1,63 @@
+/** An opaque handle for a scheduled callback, returned by {@link Clock.setTimeout}. */
+export interface TimerHandle {
+  /** Lets the process exit while this timer is pending (a no-op on clocks without a process). */
+  unref(): TimerHandle;
+}
+
+/**
+ * The source of time for every Ballast package. Inject one to make time-dependent
+ * behaviour deterministic: `systemClock` in production, `ManualClock` from
+ * `@ballast/core/testing` in tests.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Runs `callback` once after `ms` milliseconds. */
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  /** Cancels a timer from {@link Clock.setTimeout} or {@link Clock.setInterval}; unknown handles are ignored. */
+  clearTimeout(handle: TimerHandle): void;
+  /** Runs `callback` every `ms` milliseconds until cleared with {@link Clock.clearTimeout}. */
+  setInterval(callback: () => void, ms: number): TimerHandle;
+  /**
+   * Resolves after `ms` milliseconds. Rejects with `signal.reason` as soon as `signal`
+   * aborts (at once if it already has), and clears its timer so nothing outlives the wait.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Rejects with the signal's reason, or a DOMException `AbortError` when it has none. */
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** The wall clock and Node's timers: the default `Clock` everywhere. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setInterval: (callback, ms) => setInterval(callback, ms),
+  sleep: (ms, signal) => sleepWith(systemClock, ms, signal),
+};
+
+/**
+ * Implements {@link Clock.sleep} on top of any clock's `setTimeout`, so that every
+ * clock aborts and cleans up the same way.
+ */
+export function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<void>((resolve, reject) => {
+    if (!signal) {
+      clock.setTimeout(resolve, ms);
+      return;
+    }
+    const onAbort = (): void => {
+      clock.clearTimeout(handle);
+      reject(abortReason(signal));
+    };
+    const handle = clock.setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,12 @@
+export { abortReason, type Clock, sleepWith, systemClock, type TimerHandle } from './clock.js';
+export { type Duration, formatDuration, parseDuration } from './duration.js';
+export {
+  createEmitter,
+  type Emitter,
+  type EmitterOptions,
+  type EventSource,
+  type Listener,
+} from './events.js';
+export type { HealthIndicator, HealthResult, HealthStatus } from './health.js';
+export { type LogFn, type LoggerLike, noopLogger } from './logger.js';
+export { getMeter, getTracer, withSpan } from './telemetry.js';

@@ -1,0 +1,4 @@
+export { type FaultMode, type FaultProxy, type FaultProxyOptions, startFaultProxy } from './fault-proxy.js';
+export { freePort } from './free-port.js';
+export { pingRedis, redisUrl, requireRedis, uniquePrefix } from './redis.js';
+export { type RedisServer, type RedisServerOptions, startRedisServer } from './redis-server.js';

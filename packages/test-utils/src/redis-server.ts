@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { freePort } from './free-port.js';
+import { pingRedis } from './redis.js';
+
+/** A throwaway `redis-server` process for outage tests. */
+export interface RedisServer {
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** Kills the process (SIGKILL by default, like a crash) and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port, waiting until it answers PING. */
+  restart(): Promise<void>;
+  /** Kills it for good; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Options for {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /** The binary; defaults to `REDIS_SERVER_BIN` or `redis-server` on the PATH. */
+  bin?: string;
+  /** How long to wait for the server to answer. @defaultValue 10000 */
+  startTimeoutMs?: number;
+}
+
+async function waitForPing(url: string, deadline: number, child: ChildProcess): Promise<void> {
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`redis-server exited with code ${child.exitCode} before answering`);
+    if (await pingRedis(url, 200)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`redis-server did not answer PING at ${url} in time`);
+}
+
+/**
+ * Spawns a `redis-server` on a free loopback port with persistence off, for tests
+ * that kill and restart Redis. Always `stop()` it in `afterAll`.
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const bin = options.bin ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
+  const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+
+  const start = async (): Promise<void> => {
+    const proc = spawn(
+      bin,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+      ],
+      { stdio: 'ignore' },
+    );
+    child = proc;
+    const failed = once(proc, 'error').then(([error]) => {
+      throw new Error(`Could not start ${bin}: ${(error as Error).message}`);
+    });
+    await Promise.race([waitForPing(url, Date.now() + startTimeoutMs, proc), failed]);
+  };
+
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = once(proc, 'exit');
+    proc.kill(signal);
+    await exited;
+  };
+
+  await start();
+  return {
+    url,
+    port,
+    kill,
+    restart: async () => {
+      await kill();
+      await start();
+    },
+    stop: () => kill('SIGKILL'),
+  };
+}

@@ -1,0 +1,22 @@
+import type { Options } from 'tsup';
+
+/**
+ * The one build recipe every published package shares: ESM + CJS with per-format
+ * declarations (`.d.ts` / `.d.cts`), no source maps (they would point at files the
+ * tarball does not ship), Node 20 syntax, and workspace dependencies left external.
+ */
+export function packageConfig(entry: string[]): Options {
+  return {
+    entry,
+    format: ['esm', 'cjs'],
+    dts: { compilerOptions: { composite: false } },
+    tsconfig: 'tsconfig.build.json',
+    target: 'node20',
+    platform: 'node',
+    clean: true,
+    sourcemap: false,
+    splitting: true,
+    treeshake: true,
+    outDir: 'dist',
+  };
+}

@@ -1,0 +1,65 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Workspace folders that hold a package with tests (`packages/*`, `examples/*`). */
+function workspaces(dir: string): string[] {
+  const base = `${root}${dir}`;
+  if (!existsSync(base)) return [];
+  return readdirSync(base, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(`${base}/${entry.name}/package.json`))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+const packages = workspaces('packages');
+const examples = workspaces('examples');
+
+/** Private harness packages: tested, but not held to the published packages' coverage bar. */
+const harness = new Set(['test-utils']);
+
+// Tests run from source: `@ballast/x` and `@ballast/x/sub` resolve to `packages/x/src`.
+const alias = [
+  { find: /^@ballast\/([a-z-]+)\/([a-z-]+)$/, replacement: `${root}packages/$1/src/$2.ts` },
+  { find: /^@ballast\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      ...packages.map((name) => ({
+        extends: true as const,
+        test: {
+          name,
+          root: `${root}packages/${name}`,
+          include: ['test/**/*.test.ts'],
+        },
+      })),
+      ...examples.map((name) => ({
+        extends: true as const,
+        test: {
+          name: `example:${name}`,
+          root: `${root}examples/${name}`,
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      })),
+    ],
+    testTimeout: 15_000,
+    hookTimeout: 30_000,
+    coverage: {
+      provider: 'v8',
+      reporter: ['text-summary', 'json-summary'],
+      include: packages.map((name) => `packages/${name}/src/**/*.ts`),
+      exclude: ['**/*.d.ts', '**/index.ts'],
+      thresholds: Object.fromEntries(
+        packages
+          .filter((name) => !harness.has(name))
+          .map((name) => [`packages/${name}/src/**/*.ts`, { lines: 95, branches: 90 }]),
+      ),
+    },
+  },
+});
