@@ -1,0 +1,122 @@
+/**
+ * What kind of failure an error is. The category decides the default HTTP status,
+ * whether a retry can help, and whether a circuit breaker counts it.
+ */
+export type ErrorCategory =
+  | 'validation'
+  | 'authentication'
+  | 'authorization'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'cancelled'
+  | 'internal'
+  | 'configuration'
+  | 'network'
+  | 'unavailable'
+  | 'timeout';
+
+/** The defaults each category brings. */
+export interface CategoryDefaults {
+  readonly status: number;
+  readonly retryable: boolean;
+  /** Whether the caller (not the dependency) is at fault: such errors must not trip breakers. */
+  readonly clientSide: boolean;
+  /** A safe sentence for end users when nothing more specific is known. */
+  readonly userMessage: string;
+  /** The RFC 9457 `title` for this category. */
+  readonly title: string;
+}
+
+/** The defaults of every category (status, retryable, client-side, user message, title). */
+export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Object.freeze({
+  validation: {
+    status: 400,
+    retryable: false,
+    clientSide: true,
+    userMessage: 'The request is not valid.',
+    title: 'Bad Request',
+  },
+  authentication: {
+    status: 401,
+    retryable: false,
+    clientSide: true,
+    userMessage: 'You need to sign in to do this.',
+    title: 'Unauthorized',
+  },
+  authorization: {
+    status: 403,
+    retryable: false,
+    clientSide: true,
+    userMessage: 'You do not have permission to do this.',
+    title: 'Forbidden',
+  },
+  not_found: {
+    status: 404,
+    retryable: false,
+    clientSide: true,
+    userMessage: 'What you asked for was not found.',
+    title: 'Not Found',
+  },
+  conflict: {
+    status: 409,
+    retryable: false,
+    clientSide: true,
+    userMessage: 'The request conflicts with the current state.',
+    title: 'Conflict',
+  },
+  rate_limited: {
+    status: 429,
+    retryable: true,
+    clientSide: false,
+    userMessage: 'Too many requests; please wait a moment and try again.',
+    title: 'Too Many Requests',
+  },
+  cancelled: {
+    status: 499,
+    retryable: false,
+    clientSide: false,
+    userMessage: 'The operation was cancelled.',
+    title: 'Client Closed Request',
+  },
+  internal: {
+    status: 500,
+    retryable: false,
+    clientSide: false,
+    userMessage: 'Something went wrong on our side.',
+    title: 'Internal Server Error',
+  },
+  configuration: {
+    status: 500,
+    retryable: false,
+    clientSide: false,
+    userMessage: 'The service is misconfigured.',
+    title: 'Internal Server Error',
+  },
+  network: {
+    status: 502,
+    retryable: true,
+    clientSide: false,
+    userMessage: 'A service we depend on could not be reached; please try again.',
+    title: 'Bad Gateway',
+  },
+  unavailable: {
+    status: 503,
+    retryable: true,
+    clientSide: false,
+    userMessage: 'The service is temporarily unavailable; please try again shortly.',
+    title: 'Service Unavailable',
+  },
+  timeout: {
+    status: 504,
+    retryable: true,
+    clientSide: false,
+    userMessage: 'The operation took too long; please try again.',
+    title: 'Gateway Timeout',
+  },
+});
+
+/** Whether `value` names a known {@link ErrorCategory}. */
+export function isErrorCategory(value: unknown): value is ErrorCategory {
+  return typeof value === 'string' && Object.hasOwn(CATEGORIES, value);
+}

@@ -1,0 +1,160 @@
+import { BallastError, type ErrorDetails, isBallastError, isValidErrorCode } from './ballast-error.js';
+import { CATEGORIES, type ErrorCategory, isErrorCategory } from './categories.js';
+
+/** How {@link defineError} describes one error code. */
+export interface ErrorSpec<D extends ErrorDetails> {
+  category: ErrorCategory;
+  /** @defaultValue the category's status */
+  status?: number;
+  /** @defaultValue the category's retryability */
+  retryable?: boolean;
+  /** The developer-facing message, built from the details. */
+  message: (details: D) => string;
+  /** The end-user sentence, built from the details. @defaultValue the category's user message */
+  userMessage?: (details: D) => string;
+  /** What to try, most useful first. */
+  suggestions?: readonly string[] | ((details: D) => readonly string[]);
+  /** A link to documentation about this error. */
+  docsUrl?: string;
+  /** One sentence for the generated error catalogue (`docs/errors.md`): what it means. */
+  description?: string;
+}
+
+/** Per-throw extras for a defined error. */
+export interface DefinedErrorOptions {
+  cause?: unknown;
+  /** Overrides the spec's message for this throw. */
+  message?: string;
+  userMessage?: string;
+  suggestions?: readonly string[];
+  retryAfterMs?: number;
+}
+
+/** A catalogue entry: one registered code and what it means. */
+export interface RegisteredError {
+  readonly code: string;
+  readonly name: string;
+  readonly category: ErrorCategory;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly description: string | undefined;
+  readonly suggestions: readonly string[];
+  readonly docsUrl: string | undefined;
+}
+
+/** Constructor arguments: details are optional when the details type has no required keys. */
+export type DefinedErrorArgs<D extends ErrorDetails> =
+  Record<never, never> extends D
+    ? [details?: D, options?: DefinedErrorOptions]
+    : [details: D, options?: DefinedErrorOptions];
+
+/** The class {@link defineError} returns. */
+export interface DefinedErrorClass<D extends ErrorDetails> {
+  new (...args: DefinedErrorArgs<D>): BallastError<D>;
+  /** The registered code. */
+  readonly code: string;
+  /** Whether `value` is an error with this code, from any installed copy. */
+  is(value: unknown): value is BallastError<D>;
+  readonly prototype: BallastError<D>;
+}
+
+const registry = new Map<string, RegisteredError>();
+
+function className(code: string): string {
+  const words = code.toLowerCase().split('_');
+  const pascal = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+  return pascal.endsWith('Error') ? pascal : `${pascal}Error`;
+}
+
+/** @internal registers a code for the catalogue; throws on a duplicate. */
+export function registerCode(entry: RegisteredError): void {
+  if (registry.has(entry.code)) {
+    throw new TypeError(
+      `Error code "${entry.code}" is already defined. Codes must be unique: choose another code or reuse the existing class.`,
+    );
+  }
+  registry.set(entry.code, Object.freeze(entry));
+}
+
+/** Every registered error code, sorted by code: the source of `docs/errors.md`. */
+export function registeredErrors(): RegisteredError[] {
+  return [...registry.values()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/**
+ * Defines a typed error class for one stable code. The message, user message and
+ * suggestions are built from typed `details`; the code is registered for the
+ * error catalogue.
+ *
+ * @example
+ * const UserNotFound = defineError('USER_NOT_FOUND', {
+ *   category: 'not_found',
+ *   message: (d: { id: string }) => `User ${d.id} does not exist`,
+ *   suggestions: ['Check the user id'],
+ * });
+ * throw new UserNotFound({ id: '42' });
+ *
+ * @throws TypeError when the code is not SCREAMING_SNAKE, is already defined, or the category is unknown.
+ */
+export function defineError<D extends ErrorDetails = ErrorDetails>(
+  code: string,
+  spec: ErrorSpec<D>,
+): DefinedErrorClass<D> {
+  if (!isValidErrorCode(code)) {
+    throw new TypeError(
+      `Invalid error code ${JSON.stringify(code)}: use SCREAMING_SNAKE_CASE, e.g. 'USER_NOT_FOUND'.`,
+    );
+  }
+  if (!isErrorCategory(spec.category)) {
+    throw new TypeError(
+      `Invalid category ${JSON.stringify(spec.category)} for ${code}: use one of ${Object.keys(CATEGORIES).join(', ')}.`,
+    );
+  }
+  const name = className(code);
+  const staticSuggestions = typeof spec.suggestions === 'function' ? [] : (spec.suggestions ?? []);
+  registerCode({
+    code,
+    name,
+    category: spec.category,
+    status: spec.status ?? CATEGORIES[spec.category].status,
+    retryable: spec.retryable ?? CATEGORIES[spec.category].retryable,
+    description: spec.description,
+    suggestions: staticSuggestions,
+    docsUrl: spec.docsUrl,
+  });
+
+  class Defined extends BallastError<D> {
+    static readonly code = code;
+
+    static is(value: unknown): value is BallastError<D> {
+      return isBallastError(value) && value.code === code;
+    }
+
+    constructor(...args: DefinedErrorArgs<D>) {
+      const details = (args[0] ?? {}) as D;
+      const options = args[1] ?? {};
+      const suggestions =
+        options.suggestions ??
+        (typeof spec.suggestions === 'function' ? spec.suggestions(details) : spec.suggestions);
+      super(options.message ?? spec.message(details), {
+        code,
+        category: spec.category,
+        ...(spec.status === undefined ? {} : { status: spec.status }),
+        ...(spec.retryable === undefined ? {} : { retryable: spec.retryable }),
+        ...(options.userMessage !== undefined
+          ? { userMessage: options.userMessage }
+          : spec.userMessage
+            ? { userMessage: spec.userMessage(details) }
+            : {}),
+        ...(suggestions === undefined ? {} : { suggestions }),
+        details,
+        ...(spec.docsUrl === undefined ? {} : { docsUrl: spec.docsUrl }),
+        ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+        ...(options.cause === undefined ? {} : { cause: options.cause }),
+      });
+      this.name = name;
+    }
+  }
+  Object.defineProperty(Defined, 'name', { value: name });
+  return Defined as unknown as DefinedErrorClass<D>;
+}

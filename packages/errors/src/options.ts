@@ -1,0 +1,79 @@
+import { type Duration, parseDuration } from '@ballast/core';
+import { ConfigurationError } from './builtins.js';
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Builds the `ConfigurationError` for a bad option: it names the option, the value
+ * and what is allowed, so the fix is obvious from the message alone.
+ *
+ * @example throw invalidOption('retry.maxAttempts', 0, 'a whole number ≥ 1');
+ * // Invalid option retry.maxAttempts: got 0; expected a whole number ≥ 1.
+ */
+export function invalidOption(option: string, value: unknown, expected: string) {
+  return new ConfigurationError(`Invalid option ${option}: got ${show(value)}; expected ${expected}.`, {
+    details: { option, expected },
+    suggestions: [`Set ${option} to ${expected}.`],
+  });
+}
+
+/**
+ * Reads a duration option (`250`, `'10s'`, `'1h30m'`) as milliseconds.
+ * @throws ConfigurationError naming the option when the value is not a valid duration.
+ */
+export function durationOption(option: string, value: Duration): number {
+  try {
+    return parseDuration(value);
+  } catch {
+    throw invalidOption(
+      option,
+      value,
+      "a duration: milliseconds ≥ 0 or a string like '250ms', '10s', '5m', '1h'",
+    );
+  }
+}
+
+/**
+ * Checks a whole-number option against inclusive bounds.
+ * @throws ConfigurationError naming the option when it is not an integer in range.
+ */
+export function integerOption(
+  option: string,
+  value: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range =
+      max === Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
+    throw invalidOption(option, value, range);
+  }
+  return value;
+}
+
+/**
+ * Checks a number option against bounds (`exclusiveMin` for ranges like (0, 1]).
+ * @throws ConfigurationError naming the option when it is not a finite number in range.
+ */
+export function numberOption(
+  option: string,
+  value: number,
+  range: { min?: number; max?: number; exclusiveMin?: boolean },
+): number {
+  const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY, exclusiveMin = false } = range;
+  const low = exclusiveMin ? value > min : value >= min;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !low || value > max) {
+    const lower = Number.isFinite(min) ? `${exclusiveMin ? '>' : '≥'} ${min}` : '';
+    const upper = Number.isFinite(max) ? `≤ ${max}` : '';
+    throw invalidOption(option, value, `a number ${[lower, upper].filter(Boolean).join(' and ')}`.trim());
+  }
+  return value;
+}
