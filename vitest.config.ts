@@ -34,6 +34,10 @@ export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
+      {
+        extends: true as const,
+        test: { name: 'repo', root, include: ['scripts/test/**/*.test.ts'] },
+      },
       ...packages.map((name) => ({
         extends: true as const,
         test: {

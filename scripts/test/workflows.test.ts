@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+interface Step {
+  run?: string;
+  uses?: string;
+}
+interface Workflow {
+  on: unknown;
+  jobs: Record<string, { steps: Step[]; strategy?: { matrix?: { node?: number[] } }; services?: object }>;
+}
+
+/** The `pnpm <script>` commands that .ci/run executes, in order. */
+function ciScripts(): string[] {
+  return [...read('.ci/run').matchAll(/^pnpm ([a-z:]+)$/gm)].map((m) => m[1]!);
+}
+
+describe('GitHub workflows', () => {
+  const ci = parse(read('.github/workflows/ci.yml')) as Workflow;
+  const release = parse(read('.github/workflows/release.yml')) as Workflow;
+
+  it('tests on Node 20, 22 and 24 against Redis and PostgreSQL services', () => {
+    const job = ci.jobs.test!;
+    expect(job.strategy?.matrix?.node).toEqual([20, 22, 24]);
+    expect(Object.keys(job.services ?? {}).sort()).toEqual(['postgres', 'redis']);
+  });
+
+  it('runs every check that .ci/run runs, in the same order', () => {
+    const scripts = ciScripts();
+    expect(scripts).toEqual(expect.arrayContaining(['lint', 'typecheck', 'build', 'check:exports', 'test']));
+    const runs = ci.jobs.test!.steps.map((step) => step.run).filter((run): run is string => Boolean(run));
+    const positions = scripts.map((script) => runs.findIndex((run) => run === `pnpm ${script}`));
+    for (const [i, position] of positions.entries()) {
+      expect(position, `ci.yml runs "pnpm ${scripts[i]}"`).toBeGreaterThanOrEqual(0);
+    }
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('publishes with provenance through changesets', () => {
+    const steps = release.jobs.release!.steps;
+    const publish = steps.find((step) => step.uses?.startsWith('changesets/action'));
+    expect(publish).toBeDefined();
+    expect(JSON.stringify(publish)).toContain('NPM_CONFIG_PROVENANCE');
+  });
+});
