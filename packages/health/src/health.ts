@@ -1,0 +1,224 @@
+import {
+  abortReason,
+  type Clock,
+  createEmitter,
+  type Duration,
+  type EventSource,
+  type HealthStatus,
+  systemClock,
+} from '@ballast/core';
+import { ConfigurationError, durationOption } from '@ballast/errors';
+import type { RedactFn, RunRecord } from './internal/outcome.js';
+import { defaultRedact } from './internal/redact.js';
+import { buildReport, failedReport, serviceFields } from './internal/report.js';
+import { positiveDuration, resolveCheck } from './internal/resolve-check.js';
+import { createRunner, type ResolvedCheck, type Runner } from './internal/runner.js';
+import type { CheckInput, CheckKind, HealthReport, ServiceInfo } from './types.js';
+
+/** Options for {@link createHealth}. */
+export interface HealthOptions {
+  /** Checks to register at once (more can come later with `register`). @defaultValue `[]` */
+  checks?: readonly CheckInput[];
+  /** How long a check may run before it fails. @defaultValue `'2s'` */
+  timeout?: Duration;
+  /** How long an on-demand result is reused before the check runs again. @defaultValue `0` (every probe runs, concurrent probes share a run) */
+  cacheFor?: Duration;
+  /** Who the service is: fills `serviceId`, `version` and `releaseId` in every report. @defaultValue `{}` */
+  service?: ServiceInfo;
+  /** The source of time and timers. @defaultValue `systemClock` */
+  clock?: Clock;
+  /**
+   * Redacts each result's `output`, `details` and `suggestion` once per run, before
+   * anything reports them. @defaultValue a redactor for credentials in URLs, bearer tokens, JWTs and secret-named keys
+   */
+  redact?: RedactFn;
+}
+
+/** Options for one `health.check()` call. */
+export interface CheckCallOptions {
+  /** Stops waiting (the promise rejects with the signal's reason); shared runs carry on. */
+  signal?: AbortSignal;
+}
+
+/** What `health.on('change', …)` receives when a check's status changes. */
+export interface CheckChange {
+  name: string;
+  previous: HealthStatus | undefined;
+  status: HealthStatus;
+  output: string | undefined;
+}
+
+/** Events of a {@link Health} registry. */
+export interface HealthEvents {
+  /** A check's status differs from its previous run (or it ran for the first time). */
+  change: CheckChange;
+}
+
+/** A health registry: checks, probes by kind, and the shutdown switch. */
+export interface Health extends EventSource<HealthEvents> {
+  /**
+   * Adds a check and starts its background polling if it has an `interval`.
+   * @returns a function that removes the check again.
+   * @throws ConfigurationError for an invalid check or a duplicate name.
+   */
+  register(check: CheckInput): () => void;
+  /**
+   * Runs (or reuses) the checks of `kind` concurrently and aggregates them; without a
+   * kind, every check. Liveness runs only liveness checks, readiness fails once shutdown
+   * has begun, and startup passes for good once it has passed.
+   */
+  check(kind?: CheckKind, options?: CheckCallOptions): Promise<HealthReport>;
+  /** A report holding one check, or `undefined` when no check has that name. */
+  checkOne(name: string, options?: CheckCallOptions): Promise<HealthReport | undefined>;
+  /** The registered check names, in registration order. */
+  readonly names: readonly string[];
+  /** Makes readiness fail from now on (called by `gracefulShutdown` on the first signal). */
+  beginShutdown(): void;
+  /** Whether `beginShutdown` has been called. */
+  readonly shuttingDown: boolean;
+  /** Stops background polling and closes every check that holds resources. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const SHUTTING_DOWN = 'the service is shutting down';
+
+/**
+ * Creates a health registry.
+ *
+ * @example
+ * const health = createHealth({ service: { name: 'api', version: '1' }, checks: [redisCheck(redis)] });
+ * const report = await health.check('readiness'); // { status: 'pass', checks: { 'redis:responseTime': [...] } }
+ *
+ * @throws ConfigurationError for a bad timeout or cacheFor, an invalid check or duplicate check names.
+ */
+export function createHealth(options: HealthOptions = {}): Health {
+  const clock = options.clock ?? systemClock;
+  const redact = options.redact ?? defaultRedact;
+  const defaults = {
+    timeoutMs: positiveDuration('timeout', options.timeout ?? '2s'),
+    cacheForMs: durationOption('cacheFor', options.cacheFor ?? 0),
+  };
+  const service = serviceFields(options.service ?? {});
+  const events = createEmitter<HealthEvents>();
+  const runners = new Map<string, Runner>();
+  let byKind: Record<CheckKind | 'all', Runner[]> = { all: [], liveness: [], readiness: [], startup: [] };
+  let shuttingDown = false;
+  let closed = false;
+  let startupReport: HealthReport | undefined;
+
+  const onRecord = (check: ResolvedCheck, record: RunRecord, previous: RunRecord | undefined): void => {
+    if (previous?.status === record.status || !events.has('change')) return;
+    events.emit('change', {
+      name: check.name,
+      previous: previous?.status,
+      status: record.status,
+      output: record.output,
+    });
+  };
+
+  const reindex = (): void => {
+    const all = [...runners.values()];
+    byKind = {
+      all,
+      liveness: all.filter((runner) => runner.check.kinds.has('liveness')),
+      readiness: all.filter((runner) => runner.check.kinds.has('readiness')),
+      startup: all.filter((runner) => runner.check.kinds.has('startup')),
+    };
+  };
+
+  const evaluate = async (
+    list: readonly Runner[],
+    signal: AbortSignal | undefined,
+  ): Promise<HealthReport> => {
+    const pending: (RunRecord | Promise<RunRecord>)[] = [];
+    let waiting = false;
+    for (const runner of list) {
+      const result = runner.result();
+      if (result instanceof Promise) waiting = true;
+      pending.push(result);
+    }
+    const records = waiting ? await abortable(Promise.all(pending), signal) : (pending as RunRecord[]);
+    return buildReport(
+      service,
+      list.map((runner) => runner.check),
+      records,
+    );
+  };
+
+  const register = (input: CheckInput): (() => void) => {
+    const check = resolveCheck(input, defaults);
+    if (runners.has(check.name)) {
+      throw new ConfigurationError(`Duplicate health check name "${check.name}"`, {
+        details: { option: 'checks', name: check.name },
+        suggestions: ['Give every health check a unique name; it keys reports and /health/checks/:name.'],
+      });
+    }
+    const runner = createRunner(check, clock, redact, onRecord);
+    runners.set(check.name, runner);
+    reindex();
+    if (!closed) runner.start();
+    return () => {
+      if (runners.get(check.name) !== runner) return;
+      runner.stop();
+      runners.delete(check.name);
+      reindex();
+    };
+  };
+
+  for (const input of options.checks ?? []) register(input);
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    const closing: Promise<unknown>[] = [];
+    for (const runner of runners.values()) {
+      runner.stop();
+      if (runner.check.close !== undefined) closing.push(Promise.resolve().then(runner.check.close));
+    }
+    await Promise.allSettled(closing);
+  };
+
+  return {
+    on: events.on,
+    register,
+    async check(kind, callOptions) {
+      const signal = callOptions?.signal;
+      if (signal?.aborted) throw abortReason(signal);
+      if (kind === 'readiness' && shuttingDown) return failedReport(service, SHUTTING_DOWN);
+      if (kind === 'startup' && startupReport !== undefined) return startupReport;
+      const report = await evaluate(byKind[kind ?? 'all'], signal);
+      if (kind === 'startup' && report.status !== 'fail') startupReport = report;
+      return report;
+    },
+    async checkOne(name, callOptions) {
+      const signal = callOptions?.signal;
+      if (signal?.aborted) throw abortReason(signal);
+      const runner = runners.get(name);
+      return runner === undefined ? undefined : evaluate([runner], signal);
+    },
+    get names() {
+      return [...runners.keys()];
+    },
+    beginShutdown() {
+      shuttingDown = true;
+    },
+    get shuttingDown() {
+      return shuttingDown;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    }, /* v8 ignore next */ reject);
+  });
+}

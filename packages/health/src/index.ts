@@ -1,0 +1,18 @@
+export { aggregateStatus, type StatusInput, statusRank } from './aggregate.js';
+export {
+  type CheckCallOptions,
+  type CheckChange,
+  createHealth,
+  type Health,
+  type HealthEvents,
+  type HealthOptions,
+} from './health.js';
+export type {
+  CheckInput,
+  CheckKind,
+  CheckOutcome,
+  CheckReport,
+  HealthCheck,
+  HealthReport,
+  ServiceInfo,
+} from './types.js';
