@@ -7,6 +7,12 @@ export {
   type HealthEvents,
   type HealthOptions,
 } from './health.js';
+export {
+  type HealthHandlerOptions,
+  type HealthRequestHandler,
+  healthHandler,
+  type ShowDetails,
+} from './http-handler.js';
 export type {
   CheckInput,
   CheckKind,
