@@ -1,4 +1,5 @@
 export { aggregateStatus, type StatusInput, statusRank } from './aggregate.js';
+export { type DoctorOptions, doctorExitCode, renderDoctor } from './doctor.js';
 export {
   type CheckCallOptions,
   type CheckChange,
