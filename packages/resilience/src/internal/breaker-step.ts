@@ -1,0 +1,164 @@
+import type { Clock, Emitter } from '@ballast/core';
+import type { Backoff } from '../backoff.js';
+import type { BreakerStrategy, SlowCallConfig } from '../breaker-strategy.js';
+import type { CircuitBreakerEvents, CircuitState } from '../circuit-breaker.js';
+import { BrokenCircuitError } from '../errors.js';
+import type { Call, Scope, Step } from './call.js';
+import { createTracker, type Tracker } from './tracker.js';
+
+const CLOSED = 0;
+const OPEN = 1;
+const HALF_OPEN = 2;
+const ISOLATED = 3;
+const NAMES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'isolated'];
+
+/** The breaker's state machine and its step in a policy chain. */
+export class BreakerStep implements Step {
+  state = CLOSED;
+  /** Bumped on every transition; results of calls admitted in an older generation are ignored. */
+  generation = 0;
+  openUntil = 0;
+  opens = 0;
+  lastDelay = 0;
+  probesStarted = 0;
+  probesPassed = 0;
+  isolations = 0;
+  readonly tracker: Tracker;
+  readonly clockedTracker: boolean;
+
+  constructor(
+    readonly name: string,
+    strategy: BreakerStrategy,
+    readonly slow: SlowCallConfig | undefined,
+    readonly halfOpenAfter: Backoff,
+    readonly probes: number,
+    readonly isFailure: (error: unknown) => boolean,
+    readonly clock: Clock,
+    readonly events: Emitter<CircuitBreakerEvents>,
+  ) {
+    this.tracker = createTracker(strategy, slow, clock.now());
+    this.clockedTracker = strategy.kind === 'rate' && strategy.window.kind === 'time';
+  }
+
+  run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
+    if (this.state !== CLOSED) {
+      const rejection = this.admit();
+      if (rejection !== undefined) return Promise.reject(rejection);
+    }
+    return this.guard(call, index, scope, attempt, this.generation);
+  }
+
+  async guard(
+    call: Call,
+    index: number,
+    scope: Scope | undefined,
+    attempt: number,
+    generation: number,
+  ): Promise<unknown> {
+    const timed = this.slow !== undefined || this.events.has('success') || this.events.has('failure');
+    const start = timed ? this.clock.now() : 0;
+    try {
+      const value = await call.next(index, scope, attempt);
+      this.settle(generation, false, start, timed, undefined);
+      if (timed && this.events.has('success'))
+        this.events.emit('success', { durationMs: this.clock.now() - start });
+      return value;
+    } catch (error) {
+      const counted = this.isFailure(error);
+      if (timed && this.events.has('failure')) {
+        this.events.emit('failure', { error, durationMs: this.clock.now() - start, counted });
+      }
+      this.settle(generation, counted, start, timed, error);
+      throw error;
+    }
+  }
+
+  /** Decides on a call while not closed: `undefined` admits it, an error rejects it. */
+  admit(): Error | undefined {
+    if (this.state === OPEN && this.clock.now() >= this.openUntil) this.halfOpen();
+    if (this.state === HALF_OPEN && this.probesStarted < this.probes) {
+      this.probesStarted++;
+      return undefined;
+    }
+    const retryAfterMs = this.retryAfter();
+    const state = NAMES[this.state]!;
+    if (this.events.has('rejected')) this.events.emit('rejected', { state, retryAfterMs });
+    return new BrokenCircuitError(
+      { breaker: this.name, isolated: this.state === ISOLATED },
+      retryAfterMs === undefined ? {} : { retryAfterMs },
+    );
+  }
+
+  settle(generation: number, failed: boolean, start: number, timed: boolean, error: unknown): void {
+    if (generation !== this.generation) return;
+    const now = timed || this.clockedTracker ? this.clock.now() : 0;
+    const slow = this.slow !== undefined && now - start >= this.slow.duration;
+    if (this.state === CLOSED) {
+      if (this.tracker.record(failed, slow, now)) this.open(error);
+    } else if (this.state === HALF_OPEN) {
+      if (failed || slow) this.open(error);
+      else if (++this.probesPassed >= this.probes) this.close(now);
+    }
+  }
+
+  /** Milliseconds until an open breaker lets a probe through (0 half-open, `undefined` closed or isolated). */
+  retryAfter(): number | undefined {
+    if (this.state === OPEN) return Math.max(0, this.openUntil - this.clock.now());
+    if (this.state === HALF_OPEN) return 0;
+    return undefined;
+  }
+
+  currentState(): CircuitState {
+    if (this.state === OPEN && this.clock.now() >= this.openUntil) this.halfOpen();
+    return NAMES[this.state]!;
+  }
+
+  isolate(): () => void {
+    this.isolations++;
+    if (this.state !== ISOLATED) this.transition(ISOLATED, undefined);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.isolations === 0) this.close(this.clock.now());
+    };
+  }
+
+  reset(): void {
+    if (this.state !== ISOLATED) this.close(this.clock.now());
+  }
+
+  open(error: unknown): void {
+    this.opens++;
+    const delay = Math.max(0, this.halfOpenAfter.delay(this.opens, this.lastDelay));
+    this.lastDelay = delay;
+    this.openUntil = this.clock.now() + delay;
+    this.transition(OPEN, error);
+  }
+
+  halfOpen(): void {
+    this.probesStarted = 0;
+    this.probesPassed = 0;
+    this.transition(HALF_OPEN, undefined);
+  }
+
+  close(now: number): void {
+    this.opens = 0;
+    this.lastDelay = 0;
+    this.tracker.reset(now);
+    this.transition(CLOSED, undefined);
+  }
+
+  transition(to: number, error: unknown): void {
+    const from = this.state;
+    this.state = to;
+    this.generation++;
+    if (from !== to && this.events.has('stateChange')) {
+      this.events.emit('stateChange', {
+        from: NAMES[from]!,
+        to: NAMES[to]!,
+        ...(error === undefined ? {} : { error }),
+      });
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { type Clock, type Duration, systemClock } from '@ballast/core';
+import { durationOption, invalidOption, TimeoutError } from '@ballast/errors';
+import { type Call, policyOf, Scope, type Step } from './internal/call.js';
+import { type DeadlineEntry, DeadlineQueue } from './internal/deadline-queue.js';
+import type { Policy } from './policy.js';
+
+/** How a {@link timeout} treats work that is still running at the deadline. */
+export type TimeoutStrategy = 'aggressive' | 'cooperative';
+
+/** Options for {@link timeout}. */
+export interface TimeoutOptions {
+  /**
+   * `aggressive` aborts the signal and rejects with `TimeoutError` at the deadline,
+   * even if the work ignores the signal; `cooperative` aborts the signal and waits
+   * for the work, rejecting with `TimeoutError` if it then fails.
+   * @defaultValue `'aggressive'`
+   */
+  strategy?: TimeoutStrategy;
+  /** The source of time. @defaultValue `systemClock` */
+  clock?: Clock;
+}
+
+/** A {@link timeout} policy. */
+export interface TimeoutPolicy extends Policy {
+  /** The time limit in milliseconds. */
+  readonly ms: number;
+  /** The strategy in use. */
+  readonly strategy: TimeoutStrategy;
+}
+
+let captured: TimeoutScope | undefined;
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  const entry = captured!;
+  entry.resolve = resolve;
+  entry.reject = reject;
+}
+
+class TimeoutScope extends Scope implements DeadlineEntry {
+  prev: DeadlineEntry | undefined = undefined;
+  next: DeadlineEntry | undefined = undefined;
+  queued = false;
+  resolve: ((value: unknown) => void) | undefined = undefined;
+  reject: ((error: unknown) => void) | undefined = undefined;
+
+  constructor(
+    parent: Scope | undefined,
+    outer: AbortSignal | undefined,
+    readonly deadline: number,
+    readonly step: TimeoutStep,
+  ) {
+    super(parent, outer);
+  }
+
+  expire(): void {
+    const error = this.step.error();
+    this.abort(error);
+    this.reject?.(error);
+  }
+}
+
+class TimeoutStep implements Step {
+  readonly queue: DeadlineQueue;
+
+  constructor(
+    readonly ms: number,
+    readonly aggressive: boolean,
+    readonly clock: Clock,
+  ) {
+    this.queue = new DeadlineQueue(clock);
+  }
+
+  error(cause?: unknown): Error {
+    return new TimeoutError(`The operation timed out after ${this.ms} ms`, {
+      details: { timeoutMs: this.ms },
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+
+  run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
+    const entry = new TimeoutScope(scope, call.outer, this.clock.now() + this.ms, this);
+    this.queue.add(entry);
+    if (!this.aggressive) return this.cooperative(entry, call, index, attempt);
+    captured = entry;
+    const promise = new Promise(capture);
+    captured = undefined;
+    this.watch(entry, call.next(index, entry, attempt));
+    return promise;
+  }
+
+  async watch(entry: TimeoutScope, inner: Promise<unknown>): Promise<void> {
+    try {
+      entry.resolve!(await inner);
+    } catch (error) {
+      entry.reject!(error);
+    } finally {
+      this.queue.remove(entry);
+      entry.release();
+    }
+  }
+
+  async cooperative(entry: TimeoutScope, call: Call, index: number, attempt: number): Promise<unknown> {
+    try {
+      return await call.next(index, entry, attempt);
+    } catch (error) {
+      if (entry.aborted && entry.reason !== error) throw this.error(error);
+      throw error;
+    } finally {
+      this.queue.remove(entry);
+      entry.release();
+    }
+  }
+}
+
+/**
+ * Limits how long the work may run. At the deadline the context's signal aborts
+ * with a `TimeoutError`; with the `aggressive` strategy (the default) the call also
+ * rejects at once, even if the work ignores the signal.
+ *
+ * One shared timer per policy serves every call (calls of one policy expire in
+ * order), and it is cleared as soon as no call is pending, so no timer outlives
+ * the calls it serves.
+ *
+ * @param ms the limit: milliseconds or a duration string such as `'2s'`.
+ * @throws ConfigurationError when `ms` is not a positive duration or the strategy is unknown.
+ *
+ * @example
+ * const limited = timeout('2s');
+ * const body = await limited.execute(({ signal }) => fetch(url, { signal }).then((r) => r.text()));
+ */
+export function timeout(ms: Duration, options: TimeoutOptions = {}): TimeoutPolicy {
+  const limit = durationOption('timeout.ms', ms);
+  if (limit <= 0) throw invalidOption('timeout.ms', ms, 'a duration greater than 0');
+  const strategy = options.strategy ?? 'aggressive';
+  if (strategy !== 'aggressive' && strategy !== 'cooperative') {
+    throw invalidOption('timeout.strategy', strategy, "'aggressive' or 'cooperative'");
+  }
+  const step = new TimeoutStep(limit, strategy === 'aggressive', options.clock ?? systemClock);
+  return policyOf<TimeoutPolicy>([step], { ms: limit, strategy });
+}
