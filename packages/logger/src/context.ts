@@ -1,0 +1,46 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Scrub } from './internal/scrub.js';
+import { fieldsJson } from './internal/serialize.js';
+
+/** Fields attached to every line logged inside {@link withLogContext}. */
+export type LogContextFields = Record<string, unknown>;
+
+interface Store {
+  readonly fields: LogContextFields;
+  /** The fields serialized for the last logger core that asked (one slot is enough in practice). */
+  scrub: Scrub | undefined;
+  json: string;
+}
+
+const storage = new AsyncLocalStorage<Store>();
+
+/**
+ * Runs `fn` with `fields` (request id, user id, tenant…) added to every line any
+ * logger writes inside it, across `await`, timers and stream callbacks, via
+ * AsyncLocalStorage. Nested calls merge, the inner value winning. Returns what `fn` returns.
+ *
+ * @example
+ * await withLogContext({ requestId }, () => handle(req)); // every line inside carries requestId
+ */
+export function withLogContext<T>(fields: LogContextFields, fn: () => T): T {
+  const outer = storage.getStore();
+  const merged = outer === undefined ? { ...fields } : { ...outer.fields, ...fields };
+  return storage.run({ fields: merged, scrub: undefined, json: '' }, fn);
+}
+
+/** The fields of the current log context (a copy), or an empty object outside any. */
+export function getLogContext(): LogContextFields {
+  const store = storage.getStore();
+  return store === undefined ? {} : { ...store.fields };
+}
+
+/** The current context as `,"k":v` members, serialized once per context and scrub. */
+export function contextJson(s: Scrub): string {
+  const store = storage.getStore();
+  if (store === undefined) return '';
+  if (store.scrub !== s) {
+    store.json = fieldsJson(store.fields, s, s.paths);
+    store.scrub = s;
+  }
+  return store.json;
+}

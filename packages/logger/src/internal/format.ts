@@ -1,0 +1,60 @@
+import { inspect } from 'node:util';
+
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '"[Circular]"';
+  }
+}
+
+/**
+ * printf-style formatting as pino does it: `%s`, `%d`, `%i`, `%f`, `%j`, `%o`,
+ * `%O` and `%%`; arguments left over are appended with spaces. `args` is read from
+ * `start` on, so callers can pass their `arguments` object without slicing it.
+ */
+export function format(template: string, args: ArrayLike<unknown>, start: number): string {
+  if (args.length <= start) return template;
+  let out = '';
+  let next = start;
+  let last = 0;
+  const n = template.length;
+  for (let i = 0; i < n - 1; i++) {
+    if (template.charCodeAt(i) !== 37) continue;
+    const code = template.charCodeAt(i + 1);
+    let piece: string | undefined;
+    if (code === 37) {
+      piece = '%';
+    } else if (next < args.length) {
+      const arg = args[next];
+      switch (code) {
+        case 115: // s
+          piece = typeof arg === 'object' && arg !== null ? json(arg) : String(arg);
+          break;
+        case 100: // d
+        case 102: // f
+          piece = String(Number(arg));
+          break;
+        case 105: // i
+          piece = String(Math.trunc(Number(arg)));
+          break;
+        case 106: // j
+        case 111: // o
+        case 79: // O
+          piece = typeof arg === 'string' ? JSON.stringify(arg) : json(arg);
+          break;
+      }
+      if (piece !== undefined) next++;
+    }
+    if (piece === undefined) continue;
+    out += template.slice(last, i) + piece;
+    last = i + 2;
+    i++;
+  }
+  out += template.slice(last);
+  for (; next < args.length; next++) {
+    const arg = args[next];
+    out += ` ${typeof arg === 'string' ? arg : inspect(arg, { depth: 2, breakLength: Number.POSITIVE_INFINITY })}`;
+  }
+  return out;
+}

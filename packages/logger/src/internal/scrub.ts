@@ -1,0 +1,49 @@
+/** One step of the compiled redaction paths: a trie over object keys. */
+export interface PathNode {
+  /** The path ends here: the value at this key is censored. */
+  end: boolean;
+  /** Exact keys (array indices as strings). */
+  children: Map<string, PathNode> | undefined;
+  /** `*`: any key at this step. */
+  any: PathNode | undefined;
+}
+
+/**
+ * Everything the serializer needs to keep secrets out of a line, compiled once at
+ * logger creation. `text` returns its argument unchanged (the same string) when
+ * nothing in it matches, so the common case allocates nothing.
+ */
+export interface Scrub {
+  /** True when the key's value must be censored wherever it appears. */
+  isSecretKey(key: string): boolean;
+  /** Censors secret-looking substrings (tokens, card numbers, credentials in URLs). */
+  text(value: string): string;
+  /** Compiled `paths`, or undefined when there are none. */
+  readonly paths: PathNode | undefined;
+  /** The censor, already quoted as JSON. */
+  readonly censor: string;
+  /** Drop censored keys instead of replacing their value. */
+  readonly remove: boolean;
+  /** Turns an Error into a plain object (cause chains included). */
+  error(err: Error): unknown;
+}
+
+const identity = (value: string): string => value;
+
+/** A key test that remembers its answers: one map lookup per key on the hot path. */
+export function cachedKeyTest(test: (key: string) => boolean, limit = 10_000): (key: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (key) => {
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const answer = test(key);
+    if (memo.size >= limit) memo.clear();
+    memo.set(key, answer);
+    return answer;
+  };
+}
+
+/** A scrub that changes nothing: redaction turned off. */
+export function noScrub(error: (err: Error) => unknown): Scrub {
+  return { isSecretKey: () => false, text: identity, paths: undefined, censor: '""', remove: false, error };
+}

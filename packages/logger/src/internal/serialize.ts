@@ -1,0 +1,144 @@
+import { quote } from './quote.js';
+import type { PathNode, Scrub } from './scrub.js';
+
+/** Objects nested deeper than this are written as `"[Object]"`. */
+const MAX_DEPTH = 16;
+
+function isPlainCollection(v: object): boolean {
+  return Array.isArray(v) || v instanceof Map || v instanceof Set;
+}
+
+function child(node: PathNode | undefined, key: string): PathNode | undefined {
+  if (node === undefined) return undefined;
+  return node.children?.get(key) ?? node.any;
+}
+
+/**
+ * Writes the members of `obj` as `,"key":value` pairs (no braces), censoring by
+ * path, by key name and by pattern on the way. Nothing is cloned: secrets are
+ * replaced in the output string only.
+ */
+export function members(
+  obj: object,
+  s: Scrub,
+  node: PathNode | undefined,
+  depth: number,
+  seen: unknown[],
+): string {
+  let out = '';
+  const record = obj as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    const next = child(node, key);
+    if (next?.end || s.isSecretKey(key)) {
+      if (!s.remove) out += `,${quote(key)}:${s.censor}`;
+      continue;
+    }
+    const v = value(record[key], s, next, depth + 1, seen);
+    if (v !== undefined) out += `,${quote(key)}:${v}`;
+  }
+  return out;
+}
+
+function entries(
+  map: Map<unknown, unknown>,
+  s: Scrub,
+  node: PathNode | undefined,
+  depth: number,
+  seen: unknown[],
+) {
+  let out = '';
+  for (const [k, raw] of map) {
+    const key = typeof k === 'string' ? k : String(k);
+    const next = child(node, key);
+    if (next?.end || s.isSecretKey(key)) {
+      if (!s.remove) out += `,${quote(s.text(key))}:${s.censor}`;
+      continue;
+    }
+    const v = value(raw, s, next, depth + 1, seen);
+    if (v !== undefined) out += `,${quote(s.text(key))}:${v}`;
+  }
+  return out;
+}
+
+function list(
+  items: Iterable<unknown>,
+  s: Scrub,
+  node: PathNode | undefined,
+  depth: number,
+  seen: unknown[],
+) {
+  let out = '';
+  let i = 0;
+  for (const item of items) {
+    const next = child(node, String(i));
+    const v = next?.end ? (s.remove ? undefined : s.censor) : value(item, s, next, depth + 1, seen);
+    out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
+    i++;
+  }
+  return `[${out}]`;
+}
+
+/**
+ * Writes any value as JSON: never throws on cycles (`"[Circular]"`), BigInts
+ * (as strings), non-finite numbers (`null`), Errors (through `s.error`), Maps and
+ * Sets. Returns undefined for values JSON omits (undefined, functions, symbols).
+ */
+export function value(
+  v: unknown,
+  s: Scrub,
+  node: PathNode | undefined,
+  depth: number,
+  seen: unknown[],
+): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return quote(s.text(v));
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return `"${v}"`;
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (v === null) return 'null';
+  if (seen.includes(v)) return '"[Circular]"';
+  if (depth >= MAX_DEPTH) return '"[Object]"';
+  seen.push(v);
+  try {
+    if (v instanceof Error) return value(s.error(v), s, node, depth, seen);
+    if (!isPlainCollection(v) && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      return value((v as { toJSON(): unknown }).toJSON(), s, node, depth, seen);
+    }
+    if (Array.isArray(v)) return list(v, s, node, depth, seen);
+    if (v instanceof Set) return list(v, s, node, depth, seen);
+    const body = v instanceof Map ? entries(v, s, node, depth, seen) : members(v, s, node, depth, seen);
+    return body === '' ? '{}' : `{${body.slice(1)}}`;
+  } finally {
+    seen.pop();
+  }
+}
+
+/**
+ * Serializes an object as `,"k":v` members for a log line, falling back to a
+ * note instead of throwing when a getter or `toJSON` throws.
+ */
+export function fieldsJson(obj: object, s: Scrub, node: PathNode | undefined): string {
+  try {
+    return members(obj, s, node, 0, [obj]);
+  } catch (error) {
+    return `,"serialize_error":${quote(s.text(String(error instanceof Error ? error.message : error)))}`;
+  }
+}
+
+/** Serializes one value (an error, a binding) safely: a throw becomes a quoted note. */
+export function valueJson(v: unknown, s: Scrub, node: PathNode | undefined): string {
+  try {
+    return value(v, s, node, 0, []) ?? 'null';
+  } catch (error) {
+    return quote(`[unserializable: ${s.text(String(error instanceof Error ? error.message : error))}]`);
+  }
+}

@@ -1,0 +1,204 @@
+import type { LoggerLike } from '@ballast/core';
+import { invalidOption } from '@ballast/errors';
+import { contextJson } from './context.js';
+import type { Core } from './internal/core.js';
+import { format } from './internal/format.js';
+import { quote } from './internal/quote.js';
+import { fieldsJson, valueJson } from './internal/serialize.js';
+import { LABELS, LEVELS, type LevelName, levelOption } from './levels.js';
+import { traceJson } from './trace.js';
+
+/** Options of {@link Logger.child}. */
+export interface ChildOptions {
+  /**
+   * The child's name: written as `name` on its lines and looked up in the
+   * logger's per-module `levels`. A string `name` in the bindings does the same.
+   * @defaultValue the parent's name
+   */
+  name?: string;
+  /**
+   * The child's own level; it no longer follows the parent's level changes.
+   * @defaultValue the module level for `name`, else the parent's level (followed at runtime)
+   */
+  level?: LevelName;
+}
+
+/**
+ * A structured logger with pino's call signatures: `info(obj?, msg?, ...args)` or
+ * `info(msg, ...args)`; an Error as first argument is written under `err` with
+ * its message as `msg`; `%s %d %i %f %j %o %O` are replaced from `args`.
+ */
+export interface Logger extends LoggerLike {
+  /** The current minimum level; assigning it takes effect at once (children follow unless they set their own). */
+  level: LevelName;
+  /** The name written on each line, if any. */
+  readonly name: string | undefined;
+  /** True when a line at `level` would be written by at least one sink. */
+  isLevelEnabled(level: LevelName): boolean;
+  /** A logger whose lines carry `bindings`, serialized (and redacted) once, here. */
+  child(bindings: Record<string, unknown>, options?: ChildOptions): Logger;
+  /** Writes folded duplicates and waits until every sink has written what it buffered. */
+  flush(): Promise<void>;
+  /** Flushes and closes every sink; later calls log nothing. Children share the sinks. */
+  close(): Promise<void>;
+  /**
+   * Opt-in: flushes synchronously on `process.exit`, on `SIGTERM` (then lets the
+   * signal end the process as usual when nothing else handles it), and logs a
+   * fatal `uncaughtException` before Node prints it and exits. Returns the undo function.
+   */
+  handleExit(): () => void;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Mutable level state, shared by a logger and the children that follow it. */
+interface LevelRef {
+  level: number;
+  threshold: number;
+}
+
+function ref(core: Core, level: number): LevelRef {
+  return { level, threshold: Math.max(level, core.sinkMin) };
+}
+
+class BallastLogger implements Logger {
+  readonly #core: Core;
+  #ref: LevelRef;
+  readonly #root: boolean;
+  readonly #name: string | undefined;
+  readonly #bindings: string;
+  readonly #prefix: string;
+
+  constructor(core: Core, levelRef: LevelRef, root: boolean, name: string | undefined, bindings: string) {
+    this.#core = core;
+    this.#ref = levelRef;
+    this.#root = root;
+    this.#name = name;
+    this.#bindings = bindings;
+    this.#prefix = (name === undefined ? '' : `,"name":${quote(name)}`) + core.base + bindings;
+  }
+
+  get name(): string | undefined {
+    return this.#name;
+  }
+
+  get level(): LevelName {
+    return (LABELS[this.#ref.level] ?? 'silent') as LevelName;
+  }
+
+  set level(value: LevelName) {
+    const level = levelOption('level', value);
+    if (this.#root) {
+      this.#ref.level = level;
+      this.#ref.threshold = Math.max(level, this.#core.sinkMin);
+    } else {
+      this.#ref = ref(this.#core, level);
+    }
+  }
+
+  isLevelEnabled(level: LevelName): boolean {
+    const value = LEVELS[level];
+    return value !== undefined && value !== LEVELS.silent && value >= this.#ref.threshold;
+  }
+
+  trace(a?: unknown, b?: unknown, ...rest: unknown[]): void {
+    if (this.#ref.threshold > 10) return;
+    this.#log(10, a, b, rest);
+  }
+
+  debug(a?: unknown, b?: unknown, ...rest: unknown[]): void {
+    if (this.#ref.threshold > 20) return;
+    this.#log(20, a, b, rest);
+  }
+
+  info(a?: unknown, b?: unknown, ...rest: unknown[]): void {
+    if (this.#ref.threshold > 30) return;
+    this.#log(30, a, b, rest);
+  }
+
+  warn(a?: unknown, b?: unknown, ...rest: unknown[]): void {
+    if (this.#ref.threshold > 40) return;
+    this.#log(40, a, b, rest);
+  }
+
+  error(a?: unknown, b?: unknown, ...rest: unknown[]): void {
+    if (this.#ref.threshold > 50) return;
+    this.#log(50, a, b, rest);
+  }
+
+  fatal(a?: unknown, b?: unknown, ...rest: unknown[]): void {
+    if (this.#ref.threshold > 60) return;
+    this.#log(60, a, b, rest);
+    this.#core.flushSync();
+  }
+
+  #log(level: number, a: unknown, b: unknown, rest: unknown[]): void {
+    const core = this.#core;
+    if (core.sample !== undefined && !core.sample(level)) return;
+    const s = core.scrub;
+    let fields = '';
+    let msg: string | undefined;
+    if (typeof a === 'string') {
+      msg = b === undefined && rest.length === 0 ? a : format(a, [b, ...rest], 0);
+    } else if (typeof a === 'object' && a !== null) {
+      if (a instanceof Error) {
+        fields = `,"err":${valueJson(a, s, core.errPath)}`;
+        msg = typeof b === 'string' ? format(b, rest, 0) : a.message;
+      } else {
+        fields = fieldsJson(a, s, s.paths);
+        if (typeof b === 'string') msg = format(b, rest, 0);
+      }
+    } else if (a !== undefined && a !== null) {
+      msg = typeof b === 'string' ? format(b, rest, 0) : String(a);
+    } else if (typeof b === 'string') {
+      msg = format(b, rest, 0);
+    }
+    let body = this.#prefix;
+    if (core.context) body += contextJson(s);
+    if (core.trace) body += traceJson();
+    body += fields;
+    if (msg !== undefined) body += `,"msg":${quote(s.text(msg))}`;
+    core.emit(level, body);
+  }
+
+  child(bindings: Record<string, unknown>, options: ChildOptions = {}): Logger {
+    if (typeof bindings !== 'object' || bindings === null) {
+      throw invalidOption('child.bindings', bindings, 'an object of fields');
+    }
+    let name = options.name;
+    let own = bindings;
+    if (name === undefined && typeof bindings.name === 'string') {
+      name = bindings.name;
+      const { name: _, ...others } = bindings;
+      own = others;
+    }
+    if (name !== undefined && typeof name !== 'string') throw invalidOption('child.name', name, 'a string');
+    const core = this.#core;
+    let levelRef = this.#ref;
+    if (options.level !== undefined) levelRef = ref(core, levelOption('child.level', options.level));
+    else if (name !== undefined && core.moduleLevels.has(name))
+      levelRef = ref(core, core.moduleLevels.get(name) as number);
+    const json = fieldsJson(own, core.scrub, core.scrub.paths);
+    return new BallastLogger(core, levelRef, false, name ?? this.#name, this.#bindings + json);
+  }
+
+  flush(): Promise<void> {
+    return this.#core.flush();
+  }
+
+  close(): Promise<void> {
+    return this.#core.close();
+  }
+
+  handleExit(): () => void {
+    return this.#core.handleExit(this);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#core.close();
+  }
+}
+
+/** Builds the root logger over a core (used by createLogger). */
+export function rootLogger(core: Core, level: number, name: string | undefined): Logger {
+  return new BallastLogger(core, ref(core, level), true, name, '');
+}

@@ -1,0 +1,174 @@
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  unlinkSync,
+} from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { type Clock, systemClock } from '@ballast/core';
+import { integerOption, invalidOption } from '@ballast/errors';
+import { createBatcher, writeFully } from '../internal/batch.js';
+import { flushOnExit } from '../internal/exit.js';
+import { checkSinkLevel } from './check.js';
+import {
+  nextRotation,
+  parseInterval,
+  parseSize,
+  type RotationInterval,
+  rotatedGenerations,
+} from './rotation.js';
+import { type LogSink, reportSinkFailure, type SinkOptions } from './sink.js';
+
+/** When and how {@link fileSink} rotates its file. */
+export interface RotateOptions {
+  /** Rotate before a line would take the file past this size (`'100MB'`, `'512KB'` or bytes). */
+  size?: number | string;
+  /** Rotate at each UTC hour or midnight, or every given duration (`'6h'`). */
+  interval?: RotationInterval;
+  /**
+   * How many rotated files to keep; older ones are deleted.
+   * @defaultValue `10`
+   */
+  keep?: number;
+  /**
+   * Gzip each rotated file (`app.log.3.gz`) in the background.
+   * @defaultValue `false`
+   */
+  compress?: boolean;
+}
+
+/** Options for {@link fileSink}. */
+export interface FileSinkOptions extends SinkOptions {
+  /** The file to append to; its folder is created when missing. */
+  path: string;
+  /** Rotation by size and/or interval; without it the file only grows. */
+  rotate?: RotateOptions;
+  /**
+   * The time source for interval rotation.
+   * @defaultValue `systemClock`
+   */
+  clock?: Clock;
+}
+
+/**
+ * Appends NDJSON lines to a file, batched once per event-loop turn and written
+ * synchronously, so a rotation happens between two lines and no line is lost or
+ * written twice across it, and `process.exit()` loses nothing. Rotated files are
+ * `<path>.1`, `<path>.2`… (higher is newer), gzipped when `compress` is set.
+ *
+ * @throws ConfigurationError when the path cannot be opened for appending or a
+ * rotation option is invalid.
+ */
+export function fileSink(options: FileSinkOptions): LogSink {
+  const { path, rotate = {}, clock = systemClock } = options;
+  if (typeof path !== 'string' || path === '') throw invalidOption('fileSink.path', path, 'a file path');
+  const level = checkSinkLevel('fileSink', options.level);
+  const maxSize =
+    rotate.size === undefined ? Number.POSITIVE_INFINITY : parseSize('fileSink.rotate.size', rotate.size);
+  const interval =
+    rotate.interval === undefined ? undefined : parseInterval('fileSink.rotate.interval', rotate.interval);
+  const keep = integerOption('fileSink.rotate.keep', rotate.keep ?? 10, 0);
+  const compress = rotate.compress ?? false;
+  const dir = dirname(path);
+  const base = basename(path);
+  const name = `file:${path}`;
+
+  let fd: number;
+  try {
+    mkdirSync(dir, { recursive: true });
+    fd = openSync(path, 'a');
+  } catch (error) {
+    throw invalidOption('fileSink.path', path, `a writable file path (${(error as Error).message})`);
+  }
+  let size = fstatSync(fd).size;
+  let generation = (rotatedGenerations(base, readdirSync(dir))[0] ?? 0) + 1;
+  let dueAt = interval === undefined ? Number.POSITIVE_INFINITY : nextRotation(clock.now(), interval);
+  let compressing: Promise<void> = Promise.resolve();
+  let open = true;
+
+  const fail = (error: unknown): void => reportSinkFailure(name, error);
+  const batcher = createBatcher((text) => writeFully(fd, text), fail);
+  const unregister = flushOnExit(batcher.flush);
+
+  const prune = (): void => {
+    for (const old of rotatedGenerations(base, readdirSync(dir)).slice(keep)) {
+      for (const file of [`${path}.${old}`, `${path}.${old}.gz`]) {
+        try {
+          unlinkSync(file);
+        } catch {
+          // already gone (or being compressed): nothing to delete
+        }
+      }
+    }
+  };
+
+  const gzip = async (file: string): Promise<void> => {
+    try {
+      await pipeline(createReadStream(file), createGzip(), createWriteStream(`${file}.gz`));
+      await unlink(file);
+      prune();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') fail(error);
+    }
+  };
+
+  const rotateNow = (): void => {
+    batcher.flush();
+    try {
+      const rotated = `${path}.${generation++}`;
+      closeSync(fd);
+      renameSync(path, rotated);
+      fd = openSync(path, 'a');
+      size = 0;
+      if (compress) compressing = compressing.then(() => gzip(rotated));
+      prune();
+    } catch (error) {
+      fail(error);
+      try {
+        fd = openSync(path, 'a');
+      } catch {
+        // the failure is already reported; keep writing to the old descriptor
+      }
+    }
+  };
+
+  return {
+    name,
+    level,
+    write(line) {
+      if (!open) return;
+      if (dueAt !== Number.POSITIVE_INFINITY) {
+        const now = clock.now();
+        if (now >= dueAt) {
+          dueAt = nextRotation(now, interval as RotationInterval);
+          if (size > 0) rotateNow();
+        }
+      }
+      const bytes = Buffer.byteLength(line);
+      if (size > 0 && size + bytes > maxSize) rotateNow();
+      size += bytes;
+      batcher.push(line);
+    },
+    flushSync: batcher.flush,
+    async flush() {
+      batcher.flush();
+      await compressing;
+    },
+    async close() {
+      if (!open) return;
+      batcher.flush();
+      open = false;
+      unregister();
+      closeSync(fd);
+      await compressing;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { LevelName } from '../levels.js';
+
+/**
+ * Where log lines go. Built-in sinks come from `stdoutSink()`, `fileSink()`,
+ * `syslogSink()` and `prettySink()`; any object with `write` fits. A sink must not
+ * throw from `write` (a throw is caught, reported once to stderr and ignored).
+ */
+export interface LogSink {
+  /** A short name used when reporting the sink's failures, e.g. `'file:/var/log/app.log'`. */
+  readonly name: string;
+  /**
+   * The least severe level this sink receives.
+   * @defaultValue every line the logger emits
+   */
+  readonly level?: LevelName | undefined;
+  /** Takes one NDJSON line (ending in `\n`) and its numeric level. */
+  write(line: string, level: number): void;
+  /** Writes everything buffered, synchronously: used on `process.exit` and fatal lines. */
+  flushSync?(): void;
+  /** Resolves once everything written so far has been handed to the OS or the network. */
+  flush?(): Promise<void>;
+  /** Flushes, then releases files and sockets; later writes are dropped. */
+  close?(): Promise<void>;
+}
+
+/** Options every built-in sink accepts. */
+export interface SinkOptions {
+  /**
+   * The least severe level this sink receives.
+   * @defaultValue every line the logger emits
+   */
+  level?: LevelName;
+}
+
+const reported = new Set<string>();
+
+/**
+ * Reports a sink failure on stderr, once per sink name for the life of the
+ * process, and never throws: logging must not take the application down.
+ */
+export function reportSinkFailure(name: string, error: unknown): void {
+  if (reported.has(name)) return;
+  reported.add(name);
+  try {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `[@ballast/logger] sink ${name} failed: ${reason}; further failures are not reported\n`,
+    );
+  } catch {
+    // stderr itself is gone: nothing left to tell.
+  }
+}
+
+/** Forgets reported failures (for tests). */
+export function resetReportedFailures(): void {
+  reported.clear();
+}

@@ -1,0 +1,213 @@
+import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import { createConnection, isIPv6, type Socket } from 'node:net';
+import { hostname as osHostname } from 'node:os';
+import { type Clock, type Duration, systemClock, type TimerHandle } from '@ballast/core';
+import { durationOption, integerOption, invalidOption } from '@ballast/errors';
+import { syslogSeverity } from '../levels.js';
+import { checkSinkLevel } from './check.js';
+import {
+  facilityOption,
+  formatSyslog,
+  frameOctetCounted,
+  headerField,
+  type SyslogFacility,
+  type SyslogHeader,
+} from './rfc5424.js';
+import { type LogSink, reportSinkFailure, type SinkOptions } from './sink.js';
+
+/** Options for {@link syslogSink}. */
+export interface SyslogSinkOptions extends SinkOptions {
+  /**
+   * `'udp'` (one datagram per line), `'tcp'` or `'unix'` (a stream socket at `path`;
+   * both octet-counted, RFC 6587).
+   * @defaultValue `'udp'`
+   */
+  transport?: 'udp' | 'tcp' | 'unix';
+  /** @defaultValue `'127.0.0.1'` */
+  host?: string;
+  /** @defaultValue `514` */
+  port?: number;
+  /** The socket path, required for `'unix'`. */
+  path?: string;
+  /** @defaultValue `'user'` */
+  facility?: SyslogFacility;
+  /** APP-NAME of every message. @defaultValue `process.title` */
+  appName?: string;
+  /** HOSTNAME of every message. @defaultValue `os.hostname()` */
+  hostname?: string;
+  /**
+   * Lines kept while a stream connection is down; past it the oldest are dropped.
+   * @defaultValue `10000`
+   */
+  maxBuffer?: number;
+  /**
+   * First reconnect delay; doubles per failed attempt up to `maxReconnectDelay`.
+   * @defaultValue `100`
+   */
+  reconnectDelay?: Duration;
+  /** @defaultValue `'30s'` */
+  maxReconnectDelay?: Duration;
+  /** @defaultValue `systemClock` */
+  clock?: Clock;
+}
+
+/**
+ * Sends each line as an RFC 5424 syslog message whose MSG is the JSON line and
+ * whose severity follows the level. Stream transports reconnect with exponential
+ * backoff and keep a bounded buffer of lines while down; a failure is reported
+ * once to stderr and never thrown.
+ *
+ * @throws ConfigurationError for a bad transport, port, facility or missing unix `path`.
+ */
+export function syslogSink(options: SyslogSinkOptions = {}): LogSink {
+  const { transport = 'udp', host = '127.0.0.1', port = 514, path, clock = systemClock } = options;
+  const level = checkSinkLevel('syslogSink', options.level);
+  if (transport !== 'udp' && transport !== 'tcp' && transport !== 'unix') {
+    throw invalidOption('syslogSink.transport', transport, "'udp', 'tcp' or 'unix'");
+  }
+  if (transport === 'unix' && (typeof path !== 'string' || path === '')) {
+    throw invalidOption('syslogSink.path', path, 'a socket path (required with the unix transport)');
+  }
+  if (transport !== 'unix') integerOption('syslogSink.port', port, 1, 65_535);
+  const maxBuffer = integerOption('syslogSink.maxBuffer', options.maxBuffer ?? 10_000, 1);
+  const firstDelay = durationOption('syslogSink.reconnectDelay', options.reconnectDelay ?? 100);
+  const maxDelay = durationOption('syslogSink.maxReconnectDelay', options.maxReconnectDelay ?? '30s');
+  const header: SyslogHeader = {
+    facility: facilityOption(options.facility ?? 'user'),
+    hostname: headerField(options.hostname ?? osHostname(), 255),
+    appName: headerField(options.appName ?? process.title, 48),
+    procId: String(process.pid),
+  };
+  const name = transport === 'unix' ? `syslog:unix:${path}` : `syslog:${transport}:${host}:${port}`;
+  const message = (line: string, lv: number): string =>
+    formatSyslog(header, syslogSeverity(lv), clock.now(), line.endsWith('\n') ? line.slice(0, -1) : line);
+
+  if (transport === 'udp') return udpSink(name, level, host, port, message);
+  return streamSink({
+    name,
+    level,
+    clock,
+    maxBuffer,
+    firstDelay,
+    maxDelay,
+    message,
+    connect: () =>
+      transport === 'unix' ? createConnection({ path: path as string }) : createConnection({ host, port }),
+  });
+}
+
+function udpSink(
+  name: string,
+  level: SinkOptions['level'],
+  host: string,
+  port: number,
+  message: (line: string, lv: number) => string,
+): LogSink {
+  const socket: DgramSocket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  socket.on('error', (error) => reportSinkFailure(name, error));
+  socket.unref();
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  let open = true;
+  const sent = (error: Error | null): void => {
+    if (error) reportSinkFailure(name, error);
+    if (--inFlight === 0) idle?.();
+  };
+  const flush = (): Promise<void> =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          idle = resolve;
+        });
+  return {
+    name,
+    level,
+    write(line, lv) {
+      if (!open) return;
+      inFlight++;
+      socket.send(message(line, lv), port, host, sent);
+    },
+    flush,
+    async close() {
+      if (!open) return;
+      open = false;
+      await flush();
+      socket.close();
+    },
+  };
+}
+
+interface StreamConfig {
+  name: string;
+  level: SinkOptions['level'];
+  clock: Clock;
+  maxBuffer: number;
+  firstDelay: number;
+  maxDelay: number;
+  message: (line: string, lv: number) => string;
+  connect: () => Socket;
+}
+
+function streamSink(config: StreamConfig): LogSink {
+  const { name, clock, maxBuffer, firstDelay, maxDelay, message } = config;
+  let socket: Socket | undefined;
+  let connected = false;
+  let open = true;
+  let delay = firstDelay;
+  let timer: TimerHandle | undefined;
+  const queue: string[] = [];
+
+  const connect = (): void => {
+    timer = undefined;
+    const s = config.connect();
+    socket = s;
+    s.unref();
+    s.on('connect', () => {
+      connected = true;
+      delay = firstDelay;
+      if (queue.length > 0) s.write(queue.splice(0).join(''));
+    });
+    s.on('error', (error) => reportSinkFailure(name, error));
+    s.on('close', () => {
+      connected = false;
+      socket = undefined;
+      if (open) {
+        timer = clock.setTimeout(connect, delay).unref();
+        delay = Math.min(delay * 2, maxDelay);
+      }
+    });
+  };
+  connect();
+
+  return {
+    name,
+    level: config.level,
+    write(line, lv) {
+      if (!open) return;
+      const frame = frameOctetCounted(message(line, lv));
+      if (connected && socket) {
+        socket.write(frame);
+        return;
+      }
+      if (queue.length >= maxBuffer) queue.shift();
+      queue.push(frame);
+    },
+    flush: () =>
+      new Promise<void>((resolve) => {
+        if (connected && socket) socket.write('', () => resolve());
+        else resolve();
+      }),
+    async close() {
+      if (!open) return;
+      open = false;
+      if (timer) clock.clearTimeout(timer);
+      const s = socket;
+      if (!s) return;
+      await new Promise<void>((resolve) => {
+        s.once('close', () => resolve());
+        if (connected) s.end();
+        else s.destroy();
+      });
+    },
+  };
+}
