@@ -1,0 +1,105 @@
+import { statfs } from 'node:fs/promises';
+import { invalidOption } from '@ballast/errors';
+import type { HealthCheck } from '../types.js';
+import { applySettings, type CheckSettings, reason } from './settings.js';
+
+/** An amount of free space: bytes, a size string (`'500MB'`, `'2GiB'`) or a share of the disk (`'10%'`). */
+export type FreeSpace = number | string;
+
+/** Options for {@link diskSpaceCheck}. */
+export interface DiskSpaceCheckOptions extends CheckSettings {
+  /** Less free space than this fails. @defaultValue `'5%'` */
+  minFree?: FreeSpace;
+  /** Less free space than this warns. @defaultValue `'10%'` */
+  warnFree?: FreeSpace;
+}
+
+const UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(%|[kmgt]i?b|b)?\s*$/i;
+
+/** A threshold resolved against the disk's size: bytes, or a fraction of the total. */
+type Threshold = { bytes: number } | { share: number };
+
+/** Reads a {@link FreeSpace} option. @throws ConfigurationError naming the option. */
+export function parseFreeSpace(option: string, value: FreeSpace): Threshold {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && value >= 0) return { bytes: value };
+  } else if (typeof value === 'string') {
+    const match = SIZE.exec(value);
+    if (match !== null) {
+      const amount = Number(match[1]);
+      const unit = (match[2] ?? 'b').toLowerCase();
+      if (unit === '%') {
+        if (amount <= 100) return { share: amount / 100 };
+      } else {
+        return { bytes: amount * UNITS[unit]! };
+      }
+    }
+  }
+  throw invalidOption(option, value, "bytes ≥ 0, a size like '500MB' or '2GiB', or a share like '10%'");
+}
+
+function toBytes(threshold: Threshold, total: number): number {
+  return 'bytes' in threshold ? threshold.bytes : threshold.share * total;
+}
+
+/** Formats bytes for people: `12.3 GiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Checks the free space of the file system holding `path` with `fs.statfs` (space
+ * available to this unprivileged process), reporting free bytes as the observed value.
+ *
+ * @example diskSpaceCheck('/var/lib/app', { minFree: '1GiB', warnFree: '10%' })
+ * @throws ConfigurationError for a bad minFree or warnFree.
+ */
+export function diskSpaceCheck(path = '/', options: DiskSpaceCheckOptions = {}): HealthCheck {
+  const min = parseFreeSpace('minFree', options.minFree ?? '5%');
+  const warn = parseFreeSpace('warnFree', options.warnFree ?? '10%');
+  const suggestion = `Free space on ${path} (old logs, caches, temporary files) or grow the volume.`;
+  const check: HealthCheck = {
+    name: 'disk',
+    componentType: 'system',
+    measurement: 'free',
+    observedUnit: 'bytes',
+    async run() {
+      let free: number;
+      let total: number;
+      try {
+        const stats = await statfs(path);
+        free = stats.bavail * stats.bsize;
+        total = stats.blocks * stats.bsize;
+      } catch (error) {
+        return { status: 'fail', output: `cannot read free space of ${path}: ${reason(error)}` };
+      }
+      const percent = total === 0 ? 0 : (free / total) * 100;
+      const output = `${formatBytes(free)} free of ${formatBytes(total)} (${percent.toFixed(1)}%) on ${path}`;
+      const details = { path, free, total };
+      if (free < toBytes(min, total))
+        return { status: 'fail', observedValue: free, output, details, suggestion };
+      if (free < toBytes(warn, total))
+        return { status: 'warn', observedValue: free, output, details, suggestion };
+      return { status: 'pass', observedValue: free, output, details };
+    },
+  };
+  return applySettings(check, options);
+}

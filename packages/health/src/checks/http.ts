@@ -1,0 +1,91 @@
+import { systemClock } from '@ballast/core';
+import { invalidOption } from '@ballast/errors';
+import type { HealthCheck } from '../types.js';
+import { applySettings, type CheckSettings, reason } from './settings.js';
+
+/** Options for {@link httpCheck}. */
+export interface HttpCheckOptions extends CheckSettings {
+  /**
+   * The statuses that pass: one, a list, or a predicate.
+   * @defaultValue any 2xx or 3xx status
+   */
+  expectStatus?: number | readonly number[] | ((status: number) => boolean);
+  /** @defaultValue `'GET'` */
+  method?: string;
+  /** Request headers (an API key, a Host override). */
+  headers?: Record<string, string>;
+}
+
+function statusMatcher(expect: HttpCheckOptions['expectStatus']): [(status: number) => boolean, string] {
+  if (expect === undefined) return [(status) => status >= 200 && status < 400, '2xx or 3xx'];
+  if (typeof expect === 'function') return [expect, 'an accepted status'];
+  const list = typeof expect === 'number' ? [expect] : expect;
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    !list.every((s) => Number.isInteger(s) && s >= 100 && s < 600)
+  ) {
+    throw invalidOption(
+      'expectStatus',
+      expect,
+      'an HTTP status, a list of them or a function (status) => boolean',
+    );
+  }
+  return [(status) => list.includes(status), list.join(' or ')];
+}
+
+/**
+ * Checks an HTTP dependency with one request (redirects are not followed), reporting
+ * the latency in ms; an unexpected status or a network error fails.
+ *
+ * @example httpCheck('https://payments.internal/health', { expectStatus: 200, timeout: '1s' })
+ * @throws ConfigurationError for a URL that is not http(s) or a bad expectStatus.
+ */
+export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): HealthCheck {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw invalidOption('httpCheck url', url, 'an absolute http:// or https:// URL');
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw invalidOption('httpCheck url', String(url), 'an absolute http:// or https:// URL');
+  }
+  const [accepts, expected] = statusMatcher(options.expectStatus);
+  const method = options.method ?? 'GET';
+  const headers = options.headers ?? {};
+  const clock = options.clock ?? systemClock;
+  const shown = `${method} ${target.origin}${target.pathname}`;
+  const check: HealthCheck = {
+    name: target.host,
+    componentType: 'component',
+    measurement: 'responseTime',
+    observedUnit: 'ms',
+    async run(signal) {
+      const started = clock.now();
+      let status: number;
+      try {
+        const response = await fetch(target, { method, headers, signal, redirect: 'manual' });
+        status = response.status;
+        await response.body?.cancel();
+      } catch (error) {
+        return {
+          status: 'fail',
+          output: `${shown} failed: ${reason(error)}`,
+          suggestion: `Check that ${target.host} is up and reachable from this host.`,
+        };
+      }
+      const latency = clock.now() - started;
+      if (!accepts(status)) {
+        return {
+          status: 'fail',
+          observedValue: latency,
+          output: `${shown} answered ${status} (expected ${expected})`,
+          suggestion: `Look at the health of ${target.host}: it answers, but not as expected.`,
+        };
+      }
+      return { status: 'pass', observedValue: latency, output: `${shown} answered ${status}` };
+    },
+  };
+  return applySettings(check, options);
+}
