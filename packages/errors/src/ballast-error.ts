@@ -1,10 +1,11 @@
 import { CATEGORIES, type ErrorCategory } from './categories.js';
+import { BALLAST_ERROR_BRAND, hasBrand } from './internal/brand.js';
+import { type SerializedError, serializeError } from './serialize-error.js';
+
+export { BALLAST_ERROR_BRAND } from './internal/brand.js';
 
 /** Structured, JSON-safe facts about an error (ids, limits, field names); never secrets. */
 export type ErrorDetails = Record<string, unknown>;
-
-/** The brand every Ballast error carries, shared by every installed copy of this package. */
-export const BALLAST_ERROR_BRAND: unique symbol = Symbol.for('ballast.error') as never;
 
 /** What a {@link BallastError} is made of; everything but `code` and `category` has a default. */
 export interface BallastErrorOptions<D extends ErrorDetails = ErrorDetails> {
@@ -71,49 +72,18 @@ export class BallastError<D extends ErrorDetails = ErrorDetails> extends Error {
 
   /**
    * A JSON-safe view, so `JSON.stringify(err)` keeps `message`, `stack` and the
-   * cause chain (which plain `Error`s lose).
+   * cause chain (which plain `Error`s lose): exactly `serializeError(err)`.
    */
-  toJSON(): Record<string, unknown> {
-    return toPlainError(this, new Set());
+  toJSON(): SerializedError {
+    return serializeError(this);
   }
 }
 Object.defineProperty(BallastError.prototype, BALLAST_ERROR_BRAND, { value: true, enumerable: false });
-
-const MAX_CAUSE_DEPTH = 8;
-
-function toPlainError(error: unknown, seen: Set<unknown>): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
-  seen.add(error);
-  const out: Record<string, unknown> = { name: error.name, message: error.message };
-  if (isBallastError(error)) {
-    out.code = error.code;
-    out.category = error.category;
-    out.status = error.status;
-    out.retryable = error.retryable;
-    out.userMessage = error.userMessage;
-    if (error.suggestions.length > 0) out.suggestions = error.suggestions;
-    if (Object.keys(error.details).length > 0) out.details = error.details;
-    if (error.docsUrl !== undefined) out.docsUrl = error.docsUrl;
-    if (error.retryAfterMs !== undefined) out.retryAfterMs = error.retryAfterMs;
-  }
-  if (error.stack !== undefined) out.stack = error.stack;
-  const cause = error.cause;
-  if (cause !== undefined) {
-    if (seen.has(cause)) out.cause = '[Circular]';
-    else if (seen.size >= MAX_CAUSE_DEPTH) out.cause = '[Truncated]';
-    else out.cause = toPlainError(cause, seen);
-  }
-  return out;
-}
 
 /**
  * Whether `value` is a Ballast error, by brand rather than `instanceof`, so errors
  * from another installed copy of `@ballast/errors` (or another bundle) still count.
  */
 export function isBallastError(value: unknown): value is BallastError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { [BALLAST_ERROR_BRAND]?: unknown })[BALLAST_ERROR_BRAND] === true
-  );
+  return hasBrand(value);
 }

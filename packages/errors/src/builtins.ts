@@ -158,3 +158,23 @@ export const InternalError = builtin(
   'An internal error occurred',
   'An unexpected failure, usually a bug; the cause holds the original error.',
 );
+
+const BY_CATEGORY: Readonly<Record<ErrorCategory, BuiltinErrorClass>> = Object.freeze({
+  validation: ValidationError,
+  authentication: AuthenticationError,
+  authorization: AuthorizationError,
+  not_found: NotFoundError,
+  conflict: ConflictError,
+  rate_limited: RateLimitedError,
+  cancelled: CancelledError,
+  internal: InternalError,
+  configuration: ConfigurationError,
+  network: NetworkError,
+  unavailable: UnavailableError,
+  timeout: TimeoutError,
+});
+
+/** The built-in error class of a category (`'not_found'` → `NotFoundError`). */
+export function builtinFor(category: ErrorCategory): BuiltinErrorClass {
+  return BY_CATEGORY[category];
+}

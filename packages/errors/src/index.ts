@@ -11,6 +11,7 @@ export {
   AuthorizationError,
   type BuiltinErrorClass,
   type BuiltinErrorOptions,
+  builtinFor,
   CancelledError,
   ConfigurationError,
   ConflictError,
@@ -32,4 +33,29 @@ export {
   type RegisteredError,
   registeredErrors,
 } from './define-error.js';
+export { fingerprintError, normalizeMessage } from './fingerprint.js';
+export {
+  errorFromHttpResponse,
+  type HeadersLike,
+  type HttpResponseErrorOptions,
+  parseRetryAfter,
+} from './http-response.js';
+export { normalizeError } from './normalize-error.js';
 export { durationOption, integerOption, invalidOption, numberOption } from './options.js';
+export { type ProblemDetails, type ProblemDetailsOptions, toProblemDetails } from './problem-details.js';
+export { createErrorReporter } from './reporter.js';
+export type {
+  ErrorReport,
+  ErrorReporter,
+  ErrorReporterOptions,
+  ErrorReporterStats,
+  ReportOptions,
+  Severity,
+} from './reporter-types.js';
+export {
+  type Redactor,
+  type SerializedError,
+  type SerializeErrorOptions,
+  serializeError,
+} from './serialize-error.js';
+export { toUserMessage, type UserMessageOptions } from './user-message.js';

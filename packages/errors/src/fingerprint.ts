@@ -1,0 +1,67 @@
+import { isErrorLike } from './internal/json-safe.js';
+import { NORMALIZED, normalizeError } from './normalize-error.js';
+
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+const HEX_ID = /\b(?=[0-9a-f]*\d)(?:0x)?[0-9a-f]{8,}\b/gi;
+const EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g;
+const NUMBER = /\d+(?:\.\d+)?/g;
+
+/**
+ * The message with what varies between occurrences of the same failure (uuids,
+ * hex ids, emails, numbers) replaced by placeholders:
+ * `'User 42 not found (req 3f2a…)'` → `'User <n> not found (req <id>)'`.
+ */
+export function normalizeMessage(message: string): string {
+  return message
+    .replace(UUID, '<uuid>')
+    .replace(HEX_ID, '<id>')
+    .replace(EMAIL, '<email>')
+    .replace(NUMBER, '<n>');
+}
+
+/** The first `at …` line of a stack, without query strings bundlers add to file names. */
+export function topStackFrame(stack: unknown): string {
+  if (typeof stack !== 'string') return '';
+  for (const line of stack.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed.startsWith('at ')) return trimmed.replace(/\?[^:)]*(?=:\d+:\d+)/, '');
+  }
+  return '';
+}
+
+/** The stack that says where the failure began: a wrapper from `normalizeError` defers to its cause. */
+function originStack(error: Error): unknown {
+  const wrapped = (error as { [NORMALIZED]?: boolean })[NORMALIZED] === true;
+  const cause = error.cause;
+  if (wrapped && isErrorLike(cause)) return cause.stack;
+  return error.stack;
+}
+
+function fnv1a(text: string, seed: number): number {
+  let hash = seed;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * A stable 16-hex-digit fingerprint grouping occurrences of the same failure: the
+ * code, the message with numbers, ids, uuids and emails normalised, and the top
+ * stack frame where it began. Equal fingerprints mean "the same problem" for
+ * deduplication and alerting. Never throws.
+ */
+export function fingerprintError(error: unknown): string {
+  const err = normalizeError(error);
+  let frame = '';
+  try {
+    frame = topStackFrame(originStack(err));
+  } catch {
+    // An unreadable stack or cause: group by code and message alone.
+  }
+  const key = `${err.code}\n${normalizeMessage(err.message)}\n${frame}`;
+  const high = fnv1a(key, 0x811c9dc5).toString(16).padStart(8, '0');
+  const low = fnv1a(key, 0x050c5d1f).toString(16).padStart(8, '0');
+  return high + low;
+}

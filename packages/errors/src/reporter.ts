@@ -1,0 +1,282 @@
+import { formatDuration, systemClock, type TimerHandle } from '@ballast/core';
+import type { BallastError } from './ballast-error.js';
+import { fingerprintError } from './fingerprint.js';
+import { SlidingLog } from './internal/sliding-log.js';
+import { normalizeError } from './normalize-error.js';
+import { durationOption, integerOption, invalidOption } from './options.js';
+import type {
+  ErrorReport,
+  ErrorReporter,
+  ErrorReporterOptions,
+  ReportOptions,
+  Severity,
+} from './reporter-types.js';
+import { type SerializedError, serializeError } from './serialize-error.js';
+
+const RANK: Readonly<Record<Severity, number>> = { fatal: 3, error: 2, warning: 1, info: 0 };
+
+function defaultSeverity(error: BallastError): Severity {
+  switch (error.category) {
+    case 'internal':
+    case 'configuration':
+      return 'error';
+    case 'network':
+    case 'timeout':
+    case 'unavailable':
+    case 'rate_limited':
+      return 'warning';
+    default:
+      return 'info';
+  }
+}
+
+interface Window {
+  readonly fingerprint: string;
+  readonly code: string;
+  readonly timer: TimerHandle | undefined;
+  repeats: number;
+  firstRepeat: number;
+  lastRepeat: number;
+  severity: Severity;
+  latest: BallastError | undefined;
+  context: Record<string, unknown> | undefined;
+}
+
+/**
+ * Creates an error reporter for alerting: errors are grouped by fingerprint (code,
+ * normalised message, top stack frame); the first occurrence is sent at once, repeats
+ * within `dedupeWindow` are folded into one summary with a count and first/last seen,
+ * storms beyond `rateLimit` become one "N suppressed" report, and silenced codes are
+ * dropped for maintenance windows. The counts of all reports sent, plus silenced
+ * occurrences, add up to the number of `report()` calls once flushed.
+ *
+ * @throws ConfigurationError when an option is invalid.
+ * @example
+ * const reporter = createErrorReporter({ sink: (r) => alerts.send(r), redact: createRedactor() });
+ * process.on('uncaughtException', (err) => reporter.report(err, { severity: 'fatal' }));
+ */
+export function createErrorReporter(options: ErrorReporterOptions): ErrorReporter {
+  const { sink, clock = systemClock, redact = false, severity = defaultSeverity } = options;
+  if (typeof sink !== 'function') throw invalidOption('sink', sink, 'a function receiving each report');
+  const windowMs = durationOption('dedupeWindow', options.dedupeWindow ?? '1m');
+  const limit = options.rateLimit ?? { max: 30, per: '1m' };
+  let log: SlidingLog | undefined;
+  let perMs = 0;
+  if (limit !== false) {
+    integerOption('rateLimit.max', limit.max, 1);
+    perMs = durationOption('rateLimit.per', limit.per);
+    if (perMs === 0) throw invalidOption('rateLimit.per', limit.per, 'a duration > 0');
+    log = new SlidingLog(limit.max, perMs);
+  }
+  const limitText = limit === false ? 'off' : `${limit.max} per ${formatDuration(perMs)}`;
+  const windows = new Map<string, Window>();
+  const silences = new Map<string, number>();
+  const held = new Map<string, { fingerprint: string; code: string; count: number }>();
+  const pending = new Set<Promise<void>>();
+  const counters = { reported: 0, sent: 0, folded: 0, suppressed: 0, silenced: 0, sinkErrors: 0 };
+  let heldFirst = 0;
+  let heldLast = 0;
+  let heldSeverity: Severity = 'info';
+  let heldTimer: TimerHandle | undefined;
+  let closed = false;
+
+  const deliver = (report: ErrorReport): void => {
+    counters.sent++;
+    try {
+      const result = sink(report);
+      if (result && typeof result.then === 'function') {
+        const tracked: Promise<void> = result.then(
+          () => void pending.delete(tracked),
+          () => {
+            counters.sinkErrors++;
+            pending.delete(tracked);
+          },
+        );
+        pending.add(tracked);
+      }
+    } catch {
+      counters.sinkErrors++;
+    }
+  };
+
+  const sendHeld = (force: boolean): void => {
+    heldTimer = undefined;
+    if (held.size === 0 || log === undefined) return;
+    const total = [...held.values()].reduce((sum, entry) => sum + entry.count, 0);
+    const now = clock.now();
+    if (!log.tryTake(now)) {
+      if (!force) {
+        scheduleHeld();
+        return;
+      }
+      log.force(now);
+    }
+    const suppressed = [...held.values()].sort((a, b) => b.count - a.count);
+    held.clear();
+    deliver({
+      kind: 'suppressed',
+      message: `${total} error report${total === 1 ? '' : 's'} suppressed by the rate limit (${limitText})`,
+      severity: heldSeverity,
+      count: total,
+      firstSeen: heldFirst,
+      lastSeen: heldLast,
+      suppressed,
+    });
+  };
+
+  const scheduleHeld = (): void => {
+    if (heldTimer !== undefined || log === undefined || closed) return;
+    heldTimer = clock.setTimeout(() => sendHeld(false), Math.max(1, log.waitFrom(clock.now()))).unref();
+  };
+
+  const emit = (report: ErrorReport): void => {
+    if (log === undefined || log.tryTake(clock.now())) {
+      deliver(report);
+      return;
+    }
+    const fingerprint = report.fingerprint!;
+    if (held.size === 0) {
+      heldFirst = report.firstSeen;
+      heldLast = report.lastSeen;
+      heldSeverity = report.severity;
+    } else {
+      heldFirst = Math.min(heldFirst, report.firstSeen);
+      heldLast = Math.max(heldLast, report.lastSeen);
+      if (RANK[report.severity] > RANK[heldSeverity]) heldSeverity = report.severity;
+    }
+    let entry = held.get(fingerprint);
+    if (entry === undefined) {
+      entry = { fingerprint, code: report.code!, count: 0 };
+      held.set(fingerprint, entry);
+    }
+    entry.count += report.count;
+    counters.suppressed += report.count;
+    scheduleHeld();
+  };
+
+  const serialize = (error: BallastError): SerializedError => serializeError(error, { redact });
+
+  const closeWindow = (window: Window): void => {
+    windows.delete(window.fingerprint);
+    if (window.timer !== undefined) clock.clearTimeout(window.timer);
+    if (window.repeats === 0 || window.latest === undefined) return;
+    const error = serialize(window.latest);
+    emit({
+      kind: 'summary',
+      message: `${window.code} repeated ${window.repeats} time${window.repeats === 1 ? '' : 's'} in ${formatDuration(windowMs)}: ${error.message}`,
+      severity: window.severity,
+      count: window.repeats,
+      firstSeen: window.firstRepeat,
+      lastSeen: window.lastRepeat,
+      fingerprint: window.fingerprint,
+      code: window.code,
+      error,
+      ...(window.context === undefined ? {} : { context: window.context }),
+    });
+  };
+
+  const isSilenced = (key: string, now: number): boolean => {
+    const until = silences.get(key);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    silences.delete(key);
+    return false;
+  };
+
+  const report = (error: unknown, reportOptions: ReportOptions = {}): string => {
+    const err = normalizeError(error);
+    const fingerprint = fingerprintError(err);
+    if (closed) return fingerprint;
+    counters.reported++;
+    const now = clock.now();
+    if (isSilenced(fingerprint, now) || isSilenced(err.code, now)) {
+      counters.silenced++;
+      return fingerprint;
+    }
+    let level: Severity;
+    try {
+      level = reportOptions.severity ?? severity(err);
+    } catch {
+      level = 'error';
+    }
+    const context = reportOptions.context;
+    const open = windows.get(fingerprint);
+    if (open !== undefined) {
+      if (open.repeats === 0) open.firstRepeat = now;
+      open.repeats++;
+      open.lastRepeat = now;
+      open.latest = err;
+      open.context = context;
+      if (RANK[level] > RANK[open.severity]) open.severity = level;
+      counters.folded++;
+      return fingerprint;
+    }
+    if (windowMs > 0) {
+      const window: Window = {
+        fingerprint,
+        code: err.code,
+        timer: undefined,
+        repeats: 0,
+        firstRepeat: now,
+        lastRepeat: now,
+        severity: level,
+        latest: undefined,
+        context: undefined,
+      };
+      (window as { timer: TimerHandle }).timer = clock
+        .setTimeout(() => closeWindow(window), windowMs)
+        .unref();
+      windows.set(fingerprint, window);
+    }
+    const serialized = serialize(err);
+    emit({
+      kind: 'occurrence',
+      message: `${err.code}: ${serialized.message}`,
+      severity: level,
+      count: 1,
+      firstSeen: now,
+      lastSeen: now,
+      fingerprint,
+      code: err.code,
+      error: serialized,
+      ...(context === undefined ? {} : { context }),
+    });
+    return fingerprint;
+  };
+
+  const flush = async (): Promise<void> => {
+    for (const window of [...windows.values()]) closeWindow(window);
+    if (heldTimer !== undefined) clock.clearTimeout(heldTimer);
+    sendHeld(true);
+    while (pending.size > 0) await Promise.all([...pending]);
+  };
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    await flush();
+    closed = true;
+  };
+
+  return {
+    report: (error, reportOptions) => {
+      try {
+        return report(error, reportOptions);
+      } catch {
+        return '';
+      }
+    },
+    silence(fingerprintOrCode, until) {
+      const end = until instanceof Date ? until.getTime() : until;
+      if (typeof end !== 'number' || Number.isNaN(end))
+        throw invalidOption('until', until, 'a Date or epoch milliseconds');
+      silences.set(fingerprintOrCode, end);
+      return () => {
+        if (silences.get(fingerprintOrCode) === end) silences.delete(fingerprintOrCode);
+      };
+    },
+    flush,
+    stats: () => ({ ...counters, active: windows.size }),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

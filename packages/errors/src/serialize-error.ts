@@ -1,0 +1,83 @@
+import {
+  errorToJsonSafe,
+  isErrorLike,
+  type SafeLimits,
+  type SerializedError,
+  toJsonSafe,
+} from './internal/json-safe.js';
+
+export type { SerializedError } from './internal/json-safe.js';
+
+/** A function that returns a redacted copy of a value, such as one made by `createRedactor`. */
+export type Redactor = (value: unknown) => unknown;
+
+/** Options for {@link serializeError}. */
+export interface SerializeErrorOptions {
+  /**
+   * Redacts the serialized error (messages, stacks, details, custom fields, causes)
+   * before it is returned, e.g. `createRedactor()` from `@ballast/redact`; `false`
+   * returns it as is.
+   * @defaultValue `false`
+   */
+  redact?: Redactor | false;
+  /**
+   * Nesting levels kept (cause chains count); deeper subtrees become `'[Truncated]'`.
+   * @defaultValue `10`
+   */
+  maxDepth?: number;
+  /**
+   * Whether stacks are kept.
+   * @defaultValue `true`
+   */
+  stack?: boolean;
+}
+
+const DEFAULT_LIMITS: SafeLimits = Object.freeze({ maxDepth: 10, stack: true });
+
+function limitsOf(options: SerializeErrorOptions): SafeLimits {
+  if (options.maxDepth === undefined && options.stack === undefined) return DEFAULT_LIMITS;
+  const maxDepth = options.maxDepth;
+  return {
+    maxDepth: typeof maxDepth === 'number' && maxDepth >= 1 ? Math.floor(maxDepth) : DEFAULT_LIMITS.maxDepth,
+    stack: options.stack ?? true,
+  };
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return `${value} was thrown`;
+  if (typeof value === 'object') return `A non-error ${Array.isArray(value) ? 'array' : 'object'} was thrown`;
+  return `A non-error ${typeof value} was thrown`;
+}
+
+/**
+ * Turns any thrown value into a JSON-safe, cycle-safe plain object for logs and
+ * reports: `name`, `message`, every Ballast field, `stack`, the error's own fields
+ * (Node's `code`, `errno`, `syscall`…), AggregateError members in `errors` and the
+ * whole `cause` chain. A non-error becomes `{ name: 'NonError', message, value }`.
+ * Never throws; cycles become `'[Circular]'`, throwing getters `'[Unserializable]'`.
+ *
+ * @example
+ * logger.error({ err: serializeError(err, { redact: createRedactor() }) }, 'payment failed');
+ */
+export function serializeError(error: unknown, options: SerializeErrorOptions = {}): SerializedError {
+  const limits = limitsOf(options);
+  let out: SerializedError;
+  try {
+    if (isErrorLike(error)) {
+      out = errorToJsonSafe(error, limits, new Set(), 0);
+    } else {
+      out = { name: 'NonError', message: describe(error) };
+      if (typeof error !== 'string') out.value = toJsonSafe(error, limits, new Set(), 1);
+    }
+  } catch {
+    out = { name: 'NonError', message: 'An unreadable value was thrown' };
+  }
+  const redact = options.redact;
+  if (typeof redact !== 'function') return out;
+  try {
+    return redact(out) as SerializedError;
+  } catch {
+    return { name: out.name, message: '[Redaction failed]' };
+  }
+}

@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  BallastError,
+  defineError,
+  InternalError,
+  NotFoundError,
+  RateLimitedError,
+  toProblemDetails,
+  ValidationError,
+} from '../src/index.js';
+
+describe('toProblemDetails', () => {
+  it('exposes message, code, details and suggestions of a 4xx error', () => {
+    const err = new ValidationError('email is not an email address', {
+      details: { field: 'email' },
+      suggestions: ['Use name@example.com'],
+    });
+    expect(toProblemDetails(err, { instance: 'req-7' })).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'email is not an email address',
+      instance: 'req-7',
+      code: 'VALIDATION_FAILED',
+      details: { field: 'email' },
+      suggestions: ['Use name@example.com'],
+    });
+  });
+
+  it('shows only the safe user message and code of a 5xx error', () => {
+    const err = new InternalError('pg: relation "users" does not exist', {
+      details: { query: 'select * from users' },
+      suggestions: ['Run the migrations'],
+      cause: new Error('socket'),
+    });
+    const problem = toProblemDetails(err);
+    expect(problem).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'Something went wrong on our side.',
+      code: 'INTERNAL_ERROR',
+    });
+  });
+
+  it('shows the internals of a 5xx error only when explicitly asked, redacted', () => {
+    const err = new InternalError('db password hunter2 rejected', { cause: new Error('inner') });
+    const redact = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll('hunter2', '***'));
+    const problem = toProblemDetails(err, { exposeInternals: true, redact });
+    expect(problem.internal).toMatchObject({
+      message: 'db password *** rejected',
+      cause: { message: 'inner' },
+    });
+    expect(typeof problem.internal?.stack).toBe('string');
+    const plain = toProblemDetails(new InternalError('x'), { exposeInternals: true });
+    expect(plain.internal).toMatchObject({ message: 'x' });
+    expect(plain.internal).not.toHaveProperty('cause');
+  });
+
+  it('normalizes foreign errors first, so a bug never leaks', () => {
+    const problem = toProblemDetails(new TypeError('Cannot read properties of undefined'));
+    expect(JSON.stringify(problem)).not.toContain('Cannot read');
+    expect(problem.status).toBe(500);
+  });
+
+  it('uses docsUrl or typeBaseUrl for type, and a phrase or category title for title', () => {
+    const Gone = defineError('PROBLEM_DOC_TEST', {
+      category: 'not_found',
+      status: 410,
+      message: () => 'gone',
+      docsUrl: 'https://docs.example.com/gone',
+    });
+    expect(toProblemDetails(new Gone())).toMatchObject({
+      type: 'https://docs.example.com/gone',
+      title: 'Gone',
+    });
+    expect(toProblemDetails(new NotFoundError('x'), { typeBaseUrl: 'https://e.example.com/' }).type).toBe(
+      'https://e.example.com/not-found',
+    );
+    const odd = new BallastError('teapot', { code: 'TEAPOT', category: 'validation', status: 418 });
+    expect(toProblemDetails(odd).title).toBe('Bad Request');
+    const weird = new BallastError('x', { code: 'WEIRD', category: 'internal', status: 200 });
+    expect(toProblemDetails(weird).status).toBe(500);
+  });
+
+  it('carries retryAfterMs and redacts 4xx details', () => {
+    const err = new RateLimitedError('slow down', { retryAfterMs: 1500, details: { token: 'abc', n: 10n } });
+    const redact = (v: unknown) => ({ ...(v as object), token: '[REDACTED]' });
+    expect(toProblemDetails(err, { redact })).toMatchObject({
+      retryAfterMs: 1500,
+      details: { token: '[REDACTED]', n: '10n' },
+    });
+  });
+
+  it('never contains the internal message of any 5xx error', () => {
+    const status = fc.integer({ min: 500, max: 599 });
+    const category = fc.constantFrom(
+      'internal',
+      'configuration',
+      'unavailable',
+      'network',
+      'timeout' as const,
+    );
+    const secret = fc.uuid().map((id) => `SECRET-${id}`);
+    fc.assert(
+      fc.property(status, category, secret, fc.boolean(), (code, cat, message, withCause) => {
+        const err = new BallastError(`boom ${message}`, {
+          code: 'SOME_FAILURE',
+          category: cat,
+          status: code,
+          details: { message },
+          suggestions: [`Look at ${message}`],
+          ...(withCause ? { cause: new Error(message) } : {}),
+        });
+        const json = JSON.stringify(toProblemDetails(err, { instance: 'req' }));
+        expect(json).not.toContain(message);
+        expect(json).not.toContain('stack');
+      }),
+    );
+  });
+});
