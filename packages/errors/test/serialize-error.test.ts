@@ -100,7 +100,8 @@ describe('serializeError', () => {
     });
     expect((out.details as Record<string, unknown>).anon).toMatch(/^\[Function/);
     expect(Object.getPrototypeOf(out.details)).toBe(Object.prototype);
-    expect(JSON.parse(JSON.stringify(out)).details.__proto__).toBe('plain key');
+    const parsed = JSON.parse(JSON.stringify(out)).details;
+    expect(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value).toBe('plain key');
   });
 
   it('replaces throwing getters and hostile proxies with [Unserializable]', () => {
