@@ -1,5 +1,4 @@
-import { invalidOption } from '@ballast/errors';
-import { errorToObject } from './error-fallback.js';
+import { invalidOption, serializeError } from '@ballast/errors';
 import { DEFAULT_KEYS, DEFAULT_PATTERNS, parsePath, WILDCARD } from './interim-redact.js';
 import { quote } from './quote.js';
 import { cachedKeyTest, noScrub, type PathNode, type Scrub } from './scrub.js';
@@ -77,7 +76,7 @@ function normalizeKey(key: string): string {
  * @throws ConfigurationError for a malformed path or option.
  */
 export function compileRedaction(option: RedactOption | undefined): Scrub {
-  if (option === false) return noScrub(errorToObject);
+  if (option === false) return noScrub(serializeError);
   const settings: RedactOptions = Array.isArray(option) ? { paths: option } : (option ?? {});
   if (typeof settings !== 'object' || settings === null) {
     throw invalidOption(
@@ -109,6 +108,6 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
     paths: compilePaths(paths),
     censor: quote(censor),
     remove,
-    error: errorToObject,
+    error: serializeError,
   };
 }

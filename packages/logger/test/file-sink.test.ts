@@ -1,0 +1,169 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { ManualClock } from '@ballast/core/testing';
+import { ConfigurationError } from '@ballast/errors';
+import { createLogger, fileSink } from '@ballast/logger';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseSize, rotatedGenerations } from '../src/sinks/rotation.js';
+import { resetReportedFailures } from '../src/sinks/sink.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ballast-file-sink-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  vi.restoreAllMocks();
+  resetReportedFailures();
+});
+
+/** Every line of the current file and its rotated generations, oldest first. */
+function allLines(path: string): string[] {
+  const base = path.split('/').pop() as string;
+  const generations = rotatedGenerations(base, readdirSync(dir)).reverse();
+  const texts = generations.map((g) => {
+    try {
+      return readFileSync(`${path}.${g}`, 'utf8');
+    } catch {
+      return gunzipSync(readFileSync(`${path}.${g}.gz`)).toString('utf8');
+    }
+  });
+  texts.push(readFileSync(path, 'utf8'));
+  return texts.join('').split('\n').filter(Boolean);
+}
+
+describe('fileSink', () => {
+  it('appends lines, batching them until the next turn or a flush', async () => {
+    const path = join(dir, 'nested', 'app.log');
+    const logger = createLogger({ base: null, timestamp: false, sinks: [fileSink({ path })] });
+    logger.info('one');
+    logger.info('two');
+    await logger.flush();
+    expect(readFileSync(path, 'utf8')).toBe('{"level":"info","msg":"one"}\n{"level":"info","msg":"two"}\n');
+    logger.info('three');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(readFileSync(path, 'utf8')).toContain('three');
+    await logger.close();
+    logger.info('after close');
+    expect(readFileSync(path, 'utf8')).not.toContain('after close');
+  });
+
+  it('rotates by size without losing, duplicating or reordering a line', async () => {
+    const path = join(dir, 'app.log');
+    const sink = fileSink({ path, rotate: { size: 200, keep: 100 } });
+    const logger = createLogger({ base: null, timestamp: false, sinks: [sink] });
+    for (let n = 0; n < 50; n++) logger.info({ n }, 'line');
+    await logger.close();
+    const numbers = allLines(path).map((line) => (JSON.parse(line) as { n: number }).n);
+    expect(numbers).toEqual(Array.from({ length: 50 }, (_, n) => n));
+    for (const file of readdirSync(dir))
+      expect(readFileSync(join(dir, file)).length).toBeLessThanOrEqual(200);
+  });
+
+  it('keeps only the newest rotated files', async () => {
+    const path = join(dir, 'app.log');
+    const logger = createLogger({ sinks: [fileSink({ path, rotate: { size: 100, keep: 2 } })] });
+    for (let n = 0; n < 20; n++) logger.info({ n }, 'line');
+    await logger.close();
+    expect(readdirSync(dir).sort()).toEqual(['app.log', 'app.log.18', 'app.log.19']);
+  });
+
+  it('continues numbering after the rotated files already present', async () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(`${path}.7.gz`, '');
+    writeFileSync(path, '{"old":true}\n');
+    const logger = createLogger({ sinks: [fileSink({ path, rotate: { size: 20 } })] });
+    logger.info('new');
+    await logger.close();
+    expect(readdirSync(dir).sort()).toEqual(['app.log', 'app.log.7.gz', 'app.log.8']);
+    expect(readFileSync(`${path}.8`, 'utf8')).toBe('{"old":true}\n');
+  });
+
+  it('rotates at each interval boundary', async () => {
+    const path = join(dir, 'app.log');
+    const clock = new ManualClock({ now: Date.UTC(2026, 0, 1, 23, 0) });
+    const logger = createLogger({
+      clock,
+      base: null,
+      sinks: [fileSink({ path, clock, rotate: { interval: 'daily' } })],
+    });
+    logger.info('monday');
+    await clock.advance(3_600_000);
+    logger.info('tuesday');
+    logger.info('tuesday again');
+    await clock.advance(86_400_000);
+    await logger.close();
+    expect(readFileSync(`${path}.1`, 'utf8')).toContain('monday');
+    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+
+    const hourly = join(dir, 'hourly.log');
+    const sink = fileSink({ path: hourly, clock, rotate: { interval: 'hourly' } });
+    sink.write('a\n', 30);
+    await clock.advance(3_600_000);
+    sink.write('b\n', 30);
+    const every = fileSink({ path: join(dir, 'every.log'), clock, rotate: { interval: '10m' } });
+    every.write('a\n', 30);
+    await clock.advance(600_000);
+    every.write('b\n', 30);
+    await Promise.all([sink.close?.(), every.close?.()]);
+    expect(readFileSync(`${hourly}.1`, 'utf8')).toBe('a\n');
+    expect(readFileSync(join(dir, 'every.log.1'), 'utf8')).toBe('a\n');
+  });
+
+  it('gzips rotated files in the background', async () => {
+    const path = join(dir, 'app.log');
+    const logger = createLogger({
+      base: null,
+      sinks: [fileSink({ path, rotate: { size: 120, compress: true, keep: 50 } })],
+    });
+    for (let n = 0; n < 12; n++) logger.info({ n }, 'line');
+    await logger.flush();
+    await logger.close();
+    const names = readdirSync(dir);
+    expect(names.filter((name) => name.endsWith('.gz')).length).toBeGreaterThan(2);
+    expect(names.filter((name) => /\.\d+$/.test(name))).toEqual([]);
+    expect(allLines(path).map((line) => (JSON.parse(line) as { n: number }).n)).toEqual(
+      Array.from({ length: 12 }, (_, n) => n),
+    );
+  });
+
+  it('reports a failed rotation once and keeps writing', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const path = join(dir, 'app.log');
+    const sink = fileSink({ path, rotate: { size: 10 } });
+    sink.write('0123456789\n', 30);
+    rmSync(path);
+    sink.write('next line\n', 30);
+    await sink.close?.();
+    expect(stderr).toHaveBeenCalledTimes(1);
+    expect(readFileSync(path, 'utf8')).toBe('next line\n');
+  });
+
+  it('rejects bad options with a ConfigurationError', () => {
+    const bad = [
+      { path: '' },
+      { path: dir },
+      { path: join(dir, 'a.log'), rotate: { size: '10 parsecs' } },
+      { path: join(dir, 'a.log'), rotate: { size: 0 } },
+      { path: join(dir, 'a.log'), rotate: { interval: 'weekly' } },
+      { path: join(dir, 'a.log'), rotate: { interval: 0 } },
+      { path: join(dir, 'a.log'), rotate: { keep: -1 } },
+      { path: join(dir, 'a.log'), level: 'loud' },
+    ];
+    for (const options of bad) {
+      expect(() => fileSink(options as Parameters<typeof fileSink>[0]), JSON.stringify(options)).toThrow(
+        ConfigurationError,
+      );
+    }
+  });
+
+  it('reads sizes in binary units', () => {
+    expect(parseSize('s', '1KB')).toBe(1024);
+    expect(parseSize('s', '1.5m')).toBe(1_572_864);
+    expect(parseSize('s', '2 GB')).toBe(2 * 1024 ** 3);
+    expect(parseSize('s', '42')).toBe(42);
+    expect(parseSize('s', 42)).toBe(42);
+  });
+});

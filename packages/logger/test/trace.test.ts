@@ -1,0 +1,58 @@
+import { createLogger } from '@ballast/logger';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memorySink } from './helpers.js';
+
+describe('OpenTelemetry correlation', () => {
+  const manager = new AsyncLocalStorageContextManager();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+  });
+
+  beforeAll(() => {
+    manager.enable();
+    context.setGlobalContextManager(manager);
+    trace.setGlobalTracerProvider(provider);
+  });
+
+  afterAll(async () => {
+    trace.disable();
+    context.disable();
+    await provider.shutdown();
+  });
+
+  it('adds trace_id, span_id and trace_flags of the active span, across await', async () => {
+    const sink = memorySink();
+    const logger = createLogger({ sinks: [sink], base: null });
+    const tracer = trace.getTracer('test');
+    let ids: { traceId: string; spanId: string } | undefined;
+    await tracer.startActiveSpan('work', async (span) => {
+      ids = span.spanContext();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      logger.info('inside');
+      span.end();
+    });
+    logger.info('outside');
+    expect(sink.lines[0]).toMatchObject({ trace_id: ids?.traceId, span_id: ids?.spanId, trace_flags: '01' });
+    expect(sink.lines[1]).not.toHaveProperty('trace_id');
+  });
+
+  it('writes no trace fields when turned off or the span context is invalid', () => {
+    const sink = memorySink();
+    const off = createLogger({ sinks: [sink], base: null, trace: false });
+    const on = createLogger({ sinks: [sink], base: null });
+    trace.getTracer('test').startActiveSpan('work', (span) => {
+      off.info('off');
+      span.end();
+    });
+    const invalid = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
+    context.with(trace.setSpan(context.active(), invalid), () => on.info('invalid'));
+    expect(sink.lines.every((line) => !('trace_id' in line))).toBe(true);
+  });
+});
