@@ -1,0 +1,134 @@
+import { type CompiledCensor, DEFAULT_CENSOR } from './internal/censor.js';
+import { invalidOption } from './internal/configuration-error.js';
+import { compilePaths } from './internal/path-automaton.js';
+import { PathWalker } from './internal/path-walker.js';
+import { compileScanner } from './internal/scanner.js';
+import { type WalkConfig, Walker } from './internal/walker.js';
+import { DEFAULT_KEYS, normalizeKey } from './keys.js';
+import { DEFAULT_PATTERNS, type RedactPattern } from './patterns.js';
+import type { RedactOptions, Redactor } from './types.js';
+
+const DEFAULT_MAX_DEPTH = 20;
+
+function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalidOption(name, value, 'true or false');
+  return value;
+}
+
+function compileKeys(options: RedactOptions): Set<string> | null {
+  const { keys = [] } = options;
+  if (keys === false) return null;
+  if (!Array.isArray(keys)) throw invalidOption('keys', keys, 'an array of key names, or false');
+  const set = new Set<string>();
+  if (booleanOption('defaultKeys', options.defaultKeys, true)) {
+    for (const key of DEFAULT_KEYS) set.add(normalizeKey(key));
+  }
+  keys.forEach((key: unknown, i) => {
+    if (typeof key !== 'string' || normalizeKey(key) === '') {
+      throw invalidOption(`keys[${i}]`, key, 'a non-empty key name');
+    }
+    set.add(normalizeKey(key));
+  });
+  return set.size > 0 ? set : null;
+}
+
+function isPattern(value: unknown): value is RedactPattern | RegExp {
+  if (value instanceof RegExp) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, regex, group, validate, hint } = value as Partial<RedactPattern>;
+  return (
+    typeof name === 'string' &&
+    regex instanceof RegExp &&
+    (group === undefined || (Number.isInteger(group) && group >= 0)) &&
+    (validate === undefined || typeof validate === 'function') &&
+    (hint === undefined || typeof hint === 'string')
+  );
+}
+
+function compilePatterns(options: RedactOptions) {
+  const { patterns = [] } = options;
+  if (patterns === false) return null;
+  if (!Array.isArray(patterns)) throw invalidOption('patterns', patterns, 'an array of patterns, or false');
+  const all: (RedactPattern | RegExp)[] = [];
+  if (booleanOption('defaultPatterns', options.defaultPatterns, true)) all.push(...DEFAULT_PATTERNS);
+  patterns.forEach((pattern: unknown, i) => {
+    if (!isPattern(pattern)) {
+      throw invalidOption(`patterns[${i}]`, pattern, 'a RegExp or { name, regex, group?, validate?, hint? }');
+    }
+    all.push(pattern);
+  });
+  return compileScanner(all);
+}
+
+function compileCensor(options: RedactOptions): CompiledCensor {
+  const { censor = DEFAULT_CENSOR, hashKey } = options;
+  if (censor === 'hash') {
+    const valid =
+      (typeof hashKey === 'string' && hashKey.length > 0) ||
+      (hashKey instanceof Uint8Array && hashKey.byteLength > 0);
+    if (!valid) {
+      throw invalidOption(
+        'hashKey',
+        hashKey,
+        "a non-empty string or Uint8Array (required by censor: 'hash')",
+      );
+    }
+    return { kind: 'hash', key: hashKey };
+  }
+  if (typeof censor === 'string') return { kind: 'string', text: censor };
+  if (typeof censor === 'function') return { kind: 'function', fn: censor };
+  throw invalidOption('censor', censor, "a string, a function (value, path) => replacement, or 'hash'");
+}
+
+function compilePathList(paths: unknown) {
+  if (paths === undefined) return null;
+  if (!Array.isArray(paths)) throw invalidOption('paths', paths, 'an array of path strings');
+  paths.forEach((path: unknown, i) => {
+    if (typeof path !== 'string') throw invalidOption(`paths[${i}]`, path, 'a path string such as "a.b"');
+  });
+  return compilePaths(paths as string[]);
+}
+
+/**
+ * Compiles a redactor: a function returning a redacted copy of any value, never
+ * mutating it. Paths, key names and value patterns are compiled once, here.
+ *
+ * By default {@link DEFAULT_KEYS} are redacted at any depth and {@link DEFAULT_PATTERNS}
+ * scan every string; the copy is JSON-safe (see `normalize`).
+ *
+ * @example
+ * const redact = createRedactor({ paths: ['req.headers["x-session"]'] });
+ * redact({ user: 'ada', password: 'hunter2', note: 'Bearer abc123def456' });
+ * // → { user: 'ada', password: '[REDACTED]', note: 'Bearer [REDACTED]' }
+ *
+ * @throws A `ConfigurationError` (`code: 'INVALID_CONFIGURATION'`, recognised by
+ * `isBallastError`) for an invalid option; for a bad path it names the path and position.
+ */
+export function createRedactor(options: RedactOptions = {}): Redactor {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidOption('options', options, 'an options object');
+  }
+  const paths = compilePathList(options.paths);
+  const keys = compileKeys(options);
+  const scanner = compilePatterns(options);
+  const censor = compileCensor(options);
+  const remove = booleanOption('remove', options.remove, false);
+  const normalize = booleanOption('normalize', options.normalize, keys !== null || scanner !== null);
+  const { maxDepth = DEFAULT_MAX_DEPTH } = options;
+  if (!Number.isInteger(maxDepth) || maxDepth < 1) {
+    throw invalidOption('maxDepth', maxDepth, 'a whole number ≥ 1');
+  }
+  if (!normalize && (keys !== null || scanner !== null)) {
+    throw invalidOption('normalize', false, 'true while keys or patterns are on (they need the full walk)');
+  }
+
+  if (!normalize) {
+    if (paths === null) return (value) => value;
+    const walker = new PathWalker(paths, censor, remove);
+    return (value) => walker.run(value);
+  }
+  const config: WalkConfig = { paths, keys, scanner, censor, remove, maxDepth };
+  const walker = new Walker(config);
+  return (value) => (walker.busy ? new Walker(config).run(value) : walker.run(value));
+}

@@ -1,0 +1,57 @@
+/** Stands for a property whose getter threw; becomes `'[Unserializable]'` in the copy. */
+export const THREW: unique symbol = Symbol('threw');
+
+/** Shown instead of a value that cannot be read or serialized. */
+export const UNSERIALIZABLE = '[Unserializable]';
+
+/** Sets an own enumerable property, including `__proto__`, which assignment would not create. */
+export function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+function read(source: object, key: PropertyKey): unknown {
+  try {
+    return (source as Record<PropertyKey, unknown>)[key];
+  } catch {
+    return THREW;
+  }
+}
+
+/**
+ * An Error as a plain object: name, message, stack, own enumerable fields, then `cause`
+ * and an AggregateError's `errors` (which `JSON.stringify` would all lose).
+ */
+export function errorView(error: Error): Record<string, unknown> {
+  const view: Record<string, unknown> = { name: read(error, 'name'), message: read(error, 'message') };
+  const stack = read(error, 'stack');
+  if (stack !== undefined) view.stack = stack;
+  let keys: string[];
+  try {
+    keys = Object.keys(error);
+  } catch {
+    keys = [];
+  }
+  for (const key of keys) {
+    if (key !== 'name' && key !== 'message' && key !== 'stack') setKey(view, key, read(error, key));
+  }
+  if (Object.hasOwn(error, 'cause')) view.cause = read(error, 'cause');
+  if (error instanceof AggregateError || Object.hasOwn(error, 'errors')) view.errors = read(error, 'errors');
+  return view;
+}
+
+/** A Map as a plain object keyed by `String(key)`. */
+export function mapView(map: Map<unknown, unknown>): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const [key, value] of map) setKey(view, String(key), value);
+  return view;
+}
+
+/** A one-line summary of binary data: `'[Buffer: 1024 bytes]'`. */
+export function binarySummary(value: ArrayBufferView | ArrayBuffer): string {
+  const name = (value.constructor as { name?: string } | undefined)?.name ?? 'ArrayBuffer';
+  return `[${name}: ${value.byteLength} bytes]`;
+}

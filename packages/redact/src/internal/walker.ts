@@ -1,0 +1,214 @@
+import { normalizeKey } from '../keys.js';
+import { type CompiledCensor, pseudonym } from './censor.js';
+import { nextState, type PathState } from './path-automaton.js';
+import { type Scanner, scan } from './scanner.js';
+import { binarySummary, errorView, mapView, setKey, THREW, UNSERIALIZABLE } from './special.js';
+
+/** Everything a walk needs, fixed at creation. */
+export interface WalkConfig {
+  readonly paths: PathState | null;
+  readonly keys: ReadonlySet<string> | null;
+  readonly scanner: Scanner | null;
+  readonly censor: CompiledCensor;
+  readonly remove: boolean;
+  readonly maxDepth: number;
+}
+
+/** Marks a key or element to drop from the copy (`remove: true`). */
+const REMOVED: unique symbol = Symbol('removed');
+const CIRCULAR = '[Circular]';
+const TRUNCATED = '[Truncated]';
+const KEY_CACHE_LIMIT = 4096;
+const { getPrototypeOf } = Object;
+const objectProto = Object.prototype;
+
+/**
+ * The full walk (`normalize: true`): copy-on-write over the whole value, so a subtree
+ * with nothing to change is returned as-is and shared. One instance per redactor; its
+ * scratch arrays are reused across calls (a re-entrant call gets its own instance).
+ */
+export class Walker {
+  busy = false;
+  private readonly ancestors: unknown[] = [];
+  private readonly path: string[] = [];
+  private readonly keyCache = new Map<string, boolean>();
+  // Bound once so pattern replacement allocates no closure per string.
+  private readonly replaceSecret = (secret: string): string => this.censorText(secret);
+  private currentDepth = 0;
+
+  constructor(private readonly config: WalkConfig) {}
+
+  run(value: unknown): unknown {
+    this.busy = true;
+    try {
+      return this.visit(value, this.config.paths, 0, '');
+    } finally {
+      this.ancestors.length = 0;
+      this.busy = false;
+    }
+  }
+
+  private isSecretKey(key: string): boolean {
+    const keys = this.config.keys;
+    if (keys === null) return false;
+    let hit = this.keyCache.get(key);
+    if (hit === undefined) {
+      hit = keys.has(normalizeKey(key));
+      if (this.keyCache.size >= KEY_CACHE_LIMIT) this.keyCache.clear();
+      this.keyCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  private censorValue(value: unknown, depth: number): unknown {
+    if (this.config.remove) return REMOVED;
+    const censor = this.config.censor;
+    if (censor.kind === 'string') return censor.text;
+    if (censor.kind === 'hash') return pseudonym(censor.key, value);
+    return censor.fn(value, this.path.slice(0, depth));
+  }
+
+  private censorText(secret: string): string {
+    const censor = this.config.censor;
+    if (censor.kind === 'string') return censor.text;
+    if (censor.kind === 'hash') return pseudonym(censor.key, secret);
+    return String(censor.fn(secret, this.path.slice(0, this.currentDepth)));
+  }
+
+  private visit(value: unknown, state: PathState | null, depth: number, key: string): unknown {
+    switch (typeof value) {
+      case 'string':
+        if (this.config.scanner === null) return value;
+        this.currentDepth = depth;
+        return scan(this.config.scanner, value, this.replaceSecret);
+      case 'object':
+        return value === null ? value : this.visitObject(value, state, depth, key, true);
+      case 'bigint':
+        return value.toString();
+      default:
+        return value;
+    }
+  }
+
+  private visitObject(
+    value: object,
+    state: PathState | null,
+    depth: number,
+    key: string,
+    allowToJSON: boolean,
+  ): unknown {
+    const ancestors = this.ancestors;
+    for (let i = 0; i < depth; i++) if (ancestors[i] === value) return CIRCULAR;
+    if (depth > this.config.maxDepth) return TRUNCATED;
+    ancestors[depth] = value;
+    if (Array.isArray(value)) return this.walkArray(value, state, depth);
+    const proto = getPrototypeOf(value);
+    if (
+      (proto === objectProto || proto === null) &&
+      typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+    ) {
+      return this.walkObject(value as Record<string, unknown>, state, depth);
+    }
+    return this.visitSpecial(value, state, depth, key, allowToJSON);
+  }
+
+  private visitSpecial(
+    value: object,
+    state: PathState | null,
+    depth: number,
+    key: string,
+    allowToJSON: boolean,
+  ): unknown {
+    if (value instanceof Error) return this.walkObject(errorView(value), state, depth);
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return binarySummary(value);
+    if (value instanceof Date) return value;
+    if (allowToJSON && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+      let json: unknown;
+      try {
+        json = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+      } catch {
+        return UNSERIALIZABLE;
+      }
+      if (typeof json !== 'object' || json === null) return this.visit(json, state, depth, key);
+      return this.visitObject(json, state, depth, key, false);
+    }
+    if (value instanceof Map) return this.walkObject(mapView(value), state, depth);
+    if (value instanceof Set) return this.walkArray(Array.from(value), state, depth);
+    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+      return this.visit(value.valueOf(), state, depth, key);
+    }
+    return this.walkObject(value as Record<string, unknown>, state, depth);
+  }
+
+  private walkObject(obj: Record<string, unknown>, state: PathState | null, depth: number): unknown {
+    let keys: string[];
+    try {
+      keys = Object.keys(obj);
+    } catch {
+      return UNSERIALIZABLE;
+    }
+    let out: Record<string, unknown> | undefined;
+    const childDepth = depth + 1;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      let value: unknown;
+      try {
+        value = obj[key];
+      } catch {
+        value = THREW;
+      }
+      const childState = state === null ? null : nextState(state, key);
+      let next: unknown;
+      if (value === THREW) {
+        next = UNSERIALIZABLE;
+      } else if (childState?.terminal || this.isSecretKey(key)) {
+        this.path[depth] = key;
+        next = value === undefined ? value : this.censorValue(value, childDepth);
+      } else {
+        this.path[depth] = key;
+        next = this.visit(value, childState, childDepth, key);
+      }
+      if (out !== undefined) {
+        if (next !== REMOVED) setKey(out, key, next);
+      } else if (next !== value) {
+        out = {};
+        for (let j = 0; j < i; j++) setKey(out, keys[j]!, obj[keys[j]!]);
+        if (next !== REMOVED) setKey(out, key, next);
+      }
+    }
+    return out ?? obj;
+  }
+
+  private walkArray(arr: readonly unknown[], state: PathState | null, depth: number): unknown {
+    let out: unknown[] | undefined;
+    let removed = false;
+    const childDepth = depth + 1;
+    const named = state !== null && state.named !== null;
+    for (let i = 0; i < arr.length; i++) {
+      let value: unknown;
+      try {
+        value = arr[i];
+      } catch {
+        value = THREW;
+      }
+      const childState = state === null ? null : named ? nextState(state, String(i)) : state.other;
+      let next: unknown;
+      if (value === THREW) {
+        next = UNSERIALIZABLE;
+      } else if (childState?.terminal) {
+        this.path[depth] = String(i);
+        next = value === undefined ? value : this.censorValue(value, childDepth);
+      } else {
+        this.path[depth] = String(i);
+        next = this.visit(value, childState, childDepth, String(i));
+      }
+      if (next !== value) {
+        out ??= arr.slice();
+        out[i] = next;
+        if (next === REMOVED) removed = true;
+      }
+    }
+    if (out === undefined) return arr;
+    return removed ? out.filter((item) => item !== REMOVED) : out;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * A value detector: where `regex` matches inside a string, the secret part (the whole
+ * match, or capture group `group`) is replaced by the censor and the rest of the string
+ * is kept.
+ */
+export interface RedactPattern {
+  /** A short name for documentation and debugging, e.g. `'jwt'`. */
+  readonly name: string;
+  /** What to find. The `g` flag is added when missing. */
+  readonly regex: RegExp;
+  /** The capture group holding the secret. @defaultValue `0` (the whole match) */
+  readonly group?: number;
+  /** Rejects false positives (a card number that fails the Luhn check); gets the secret part. */
+  readonly validate?: (secret: string) => boolean;
+  /**
+   * A cheap, case-insensitive regular expression source every match contains; strings
+   * without it skip this pattern. Patterns with a hint share one pre-check per string.
+   */
+  readonly hint?: string;
+}
+
+/** Whether a digit string passes the Luhn checksum card numbers carry. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+// Issuer prefixes of the major networks (Visa, Mastercard, Amex, Diners, Discover, JCB, UnionPay):
+// they keep 13–19 digit ids and timestamps that happen to pass Luhn from being redacted.
+const CARD_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6(?:011|5|4[4-9]|2))/;
+
+function isCardNumber(candidate: string): boolean {
+  const digits = candidate.replace(/[ -]/g, '');
+  return digits.length >= 13 && digits.length <= 19 && CARD_PREFIX.test(digits) && luhnValid(digits);
+}
+
+function isBasicCredential(token: string): boolean {
+  if (token.length % 4 !== 0) return false;
+  return Buffer.from(token, 'base64').toString('latin1').includes(':');
+}
+
+// Opaque bearer tokens carry digits or are long; this keeps "Bearer authentication" readable.
+function isBearerToken(token: string): boolean {
+  return token.length >= 24 || (token.length >= 8 && /\d/.test(token));
+}
+
+/**
+ * The value detectors on unless `defaultPatterns: false`: JWTs, `Bearer`/`Basic`
+ * credentials (the token goes, the scheme stays), AWS access key ids and secret keys
+ * after their usual names, PEM private keys, Luhn-valid card numbers of the major
+ * networks, and the password in `scheme://user:password@host` URLs.
+ */
+export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
+  {
+    name: 'jwt',
+    regex: /(?<![\w-])eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
+    hint: 'eyj',
+  },
+  {
+    name: 'bearer',
+    regex: /\b(?:Bearer|bearer|BEARER)\s+([\w\-.~+/]+=*)/g,
+    group: 1,
+    validate: isBearerToken,
+    hint: 'bearer',
+  },
+  {
+    name: 'basic',
+    regex: /\b(?:Basic|basic|BASIC)\s+([A-Za-z0-9+/]{4,}={0,2})(?![\w+/=])/g,
+    group: 1,
+    validate: isBasicCredential,
+    hint: 'basic',
+  },
+  {
+    name: 'aws-access-key-id',
+    regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
+    hint: 'akia|asia|abia|acca|agpa|aida|aipa|anpa|anva|aroa|apka',
+  },
+  {
+    name: 'aws-secret-access-key',
+    regex: /aws_?secret(?:_?access)?_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
+    group: 1,
+    hint: 'aws_?secret',
+  },
+  {
+    name: 'private-key',
+    regex:
+      /-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY( BLOCK)?-----|$)/g,
+    hint: '-----begin',
+  },
+  {
+    name: 'card-number',
+    regex: /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
+    validate: isCardNumber,
+    hint: '\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d',
+  },
+  {
+    name: 'url-credentials',
+    regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:([^\s@/?#]+)@/gi,
+    group: 1,
+    hint: ':\\/\\/',
+  },
+] satisfies RedactPattern[]);

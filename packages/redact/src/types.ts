@@ -1,0 +1,72 @@
+import type { RedactPattern } from './patterns.js';
+
+/**
+ * Computes the replacement for a redacted value. `path` is the concrete location
+ * (`['user', 'password']`, array indices as strings); for a secret found inside a
+ * string, `value` is the matched substring and the result is converted to a string.
+ */
+export type CensorFunction = (value: unknown, path: readonly string[]) => unknown;
+
+/**
+ * What replaces a secret: a fixed string, a function, or `'hash'` for a stable keyed
+ * pseudonym (`[REDACTED:3f9a1c2e]`, HMAC-SHA-256 with `hashKey`) that lets the same
+ * value be correlated across reports without being revealed.
+ */
+export type Censor = string | CensorFunction | 'hash';
+
+/** What to redact and how; everything is optional and validated once, at creation. */
+export interface RedactOptions {
+  /**
+   * Locations to redact, in fast-redact syntax: `a.b`, `a["x-y"].c`, `a[0]`, `a.*.c`,
+   * `*.password`; `*` matches any one key or index. Missing locations are left alone.
+   * @defaultValue `[]`
+   */
+  paths?: readonly string[];
+  /**
+   * Extra key names redacted at any depth, compared without case and separators
+   * (`apiKey` = `api_key` = `API-KEY`); added to {@link DEFAULT_KEYS} unless
+   * `defaultKeys` is false. `false` turns key matching off entirely.
+   * @defaultValue `[]`
+   */
+  keys?: readonly string[] | false;
+  /** Whether {@link DEFAULT_KEYS} are redacted. @defaultValue `true` */
+  defaultKeys?: boolean;
+  /**
+   * Extra value detectors for strings (including Error messages and stacks); only the
+   * matched part is replaced. Added to {@link DEFAULT_PATTERNS} unless `defaultPatterns`
+   * is false. `false` turns pattern scanning off entirely.
+   * @defaultValue `[]`
+   */
+  patterns?: readonly (RegExp | RedactPattern)[] | false;
+  /** Whether {@link DEFAULT_PATTERNS} run. @defaultValue `true` */
+  defaultPatterns?: boolean;
+  /** The replacement for secrets. @defaultValue `'[REDACTED]'` */
+  censor?: Censor;
+  /** The HMAC key for `censor: 'hash'`, supplied by the host (keep it secret and stable). */
+  hashKey?: string | Uint8Array;
+  /**
+   * Delete redacted keys (and array elements) instead of censoring them. Secrets found
+   * inside strings are still replaced by the censor.
+   * @defaultValue `false`
+   */
+  remove?: boolean;
+  /**
+   * Walk the whole value, making the copy JSON-safe: cycles become `'[Circular]'`, Errors,
+   * Maps, Sets and `toJSON` are expanded, buffers summarised, BigInts stringified, throwing
+   * getters `'[Unserializable]'`. Needed for keys and patterns; with paths only, `false`
+   * touches nothing but the paths (the fast-redact model: fastest, not JSON-safe).
+   * @defaultValue `true`, or `false` when keys and patterns are both off
+   */
+  normalize?: boolean;
+  /**
+   * Objects nested deeper than this become `'[Truncated]'` (only when normalizing).
+   * @defaultValue `20`
+   */
+  maxDepth?: number;
+}
+
+/**
+ * A compiled redaction: returns a redacted copy of `value` and never mutates it.
+ * Unchanged subtrees of the copy may be shared with the input.
+ */
+export type Redactor = (value: unknown) => unknown;

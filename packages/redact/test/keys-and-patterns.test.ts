@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { createRedactor, DEFAULT_KEYS, DEFAULT_PATTERNS, luhnValid, normalizeKey } from '../src/index.js';
+
+const redact = createRedactor();
+
+describe('keys', () => {
+  it.each(DEFAULT_KEYS)('redacts the default key %s at any depth', (key) => {
+    expect(redact({ a: { b: [{ [key]: 'v' }] } })).toEqual({ a: { b: [{ [key]: '[REDACTED]' }] } });
+  });
+
+  it.each(['apiKey', 'api_key', 'API-KEY', 'Api Key', 'X-Api-Key', 'PASSWORD', 'Set-Cookie', 'accessToken'])(
+    'matches %s without regard to case or separators',
+    (key) => {
+      expect(redact({ [key]: 'v' })).toEqual({ [key]: '[REDACTED]' });
+    },
+  );
+
+  it('redacts a whole object under a secret key', () => {
+    expect(redact({ session: { id: 1, user: 'ada' } })).toEqual({ session: '[REDACTED]' });
+  });
+
+  it('leaves keys that only contain a secret word', () => {
+    const input = { passwordPolicy: 'strong', tokens_used: 3 };
+    expect(redact(input)).toBe(input);
+  });
+
+  it('adds custom keys to the defaults', () => {
+    const r = createRedactor({ keys: ['email'] });
+    expect(r({ Email: 'a@b.c', token: 't', name: 'n' })).toEqual({
+      Email: '[REDACTED]',
+      token: '[REDACTED]',
+      name: 'n',
+    });
+  });
+
+  it('uses only custom keys with defaultKeys: false', () => {
+    const r = createRedactor({ keys: ['email'], defaultKeys: false });
+    expect(r({ email: 'x', token: 't' })).toEqual({ email: '[REDACTED]', token: 't' });
+  });
+
+  it('turns key matching off with keys: false', () => {
+    const r = createRedactor({ keys: false });
+    expect(r({ password: 'p' })).toEqual({ password: 'p' });
+  });
+
+  it('normalizes keys by dropping case and separators', () => {
+    expect(normalizeKey('X-Api_Key.v 2')).toBe('xapikeyv2');
+  });
+
+  it('keeps working after its key cache fills up', () => {
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    expect(redact(many)).toBe(many);
+    expect(redact({ token: 1 })).toEqual({ token: '[REDACTED]' });
+  });
+});
+
+const JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkFkYSJ9.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+const PEM =
+  '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----';
+
+describe('default patterns', () => {
+  it.each([
+    ['a JWT', `token is ${JWT}.`, 'token is [REDACTED].'],
+    ['a Bearer token', 'Authorization: Bearer abc123def456ghi', 'Authorization: Bearer [REDACTED]'],
+    ['a long opaque Bearer token', 'bearer abcdefghijklmnopqrstuvwxyz', 'bearer [REDACTED]'],
+    [
+      'Basic credentials',
+      `hdr Basic ${Buffer.from('ada:pw').toString('base64')} end`,
+      'hdr Basic [REDACTED] end',
+    ],
+    ['an AWS access key id', 'key=AKIAIOSFODNN7EXAMPLE;', 'key=[REDACTED];'],
+    [
+      'an AWS secret key after its name',
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'aws_secret_access_key = [REDACTED]',
+    ],
+    ['a PEM private key', `key:\n${PEM}\nafter`, 'key:\n[REDACTED]\nafter'],
+    ['a truncated PEM private key', '-----BEGIN PRIVATE KEY-----\nMIIB', '[REDACTED]'],
+    ['a Visa card number', 'paid with 4111 1111 1111 1111 today', 'paid with [REDACTED] today'],
+    ['an Amex card number', 'card 378282246310005', 'card [REDACTED]'],
+    ['a dashed Mastercard number', '5555-5555-5555-4444', '[REDACTED]'],
+    ['URL credentials', 'redis://user:s3cr%40t@cache:6379/0', 'redis://user:[REDACTED]@cache:6379/0'],
+    [
+      'URL credentials without user',
+      'connect to redis://:pw@host failed',
+      'connect to redis://:[REDACTED]@host failed',
+    ],
+    ['several secrets', `${JWT} and AKIAIOSFODNN7EXAMPLE`, '[REDACTED] and [REDACTED]'],
+  ])('replaces %s and keeps the rest', (_what, input, expected) => {
+    expect(redact(input)).toBe(expected);
+    expect(redact({ msg: input })).toEqual({ msg: expected });
+  });
+
+  it.each([
+    ['a Luhn-invalid number', 'order 4111 1111 1111 1112'],
+    ['a millisecond timestamp', 'at 1700000000000 ms'],
+    ['a short number', '4111 1111'],
+    ['Bearer prose', 'Bearer authentication failed'],
+    ['Basic prose', 'Basic validation failed'],
+    ['Basic base64 without a colon', `Basic ${Buffer.from('justtext').toString('base64')}`],
+    ['a URL without credentials', 'https://example.com/a?b=c@d'],
+    ['a JWT-looking word', 'eyJ alone'],
+  ])('leaves %s alone', (_what, input) => {
+    expect(redact(input)).toBe(input);
+  });
+
+  it('checks the Luhn digit', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+  });
+
+  it('ships named patterns', () => {
+    expect(DEFAULT_PATTERNS.map((p) => p.name)).toEqual([
+      'jwt',
+      'bearer',
+      'basic',
+      'aws-access-key-id',
+      'aws-secret-access-key',
+      'private-key',
+      'card-number',
+      'url-credentials',
+    ]);
+  });
+
+  it('turns patterns off with patterns: false', () => {
+    expect(createRedactor({ patterns: false })(JWT)).toBe(JWT);
+  });
+});
+
+describe('custom patterns', () => {
+  it('replaces only the matched substring of a RegExp', () => {
+    const r = createRedactor({ patterns: [/ssn-\d{3}/] });
+    expect(r('user ssn-123 and ssn-456')).toBe('user [REDACTED] and [REDACTED]');
+  });
+
+  it('replaces only the chosen group and honours validate', () => {
+    const r = createRedactor({
+      defaultPatterns: false,
+      patterns: [{ name: 'pin', regex: /pin=(\d+)/, group: 1, validate: (s) => s.length === 4 }],
+    });
+    expect(r('pin=1234 pin=12')).toBe('pin=[REDACTED] pin=12');
+  });
+
+  it('uses a hint as a pre-check', () => {
+    const r = createRedactor({
+      defaultPatterns: false,
+      patterns: [{ name: 'ticket', regex: /TCK-\d+/, hint: 'tck-' }],
+    });
+    expect(r('see TCK-42')).toBe('see [REDACTED]');
+    expect(r('nothing here')).toBe('nothing here');
+  });
+
+  it('skips empty matches and unmatched groups', () => {
+    const r = createRedactor({
+      defaultPatterns: false,
+      patterns: [/x*/, { name: 'opt', regex: /a(b)?c/, group: 1 }],
+    });
+    expect(r('yyy ac abc')).toBe('yyy ac a[REDACTED]c');
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createRedactor } from '../src/index.js';
+
+const pathsOnly = (paths: string[], extra: object = {}) =>
+  createRedactor({ paths, keys: false, patterns: false, ...extra });
+
+describe.each([
+  ['paths only (normalize: false)', pathsOnly],
+  [
+    'full walk (normalize: true)',
+    (paths: string[], extra: object = {}) => pathsOnly(paths, { normalize: true, ...extra }),
+  ],
+])('paths, %s', (_mode, make) => {
+  it('redacts a dotted path and leaves siblings alone', () => {
+    const redact = make(['a.b']);
+    expect(redact({ a: { b: 'x', c: 'y' }, d: 1 })).toEqual({ a: { b: '[REDACTED]', c: 'y' }, d: 1 });
+  });
+
+  it('redacts bracketed keys with quotes and escapes', () => {
+    const redact = make(['headers["x-api"]', "h['it\\'s']"]);
+    expect(redact({ headers: { 'x-api': 'k', other: 1 }, h: { "it's": 2 } })).toEqual({
+      headers: { 'x-api': '[REDACTED]', other: 1 },
+      h: { "it's": '[REDACTED]' },
+    });
+  });
+
+  it('redacts array indices', () => {
+    const redact = make(['list[1].secret']);
+    expect(redact({ list: [{ secret: 1 }, { secret: 2 }] })).toEqual({
+      list: [{ secret: 1 }, { secret: '[REDACTED]' }],
+    });
+  });
+
+  it('redacts through a leading wildcard', () => {
+    const redact = make(['*.password']);
+    expect(redact({ a: { password: 1 }, b: { password: 2, x: 3 }, c: 4 })).toEqual({
+      a: { password: '[REDACTED]' },
+      b: { password: '[REDACTED]', x: 3 },
+      c: 4,
+    });
+  });
+
+  it('redacts wildcards at depth three and more', () => {
+    const redact = make(['a.b.c.*.d']);
+    expect(redact({ a: { b: { c: { x: { d: 1, e: 2 }, y: { d: 3 } } } } })).toEqual({
+      a: { b: { c: { x: { d: '[REDACTED]', e: 2 }, y: { d: '[REDACTED]' } } } },
+    });
+  });
+
+  it('handles several wildcards in one path', () => {
+    const redact = make(['*.*.token', 'items[*].tags[*]']);
+    expect(redact({ a: { b: { token: 1, k: 2 } }, items: [{ tags: ['x', 'y'] }, { tags: [] }] })).toEqual({
+      a: { b: { token: '[REDACTED]', k: 2 } },
+      items: [{ tags: ['[REDACTED]', '[REDACTED]'] }, { tags: [] }],
+    });
+  });
+
+  it('combines overlapping literal and wildcard paths', () => {
+    const redact = make(['a.b.c', 'a.*.d', '*.b.e']);
+    expect(redact({ a: { b: { c: 1, d: 2, e: 3, f: 4 }, z: { d: 5, c: 6 } } })).toEqual({
+      a: { b: { c: '[REDACTED]', d: '[REDACTED]', e: '[REDACTED]', f: 4 }, z: { d: '[REDACTED]', c: 6 } },
+    });
+  });
+
+  it('redacts whole subtrees at a terminal wildcard', () => {
+    const redact = make(['a.*']);
+    expect(redact({ a: { x: { deep: 1 }, y: 2 }, b: 3 })).toEqual({
+      a: { x: '[REDACTED]', y: '[REDACTED]' },
+      b: 3,
+    });
+  });
+
+  it('never calls the censor for missing paths', () => {
+    const censor = vi.fn(() => 'gone');
+    const redact = make(['a.b', 'x.*.y', 'q[3]'], { censor });
+    expect(redact({ a: {}, x: { k: { z: 1 } }, q: [1] })).toEqual({ a: {}, x: { k: { z: 1 } }, q: [1] });
+    expect(redact('string')).toBe('string');
+    expect(redact({ a: 'not an object' })).toEqual({ a: 'not an object' });
+    expect(censor).not.toHaveBeenCalled();
+  });
+
+  it('passes the value and the concrete path to a censor function', () => {
+    const censor = vi.fn((value: unknown, path: readonly string[]) => `${path.join('/')}=${typeof value}`);
+    const redact = make(['*.list[*].pin'], { censor });
+    expect(redact({ u: { list: [{ pin: 1 }, { pin: 'x' }] } })).toEqual({
+      u: { list: [{ pin: 'u/list/0/pin=number' }, { pin: 'u/list/1/pin=string' }] },
+    });
+  });
+
+  it('removes keys and array elements with remove: true', () => {
+    const redact = make(['a.b', 'list[1]', 'w.*'], { remove: true });
+    expect(redact({ a: { b: 1, c: 2 }, list: ['x', 'y', 'z'], w: { k: 1 } })).toEqual({
+      a: { c: 2 },
+      list: ['x', 'z'],
+      w: {},
+    });
+  });
+
+  it('never mutates the input and shares untouched subtrees', () => {
+    const input = { a: { b: 'secret' }, other: { deep: [1, 2] } };
+    const snapshot = structuredClone(input);
+    const out = make(['a.b'])(input) as typeof input;
+    expect(input).toEqual(snapshot);
+    expect(out.other).toBe(input.other);
+    expect(out).not.toBe(input);
+  });
+
+  it('returns the input itself when nothing matches', () => {
+    const input = { a: { c: 1 } };
+    expect(make(['a.b'])(input)).toBe(input);
+  });
+
+  it('keeps an own __proto__ key as data', () => {
+    const input = JSON.parse('{"__proto__": {"x": 1}, "a": {"b": 2}}');
+    const out = make(['a.b', '["__proto__"].x'])(input);
+    expect(JSON.stringify(out)).toBe('{"__proto__":{"x":"[REDACTED]"},"a":{"b":"[REDACTED]"}}');
+  });
+});
+
+describe('path syntax errors', () => {
+  it.each([
+    ['', 0, 'empty'],
+    ['a..b', 2, 'empty key name'],
+    ['.a', 0, 'cannot start'],
+    ['a.', 2, 'ends with'],
+    ['a.b-c', 3, 'expected "." or "["'],
+    ['a[', 2, 'expected an index'],
+    ['a[x]', 2, 'expected an index'],
+    ['a[0', 3, 'expected "]"'],
+    ['a["x', 1, 'unterminated'],
+    ['a["x\\', 4, 'dangling'],
+    ['a.[0]', 2, 'after "."'],
+    ['a b', 1, 'expected "." or "["'],
+    ['-a', 0, 'quote such keys'],
+  ])('rejects %j naming position %i', (path, position, problem) => {
+    expect(() => createRedactor({ paths: [path] })).toThrowError(
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        code: 'INVALID_CONFIGURATION',
+        details: { option: 'paths', path, position },
+        message: expect.stringContaining(problem),
+      }),
+    );
+  });
+
+  it('names the path and the position in the message', () => {
+    expect(() => createRedactor({ paths: ['ok', 'user..name'] })).toThrow(
+      'Invalid redaction path "user..name" at position 5',
+    );
+  });
+
+  it('accepts unicode and $ identifiers and numeric brackets', () => {
+    const redact = createRedactor({ paths: ['$ctx.ünïcode', 'arr[10]'], keys: false, patterns: false });
+    const arr = Array.from({ length: 11 }, (_, i) => i);
+    expect(redact({ $ctx: { ünïcode: 1 }, arr })).toEqual({
+      $ctx: { ünïcode: '[REDACTED]' },
+      arr: [...arr.slice(0, 10), '[REDACTED]'],
+    });
+  });
+});
