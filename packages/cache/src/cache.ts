@@ -1,0 +1,157 @@
+import { createEmitter, getTracer, type HealthIndicator, systemClock } from '@ballast/core';
+import { durationOption, integerOption, invalidOption } from '@ballast/errors';
+import type { CacheEvents } from './events.js';
+import { CacheEngine } from './internal/engine.js';
+import { createGuard, protectionSettings } from './internal/guard.js';
+import { registerMetrics } from './internal/metrics.js';
+import { TierRunner } from './internal/tier-runner.js';
+import { createView } from './internal/view.js';
+import { WriteBehind } from './internal/write-behind.js';
+import type { Cache, CacheOptions, WriteBehindOptions } from './options.js';
+import { DEFAULT_POLICY, type ResolvedPolicy, resolvePolicy } from './policy.js';
+import { type CacheStats, withRatio } from './stats.js';
+import type { CacheTier } from './tier.js';
+import { memoryTier } from './tiers/memory.js';
+
+function checkTiers(tiers: unknown): readonly CacheTier[] {
+  if (!Array.isArray(tiers) || tiers.length === 0) {
+    throw invalidOption('tiers', tiers, 'a non-empty array of cache tiers, fastest first');
+  }
+  tiers.forEach((tier: Partial<CacheTier> | undefined, index) => {
+    const ok =
+      typeof tier === 'object' &&
+      tier !== null &&
+      typeof tier.name === 'string' &&
+      ['get', 'set', 'delete', 'clear'].every(
+        (method) => typeof tier[method as keyof CacheTier] === 'function',
+      );
+    if (!ok)
+      throw invalidOption(
+        `tiers[${index}]`,
+        tier,
+        'an object implementing CacheTier (name, get, set, delete, clear)',
+      );
+  });
+  return tiers as CacheTier[];
+}
+
+function writeBehindSettings(options: WriteBehindOptions | boolean | undefined) {
+  if (options === undefined || options === false) return undefined;
+  const given = options === true ? {} : options;
+  return {
+    flushInterval: Math.max(1, durationOption('writeBehind.flushInterval', given.flushInterval ?? 100)),
+    maxBatch: integerOption('writeBehind.maxBatch', given.maxBatch ?? 100, 1),
+    maxQueue: integerOption('writeBehind.maxQueue', given.maxQueue ?? 10_000, 1),
+    maxAttempts: integerOption('writeBehind.maxAttempts', given.maxAttempts ?? 3, 1),
+  };
+}
+
+/**
+ * Creates a tiered cache: memory (L1) → Redis → disk or any `CacheTier`, fastest first.
+ * Every tier that is not in-process runs behind a circuit breaker and a timeout, so a
+ * Redis outage slows nothing and fails nothing: reads fall back to L1, stale values or
+ * the factory, writes to the broken tier are skipped and counted.
+ *
+ * @throws ConfigurationError naming the option for any invalid option.
+ *
+ * @example
+ * const cache = createCache({ tiers: [memoryTier({ maxBytes: '50MB' })], ttl: '5m', grace: '1h' });
+ * const user = await cache.getOrSet(`user:${id}`, () => db.users.find(id));
+ */
+export function createCache(options: CacheOptions = {}): Cache {
+  const name = options.name ?? 'default';
+  if (typeof name !== 'string' || name.length === 0) throw invalidOption('name', name, 'a non-empty string');
+  const tiers = checkTiers(options.tiers ?? [memoryTier()]);
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const maxKeyLength = integerOption('maxKeyLength', options.maxKeyLength ?? 1024, 1);
+  const base = resolvePolicy(DEFAULT_POLICY, options, 'createCache');
+  const policies = new Map<string, ResolvedPolicy>();
+  for (const [namespace, policy] of Object.entries(options.policies ?? {})) {
+    policies.set(namespace, resolvePolicy(base, policy, `policies.${namespace}`));
+  }
+  const protection = protectionSettings(options.protection);
+  const writeBehind = writeBehindSettings(options.writeBehind);
+  const emitter = createEmitter<CacheEvents>();
+  const guards = tiers.map((tier) =>
+    tier.getSync === undefined ? createGuard(tier.name, protection, clock, emitter) : undefined,
+  );
+  const runner = new TierRunner(tiers, guards, emitter, getTracer('cache'), name);
+  const bus = options.bus;
+  const engine = new CacheEngine({ name, tiers, runner, clock, random, emitter, bus, maxKeyLength });
+  if (writeBehind !== undefined)
+    engine.writeBehind = new WriteBehind(runner, engine.remote, clock, writeBehind);
+
+  const stats = (): CacheStats => {
+    const totals = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, errors: 0 };
+    const namespaces: CacheStats['namespaces'] = {};
+    for (const [namespace, counters] of engine.namespaces) {
+      namespaces[namespace] = withRatio(counters);
+      for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += counters[key];
+    }
+    const l1 = engine.l1?.stats?.();
+    return {
+      name,
+      ...withRatio(totals),
+      l1: engine.l1 === undefined ? undefined : { entries: l1?.entries ?? 0, bytes: l1?.bytes ?? 0 },
+      tiers: tiers.map((tier, index) => {
+        const guard = guards[index];
+        return {
+          name: tier.name,
+          ...runner.counters[index]!,
+          ...tier.stats?.(),
+          ...(guard === undefined ? {} : { breaker: guard.state }),
+        };
+      }),
+      namespaces,
+    };
+  };
+
+  const health: HealthIndicator = {
+    name: `cache:${name}`,
+    check: async () => {
+      const guarded = tiers.flatMap((tier, index) => {
+        const guard = guards[index];
+        return guard === undefined ? [] : [{ tier: tier.name, state: guard.state }];
+      });
+      const broken = guarded.filter(({ state }) => state !== 'closed');
+      const details = { tiers: Object.fromEntries(guarded.map(({ tier, state }) => [tier, state])) };
+      if (broken.length === 0) return { status: 'pass', output: 'every tier reachable', details };
+      return {
+        status: 'warn',
+        output: `circuit ${broken.map(({ tier, state }) => `${tier}: ${state}`).join(', ')}; serving from the other tiers`,
+        details,
+        suggestion: `Check the ${broken.map(({ tier }) => tier).join(', ')} tier; the cache recovers by itself once it answers.`,
+      };
+    },
+  };
+
+  const unregister = registerMetrics(name, stats);
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      engine.closed = true;
+      await engine.writeBehind?.close();
+      await bus?.close();
+      for (const tier of tiers) await tier.close?.();
+      for (const guard of guards) guard?.close();
+      unregister();
+    })();
+    return closing;
+  };
+
+  if (bus !== undefined) {
+    const onError = (error: unknown): void => emitter.emit('error', { operation: 'bus', tier: 'bus', error });
+    Promise.resolve()
+      .then(() =>
+        bus.subscribe({
+          message: (message) => engine.receive(message),
+          reconnect: () => engine.reconnected(),
+          error: onError,
+        }),
+      )
+      .catch(onError);
+  }
+
+  return createView(engine, '', base, { policies, on: emitter.on, stats, health, close });
+}

@@ -1,0 +1,326 @@
+import { isDeepStrictEqual } from 'node:util';
+import { abortReason, type Duration } from '@ballast/core';
+import { durationOption, TimeoutError } from '@ballast/errors';
+import type { CacheEngine } from './internal/engine.js';
+import type { ResolvedPolicy } from './policy.js';
+import type { NamespaceCounters } from './stats.js';
+import type { CacheEntry, CacheLock } from './tier.js';
+import { createEntry, entryState, nextAdaptiveTtl, refreshDue } from './ttl.js';
+
+/** What a factory receives. */
+export interface FactoryContext<T> {
+  /** Aborts when the hard timeout passes or the cache closes. */
+  readonly signal: AbortSignal;
+  /** The previous value (stale, or still fresh during a refresh-ahead), if any. */
+  readonly stale: T | undefined;
+  /** The fencing token of the cross-process lock, when `lock` is set and was taken. */
+  readonly fencingToken: number | undefined;
+  /** Overrides the TTL of the value being produced. */
+  setTtl(ttl: Duration): void;
+  /** Sets the tags of the value being produced (in addition to the call's tags). */
+  setTags(tags: readonly string[]): void;
+  /** Returns the value to the callers without caching it. */
+  skip(): void;
+}
+
+/** Produces a value on a miss. Returning `undefined` caches nothing. */
+export type Factory<T> = (context: FactoryContext<T>) => T | Promise<T>;
+
+/** One read through the cache: the key with its namespace prefix, and everything resolved. */
+export interface ReadCall<T> {
+  readonly key: string;
+  readonly factory: Factory<T>;
+  readonly policy: ResolvedPolicy;
+  readonly counters: NamespaceCounters;
+  readonly tags: readonly string[];
+  /** Cross-process lock TTL in ms, when asked for. */
+  readonly lockTtl: number | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** What the tiers held for a key. */
+export interface TierRead {
+  fresh: CacheEntry | undefined;
+  stale: CacheEntry | undefined;
+  /** The first entry seen in any state: adaptive TTL compares the new value with it. */
+  previous: CacheEntry | undefined;
+}
+
+/**
+ * Reads the tiers in order until one holds a fresh entry, backfilling the faster tiers
+ * with it; remembers the first stale entry seen for fail-safe.
+ */
+export async function readTiers(engine: CacheEngine, key: string): Promise<TierRead> {
+  let stale: CacheEntry | undefined;
+  let previous: CacheEntry | undefined;
+  const { tiers, runner } = engine;
+  for (let index = 0; index < tiers.length; index++) {
+    const entry = await runner.get(index, key);
+    const counters = runner.counters[index]!;
+    if (entry === undefined) {
+      counters.misses++;
+      continue;
+    }
+    const state = entryState(entry, engine.clock.now());
+    if (state === 'fresh') {
+      counters.hits++;
+      engine.backfill(index, key, entry);
+      return { fresh: entry, stale, previous };
+    }
+    counters.misses++;
+    previous ??= entry;
+    if (state === 'stale') stale ??= entry;
+    else if (index === 0 && engine.l1 !== undefined) engine.l1.delete(key);
+  }
+  return { fresh: undefined, stale, previous };
+}
+
+/** Resolves with `promise`, or rejects as soon as the caller's own signal aborts. */
+function forCaller<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** The slow path of `getOrSet`: one load per key however many callers wait (single flight). */
+export function load<T>(engine: CacheEngine, call: ReadCall<T>): Promise<T> {
+  const pending = engine.loads.get(call.key) as Promise<T> | undefined;
+  if (pending !== undefined) return forCaller(pending, call.signal);
+  const loading = readThenProduce(engine, call);
+  engine.loads.set(call.key, loading);
+  const done = (): void => {
+    if (engine.loads.get(call.key) === loading) engine.loads.delete(call.key);
+  };
+  loading.then(done, done);
+  return forCaller(loading, call.signal);
+}
+
+async function readThenProduce<T>(engine: CacheEngine, call: ReadCall<T>): Promise<T> {
+  const { fresh, stale, previous } = await readTiers(engine, call.key);
+  if (fresh !== undefined) {
+    call.counters.hits++;
+    const ratio = call.policy.earlyRefresh;
+    if (ratio !== undefined && refreshDue(fresh, engine.clock.now(), ratio))
+      refreshAhead(engine, call, fresh);
+    return fresh.value as T;
+  }
+  call.counters.misses++;
+  if (engine.emitter.has('miss')) engine.emitter.emit('miss', { key: call.key });
+  return produce(engine, call, stale, previous);
+}
+
+/** Starts a background refresh of a fresh entry past its refresh-ahead point, once per key. */
+export function refreshAhead<T>(engine: CacheEngine, call: ReadCall<T>, current: CacheEntry): void {
+  if (engine.refreshes.has(call.key)) return;
+  engine.emitter.emit('refresh', { key: call.key, reason: 'early' });
+  startFactory(engine, call, current, current).catch((error: unknown) => {
+    engine.emitter.emit('error', { operation: 'refresh', key: call.key, error });
+  });
+}
+
+function produce<T>(
+  engine: CacheEngine,
+  call: ReadCall<T>,
+  stale: CacheEntry | undefined,
+  previous: CacheEntry | undefined,
+): Promise<T> {
+  const running = engine.refreshes.get(call.key) as Promise<T> | undefined;
+  if (running !== undefined && stale !== undefined) {
+    // A background refresh is already on it: the stale value is the best answer now.
+    serveStale(engine, call, 'soft-timeout', undefined);
+    return Promise.resolve(stale.value as T);
+  }
+  const run = running ?? startFactory(engine, call, stale, previous);
+  if (stale === undefined) return run;
+  return failSafe(engine, call, run, stale);
+}
+
+function serveStale<T>(
+  engine: CacheEngine,
+  call: ReadCall<T>,
+  reason: 'error' | 'soft-timeout',
+  error: unknown,
+): void {
+  call.counters.stale++;
+  if (engine.emitter.has('stale')) {
+    engine.emitter.emit(
+      'stale',
+      error === undefined ? { key: call.key, reason } : { key: call.key, reason, error },
+    );
+  }
+}
+
+/** Serves `stale` if the factory fails, or if it is still running after the soft timeout. */
+function failSafe<T>(engine: CacheEngine, call: ReadCall<T>, run: Promise<T>, stale: CacheEntry): Promise<T> {
+  const soft = call.policy.soft;
+  return new Promise<T>((resolve) => {
+    let settled = false;
+    const timer =
+      soft === undefined
+        ? undefined
+        : engine.clock.setTimeout(() => {
+            if (settled) return;
+            settled = true;
+            serveStale(engine, call, 'soft-timeout', undefined);
+            resolve(stale.value as T);
+          }, soft);
+    run.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) engine.clock.clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) engine.clock.clearTimeout(timer);
+        serveStale(engine, call, 'error', error);
+        resolve(stale.value as T);
+      },
+    );
+  });
+}
+
+/** Runs the factory once per key (joined by later callers) and writes its value through. */
+function startFactory<T>(
+  engine: CacheEngine,
+  call: ReadCall<T>,
+  stale: CacheEntry | undefined,
+  previous: CacheEntry | undefined,
+): Promise<T> {
+  const run = runFactory(engine, call, stale, previous);
+  engine.refreshes.set(call.key, run);
+  const done = (): void => {
+    if (engine.refreshes.get(call.key) === run) engine.refreshes.delete(call.key);
+  };
+  run.then(done, done);
+  return run;
+}
+
+async function runFactory<T>(
+  engine: CacheEngine,
+  call: ReadCall<T>,
+  stale: CacheEntry | undefined,
+  previous: CacheEntry | undefined,
+): Promise<T> {
+  let ttl: number | undefined;
+  let tags = call.tags;
+  let skipped = false;
+  let lock: CacheLock | undefined;
+  try {
+    if (call.lockTtl !== undefined && engine.lockTier >= 0) {
+      const outcome = await acquireLock(engine, call.key, call.lockTtl);
+      if ('entry' in outcome) return outcome.entry.value as T;
+      lock = outcome.lock;
+    }
+    const controller = new AbortController();
+    const context: FactoryContext<T> = {
+      signal: controller.signal,
+      stale: stale?.value as T | undefined,
+      fencingToken: lock?.fencingToken,
+      setTtl: (value) => {
+        ttl = durationOption('setTtl', value);
+      },
+      setTags: (extra) => {
+        tags = [...call.tags, ...extra];
+      },
+      skip: () => {
+        skipped = true;
+      },
+    };
+    const value = await withHardTimeout(engine, call, controller, () => call.factory(context));
+    if (value === undefined || skipped) return value;
+    let lifetime = ttl ?? call.policy.ttl;
+    const adaptive = call.policy.adaptiveTtl;
+    if (ttl === undefined && adaptive !== undefined) {
+      const changed = previous === undefined || !isDeepStrictEqual(previous.value, value);
+      lifetime = nextAdaptiveTtl(previous?.ttl, changed, adaptive);
+    }
+    const { grace, jitter } = call.policy;
+    const entry = createEntry(value, tags, {
+      now: engine.clock.now(),
+      ttl: lifetime,
+      grace,
+      jitter,
+      random: jitter === 0 ? 0 : engine.random(),
+    });
+    call.counters.sets++;
+    await engine.write(call.key, entry);
+    return value;
+  } catch (error) {
+    call.counters.errors++;
+    throw error;
+  } finally {
+    if (lock !== undefined) void lock.release();
+  }
+}
+
+function withHardTimeout<T>(
+  engine: CacheEngine,
+  call: ReadCall<T>,
+  controller: AbortController,
+  factory: () => T | Promise<T>,
+): Promise<T> {
+  const hard = call.policy.hard;
+  if (hard === undefined) return Promise.resolve().then(factory);
+  return new Promise<T>((resolve, reject) => {
+    const timer = engine.clock.setTimeout(() => {
+      const error = new TimeoutError(`The factory for "${call.key}" did not finish within ${hard} ms`, {
+        details: { key: call.key, timeoutMs: hard },
+      });
+      controller.abort(error);
+      reject(error);
+    }, hard);
+    Promise.resolve()
+      .then(factory)
+      .then(
+        (value) => {
+          engine.clock.clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          engine.clock.clearTimeout(timer);
+          reject(error);
+        },
+      );
+  });
+}
+
+type LockOutcome = { lock: CacheLock | undefined } | { entry: CacheEntry };
+
+/**
+ * Takes the cross-process lock for a key, or waits (polling the lock tier) for the
+ * holder's value. Gives up waiting after `ttl` and runs the factory anyway; a failing
+ * lock tier never blocks the factory.
+ */
+async function acquireLock(engine: CacheEngine, key: string, ttl: number): Promise<LockOutcome> {
+  const index = engine.lockTier;
+  const deadline = engine.clock.now() + ttl;
+  const poll = Math.max(5, Math.min(100, Math.floor(ttl / 20)));
+  for (;;) {
+    const attempt = await engine.runner.lock(index, key, ttl);
+    if (attempt === 'failed') return { lock: undefined };
+    if (attempt !== 'busy') return attempt;
+    if (engine.clock.now() >= deadline) return { lock: undefined };
+    await engine.clock.sleep(poll);
+    const entry = await engine.runner.get(index, key);
+    if (entry !== undefined && entryState(entry, engine.clock.now()) === 'fresh') {
+      engine.backfill(index, key, entry);
+      return { entry };
+    }
+  }
+}

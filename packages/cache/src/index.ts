@@ -1,0 +1,30 @@
+export type { BusHandlers, BusMessage, CacheBus } from './bus/bus.js';
+export { createCache } from './cache.js';
+export { CorruptEntryError } from './errors.js';
+export type { CacheEvents } from './events.js';
+export type { Factory, FactoryContext } from './get-or-set.js';
+export type {
+  Cache,
+  CacheOptions,
+  GetOptions,
+  GetOrSetOptions,
+  SetOptions,
+  TierProtection,
+  WriteBehindOptions,
+} from './options.js';
+export type { CachePolicy } from './policy.js';
+export type { CacheStats, NamespaceStats, TierStatsSnapshot } from './stats.js';
+export type { CacheEntry, CacheLock, CacheTier, MaybePromise, TierStats } from './tier.js';
+export { type MemoryTierOptions, memoryTier, parseBytes } from './tiers/memory.js';
+export {
+  type AdaptiveRange,
+  applyJitter,
+  createEntry,
+  type EntryState,
+  type EntryTiming,
+  entryState,
+  nextAdaptiveTtl,
+  refreshDue,
+  remainingLife,
+} from './ttl.js';
+export type { WarmItem, WarmOptions, WarmResult, WarmSource } from './warm.js';

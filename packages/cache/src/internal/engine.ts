@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock, Emitter } from '@ballast/core';
+import type { BusMessage, CacheBus } from '../bus/bus.js';
+import type { CacheEvents } from '../events.js';
+import { type NamespaceCounters, namespaceCounters, type TierCounters } from '../stats.js';
+import type { CacheEntry, CacheTier } from '../tier.js';
+import type { TierRunner } from './tier-runner.js';
+import type { WriteBehind } from './write-behind.js';
+
+/** Everything the engine is built from. */
+export interface EngineParts {
+  readonly name: string;
+  readonly tiers: readonly CacheTier[];
+  readonly runner: TierRunner;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly emitter: Emitter<CacheEvents>;
+  readonly bus: CacheBus | undefined;
+  readonly maxKeyLength: number;
+}
+
+/**
+ * The state shared by a cache and its namespaces: tiers, in-flight loads, counters, and
+ * the write and invalidation paths. The read path lives in `get-or-set.ts`.
+ */
+export class CacheEngine {
+  readonly name: string;
+  readonly tiers: readonly CacheTier[];
+  readonly runner: TierRunner;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly emitter: Emitter<CacheEvents>;
+  readonly bus: CacheBus | undefined;
+  readonly maxKeyLength: number;
+  /** The in-process first tier, read synchronously on the hot path. */
+  readonly l1: CacheTier | undefined;
+  readonly l1Counters: TierCounters | undefined;
+  /** Index of the first tier that can lock, for cross-process single flight. */
+  readonly lockTier: number;
+  /** Caller-facing loads in flight, one per key (single flight). */
+  readonly loads = new Map<string, Promise<unknown>>();
+  /** Factory runs in flight, including background refreshes. */
+  readonly refreshes = new Map<string, Promise<unknown>>();
+  readonly namespaces = new Map<string, NamespaceCounters>();
+  /** Identifies this process's messages on the bus. */
+  readonly id = randomUUID();
+  writeBehind: WriteBehind | undefined;
+  closed = false;
+  readonly #remote: number[];
+  readonly #local: number[];
+
+  constructor(parts: EngineParts) {
+    this.name = parts.name;
+    this.tiers = parts.tiers;
+    this.runner = parts.runner;
+    this.clock = parts.clock;
+    this.random = parts.random;
+    this.emitter = parts.emitter;
+    this.bus = parts.bus;
+    this.maxKeyLength = parts.maxKeyLength;
+    const first = this.tiers[0];
+    this.l1 = first?.getSync === undefined ? undefined : first;
+    this.l1Counters = this.l1 === undefined ? undefined : this.runner.counters[0];
+    this.#remote = this.tiers.map((_, i) => i).filter((i) => i > 0 || this.l1 === undefined);
+    this.#local = this.tiers.map((tier, i) => (tier.shared === true ? -1 : i)).filter((i) => i >= 0);
+    this.lockTier = this.tiers.findIndex((tier) => typeof tier.lock === 'function');
+  }
+
+  /** The counters of a namespace, created on first use. */
+  counters(namespace: string): NamespaceCounters {
+    let counters = this.namespaces.get(namespace);
+    if (counters === undefined) {
+      counters = namespaceCounters();
+      this.namespaces.set(namespace, counters);
+    }
+    return counters;
+  }
+
+  /** Indexes of the tiers that are not the synchronous L1. */
+  get remote(): readonly number[] {
+    return this.#remote;
+  }
+
+  /** Writes an entry to every tier (L1 first, synchronously), then tells other processes. */
+  async write(key: string, entry: CacheEntry): Promise<void> {
+    if (this.l1 !== undefined) {
+      this.l1.set(key, entry);
+      this.l1Counters!.sets++;
+    }
+    if (this.writeBehind !== undefined) await this.writeBehind.set(key, entry);
+    else await Promise.all(this.#remote.map((index) => this.runner.set(index, key, entry)));
+    await this.publish({ type: 'delete', keys: [key] });
+  }
+
+  /** Copies an entry found in a slower tier into the faster ones, with its remaining life. */
+  backfill(found: number, key: string, entry: CacheEntry): void {
+    for (let index = 0; index < found; index++) {
+      if (index === 0 && this.l1 !== undefined) {
+        this.l1.set(key, entry);
+        continue;
+      }
+      void this.runner.set(index, key, entry);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    if (this.l1 !== undefined) {
+      this.l1.delete(key);
+      this.l1Counters!.deletes++;
+    }
+    if (this.writeBehind !== undefined) await this.writeBehind.delete(key);
+    else await Promise.all(this.#remote.map((index) => this.runner.delete(index, key)));
+    await this.publish({ type: 'delete', keys: [key] });
+  }
+
+  async deleteByTags(tags: readonly string[]): Promise<void> {
+    await this.writeBehind?.flush();
+    await Promise.all(
+      this.tiers.flatMap((tier, index) =>
+        tier.deleteByTag === undefined ? [] : tags.map((tag) => this.runner.deleteByTag(index, tag)),
+      ),
+    );
+    await this.publish({ type: 'tag', tags });
+  }
+
+  async clear(): Promise<void> {
+    await this.writeBehind?.flush();
+    await Promise.all(this.tiers.map((_, index) => this.runner.clear(index)));
+    await this.publish({ type: 'clear' });
+  }
+
+  /** Applies another process's invalidation to this process's local tiers. */
+  receive(message: BusMessage): void {
+    if (message.from === this.id || message.cache !== this.name) return;
+    for (const index of this.#local) {
+      if (message.type === 'delete') for (const key of message.keys) void this.runner.delete(index, key);
+      else if (message.type === 'tag')
+        for (const tag of message.tags) void this.runner.deleteByTag(index, tag);
+      else void this.runner.clear(index);
+    }
+    if (message.type === 'delete') this.emitter.emit('invalidate', { type: 'delete', keys: message.keys });
+    else if (message.type === 'tag') this.emitter.emit('invalidate', { type: 'tag', tags: message.tags });
+    else this.emitter.emit('invalidate', { type: 'clear' });
+  }
+
+  /** After a bus reconnect messages may have been lost: drop everything held locally. */
+  reconnected(): void {
+    for (const index of this.#local) void this.runner.clear(index);
+    this.emitter.emit('bus:reconnect', {});
+  }
+
+  async publish(
+    message:
+      | { type: 'delete'; keys: readonly string[] }
+      | { type: 'tag'; tags: readonly string[] }
+      | { type: 'clear' },
+  ): Promise<void> {
+    if (this.bus === undefined) return;
+    try {
+      await this.bus.publish({ ...message, from: this.id, cache: this.name } as BusMessage);
+    } catch (error) {
+      this.emitter.emit('error', { operation: 'publish', tier: 'bus', error });
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { type Emitter, withSpan } from '@ballast/core';
+import type { Attributes, Tracer } from '@opentelemetry/api';
+import { CorruptEntryError } from '../errors.js';
+import type { CacheEvents } from '../events.js';
+import { type TierCounters, tierCounters } from '../stats.js';
+import type { CacheEntry, CacheLock, CacheTier } from '../tier.js';
+
+/** Runs a remote tier's operation behind its protections (breaker, timeout). */
+export interface TierGuard {
+  run<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** The breaker state, for stats and health. */
+  readonly state: string;
+  close(): void;
+}
+
+/** What a lock attempt came to. */
+export type LockAttempt = { lock: CacheLock } | 'busy' | 'failed';
+
+/**
+ * Calls tiers for the cache: in-process tiers directly, others through their guard and
+ * inside a span. Never throws: failures are counted, reported as `error` events and
+ * turned into "nothing found" or `false`.
+ */
+export class TierRunner {
+  readonly counters: TierCounters[];
+  readonly #attributes: Attributes[];
+
+  constructor(
+    readonly tiers: readonly CacheTier[],
+    readonly guards: readonly (TierGuard | undefined)[],
+    readonly emitter: Emitter<CacheEvents>,
+    readonly tracer: Tracer,
+    cacheName: string,
+  ) {
+    this.counters = tiers.map(() => tierCounters());
+    this.#attributes = tiers.map((tier) => ({ 'cache.name': cacheName, 'cache.tier': tier.name }));
+  }
+
+  async get(index: number, key: string): Promise<CacheEntry | undefined> {
+    const tier = this.tiers[index]!;
+    try {
+      const guard = this.guards[index];
+      if (guard === undefined) return await tier.get(key);
+      return await withSpan(this.tracer, 'cache.get', this.#attributes[index]!, () =>
+        guard.run(async (signal) => tier.get(key, signal)),
+      );
+    } catch (error) {
+      if (CorruptEntryError.is(error)) {
+        this.counters[index]!.corrupt++;
+        return undefined;
+      }
+      this.#fail(index, 'get', error, key);
+      return undefined;
+    }
+  }
+
+  set(index: number, key: string, entry: CacheEntry): Promise<boolean> {
+    this.counters[index]!.sets++;
+    return this.#run(index, 'set', key, (tier, signal) => tier.set(key, entry, signal));
+  }
+
+  delete(index: number, key: string): Promise<boolean> {
+    this.counters[index]!.deletes++;
+    return this.#run(index, 'delete', key, (tier, signal) => tier.delete(key, signal));
+  }
+
+  deleteByTag(index: number, tag: string): Promise<boolean> {
+    return this.#run(index, 'deleteByTag', undefined, (tier, signal) => tier.deleteByTag?.(tag, signal));
+  }
+
+  clear(index: number): Promise<boolean> {
+    return this.#run(index, 'clear', undefined, (tier, signal) => tier.clear(signal));
+  }
+
+  async lock(index: number, key: string, ttl: number): Promise<LockAttempt> {
+    const tier = this.tiers[index]!;
+    try {
+      const run = (signal?: AbortSignal) => tier.lock!(key, ttl, signal);
+      const guard = this.guards[index];
+      const lock = guard === undefined ? await run() : await guard.run(run);
+      return lock === undefined ? 'busy' : { lock };
+    } catch (error) {
+      this.#fail(index, 'lock', error, key);
+      return 'failed';
+    }
+  }
+
+  async #run(
+    index: number,
+    operation: string,
+    key: string | undefined,
+    call: (tier: CacheTier, signal?: AbortSignal) => unknown,
+  ): Promise<boolean> {
+    const tier = this.tiers[index]!;
+    try {
+      const guard = this.guards[index];
+      if (guard === undefined) await call(tier);
+      else {
+        await withSpan(this.tracer, `cache.${operation}`, this.#attributes[index]!, () =>
+          guard.run(async (signal) => {
+            await call(tier, signal);
+          }),
+        );
+      }
+      return true;
+    } catch (error) {
+      this.#fail(index, operation, error, key);
+      return false;
+    }
+  }
+
+  #fail(index: number, operation: string, error: unknown, key: string | undefined): void {
+    this.counters[index]!.errors++;
+    const tier = this.tiers[index]!.name;
+    this.emitter.emit(
+      'error',
+      key === undefined ? { operation, tier, error } : { operation, tier, key, error },
+    );
+  }
+}

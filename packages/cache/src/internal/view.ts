@@ -1,0 +1,206 @@
+import type { Duration, EventSource, HealthIndicator } from '@ballast/core';
+import { ValidationError } from '@ballast/errors';
+import type { CacheEvents } from '../events.js';
+import { type Factory, load, type ReadCall, readTiers, refreshAhead } from '../get-or-set.js';
+import type { Cache, GetOrSetOptions, SetOptions } from '../options.js';
+import { type CachePolicy, type ResolvedPolicy, resolvePolicy } from '../policy.js';
+import type { CacheStats } from '../stats.js';
+import { createEntry, refreshDue } from '../ttl.js';
+import { runWarm } from '../warm.js';
+import type { CacheEngine } from './engine.js';
+
+/** What every view shares with the root cache. */
+export interface RootParts {
+  readonly policies: ReadonlyMap<string, ResolvedPolicy>;
+  readonly on: EventSource<CacheEvents>['on'];
+  readonly stats: () => CacheStats;
+  readonly health: HealthIndicator;
+  readonly close: () => Promise<void>;
+}
+
+/** The tag every entry of a namespace carries, so that a namespace can be cleared. */
+export function namespaceTag(namespace: string): string {
+  return `@ns:${namespace}`;
+}
+
+function invalidKey(key: unknown, max: number): Error {
+  const shown = typeof key === 'string' ? `a string of ${key.length} characters` : typeof key;
+  return new ValidationError(`Invalid cache key: got ${shown}; expected a string of 1 to ${max} characters`, {
+    details: { maxKeyLength: max },
+  });
+}
+
+function checkTags(tags: readonly string[] | undefined, max: number): readonly string[] {
+  if (tags === undefined) return [];
+  if (!Array.isArray(tags)) throw new ValidationError('Invalid cache tags: expected an array of strings');
+  for (const tag of tags) {
+    if (typeof tag !== 'string' || tag.length === 0 || tag.length > max) {
+      throw new ValidationError(
+        `Invalid cache tag ${JSON.stringify(tag)}: expected a string of 1 to ${max} characters`,
+      );
+    }
+  }
+  return tags;
+}
+
+const POLICY_KEYS = ['ttl', 'grace', 'jitter', 'adaptiveTtl', 'earlyRefresh', 'timeouts'] as const;
+
+function overrides(options: CachePolicy): boolean {
+  for (const key of POLICY_KEYS) if (options[key] !== undefined) return true;
+  return false;
+}
+
+/**
+ * Builds the public cache object for one namespace. `getOrSet` and `get` answer an L1
+ * fresh hit with no await, no span and no allocation beyond the returned promise.
+ */
+export function createView(
+  engine: CacheEngine,
+  namespace: string,
+  policy: ResolvedPolicy,
+  root: RootParts,
+): Cache {
+  const prefix = namespace === '' ? '' : `${namespace}:`;
+  const baseTags: readonly string[] = namespace === '' ? [] : [namespaceTag(namespace)];
+  const counters = engine.counters(namespace);
+  const { l1, l1Counters, clock, maxKeyLength } = engine;
+  const children = new Map<string, Cache>();
+
+  const policyFor = (options: CachePolicy | undefined): ResolvedPolicy =>
+    options === undefined || !overrides(options) ? policy : resolvePolicy(policy, options, 'options');
+  const tagsFor = (tags: readonly string[] | undefined): readonly string[] => {
+    const own = checkTags(tags, maxKeyLength);
+    return own.length === 0 ? baseTags : [...baseTags, ...own];
+  };
+  const badKey = (key: unknown): boolean =>
+    typeof key !== 'string' || key.length === 0 || key.length > maxKeyLength;
+  const call = <T>(key: string, factory: Factory<T>, options: GetOrSetOptions | undefined): ReadCall<T> => ({
+    key,
+    factory,
+    policy: policyFor(options),
+    counters,
+    tags: tagsFor(options?.tags),
+    lockTtl:
+      options?.lock === undefined ? undefined : resolvePolicy(policy, { ttl: options.lock.ttl }, 'lock').ttl,
+    signal: options?.signal,
+  });
+
+  const view: Cache = {
+    name: engine.name,
+    namespaceName: namespace,
+    getOrSet<T>(key: string, factory: Factory<T>, options?: GetOrSetOptions): Promise<T> {
+      if (badKey(key)) return Promise.reject(invalidKey(key, maxKeyLength));
+      const full = prefix === '' ? key : prefix + key;
+      if (l1 !== undefined) {
+        const entry = l1.getSync!(full);
+        if (entry !== undefined) {
+          const now = clock.now();
+          if (now < entry.freshUntil) {
+            counters.hits++;
+            l1Counters!.hits++;
+            const ratio = options?.earlyRefresh ?? policy.earlyRefresh;
+            if (ratio !== undefined && refreshDue(entry, now, ratio)) {
+              refreshAhead(engine, call(full, factory, options), entry);
+            }
+            return Promise.resolve(entry.value as T);
+          }
+        }
+      }
+      if (typeof factory !== 'function') {
+        return Promise.reject(new ValidationError('getOrSet needs a factory function'));
+      }
+      try {
+        return load(engine, call(full, factory, options));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+
+    async get<T>(key: string, options?: { allowStale?: boolean }): Promise<T | undefined> {
+      if (badKey(key)) throw invalidKey(key, maxKeyLength);
+      const full = prefix + key;
+      const { fresh, stale } = await readTiers(engine, full);
+      if (fresh !== undefined) {
+        counters.hits++;
+        return fresh.value as T;
+      }
+      counters.misses++;
+      return options?.allowStale === true ? (stale?.value as T | undefined) : undefined;
+    },
+
+    async set<T>(key: string, value: T, options?: SetOptions): Promise<void> {
+      if (badKey(key)) throw invalidKey(key, maxKeyLength);
+      if (value === undefined) {
+        throw new ValidationError(`Cannot cache undefined for "${key}"; use null to cache "nothing"`);
+      }
+      const resolved = policyFor(options);
+      const entry = createEntry(value, tagsFor(options?.tags), {
+        now: clock.now(),
+        ttl: resolved.ttl,
+        grace: resolved.grace,
+        jitter: resolved.jitter,
+        random: resolved.jitter === 0 ? 0 : engine.random(),
+      });
+      counters.sets++;
+      await engine.write(prefix + key, entry);
+    },
+
+    async delete(key: string): Promise<void> {
+      if (badKey(key)) throw invalidKey(key, maxKeyLength);
+      counters.deletes++;
+      await engine.delete(prefix + key);
+    },
+
+    async deleteByTag(tags: string | readonly string[]): Promise<void> {
+      const list = checkTags(typeof tags === 'string' ? [tags] : tags, maxKeyLength);
+      if (list.length > 0) await engine.deleteByTags(list);
+    },
+
+    async clear(): Promise<void> {
+      if (namespace === '') await engine.clear();
+      else await engine.deleteByTags(baseTags);
+    },
+
+    namespace(name: string): Cache {
+      if (typeof name !== 'string' || name.length === 0 || name.includes(':')) {
+        throw new ValidationError(
+          `Invalid namespace ${JSON.stringify(name)}: expected a non-empty string without ":"`,
+        );
+      }
+      let child = children.get(name);
+      if (child === undefined) {
+        const full = prefix === '' ? name : `${namespace}:${name}`;
+        child = createView(engine, full, root.policies.get(full) ?? root.policies.get(name) ?? policy, root);
+        children.set(name, child);
+      }
+      return child;
+    },
+
+    wrap(fn, keyOf, options) {
+      return (...args) => view.getOrSet(keyOf(...args), () => fn(...args), options);
+    },
+
+    warm(source, options = {}) {
+      return runWarm(
+        source,
+        options,
+        (key, value, ttl: Duration | undefined, tags) =>
+          view.set(key, value, {
+            ...(ttl === undefined ? {} : { ttl }),
+            ...(tags === undefined ? {} : { tags }),
+          }),
+        (progress, error) => {
+          if (error !== undefined) engine.emitter.emit('error', { operation: 'warm', error });
+          engine.emitter.emit('warm:progress', { ...progress });
+        },
+      );
+    },
+
+    on: root.on,
+    stats: root.stats,
+    health: root.health,
+    close: root.close,
+    [Symbol.asyncDispose]: root.close,
+  };
+  return view;
+}

@@ -1,0 +1,1 @@
+export { cacheTierContract, type TierContractOptions } from './contract.js';

@@ -1,0 +1,396 @@
+import { ManualClock } from '@ballast/core/testing';
+import { isBallastError } from '@ballast/errors';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  type BusHandlers,
+  type BusMessage,
+  type CacheBus,
+  type CacheLock,
+  CorruptEntryError,
+  createCache,
+  memoryTier,
+} from '../src/index.js';
+import { deferred, mapTier } from './helpers.js';
+
+function codeOf(run: () => unknown): string | false {
+  try {
+    run();
+  } catch (error) {
+    return isBallastError(error) && error.code;
+  }
+  return false;
+}
+
+async function codeOfAsync(run: () => Promise<unknown>): Promise<string | false> {
+  try {
+    await run();
+  } catch (error) {
+    return isBallastError(error) && error.code;
+  }
+  return false;
+}
+
+/** An in-process bus linking caches in one test, delivering synchronously. */
+function localBus(): { connect(): CacheBus; published: BusMessage[]; reconnectAll(): void } {
+  const subscribers = new Set<BusHandlers>();
+  const published: BusMessage[] = [];
+  return {
+    published,
+    reconnectAll: () => {
+      for (const handlers of subscribers) handlers.reconnect();
+    },
+    connect() {
+      let mine: BusHandlers | undefined;
+      return {
+        async publish(message) {
+          published.push(message);
+          for (const handlers of subscribers) handlers.message(message);
+        },
+        subscribe(handlers) {
+          mine = handlers;
+          subscribers.add(handlers);
+        },
+        close() {
+          if (mine) subscribers.delete(mine);
+        },
+      };
+    },
+  };
+}
+
+describe('createCache: bad input', () => {
+  it('rejects empty, over-long and non-string keys with ValidationError', async () => {
+    const cache = createCache({ maxKeyLength: 10 });
+    for (const key of ['', 'x'.repeat(11), 42 as unknown as string]) {
+      expect(await codeOfAsync(() => cache.getOrSet(key, () => 1))).toBe('VALIDATION_FAILED');
+      expect(await codeOfAsync(() => cache.get(key))).toBe('VALIDATION_FAILED');
+      expect(await codeOfAsync(() => cache.set(key, 1))).toBe('VALIDATION_FAILED');
+      expect(await codeOfAsync(() => cache.delete(key))).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('refuses to cache undefined but caches null', async () => {
+    const cache = createCache();
+    expect(await codeOfAsync(() => cache.set('k', undefined))).toBe('VALIDATION_FAILED');
+    await cache.set('n', null);
+    expect(await cache.getOrSet('n', () => 'other')).toBeNull();
+  });
+
+  it('rejects bad tags, a missing factory and invalid per-call TTLs', async () => {
+    const cache = createCache();
+    expect(await codeOfAsync(() => cache.set('k', 1, { tags: [''] }))).toBe('VALIDATION_FAILED');
+    expect(await codeOfAsync(() => cache.set('k', 1, { tags: 'x' as never }))).toBe('VALIDATION_FAILED');
+    expect(await codeOfAsync(() => cache.getOrSet('k', undefined as never))).toBe('VALIDATION_FAILED');
+    expect(await codeOfAsync(() => cache.set('k', 1, { ttl: -5 }))).toBe('INVALID_CONFIGURATION');
+    expect(await codeOfAsync(() => cache.getOrSet('k', () => 1, { ttl: 'soon' }))).toBe(
+      'INVALID_CONFIGURATION',
+    );
+    expect(await codeOfAsync(() => cache.getOrSet('k', (ctx) => ctx.setTtl('never')))).toBe(
+      'INVALID_CONFIGURATION',
+    );
+    expect(codeOf(() => cache.namespace('a:b'))).toBe('VALIDATION_FAILED');
+  });
+
+  it('throws ConfigurationError for invalid options at construction', () => {
+    const bad: Parameters<typeof createCache>[0][] = [
+      { name: '' },
+      { tiers: [] },
+      { tiers: [{ name: 'x' } as never] },
+      { ttl: 'forever' },
+      { grace: -1 },
+      { jitter: 2 },
+      { earlyRefresh: 0 },
+      { adaptiveTtl: { min: '10s', max: '1s' } },
+      { timeouts: { soft: '2s', hard: '1s' } },
+      { policies: { x: null as never } },
+      { policies: { x: { ttl: 'bad' } } },
+      { maxKeyLength: 0 },
+      { protection: { failures: 0 } },
+      { protection: { timeout: 0 } },
+      { writeBehind: { maxBatch: 0 } },
+    ];
+    for (const options of bad) expect(codeOf(() => createCache(options))).toBe('INVALID_CONFIGURATION');
+  });
+});
+
+describe('createCache: invalidation', () => {
+  it('deletes by tag from every tier', async () => {
+    const l2 = mapTier();
+    const cache = createCache({ tiers: [memoryTier(), l2] });
+    await cache.set('a', 1, { tags: ['user:1'] });
+    await cache.set('b', 2, { tags: ['user:2'] });
+    await cache.deleteByTag('user:1');
+    expect(await cache.get('a')).toBeUndefined();
+    expect(await cache.get('b')).toBe(2);
+    expect(l2.map.has('a')).toBe(false);
+    await cache.deleteByTag([]);
+  });
+
+  it('clears one namespace without touching the others', async () => {
+    const cache = createCache({ tiers: [memoryTier(), mapTier()] });
+    const users = cache.namespace('users');
+    await users.set('1', 'ann');
+    await cache.namespace('courses').set('1', 'maths');
+    await cache.set('root', true);
+    await users.clear();
+    expect(await users.get('1')).toBeUndefined();
+    expect(await cache.namespace('courses').get('1')).toBe('maths');
+    expect(await cache.get('root')).toBe(true);
+    expect(users.namespace('admins').namespaceName).toBe('users:admins');
+    expect(cache.namespace('users')).toBe(users);
+    await cache.clear();
+    expect(await cache.namespace('courses').get('1')).toBeUndefined();
+  });
+
+  it('drops keys from other processes’ L1 through the bus, ignoring its own messages', async () => {
+    const bus = localBus();
+    const shared = mapTier();
+    const a = createCache({ tiers: [memoryTier(), shared], bus: bus.connect() });
+    const b = createCache({ tiers: [memoryTier(), shared], bus: bus.connect() });
+    const other = createCache({ name: 'other', tiers: [memoryTier()], bus: bus.connect() });
+    await Promise.resolve();
+    const invalidated = vi.fn();
+    b.on('invalidate', invalidated);
+    await other.set('k', 'other-cache');
+    await a.set('k', 'v1');
+    expect(await b.getOrSet('k', () => 'unused')).toBe('v1');
+    await a.set('k', 'v2');
+    expect(await b.getOrSet('k', () => 'unused')).toBe('v2');
+    expect(await other.get('k')).toBe('other-cache');
+    await a.set('t', 1, { tags: ['tag'] });
+    await b.get('t');
+    await a.deleteByTag('tag');
+    shared.map.set('t', {
+      value: 'resurrected',
+      createdAt: Date.now(),
+      freshUntil: Number.MAX_SAFE_INTEGER,
+      staleUntil: Number.MAX_SAFE_INTEGER,
+      ttl: 1,
+      tags: [],
+    });
+    expect(await b.get('t')).toBe('resurrected');
+    await a.clear();
+    expect(await b.get('k')).toBeUndefined();
+    expect(invalidated.mock.calls.map(([event]) => event.type)).toEqual([
+      'delete',
+      'delete',
+      'delete',
+      'tag',
+      'clear',
+    ]);
+    expect(bus.published.every((message) => typeof message.from === 'string')).toBe(true);
+  });
+
+  it('clears L1 when the bus reconnects, since messages may have been missed', async () => {
+    const bus = localBus();
+    const cache = createCache({ bus: bus.connect() });
+    await Promise.resolve();
+    const reconnect = vi.fn();
+    cache.on('bus:reconnect', reconnect);
+    await cache.set('k', 1);
+    bus.reconnectAll();
+    await Promise.resolve();
+    expect(await cache.get('k')).toBeUndefined();
+    expect(reconnect).toHaveBeenCalledTimes(1);
+    await cache.close();
+  });
+
+  it('reports a bus that fails to publish or subscribe, without failing callers', async () => {
+    const errors = vi.fn();
+    const cache = createCache({
+      bus: {
+        publish: () => Promise.reject(new Error('publish failed')),
+        subscribe: () => Promise.reject(new Error('subscribe failed')),
+        close: () => {},
+      },
+    });
+    cache.on('error', errors);
+    await new Promise((resolve) => setImmediate(resolve));
+    await cache.set('k', 1);
+    expect(errors.mock.calls.map(([event]) => event.operation).sort()).toEqual(['bus', 'publish']);
+  });
+});
+
+describe('createCache: corrupt entries, write-behind, locks', () => {
+  it('treats an entry a tier cannot deserialize as a miss and counts it', async () => {
+    const l2 = mapTier();
+    l2.get = async (key) => {
+      throw new CorruptEntryError({ tier: 'remote', key });
+    };
+    const cache = createCache({ tiers: [memoryTier(), l2] });
+    expect(await cache.getOrSet('k', () => 'rebuilt')).toBe('rebuilt');
+    expect(cache.stats().tiers[1]).toMatchObject({ corrupt: 1, errors: 0, breaker: 'closed' });
+  });
+
+  it('acknowledges writes after L1 and flushes the slower tiers in batches', async () => {
+    const clock = new ManualClock();
+    const l2 = mapTier();
+    const cache = createCache({
+      tiers: [memoryTier(), l2],
+      clock,
+      writeBehind: { flushInterval: 50, maxBatch: 2 },
+    });
+    await cache.set('a', 1);
+    await cache.set('b', 2);
+    await cache.set('c', 3);
+    await cache.delete('a');
+    expect(l2.map.size).toBe(0);
+    await clock.advance(50);
+    expect([...l2.map.keys()].sort()).toEqual(['b', 'c']);
+    await cache.set('d', 4);
+    await cache.close();
+    expect(l2.map.has('d')).toBe(true);
+  });
+
+  it('retries failed write-behind writes and applies backpressure when the queue is full', async () => {
+    const clock = new ManualClock();
+    const l2 = mapTier();
+    const cache = createCache({
+      tiers: [memoryTier(), l2],
+      clock,
+      writeBehind: { flushInterval: 1_000, maxQueue: 2, maxAttempts: 2 },
+      protection: { failures: 100 },
+    });
+    l2.down = true;
+    await cache.set('a', 1);
+    await cache.set('b', 2);
+    l2.down = false;
+    await cache.set('c', 3); // queue full: waits for a flush, which succeeds
+    expect([...l2.map.keys()].sort()).toEqual(['a', 'b']);
+    l2.down = true;
+    await cache.set('d', 4);
+    await cache.close(); // two failed attempts, then dropped
+    expect(l2.map.has('c')).toBe(false);
+    expect(cache.stats().tiers[1]!.errors).toBeGreaterThan(0);
+  });
+
+  it('runs the factory once across caches sharing a lock tier', async () => {
+    const clock = new ManualClock();
+    const l2 = mapTier();
+    let token = 0;
+    const held = new Set<string>();
+    l2.lock = async (key): Promise<CacheLock | undefined> => {
+      if (held.has(key)) return undefined;
+      held.add(key);
+      const fencingToken = ++token;
+      return { fencingToken, release: async () => void held.delete(key) };
+    };
+    const a = createCache({ tiers: [memoryTier(), l2], clock });
+    const b = createCache({ tiers: [memoryTier(), l2], clock });
+    const gate = deferred<string>();
+    const tokens: (number | undefined)[] = [];
+    const factory = vi.fn((ctx: { fencingToken: number | undefined }) => {
+      tokens.push(ctx.fencingToken);
+      return gate.promise;
+    });
+    const first = a.getOrSet('k', factory, { lock: { ttl: 1_000 } });
+    await clock.advance(0);
+    const second = b.getOrSet('k', factory, { lock: { ttl: 1_000 } });
+    await clock.advance(50);
+    gate.resolve('v');
+    await clock.advance(100);
+    expect(await first).toBe('v');
+    expect(await second).toBe('v');
+    expect(factory).toHaveBeenCalledTimes(1);
+    expect(tokens).toEqual([1]);
+    expect(held.size).toBe(0);
+  });
+
+  it('runs the factory anyway when the lock is held too long or the lock tier fails', async () => {
+    const clock = new ManualClock();
+    const l2 = mapTier();
+    l2.lock = async () => undefined;
+    const cache = createCache({ tiers: [memoryTier(), l2], clock });
+    const result = cache.getOrSet('k', () => 'mine', { lock: { ttl: 200 } });
+    await clock.advance(300);
+    expect(await result).toBe('mine');
+    l2.lock = async () => {
+      throw new Error('lock failed');
+    };
+    expect(await cache.getOrSet('j', () => 'also mine', { lock: { ttl: 200 } })).toBe('also mine');
+  });
+});
+
+describe('createCache: stats, events, wrap, warm', () => {
+  it('counts hits, misses, stale and sets per namespace and tier', async () => {
+    const cache = createCache({ name: 'app', tiers: [memoryTier(), mapTier()] });
+    const users = cache.namespace('users');
+    await users.getOrSet('1', () => 'ann');
+    await users.getOrSet('1', () => 'ann');
+    await cache.get('missing');
+    await cache.delete('missing');
+    const stats = cache.stats();
+    expect(stats).toMatchObject({ name: 'app', hits: 1, misses: 2, sets: 1, deletes: 1, hitRatio: 1 / 3 });
+    expect(stats.namespaces.users).toMatchObject({ hits: 1, misses: 1, hitRatio: 0.5 });
+    expect(stats.l1).toMatchObject({ entries: 1 });
+    expect(stats.l1!.bytes).toBeGreaterThan(0);
+    expect(stats.tiers.map((tier) => tier.name)).toEqual(['memory', 'remote']);
+    expect(stats.tiers[0]).toMatchObject({ hits: 1, sets: 1 });
+  });
+
+  it('has no L1 when the first tier is not in-process', async () => {
+    const cache = createCache({ tiers: [mapTier()] });
+    await cache.set('k', 1);
+    expect(await cache.getOrSet('k', () => 2)).toBe(1);
+    expect(await cache.get('k')).toBe(1);
+    expect(cache.stats().l1).toBeUndefined();
+  });
+
+  it('emits miss events', async () => {
+    const cache = createCache();
+    const misses = vi.fn();
+    cache.on('miss', misses);
+    await cache.getOrSet('k', () => 1);
+    expect(misses).toHaveBeenCalledWith({ key: 'k' });
+  });
+
+  it('memoizes a function with wrap', async () => {
+    const cache = createCache();
+    const load = vi.fn(async (id: number) => ({ id }));
+    const cached = cache.wrap(load, (id) => `user:${id}`, { ttl: '1m' });
+    expect(await cached(1)).toEqual({ id: 1 });
+    expect(await cached(1)).toEqual({ id: 1 });
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('warms from an async iterable of entries and keys, reporting progress and failures', async () => {
+    const cache = createCache();
+    const progress = vi.fn();
+    const errors = vi.fn();
+    cache.on('warm:progress', progress);
+    cache.on('error', errors);
+    async function* source() {
+      yield { key: 'a', value: 'one', ttl: '1m', tags: ['t'] };
+      yield 'b';
+      yield 'bad';
+    }
+    const result = await cache.warm(source(), {
+      concurrency: 2,
+      loader: (key) => {
+        if (key === 'bad') throw new Error('cannot load');
+        return key.toUpperCase();
+      },
+    });
+    expect(result).toEqual({ loaded: 2, failed: 1 });
+    expect(await cache.get('a')).toBe('one');
+    expect(await cache.get('b')).toBe('B');
+    expect(progress).toHaveBeenCalledTimes(3);
+    expect(errors).toHaveBeenCalledWith(expect.objectContaining({ operation: 'warm' }));
+    expect(await cache.warm(['x'])).toEqual({ loaded: 0, failed: 1 });
+    const controller = new AbortController();
+    controller.abort();
+    expect(await cache.warm([{ key: 'y', value: 1 }], { signal: controller.signal })).toEqual({
+      loaded: 0,
+      failed: 0,
+    });
+  });
+
+  it('closes once, and supports await using', async () => {
+    const tier = memoryTier();
+    const close = vi.fn();
+    const cache = createCache({ tiers: [{ ...tier, close }] });
+    await cache[Symbol.asyncDispose]();
+    await cache.close();
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+});
