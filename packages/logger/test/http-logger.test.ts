@@ -1,0 +1,133 @@
+import { createServer, type RequestListener, request, type Server } from 'node:http';
+import { ConfigurationError } from '@ballast/errors';
+import { createLogger, httpLogger, safePath } from '@ballast/logger';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memorySink } from './helpers.js';
+
+let server: Server | undefined;
+afterEach(() => {
+  server?.close();
+  server = undefined;
+});
+
+async function serve(listener: RequestListener): Promise<number> {
+  server = createServer(listener);
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+function get(port: number, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request({ port, path, headers, host: '127.0.0.1' }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    },
+  );
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+function setup() {
+  const sink = memorySink();
+  const logger = createLogger({ sinks: [sink], base: null, timestamp: false });
+  return { sink, logger };
+}
+
+describe('httpLogger', () => {
+  it('logs one line per response with method, safe path, status, bytes, duration and user agent', async () => {
+    const { sink, logger } = setup();
+    const middleware = httpLogger({ logger, genReqId: () => 'gen-1' });
+    const port = await serve((req, res) =>
+      middleware(req, res, () => {
+        logger.info('handling');
+        res.write('hel');
+        res.end(Buffer.from('lo'));
+      }),
+    );
+    const response = await get(port, '/users?id=3&token=abc123&api_key=k', { 'user-agent': 'curl/8' });
+    await until(() => sink.raw.length === 2);
+    expect(response.headers['x-request-id']).toBe('gen-1');
+    expect(sink.lines[0]).toEqual({ level: 'info', req_id: 'gen-1', msg: 'handling' });
+    expect(sink.lines[1]).toMatchObject({
+      level: 'info',
+      req_id: 'gen-1',
+      req: { method: 'GET', path: '/users?id=3&token=[REDACTED]&api_key=[REDACTED]', user_agent: 'curl/8' },
+      res: { status: 200, bytes: 5 },
+      duration_ms: expect.any(Number),
+      msg: 'request completed',
+    });
+    expect(sink.raw.join('')).not.toContain('abc123');
+  });
+
+  it('takes the request id from x-request-id, else from traceparent, and echoes it', async () => {
+    const { sink, logger } = setup();
+    const middleware = httpLogger({ logger });
+    const port = await serve((req, res) => middleware(req, res, () => res.end()));
+    const given = await get(port, '/', { 'x-request-id': 'abc-123' });
+    const traced = await get(port, '/', {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
+    const invalid = await get(port, '/', { 'x-request-id': 'bad id with spaces', traceparent: 'garbage' });
+    expect(given.headers['x-request-id']).toBe('abc-123');
+    expect(traced.headers['x-request-id']).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(invalid.headers['x-request-id']).toMatch(/^[\da-f-]{36}$/);
+    await until(() => sink.raw.length === 3);
+  });
+
+  it('logs at warn for 4xx, error for 5xx and skips ignored requests', async () => {
+    const { sink, logger } = setup();
+    const middleware = httpLogger({ logger, ignore: (req) => req.url === '/health', header: 'X-Trace' });
+    const port = await serve((req, res) =>
+      middleware(req, res, () => {
+        res.statusCode = req.url === '/missing' ? 404 : req.url === '/boom' ? 500 : 200;
+        res.end();
+      }),
+    );
+    const health = await get(port, '/health');
+    await get(port, '/missing');
+    await get(port, '/boom');
+    await until(() => sink.raw.length === 2);
+    expect(health.headers['x-trace']).toBeDefined();
+    expect(sink.lines.map((l) => [l.level, l.msg])).toEqual([
+      ['warn', 'request rejected'],
+      ['error', 'request failed'],
+    ]);
+  });
+
+  it('logs an aborted request when the client goes away before the response ends', async () => {
+    const { sink, logger } = setup();
+    const middleware = httpLogger({ logger });
+    const port = await serve((req, res) => middleware(req, res, () => res.write('partial')));
+    await new Promise<void>((resolve) => {
+      const req = request({ port, host: '127.0.0.1', path: '/slow' }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.end();
+    });
+    await until(() => sink.raw.length === 1);
+    expect(sink.lines[0]).toMatchObject({ level: 'warn', msg: 'request aborted', req: { path: '/slow' } });
+  });
+
+  it('needs a logger', () => {
+    expect(() => httpLogger({} as Parameters<typeof httpLogger>[0])).toThrow(ConfigurationError);
+  });
+
+  it('redacts only secret-looking query parameters', () => {
+    expect(safePath('/a')).toBe('/a');
+    expect(safePath('/a?x=1&password=p&flag&%ZZ=1&Signature=s')).toBe(
+      '/a?x=1&password=[REDACTED]&flag&%ZZ=1&Signature=[REDACTED]',
+    );
+  });
+});

@@ -1,0 +1,138 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigurationError } from '@ballast/errors';
+import { createLogger, formatPretty, prettySink, stdoutSink } from '@ballast/logger';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { resetReportedFailures } from '../src/sinks/sink.js';
+import { runFixture } from './run-child.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ballast-stdout-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.restoreAllMocks();
+  resetReportedFailures();
+});
+
+describe('stdoutSink', () => {
+  it('batches lines and writes them on the next turn, on flush and on close', async () => {
+    const path = join(dir, 'out.log');
+    const fd = openSync(path, 'w');
+    const logger = createLogger({ base: null, timestamp: false, sinks: [stdoutSink({ fd })] });
+    logger.info('a');
+    expect(readFileSync(path, 'utf8')).toBe('');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(readFileSync(path, 'utf8')).toBe('{"level":"info","msg":"a"}\n');
+    logger.info('b');
+    await logger.flush();
+    logger.info('c');
+    await logger.close();
+    logger.info('dropped');
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+  });
+
+  it('prefixes each line with its syslog priority for journald', async () => {
+    const path = join(dir, 'journal.log');
+    const fd = openSync(path, 'w');
+    const logger = createLogger({
+      base: null,
+      timestamp: false,
+      level: 'trace',
+      sinks: [stdoutSink({ fd, journald: true })],
+    });
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const) logger[level](level);
+    await logger.close();
+    closeSync(fd);
+    expect(
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.slice(0, 3)),
+    ).toEqual(['<7>', '<7>', '<6>', '<4>', '<3>', '<2>']);
+  });
+
+  it('writes large bursts at once and reports a bad descriptor once', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const path = join(dir, 'burst.log');
+    const fd = openSync(path, 'w');
+    const sink = stdoutSink({ fd });
+    const line = `${'x'.repeat(1023)}\n`;
+    for (let i = 0; i < 100; i++) sink.write(line, 30);
+    expect(readFileSync(path).length).toBeGreaterThanOrEqual(64 * 1024);
+    await sink.close?.();
+    closeSync(fd);
+    const broken = stdoutSink({ fd: 9999 });
+    broken.write('x\n', 30);
+    broken.flushSync?.();
+    broken.write('y\n', 30);
+    broken.flushSync?.();
+    await broken.close?.();
+    expect(stderr).toHaveBeenCalledTimes(1);
+  });
+
+  it('rejects a bad fd or level', () => {
+    expect(() => stdoutSink({ fd: -1 })).toThrow(ConfigurationError);
+    expect(() => stdoutSink({ level: 'x' as 'info' })).toThrow(ConfigurationError);
+  });
+});
+
+describe('handleExit', () => {
+  it('flushes buffered lines on process.exit', async () => {
+    const { code, stdout } = await runFixture('exit-handling.ts', ['exit']);
+    expect(code).toBe(3);
+    expect(stdout).toBe('{"level":"info","msg":"started"}\n');
+  });
+
+  it('logs an uncaught exception as fatal before the process dies of it', async () => {
+    const { code, stdout, stderr } = await runFixture('exit-handling.ts', ['throw']);
+    expect(code).toBe(1);
+    const lines = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    expect(lines[1]).toMatchObject({ level: 'fatal', msg: 'uncaught exception', err: { message: 'kaboom' } });
+    expect(stderr).toContain('kaboom');
+  });
+
+  it('flushes on SIGTERM and then lets the signal end the process', async () => {
+    const { signal, stdout } = await runFixture('exit-handling.ts', ['sigterm']);
+    expect(signal).toBe('SIGTERM');
+    expect(stdout).toContain('"msg":"waiting"');
+  });
+
+  it('can be undone', () => {
+    const logger = createLogger({ sinks: [{ name: 'x', write() {} }] });
+    const before = process.listenerCount('SIGTERM');
+    const undo = logger.handleExit();
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    undo();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+});
+
+describe('prettySink', () => {
+  it('formats lines for humans, with the error stack below', () => {
+    const out: string[] = [];
+    const logger = createLogger({
+      name: 'api',
+      base: null,
+      timestamp: 'iso',
+      clock: { now: () => Date.UTC(2026, 0, 1, 12, 0, 1, 123) } as never,
+      sinks: [prettySink({ destination: { write: (text: string) => out.push(text) } })],
+    });
+    logger.info({ port: 8080 }, 'listening');
+    logger.error(new Error('boom'));
+    expect(out[0]).toBe('12:00:01.123 INFO  api: listening { port: 8080 }\n');
+    expect(out[1]).toMatch(/^12:00:01\.123 ERROR api: boom\n {2}Error: boom\n +at /);
+  });
+
+  it('colours levels, reads numeric levels and survives odd lines', () => {
+    expect(formatPretty('{"level":30,"time":0,"msg":"m"}', true)).toContain('\x1b[32mINFO');
+    expect(formatPretty('{"level":99,"time":"bad"}', false)).toBe('--:--:--.--- 99    \n');
+    expect(formatPretty('{"level":"warn"}', false)).toMatch(/ WARN {2}\n$/);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    prettySink({ destination: { write: () => {} } }).write('not json', 30);
+    expect(stderr).toHaveBeenCalledTimes(1);
+  });
+});
