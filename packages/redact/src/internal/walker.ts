@@ -181,7 +181,6 @@ export class Walker {
 
   private walkArray(arr: readonly unknown[], state: PathState | null, depth: number): unknown {
     let out: unknown[] | undefined;
-    let removed = false;
     const childDepth = depth + 1;
     const named = state !== null && state.named !== null;
     for (let i = 0; i < arr.length; i++) {
@@ -202,13 +201,14 @@ export class Walker {
         this.path[depth] = String(i);
         next = this.visit(value, childState, childDepth, String(i));
       }
-      if (next !== value) {
-        out ??= arr.slice();
-        out[i] = next;
-        if (next === REMOVED) removed = true;
+      if (out !== undefined) {
+        if (next !== REMOVED) out.push(next);
+      } else if (next !== value) {
+        // Copy only what was already read: re-reading later elements could hit a throwing getter.
+        out = arr.slice(0, i);
+        if (next !== REMOVED) out.push(next);
       }
     }
-    if (out === undefined) return arr;
-    return removed ? out.filter((item) => item !== REMOVED) : out;
+    return out ?? arr;
   }
 }

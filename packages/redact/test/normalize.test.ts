@@ -1,0 +1,260 @@
+import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../src/index.js';
+
+const redact = createRedactor();
+
+describe('normalizing values', () => {
+  it('marks cycles [Circular] but keeps shared references', () => {
+    const shared = { n: 1 };
+    const input: Record<string, unknown> = { a: shared, b: shared };
+    input.self = input;
+    const list: unknown[] = [1];
+    list.push(list);
+    input.list = list;
+    const out = redact(input) as Record<string, unknown>;
+    expect(out).toEqual({ a: { n: 1 }, b: { n: 1 }, self: '[Circular]', list: [1, '[Circular]'] });
+    expect(out.a).toBe(shared);
+    expect(input.self).toBe(input);
+  });
+
+  it('truncates objects nested deeper than maxDepth', () => {
+    const r = createRedactor({ maxDepth: 2 });
+    expect(r({ a: { b: { c: { d: 1 } } }, x: [[['deep']]] })).toEqual({
+      a: { b: { c: '[Truncated]' } },
+      x: [['[Truncated]']],
+    });
+  });
+
+  it('expands Errors with name, message, stack, custom fields, cause and AggregateError members', () => {
+    const cause = new TypeError('inner Bearer abcdef123456');
+    const err = Object.assign(new Error('outer', { cause }), { code: 'E_X', password: 'p' });
+    const agg = new AggregateError([new Error('one')], 'many');
+    const out = redact({ err, agg }) as {
+      err: Record<string, unknown> & { cause: Record<string, unknown> };
+      agg: { errors: { message: string }[] };
+    };
+    expect(out.err).toMatchObject({ name: 'Error', message: 'outer', code: 'E_X', password: '[REDACTED]' });
+    expect(out.err.stack).toContain('Error: outer');
+    expect(out.err.cause).toMatchObject({ name: 'TypeError', message: 'inner Bearer [REDACTED]' });
+    expect(out.err.cause.stack).toContain('inner Bearer [REDACTED]');
+    expect(out.agg).toMatchObject({ name: 'AggregateError', message: 'many', errors: [{ message: 'one' }] });
+    expect(JSON.parse(JSON.stringify(out)).err.message).toBe('outer');
+  });
+
+  it('redacts secrets in Error messages and stacks at the top level', () => {
+    const out = redact(new Error('login with postgres://app:hunter2@db/app failed')) as Record<
+      string,
+      string
+    >;
+    expect(out.message).toBe('login with postgres://app:[REDACTED]@db/app failed');
+    expect(out.stack).not.toContain('hunter2');
+  });
+
+  it('marks an error cause cycle [Circular]', () => {
+    const err = new Error('loop');
+    (err as { cause?: unknown }).cause = err;
+    expect((redact(err) as Record<string, unknown>).cause).toBe('[Circular]');
+  });
+
+  it('turns a Map into an object keyed by String(key) and a Set into an array', () => {
+    const out = redact({
+      m: new Map<unknown, unknown>([
+        ['token', 't'],
+        [1, { password: 'p' }],
+        ['__proto__', 'x'],
+      ]),
+      s: new Set(['Bearer abcdef123456', 2]),
+    });
+    expect(JSON.stringify(out)).toBe(
+      '{"m":{"1":{"password":"[REDACTED]"},"token":"[REDACTED]","__proto__":"x"},"s":["Bearer [REDACTED]",2]}',
+    );
+  });
+
+  it('keeps Dates (JSON prints them as ISO strings)', () => {
+    const at = new Date('2024-01-02T03:04:05.000Z');
+    const input = { at };
+    expect(redact(input)).toBe(input);
+    expect(JSON.stringify(redact(input))).toBe('{"at":"2024-01-02T03:04:05.000Z"}');
+  });
+
+  it('summarises Buffers, typed arrays and ArrayBuffers instead of dumping them', () => {
+    expect(
+      redact({
+        b: Buffer.from('secret'),
+        u: new Uint16Array(4),
+        a: new ArrayBuffer(3),
+        d: new DataView(new ArrayBuffer(2)),
+      }),
+    ).toEqual({
+      b: '[Buffer: 6 bytes]',
+      u: '[Uint16Array: 8 bytes]',
+      a: '[ArrayBuffer: 3 bytes]',
+      d: '[DataView: 2 bytes]',
+    });
+  });
+
+  it('walks class instances, copying to a plain object only when something changes', () => {
+    class User {
+      constructor(
+        public name: string,
+        public password: string,
+      ) {}
+    }
+    class Point {
+      constructor(public x: number) {}
+    }
+    const point = new Point(1);
+    const out = redact({ u: new User('ada', 'p'), point }) as { u: object; point: Point };
+    expect(out.u).toEqual({ name: 'ada', password: '[REDACTED]' });
+    expect(out.point).toBe(point);
+  });
+
+  it('uses toJSON (with the key) and redacts its result', () => {
+    const keys: string[] = [];
+    const value = {
+      toJSON(key: string) {
+        keys.push(key);
+        return { token: 't', ok: 1 };
+      },
+    };
+    const primitive = { toJSON: () => 'Bearer abcdef123456' };
+    const selfish = {
+      token: 'x',
+      toJSON() {
+        return this;
+      },
+    };
+    expect(redact({ value, primitive, selfish })).toEqual({
+      value: { token: '[REDACTED]', ok: 1 },
+      primitive: 'Bearer [REDACTED]',
+      selfish: { token: '[REDACTED]', toJSON: selfish.toJSON },
+    });
+    expect(keys).toEqual(['value']);
+  });
+
+  it('marks throwing getters, toJSON and proxies [Unserializable]', () => {
+    const getter = {
+      ok: 1,
+      get boom(): never {
+        throw new Error('no');
+      },
+    };
+    const badJSON = {
+      toJSON() {
+        throw new Error('no');
+      },
+    };
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('no');
+        },
+      },
+    );
+    const badArray = [1, 2];
+    Object.defineProperty(badArray, 1, {
+      get() {
+        throw new Error('no');
+      },
+    });
+    const out = redact({ getter, badJSON, proxy, badArray });
+    expect(out).toEqual({
+      getter: { ok: 1, boom: '[Unserializable]' },
+      badJSON: '[Unserializable]',
+      proxy: '[Unserializable]',
+      badArray: [1, '[Unserializable]'],
+    });
+  });
+
+  it('stringifies BigInts and unwraps boxed primitives', () => {
+    expect(redact({ n: 10n, s: new String('Bearer abcdef123456'), b: new Boolean(true) })).toEqual({
+      n: '10',
+      s: 'Bearer [REDACTED]',
+      b: true,
+    });
+  });
+
+  it('keeps functions, symbols and undefined as they are', () => {
+    const fn = () => 1;
+    const input = { fn, sym: Symbol('s'), u: undefined, n: null, list: [undefined, null] };
+    expect(redact(input)).toBe(input);
+  });
+
+  it('walks everything with normalize: true even for paths only', () => {
+    const r = createRedactor({ paths: ['a'], keys: false, patterns: false, normalize: true });
+    const input: Record<string, unknown> = { a: 1, b: 2n };
+    input.c = input;
+    expect(r(input)).toEqual({ a: '[REDACTED]', b: '2', c: '[Circular]' });
+  });
+
+  it('touches only the paths with normalize: false', () => {
+    const r = createRedactor({ paths: ['a'], keys: false, patterns: false });
+    const input: Record<string, unknown> = { a: 1, b: 2n };
+    input.c = input;
+    const out = r(input) as Record<string, unknown>;
+    expect(out.a).toBe('[REDACTED]');
+    expect(out.b).toBe(2n);
+    expect(out.c).toBe(input);
+  });
+
+  it('is the identity with nothing to do', () => {
+    const r = createRedactor({ keys: false, patterns: false, normalize: false });
+    const input = { password: 'p' };
+    expect(r(input)).toBe(input);
+  });
+});
+
+describe('option validation', () => {
+  it.each([
+    [{ paths: 'a.b' }, 'paths'],
+    [{ paths: [1] }, 'paths[0]'],
+    [{ keys: 'token' }, 'keys'],
+    [{ keys: [''] }, 'keys[0]'],
+    [{ keys: ['-_'] }, 'keys[0]'],
+    [{ defaultKeys: 'no' }, 'defaultKeys'],
+    [{ patterns: /x/ }, 'patterns'],
+    [{ patterns: ['x'] }, 'patterns[0]'],
+    [{ patterns: [{ name: 'n', regex: /x/, group: -1 }] }, 'patterns[0]'],
+    [{ patterns: [{ name: 'n', regex: 'x' }] }, 'patterns[0]'],
+    [{ patterns: [{ name: 'n', regex: /x/, validate: 1 }] }, 'patterns[0]'],
+    [{ patterns: [{ name: 'n', regex: /x/, hint: 1 }] }, 'patterns[0]'],
+    [{ patterns: [null] }, 'patterns[0]'],
+    [{ censor: 5 }, 'censor'],
+    [{ remove: 1 }, 'remove'],
+    [{ normalize: 'yes' }, 'normalize'],
+    [{ normalize: false }, 'normalize'],
+    [{ maxDepth: 0 }, 'maxDepth'],
+    [{ maxDepth: 1.5 }, 'maxDepth'],
+  ])('rejects %j naming %s', (options, option) => {
+    expect(() => createRedactor(options as never)).toThrowError(
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        code: 'INVALID_CONFIGURATION',
+        category: 'configuration',
+        details: expect.objectContaining({ option }),
+        message: expect.stringContaining(`Invalid option ${option}`),
+      }),
+    );
+  });
+
+  it('rejects a non-object options value', () => {
+    expect(() => createRedactor(null as never)).toThrow('Invalid option options');
+  });
+
+  it('throws errors that @ballast/errors recognises by brand and category', () => {
+    let thrown: unknown;
+    try {
+      createRedactor({ censor: 'hash' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Record<symbol, unknown>)[Symbol.for('ballast.error')]).toBe(true);
+    expect(thrown).toMatchObject({
+      category: 'configuration',
+      retryable: false,
+      suggestions: [expect.any(String)],
+    });
+    expect(JSON.parse(JSON.stringify(thrown))).toMatchObject({ code: 'INVALID_CONFIGURATION', status: 500 });
+  });
+});

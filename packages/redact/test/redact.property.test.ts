@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createRedactor, DEFAULT_KEYS, normalizeKey } from '../src/index.js';
+
+const secretKeys = new Set(DEFAULT_KEYS.map(normalizeKey));
+const redact = createRedactor();
+
+/** Filler text that no detector matches: lower-case words. */
+const word = fc.stringMatching(/^[a-z]{1,8}$/).filter((w) => w !== 'basic' && w !== 'bearer');
+const text = fc.array(word, { maxLength: 4 }).map((words) => words.join(' '));
+/** Ordinary keys, never a secret one. */
+const plainKey = word.filter((key) => !secretKeys.has(normalizeKey(key)));
+
+/** Spellings of a secret key: any casing, with `-`, `_` or nothing between words. */
+const secretKey = fc
+  .tuple(
+    fc.constantFrom(...DEFAULT_KEYS),
+    fc.constantFrom('-', '_', ''),
+    fc.array(fc.boolean(), { maxLength: 20 }),
+  )
+  .map(([key, sep, upper]) =>
+    [...key.replace(/[-_]/g, sep)]
+      .map((ch, i) => (upper[i % Math.max(upper.length, 1)] ? ch.toUpperCase() : ch))
+      .join(''),
+  );
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+/** Secrets that live inside strings: the raw text and what it must become. */
+const embedded = fc.oneof(
+  fc
+    .tuple(fc.stringMatching(/^[A-Za-z0-9_-]{8,20}$/), fc.stringMatching(/^[A-Za-z0-9_-]{8,30}$/))
+    .map(([a, b]) => ({ raw: `eyJ${a}.eyJ${b}.sig_${a}`, out: '[REDACTED]' })),
+  fc.stringMatching(/^[a-z0-9]{10,30}[0-9]$/).map((t) => ({ raw: `Bearer ${t}`, out: 'Bearer [REDACTED]' })),
+  fc
+    .tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[a-z0-9]{1,8}$/))
+    .map(([u, p]) => ({ raw: `Basic ${b64(`${u}:${p}`)}`, out: 'Basic [REDACTED]' })),
+  fc.stringMatching(/^[A-Z0-9]{16}$/).map((k) => ({ raw: `AKIA${k}`, out: '[REDACTED]' })),
+  fc
+    .constantFrom('4111111111111111', '4111 1111 1111 1111', '5555-5555-5555-4444', '378282246310005')
+    .map((c) => ({
+      raw: c,
+      out: '[REDACTED]',
+    })),
+  fc
+    .tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[A-Za-z0-9!$%]{1,12}$/))
+    .map(([u, p]) => ({
+      raw: `https://${u}:${p}@host.example/path`,
+      out: `https://${u}:[REDACTED]@host.example/path`,
+    })),
+  fc.stringMatching(/^[A-Za-z0-9+/]{16,64}$/).map((body) => ({
+    raw: `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----`,
+    out: '[REDACTED]',
+  })),
+);
+
+interface Case {
+  input: unknown;
+  expected: unknown;
+  secrets: string[];
+}
+
+const leaf: fc.Arbitrary<Case> = fc.oneof(
+  text.map((s) => ({ input: s, expected: s, secrets: [] })),
+  fc
+    .oneof(fc.integer(), fc.boolean(), fc.constant(null))
+    .map((v) => ({ input: v, expected: v, secrets: [] })),
+  fc.tuple(text, embedded, text).map(([before, secret, after]) => ({
+    input: `${before} ${secret.raw} ${after}`,
+    expected: `${before} ${secret.out} ${after}`,
+    secrets: [secret.raw],
+  })),
+);
+
+const tree: fc.Arbitrary<Case> = fc.letrec<{ node: Case }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('node'), { maxLength: 4 }).map((items) => ({
+      input: items.map((c) => c.input),
+      expected: items.map((c) => c.expected),
+      secrets: items.flatMap((c) => c.secrets),
+    })),
+    fc
+      .uniqueArray(
+        fc.tuple(fc.oneof(plainKey, secretKey), tie('node'), fc.stringMatching(/^[a-z0-9]{6,12}$/)),
+        { maxLength: 5, selector: ([key]) => key },
+      )
+      .map((entries) => {
+        const input: Record<string, unknown> = {};
+        const expected: Record<string, unknown> = {};
+        const secrets: string[] = [];
+        for (const [key, child, secretValue] of entries) {
+          if (secretKeys.has(normalizeKey(key))) {
+            const planted = `pw-${secretValue}`;
+            input[key] = planted;
+            expected[key] = '[REDACTED]';
+            secrets.push(planted);
+          } else {
+            input[key] = child.input;
+            expected[key] = child.expected;
+            secrets.push(...child.secrets);
+          }
+        }
+        return { input, expected, secrets };
+      }),
+  ),
+})).node;
+
+describe('redaction properties', () => {
+  it('leaves no planted secret in the JSON, keeps everything else byte for byte, never mutates, is idempotent', () => {
+    fc.assert(
+      fc.property(tree, ({ input, expected, secrets }) => {
+        const before = JSON.stringify(input);
+        const out = redact(input);
+        const json = JSON.stringify(out);
+        for (const secret of secrets) expect(json).not.toContain(secret);
+        expect(json).toBe(JSON.stringify(expected));
+        expect(JSON.stringify(input)).toBe(before);
+        expect(JSON.stringify(redact(out))).toBe(json);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('agrees between the paths-only walk and the full walk for any paths', () => {
+    const segment = fc.oneof(fc.constantFrom('a', 'b', '*', '[0]', '[1]', '["x-y"]'));
+    const pathArb = fc
+      .array(segment, { minLength: 1, maxLength: 4 })
+      .map((segs) => segs.map((s, i) => (s.startsWith('[') || i === 0 ? s : `.${s}`)).join(''));
+    const valueArb = fc.letrec<{ v: unknown }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.integer(),
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 'x-y', '0', '1', 'c'), tie('v'), { maxKeys: 4 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(
+        fc.array(pathArb, { minLength: 1, maxLength: 3 }),
+        valueArb,
+        fc.boolean(),
+        (paths, value, remove) => {
+          const fixed = paths.map((p) => (p.startsWith('.') ? p.slice(1) : p));
+          const base = { paths: fixed, keys: false as const, patterns: false as const, remove };
+          const before = JSON.stringify(value);
+          const fast = createRedactor(base)(value);
+          const full = createRedactor({ ...base, normalize: true })(value);
+          expect(JSON.stringify(fast)).toBe(JSON.stringify(full));
+          expect(JSON.stringify(value)).toBe(before);
+        },
+      ),
+    );
+  });
+});
