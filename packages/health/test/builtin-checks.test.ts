@@ -237,3 +237,17 @@ describe('pingCheck', () => {
     expect(() => pingCheck('db', 'SELECT 1' as never)).toThrow(ConfigurationError);
   });
 });
+
+describe('built-in check settings', () => {
+  it('carries name, critical, kinds, timeout, interval and cacheFor onto the check', () => {
+    const settings = {
+      name: 'scratch',
+      critical: false,
+      kinds: ['liveness'] as const,
+      timeout: '1s',
+      interval: '10s',
+      cacheFor: '5s',
+    };
+    expect(diskSpaceCheck('/', settings)).toMatchObject({ ...settings, kinds: ['liveness'] });
+  });
+});
