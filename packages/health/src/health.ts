@@ -8,8 +8,8 @@ import {
   systemClock,
 } from '@ballast/core';
 import { ConfigurationError, durationOption } from '@ballast/errors';
+import { createRedactor } from '@ballast/redact';
 import type { RedactFn, RunRecord } from './internal/outcome.js';
-import { defaultRedact } from './internal/redact.js';
 import { buildReport, failedReport, serviceFields } from './internal/report.js';
 import { positiveDuration, resolveCheck } from './internal/resolve-check.js';
 import { createRunner, type ResolvedCheck, type Runner } from './internal/runner.js';
@@ -29,7 +29,7 @@ export interface HealthOptions {
   clock?: Clock;
   /**
    * Redacts each result's `output`, `details` and `suggestion` once per run, before
-   * anything reports them. @defaultValue a redactor for credentials in URLs, bearer tokens, JWTs and secret-named keys
+   * anything reports them. @defaultValue `createRedactor()` from `@ballast/redact`: secret-named keys, credentials in URLs, bearer tokens, JWTs, keys and card numbers
    */
   redact?: RedactFn;
 }
@@ -94,7 +94,7 @@ const SHUTTING_DOWN = 'the service is shutting down';
  */
 export function createHealth(options: HealthOptions = {}): Health {
   const clock = options.clock ?? systemClock;
-  const redact = options.redact ?? defaultRedact;
+  const redact = options.redact ?? createRedactor();
   const defaults = {
     timeoutMs: positiveDuration('timeout', options.timeout ?? '2s'),
     cacheForMs: durationOption('cacheFor', options.cacheFor ?? 0),

@@ -93,17 +93,17 @@ describe('createHealth: results', () => {
           name: 'redis',
           run: () => ({
             status: 'fail',
-            output: 'cannot reach redis://admin:hunter2@10.0.0.1:6379 with Bearer abc.def',
+            output: 'cannot reach redis://admin:hunter2@10.0.0.1:6379 with Bearer 4eC39HqLyjWDarjtT1zdp7dc',
             details: { password: 'hunter2', nested: [{ url: 'https://u:p@x.test/' }] },
           }),
         },
       ],
     });
     const entry = (await health.check()).checks.redis?.[0];
-    expect(entry?.output).toBe('cannot reach redis://[REDACTED]@10.0.0.1:6379 with Bearer [REDACTED]');
+    expect(entry?.output).toBe('cannot reach redis://admin:[REDACTED]@10.0.0.1:6379 with Bearer [REDACTED]');
     expect(entry?.details).toEqual({
       password: '[REDACTED]',
-      nested: [{ url: 'https://[REDACTED]@x.test/' }],
+      nested: [{ url: 'https://u:[REDACTED]@x.test/' }],
     });
     expect(JSON.stringify(entry)).not.toContain('hunter2');
   });

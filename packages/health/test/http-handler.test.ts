@@ -86,7 +86,7 @@ describe('healthHandler over real HTTP', () => {
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(503);
     const text = await ready.text();
-    expect(text).toContain('redis://[REDACTED]@127.0.0.1:1');
+    expect(text).toContain('redis://u:[REDACTED]@127.0.0.1:1');
     expect(text).not.toContain(':pw@');
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
     expect((await fetch(`${base}/health/checks/redis`)).status).toBe(503);
