@@ -1,0 +1,128 @@
+import { createRedactor } from '@ballast/redact';
+import { CREDIT_CARD_NUMBER_PATTERN, JWT_PATTERN, redactByField, redactByPattern } from '@logtape/redaction';
+import pinoRedact from '@pinojs/redact';
+import fastRedact from 'fast-redact';
+import { defineSuite } from '../lib.ts';
+
+/** A typical request log line: headers, a user, a payload, a few nested arrays. */
+function logLine(i: number) {
+  return {
+    level: 30,
+    time: 1_700_000_000_000 + i,
+    msg: 'request completed',
+    req: {
+      id: `req-${i}`,
+      method: 'POST',
+      url: '/api/v1/orders?expand=items',
+      headers: {
+        host: 'api.example.com',
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64)',
+        accept: 'application/json',
+        authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig',
+        cookie: 'sid=abc123; theme=dark',
+        'content-length': '512',
+      },
+      remoteAddress: '10.0.0.12',
+    },
+    res: { statusCode: 201, headers: { 'content-type': 'application/json' } },
+    user: { id: 42, name: 'Ada Lovelace', email: 'ada@example.com', password: 'hunter2' },
+    order: {
+      id: 'ord_123',
+      items: [
+        { sku: 'A-1', qty: 2, price: 9.99 },
+        { sku: 'B-2', qty: 1, price: 19.5 },
+      ],
+      note: 'leave at the door',
+    },
+    responseTime: 12.5,
+  };
+}
+
+const line = logLine(1);
+const PATHS = ['req.headers.authorization', 'req.headers.cookie', 'user.password', 'user.email'];
+const WILDCARD_PATHS = ['*.headers.authorization', '*.headers.cookie', 'user.*', 'order.items[*].price'];
+
+const pathsOnly = createRedactor({ paths: PATHS, keys: false, patterns: false });
+const wildcardOnly = createRedactor({ paths: WILDCARD_PATHS, keys: false, patterns: false });
+const full = createRedactor({ paths: PATHS });
+const keysOnly = createRedactor({ patterns: false });
+const fr = fastRedact({ paths: PATHS });
+const frWild = fastRedact({ paths: WILDCARD_PATHS });
+const pr = pinoRedact({ paths: PATHS });
+const prWild = pinoRedact({ paths: WILDCARD_PATHS });
+
+// LogTape redacts a log record's properties (keys anywhere) in a sink decorator, and
+// patterns in the formatter: chain both, ending in JSON like the others.
+let logtapeOut = '';
+const logtapeFormat = redactByPattern(
+  (record: { properties: Record<string, unknown> }) => JSON.stringify(record.properties),
+  [JWT_PATTERN, CREDIT_CARD_NUMBER_PATTERN] as never,
+) as unknown as (record: unknown) => string;
+const logtapeSink = redactByField((record) => {
+  logtapeOut = logtapeFormat(record);
+}) as unknown as (record: unknown) => void;
+const record = {
+  category: ['bench'],
+  level: 'info',
+  message: ['request completed'],
+  rawMessage: 'request completed',
+  properties: line,
+  timestamp: 0,
+};
+
+export default defineSuite({
+  id: 'redact',
+  title: '@ballast/redact: redaction + JSON.stringify of a request log line',
+  groups: () => [
+    {
+      title: 'paths only (4 literal paths), redact + JSON.stringify',
+      note: 'Ballast `createRedactor({ paths, keys: false, patterns: false })` then `JSON.stringify`; fast-redact and @pinojs/redact with their default `serialize: JSON.stringify`. Goal: Ballast ≥ 1.0× fast-redact.',
+      cases: [
+        {
+          name: '@ballast/redact + JSON.stringify',
+          role: 'ballast',
+          fn: () => JSON.stringify(pathsOnly(line)),
+        },
+        { name: 'fast-redact', role: 'peer', fn: () => fr(line) },
+        { name: '@pinojs/redact', role: 'peer', fn: () => pr(line) },
+        { name: 'JSON.stringify alone (limit)', role: 'baseline', fn: () => JSON.stringify(line) },
+      ],
+    },
+    {
+      title: 'paths with wildcards, redact + JSON.stringify',
+      note: `Paths: ${WILDCARD_PATHS.map((p) => `\`${p}\``).join(', ')}.`,
+      cases: [
+        {
+          name: '@ballast/redact + JSON.stringify',
+          role: 'ballast',
+          fn: () => JSON.stringify(wildcardOnly(line)),
+        },
+        { name: 'fast-redact', role: 'peer', fn: () => frWild(line) },
+        { name: '@pinojs/redact', role: 'peer', fn: () => prWild(line) },
+        { name: 'JSON.stringify alone (limit)', role: 'baseline', fn: () => JSON.stringify(line) },
+      ],
+    },
+    {
+      title: 'keys anywhere + value patterns, redact + JSON.stringify',
+      note: 'Ballast default (19 default keys at any depth, 8 default patterns on every string, normalizing walk) vs LogTape `redactByField` (13 default field regexes) + `redactByPattern` (JWT, card). The paths-only Ballast row is the reference for the goal: keys + patterns ≤ 2× the cost of paths only.',
+      cases: [
+        { name: '@ballast/redact defaults + paths', role: 'ballast', fn: () => JSON.stringify(full(line)) },
+        { name: '@ballast/redact keys only', role: 'ballast', fn: () => JSON.stringify(keysOnly(line)) },
+        {
+          name: '@ballast/redact paths only (reference)',
+          role: 'ballast',
+          fn: () => JSON.stringify(pathsOnly(line)),
+        },
+        {
+          name: '@logtape/redaction field + pattern',
+          role: 'peer',
+          fn: () => {
+            logtapeSink(record);
+            return logtapeOut;
+          },
+        },
+        { name: 'JSON.stringify alone (limit)', role: 'baseline', fn: () => JSON.stringify(line) },
+      ],
+    },
+  ],
+});
