@@ -1,4 +1,5 @@
 export type { BusHandlers, BusMessage, CacheBus } from './bus/bus.js';
+export { type RedisBusOptions, redisBus } from './bus/redis-bus.js';
 export { createCache } from './cache.js';
 export { CorruptEntryError } from './errors.js';
 export type { CacheEvents } from './events.js';
@@ -13,9 +14,11 @@ export type {
   WriteBehindOptions,
 } from './options.js';
 export type { CachePolicy } from './policy.js';
+export { jsonSerializer, type Serializer } from './serializer.js';
 export type { CacheStats, NamespaceStats, TierStatsSnapshot } from './stats.js';
 export type { CacheEntry, CacheLock, CacheTier, MaybePromise, TierStats } from './tier.js';
 export { type MemoryTierOptions, memoryTier, parseBytes } from './tiers/memory.js';
+export { type RedisTierOptions, redisTier } from './tiers/redis.js';
 export {
   type AdaptiveRange,
   applyJitter,

@@ -1,0 +1,200 @@
+import { type Clock, systemClock } from '@ballast/core';
+import { integerOption, invalidOption, UnavailableError } from '@ballast/errors';
+import type { Cluster, Redis } from 'ioredis';
+import { CorruptEntryError } from '../errors.js';
+import { type RedisClient, redisClientFrom } from '../internal/redis-client.js';
+import { jsonSerializer, type Serializer } from '../serializer.js';
+import type { CacheEntry, CacheLock, CacheTier } from '../tier.js';
+import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, RELEASE_SCRIPT, SET_SCRIPT } from './redis-scripts.js';
+
+/** Options for {@link redisTier}. Give `client` or `url`. */
+export interface RedisTierOptions {
+  /** An ioredis client, `Cluster` or Sentinel connection; the caller owns and closes it. */
+  client?: Redis | Cluster;
+  /** A Redis URL; ioredis is then loaded on first use and the tier closes its client. */
+  url?: string;
+  /**
+   * Prefix of every key this tier writes; `clear()` removes exactly these keys.
+   * @defaultValue 'ballast:cache:'
+   */
+  prefix?: string;
+  /**
+   * Hash slots to spread entries over. Each entry, its tag index and its lock share one
+   * hash tag (`{s0}`…), so every script runs on one slot. Raise it on Redis Cluster.
+   * @defaultValue 1
+   */
+  shards?: number;
+  /** Turns envelopes into strings and back. @defaultValue JSON */
+  serializer?: Serializer;
+  /** Computes the Redis expiry (at the entry's `staleUntil`). @defaultValue systemClock */
+  clock?: Clock;
+  /** @defaultValue 'redis' */
+  name?: string;
+}
+
+interface Envelope {
+  v: unknown;
+  c: number;
+  f: number;
+  s: number;
+  l: number;
+  t: readonly string[];
+}
+
+type Scripted = RedisClient & {
+  ballastCacheSet(...args: (string | number)[]): Promise<unknown>;
+  ballastCacheDelete(...args: string[]): Promise<unknown>;
+  ballastCacheDeleteTag(...args: string[]): Promise<unknown>;
+  ballastCacheRelease(...args: string[]): Promise<unknown>;
+};
+
+function toEntry(raw: unknown): CacheEntry | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { v, c, f, s, l, t } = raw as Partial<Envelope>;
+  if (v === undefined || typeof c !== 'number' || typeof f !== 'number' || typeof s !== 'number')
+    return undefined;
+  if (typeof l !== 'number' || !Array.isArray(t)) return undefined;
+  return { value: v, createdAt: c, freshUntil: f, staleUntil: s, ttl: l, tags: t };
+}
+
+/** FNV-1a, to pick a key's shard. */
+function shardOf(key: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}
+
+/**
+ * A tier on Redis (ioredis). Stores each entry as an envelope (value, fresh-until,
+ * stale-until, tags) that Redis expires at stale-until; keeps a Redis set per tag for
+ * `deleteByTag`; offers cross-process locks with fencing tokens; `clear()` deletes only
+ * its prefix with SCAN, never FLUSHDB. Importing the package never loads ioredis.
+ *
+ * @throws ConfigurationError unless exactly one of `client` or `url` is given, or for a bad `shards`.
+ */
+export function redisTier(options: RedisTierOptions): CacheTier {
+  const prefix = options.prefix ?? 'ballast:cache:';
+  if (typeof prefix !== 'string') throw invalidOption('redisTier.prefix', prefix, 'a string');
+  const shards = integerOption('redisTier.shards', options.shards ?? 1, 1, 16_384);
+  const serializer = options.serializer ?? jsonSerializer;
+  const clock = options.clock ?? systemClock;
+  const name = options.name ?? 'redis';
+  const source = redisClientFrom('redisTier', options);
+  let scripted: Promise<Scripted> | undefined;
+  let ready: Scripted | undefined;
+
+  const connect = (): Promise<Scripted> => {
+    scripted ??= source.get().then((redis) => {
+      redis.defineCommand('ballastCacheSet', { numberOfKeys: 2, lua: SET_SCRIPT });
+      redis.defineCommand('ballastCacheDelete', { numberOfKeys: 2, lua: DELETE_SCRIPT });
+      redis.defineCommand('ballastCacheDeleteTag', { numberOfKeys: 1, lua: DELETE_TAG_SCRIPT });
+      redis.defineCommand('ballastCacheRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+      ready = redis as Scripted;
+      return ready;
+    });
+    return scripted;
+  };
+  /** The client, failing fast while it is reconnecting instead of queueing commands. */
+  const client = async (): Promise<Scripted> => {
+    const redis = ready ?? (await connect());
+    if (redis.status === 'reconnecting' || redis.status === 'end' || redis.status === 'close') {
+      throw new UnavailableError(`Redis is not connected (${redis.status})`, { details: { tier: name } });
+    }
+    return redis;
+  };
+  const base = (key: string): string => `${prefix}{s${shards === 1 ? 0 : shardOf(key, shards)}}:`;
+
+  return {
+    name,
+    shared: true,
+
+    async get(key) {
+      const redis = await client();
+      const at = `${base(key)}e:${key}`;
+      const raw = await redis.get(at);
+      if (raw === null) return undefined;
+      let entry: CacheEntry | undefined;
+      try {
+        entry = toEntry(serializer.deserialize(raw));
+      } catch {
+        entry = undefined;
+      }
+      if (entry === undefined) {
+        await redis.ballastCacheDelete(at, `${base(key)}g:${key}`, base(key), key);
+        throw new CorruptEntryError({ tier: name, key });
+      }
+      return entry;
+    },
+
+    async set(key, entry) {
+      const redis = await client();
+      const b = base(key);
+      const px = Math.ceil(entry.staleUntil - clock.now());
+      if (px <= 0) {
+        await redis.ballastCacheDelete(`${b}e:${key}`, `${b}g:${key}`, b, key);
+        return;
+      }
+      const envelope: Envelope = {
+        v: entry.value,
+        c: entry.createdAt,
+        f: entry.freshUntil,
+        s: entry.staleUntil,
+        l: entry.ttl,
+        t: entry.tags,
+      };
+      const payload = serializer.serialize(envelope);
+      await redis.ballastCacheSet(`${b}e:${key}`, `${b}g:${key}`, payload, px, b, key, ...entry.tags);
+    },
+
+    async delete(key) {
+      const redis = await client();
+      const b = base(key);
+      await redis.ballastCacheDelete(`${b}e:${key}`, `${b}g:${key}`, b, key);
+    },
+
+    async deleteByTag(tag) {
+      const redis = await client();
+      const all = Array.from({ length: shards }, (_, shard) => `${prefix}{s${shard}}:`);
+      await Promise.all(all.map((b) => redis.ballastCacheDeleteTag(`${b}t:${tag}`, b, tag)));
+    },
+
+    async clear() {
+      const redis = await client();
+      const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+      const nodes =
+        'nodes' in redis && typeof redis.nodes === 'function' ? redis.nodes('master') : [redis as Redis];
+      for (const node of nodes) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+          cursor = next;
+          await Promise.all(keys.map((key) => node.unlink(key)));
+        } while (cursor !== '0');
+      }
+    },
+
+    async lock(key, ttl): Promise<CacheLock | undefined> {
+      const redis = await client();
+      const b = base(key);
+      const token = await redis.incr(`${b}fence`);
+      const lockKey = `${b}l:${key}`;
+      const taken = await redis.set(lockKey, String(token), 'PX', Math.max(1, ttl), 'NX');
+      if (taken !== 'OK') return undefined;
+      return {
+        fencingToken: token,
+        release: async () => {
+          try {
+            await redis.ballastCacheRelease(lockKey, String(token));
+          } catch {
+            // The lock expires by itself at its TTL.
+          }
+        },
+      };
+    },
+
+    close: () => source.close(),
+  };
+}

@@ -1,0 +1,87 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type RedisServer, requireRedis, startRedisServer, uniquePrefix } from '@ballast/test-utils';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCache, memoryTier, redisBus, redisTier } from '../src/index.js';
+
+const url = await requireRedis();
+const prefix = uniquePrefix('cache-chaos');
+
+describe.skipIf(!url)('chaos: Redis dies and comes back during a read loop', () => {
+  let server: RedisServer;
+  const clients: Redis[] = [];
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.disconnect();
+    await server?.stop();
+  });
+
+  it('fails no read, opens and closes the breaker by itself, and resubscribes the bus', async () => {
+    const connect = (): Redis => {
+      const client = new Redis(server.url, { retryStrategy: () => 50, maxRetriesPerRequest: 1 });
+      client.on('error', () => {});
+      clients.push(client);
+      return client;
+    };
+    const make = (client: Redis) =>
+      createCache({
+        tiers: [memoryTier(), redisTier({ client, prefix })],
+        bus: redisBus({ client, channel: `${prefix}bus` }),
+        ttl: 20,
+        grace: '1m',
+        protection: { timeout: 100, failures: 3, halfOpenAfter: 100 },
+      });
+    const a = make(connect());
+    const b = make(connect());
+    const breaker: string[] = [];
+    a.on('breaker', ({ state }) => breaker.push(state));
+    let reconnects = 0;
+    b.on('bus:reconnect', () => reconnects++);
+    await sleep(50);
+
+    let reads = 0;
+    let failed = 0;
+    const readFor = async (done: () => boolean, limitMs: number): Promise<void> => {
+      const deadline = Date.now() + limitMs;
+      while (!done() && Date.now() < deadline) {
+        for (let i = 0; i < 5; i++) {
+          reads++;
+          try {
+            if ((await a.getOrSet(`k${i}`, () => `v${i}`)) !== `v${i}`) failed++;
+          } catch {
+            failed++;
+          }
+        }
+        await sleep(2);
+      }
+    };
+
+    await readFor(() => false, 150);
+    await server.kill();
+    await readFor(() => breaker.includes('open'), 5_000);
+    expect(breaker).toContain('open');
+    await readFor(() => false, 100);
+    await server.restart();
+    await readFor(() => a.stats().tiers[1]!.breaker === 'closed' && reconnects > 0, 10_000);
+
+    expect(failed).toBe(0);
+    expect(reads).toBeGreaterThan(50);
+    expect(a.stats().tiers[1]!.breaker).toBe('closed');
+    expect(breaker.at(-1)).toBe('closed');
+    expect(reconnects).toBeGreaterThan(0);
+
+    // The bus works again: b's L1 drops a key that a deletes.
+    await b.set('after', 'restart');
+    await a.delete('after');
+    const deadline = Date.now() + 2_000;
+    while ((await b.get('after')) !== undefined && Date.now() < deadline) await sleep(5);
+    expect(await b.get('after')).toBeUndefined();
+    await a.clear();
+    await a.close();
+    await b.close();
+  });
+});

@@ -1,0 +1,166 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { requireRedis, uniquePrefix } from '@ballast/test-utils';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCache, memoryTier, redisBus, redisTier } from '../src/index.js';
+import { cacheTierContract } from '../src/testing.js';
+
+const url = await requireRedis();
+const prefix = uniquePrefix('cache');
+
+async function until(check: () => boolean | Promise<boolean>, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+describe.skipIf(!url)('redisTier against real Redis', () => {
+  let client: Redis;
+  let other: Redis;
+
+  beforeAll(() => {
+    client = new Redis(url!);
+    other = new Redis(url!);
+  });
+
+  afterAll(async () => {
+    await redisTier({ client, prefix }).clear();
+    const left = await client.keys(`${prefix}*`);
+    expect(left).toEqual([]);
+    client.disconnect();
+    other.disconnect();
+  });
+
+  cacheTierContract(() => redisTier({ client, prefix: `${prefix}contract:` }), { name: 'redisTier' });
+  cacheTierContract(() => redisTier({ client, prefix: `${prefix}sharded:`, shards: 4 }), {
+    name: 'redisTier with 4 shards',
+  });
+
+  it('expires entries in Redis at stale-until and shares a hash tag between an entry and its tags', async () => {
+    const tier = redisTier({ client, prefix: `${prefix}ttl:` });
+    const now = Date.now();
+    await tier.set('k', {
+      value: 1,
+      createdAt: now,
+      freshUntil: now + 1_000,
+      staleUntil: now + 5_000,
+      ttl: 1_000,
+      tags: ['t'],
+    });
+    const keys = (await client.keys(`${prefix}ttl:*`)).sort();
+    expect(keys).toEqual([`${prefix}ttl:{s0}:e:k`, `${prefix}ttl:{s0}:g:k`, `${prefix}ttl:{s0}:t:t`]);
+    const pttl = await client.pttl(`${prefix}ttl:{s0}:e:k`);
+    expect(pttl).toBeGreaterThan(4_000);
+    expect(pttl).toBeLessThanOrEqual(5_000);
+    await tier.set('gone', { value: 1, createdAt: 0, freshUntil: 1, staleUntil: 2, ttl: 1, tags: [] });
+    expect(await tier.get('gone')).toBeUndefined();
+    await tier.clear();
+  });
+
+  it('clears only its own prefix', async () => {
+    await client.set(`${prefix}outside`, 'keep');
+    const tier = redisTier({ client, prefix: `${prefix}mine:` });
+    const now = Date.now();
+    await tier.set('k', {
+      value: 1,
+      createdAt: now,
+      freshUntil: now + 1e5,
+      staleUntil: now + 1e5,
+      ttl: 1e5,
+      tags: [],
+    });
+    await tier.clear();
+    expect(await client.get(`${prefix}outside`)).toBe('keep');
+    expect(await client.keys(`${prefix}mine:*`)).toEqual([]);
+    await client.del(`${prefix}outside`);
+  });
+
+  it('treats an entry it cannot deserialize as a miss, deletes it and counts it', async () => {
+    const tier = redisTier({ client, prefix: `${prefix}corrupt:` });
+    const cache = createCache({ tiers: [memoryTier(), tier] });
+    await client.set(`${prefix}corrupt:{s0}:e:bad`, '{not json');
+    await client.set(`${prefix}corrupt:{s0}:e:shape`, '{"v":1}');
+    expect(await cache.getOrSet('bad', () => 'rebuilt')).toBe('rebuilt');
+    expect(await cache.get('shape')).toBeUndefined();
+    expect(await client.get(`${prefix}corrupt:{s0}:e:shape`)).toBeNull();
+    expect(cache.stats().tiers[1]).toMatchObject({ corrupt: 2, errors: 0 });
+    await tier.clear();
+  });
+
+  it('connects lazily from a URL and closes what it opened', async () => {
+    const tier = redisTier({ url: url!, prefix: `${prefix}url:` });
+    const now = Date.now();
+    await tier.set('k', {
+      value: 'v',
+      createdAt: now,
+      freshUntil: now + 1e4,
+      staleUntil: now + 1e4,
+      ttl: 1e4,
+      tags: [],
+    });
+    expect((await tier.get('k'))?.value).toBe('v');
+    await tier.clear();
+    await tier.close?.();
+  });
+
+  it('rejects options without exactly one of client and url', () => {
+    expect(() => redisTier({})).toThrow(/client/);
+    expect(() => redisTier({ client, url: url! })).toThrow(/client/);
+    expect(() => redisTier({ url: 'http://nope' })).toThrow(/url/);
+    expect(() => redisBus({ client, channel: '' })).toThrow(/channel/);
+  });
+
+  it('keeps the L1s of two instances coherent through the bus', async () => {
+    const channel = `${prefix}bus`;
+    const make = (redis: Redis) =>
+      createCache({
+        tiers: [memoryTier(), redisTier({ client: redis, prefix: `${prefix}bus:` })],
+        bus: redisBus({ client: redis, channel }),
+      });
+    const a = make(client);
+    const b = make(other);
+    const invalidated = vi.fn();
+    b.on('invalidate', invalidated);
+    await sleep(50);
+    await a.set('user:1', 'ann', { tags: ['users'] });
+    await until(() => invalidated.mock.calls.length === 1);
+    expect(await b.getOrSet('user:1', () => 'unused')).toBe('ann');
+    await a.delete('user:1');
+    await until(() => invalidated.mock.calls.length === 2);
+    expect(await b.get('user:1')).toBeUndefined();
+    await b.set('user:2', 'bob', { tags: ['users'] });
+    expect(await a.get('user:2')).toBe('bob');
+    await b.deleteByTag('users');
+    await until(async () => (await a.get('user:2')) === undefined);
+    const ownMessages = vi.fn();
+    a.on('invalidate', ownMessages);
+    await a.set('x', 1);
+    await sleep(30);
+    expect(ownMessages).not.toHaveBeenCalled();
+    await a.clear();
+    await a.close();
+    await b.close();
+  });
+
+  it('runs the factory once across two instances with a Redis lock', async () => {
+    const make = (redis: Redis) =>
+      createCache({ tiers: [memoryTier(), redisTier({ client: redis, prefix: `${prefix}lock:` })] });
+    const a = make(client);
+    const b = make(other);
+    let calls = 0;
+    const factory = async () => {
+      calls++;
+      await sleep(50);
+      return 'value';
+    };
+    const results = await Promise.all([
+      a.getOrSet('k', factory, { lock: { ttl: 2_000 } }),
+      b.getOrSet('k', factory, { lock: { ttl: 2_000 } }),
+    ]);
+    expect(results).toEqual(['value', 'value']);
+    expect(calls).toBe(1);
+    await a.clear();
+  });
+});
