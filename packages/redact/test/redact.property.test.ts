@@ -41,12 +41,10 @@ const embedded = fc.oneof(
       raw: c,
       out: '[REDACTED]',
     })),
-  fc
-    .tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[A-Za-z0-9!$%]{1,12}$/))
-    .map(([u, p]) => ({
-      raw: `https://${u}:${p}@host.example/path`,
-      out: `https://${u}:[REDACTED]@host.example/path`,
-    })),
+  fc.tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[A-Za-z0-9!$%]{1,12}$/)).map(([u, p]) => ({
+    raw: `https://${u}:${p}@host.example/path`,
+    out: `https://${u}:[REDACTED]@host.example/path`,
+  })),
   fc.stringMatching(/^[A-Za-z0-9+/]{16,64}$/).map((body) => ({
     raw: `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----`,
     out: '[REDACTED]',

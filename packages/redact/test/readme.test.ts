@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../src/index.js';
+
+describe('README examples', () => {
+  it('redacts the quick-start entry as shown', () => {
+    const redact = createRedactor({ paths: ['req.headers["x-session"]'] });
+    const entry = {
+      req: { url: '/login', headers: { 'x-session': 's-123', Authorization: 'Bearer 9f8e7d6c5b4a' } },
+      user: { name: 'ada', apiKey: 'k-42' },
+      msg: 'connect to postgres://app:hunter2@db:5432/app failed',
+    };
+    expect(JSON.stringify(redact(entry))).toBe(
+      '{"req":{"url":"/login","headers":{"x-session":"[REDACTED]","Authorization":"[REDACTED]"}},' +
+        '"user":{"name":"ada","apiKey":"[REDACTED]"},' +
+        '"msg":"connect to postgres://app:[REDACTED]@db:5432/app failed"}',
+    );
+  });
+
+  it('gives the documented pseudonym', () => {
+    const redact = createRedactor({ censor: 'hash', hashKey: 'host-secret', keys: ['email'] });
+    expect(redact({ email: 'ada@example.com' })).toEqual({ email: '[REDACTED:493b14e1]' });
+  });
+
+  it('runs the custom keys and patterns recipe', () => {
+    const redact = createRedactor({
+      keys: ['email', 'phone'],
+      patterns: [/\bsk_live_[A-Za-z0-9]{24}\b/, { name: 'pin', regex: /pin=(\d{4})/, group: 1 }],
+    });
+    expect(redact({ phone: '555', note: `pin=1234 key sk_live_${'a'.repeat(24)}` })).toEqual({
+      phone: '[REDACTED]',
+      note: 'pin=[REDACTED] key [REDACTED]',
+    });
+  });
+
+  it('runs the censor function and remove recipes', () => {
+    const describeIt = createRedactor({
+      censor: (value, path) => `[${path.join('.')}: ${String(value).length} chars]`,
+    });
+    expect(describeIt({ user: { password: 'hunter2' } })).toEqual({
+      user: { password: '[user.password: 7 chars]' },
+    });
+    expect(createRedactor({ remove: true })({ user: { password: 'hunter2' } })).toEqual({ user: {} });
+  });
+});
