@@ -88,6 +88,80 @@ export function errorToJsonSafe(
   depth: number,
 ): SerializedError {
   ancestors.add(error);
+  let out: SerializedError;
+  try {
+    out = fastError(error, limits, ancestors, depth);
+  } catch {
+    // A getter threw somewhere: redo it reading every field defensively.
+    out = guardedError(error, limits, ancestors, depth);
+  }
+  ancestors.delete(error);
+  return out;
+}
+
+const BALLAST_KEYS = new Set([
+  ...SKIPPED_ERROR_KEYS,
+  'code',
+  'category',
+  'status',
+  'retryable',
+  'userMessage',
+  'suggestions',
+  'details',
+  'docsUrl',
+  'retryAfterMs',
+]);
+
+/** The common case, straight-line: no per-field try/catch, Ballast fields written directly. */
+function fastError(
+  error: Error,
+  limits: SafeLimits,
+  ancestors: Set<unknown>,
+  depth: number,
+): SerializedError {
+  const out: SerializedError = { name: text(error.name, 'Error'), message: text(error.message, '') };
+  const next = depth + 1;
+  const ballast = hasBrand(error);
+  if (ballast) {
+    out.code = toJsonSafe(error.code, limits, ancestors, next) as string;
+    out.category = toJsonSafe(error.category, limits, ancestors, next) as string;
+    out.status = toJsonSafe(error.status, limits, ancestors, next) as number;
+    out.retryable = toJsonSafe(error.retryable, limits, ancestors, next) as boolean;
+    out.userMessage = toJsonSafe(error.userMessage, limits, ancestors, next) as string;
+    const { suggestions, details, docsUrl, retryAfterMs } = error;
+    if (suggestions !== undefined && (!Array.isArray(suggestions) || suggestions.length > 0)) {
+      out.suggestions = toJsonSafe(suggestions, limits, ancestors, next) as string[];
+    }
+    if (details !== undefined && !isEmptyObject(details))
+      out.details = toJsonSafe(details, limits, ancestors, next) as ErrorFields;
+    if (docsUrl !== undefined) out.docsUrl = toJsonSafe(docsUrl, limits, ancestors, next) as string;
+    if (retryAfterMs !== undefined)
+      out.retryAfterMs = toJsonSafe(retryAfterMs, limits, ancestors, next) as number;
+  }
+  const skipped = ballast ? BALLAST_KEYS : SKIPPED_ERROR_KEYS;
+  for (const key of Object.keys(error)) {
+    if (skipped.has(key)) continue;
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (value === undefined || typeof value === 'function') continue;
+    put(out, key, toJsonSafe(value, limits, ancestors, next));
+  }
+  if (limits.stack && typeof error.stack === 'string') out.stack = error.stack;
+  const errors = (error as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) out.errors = toJsonSafe(errors, limits, ancestors, next) as unknown[];
+  const cause = error.cause;
+  if (cause !== undefined) out.cause = toJsonSafe(cause, limits, ancestors, next);
+  return out;
+}
+
+type ErrorFields = Record<string, unknown>;
+
+/** The same as {@link fastError}, reading each field under its own guard. */
+function guardedError(
+  error: Error,
+  limits: SafeLimits,
+  ancestors: Set<unknown>,
+  depth: number,
+): SerializedError {
   const out: SerializedError = {
     name: text(read(error, 'name'), 'Error'),
     message: text(read(error, 'message'), ''),
@@ -115,7 +189,6 @@ export function errorToJsonSafe(
   if (Array.isArray(errors)) out.errors = toJsonSafe(errors, limits, ancestors, depth + 1) as unknown[];
   const cause = read(error, 'cause');
   if (cause !== undefined) out.cause = toJsonSafe(cause, limits, ancestors, depth + 1);
-  ancestors.delete(error);
   return out;
 }
 
@@ -173,6 +246,17 @@ function objectToJsonSafe(
   ancestors: Set<unknown>,
   depth: number,
 ): unknown {
+  const proto = Object.getPrototypeOf(value);
+  if (
+    (proto === Object.prototype || proto === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  ) {
+    // Plain objects, the common case in details: none of the special cases below apply.
+    ancestors.add(value);
+    const out = plain(value, limits, ancestors, depth);
+    ancestors.delete(value);
+    return out;
+  }
   if (isErrorLike(value)) return errorToJsonSafe(value, limits, ancestors, depth);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (ArrayBuffer.isView(value)) return `[${value.constructor.name}(${value.byteLength} bytes)]`;
