@@ -138,19 +138,19 @@ class BallastLogger implements Logger {
     let fields = '';
     let msg: string | undefined;
     if (typeof a === 'string') {
-      msg = b === undefined && rest.length === 0 ? a : format(a, [b, ...rest], 0);
+      msg = b === undefined && rest.length === 0 ? a : format(a, [b, ...rest], 0, core.json);
     } else if (typeof a === 'object' && a !== null) {
       if (a instanceof Error) {
         fields = `,"err":${valueJson(a, s, core.errPath)}`;
-        msg = typeof b === 'string' ? format(b, rest, 0) : a.message;
+        msg = typeof b === 'string' ? format(b, rest, 0, core.json) : a.message;
       } else {
         fields = fieldsJson(a, s, s.paths);
-        if (typeof b === 'string') msg = format(b, rest, 0);
+        if (typeof b === 'string') msg = format(b, rest, 0, core.json);
       }
     } else if (a !== undefined && a !== null) {
-      msg = typeof b === 'string' ? format(b, rest, 0) : String(a);
+      msg = typeof b === 'string' ? format(b, rest, 0, core.json) : String(a);
     } else if (typeof b === 'string') {
-      msg = format(b, rest, 0);
+      msg = format(b, rest, 0, core.json);
     }
     let body = this.#prefix;
     if (core.context) body += contextJson(s);

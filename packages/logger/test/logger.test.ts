@@ -39,7 +39,7 @@ describe('createLogger', () => {
     expect(sink.lines.map((l) => l.msg)).toEqual([
       'plain',
       'hello ann, you are 42.5 (7) 1.5 {"a":1} [1] "q" % %x',
-      'n=3 extra { b: 2 }',
+      'n=3 extra {"b":2}',
       undefined,
       '42',
       'from null',

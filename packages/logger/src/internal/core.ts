@@ -3,6 +3,7 @@ import { LABELS } from '../levels.js';
 import { type LogSink, reportSinkFailure } from '../sinks/sink.js';
 import type { Dedupe } from './noise.js';
 import type { PathNode, Scrub } from './scrub.js';
+import { valueJson } from './serialize.js';
 
 /** What every logger of one `createLogger` call shares: sinks, redaction, format. */
 export interface Core {
@@ -17,6 +18,8 @@ export interface Core {
   readonly sample: ((level: number) => boolean) | undefined;
   readonly context: boolean;
   readonly trace: boolean;
+  /** The redacting serializer, for printf arguments. */
+  json(value: unknown): string;
   emit(level: number, body: string): void;
   flushSync(): void;
   flush(): Promise<void>;
@@ -103,6 +106,7 @@ export function createCore(config: CoreConfig): Core {
     sample: config.sample,
     context: config.context,
     trace: config.trace,
+    json: (value) => valueJson(value, scrub, undefined),
     emit(level, body) {
       if (!open) return;
       if (dedupe !== undefined && level >= 40) {

@@ -1,19 +1,15 @@
-import { inspect } from 'node:util';
-
-function json(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return '"[Circular]"';
-  }
-}
-
 /**
  * printf-style formatting as pino does it: `%s`, `%d`, `%i`, `%f`, `%j`, `%o`,
- * `%O` and `%%`; arguments left over are appended with spaces. `args` is read from
- * `start` on, so callers can pass their `arguments` object without slicing it.
+ * `%O` and `%%`; arguments left over are appended with spaces. Objects go through
+ * `json`, the logger's redacting serializer, so `%j` never leaks a secret field.
+ * `args` is read from `start` on.
  */
-export function format(template: string, args: ArrayLike<unknown>, start: number): string {
+export function format(
+  template: string,
+  args: ArrayLike<unknown>,
+  start: number,
+  json: (value: unknown) => string,
+): string {
   if (args.length <= start) return template;
   let out = '';
   let next = start;
@@ -41,7 +37,7 @@ export function format(template: string, args: ArrayLike<unknown>, start: number
         case 106: // j
         case 111: // o
         case 79: // O
-          piece = typeof arg === 'string' ? JSON.stringify(arg) : json(arg);
+          piece = json(arg);
           break;
       }
       if (piece !== undefined) next++;
@@ -54,7 +50,7 @@ export function format(template: string, args: ArrayLike<unknown>, start: number
   out += template.slice(last);
   for (; next < args.length; next++) {
     const arg = args[next];
-    out += ` ${typeof arg === 'string' ? arg : inspect(arg, { depth: 2, breakLength: Number.POSITIVE_INFINITY })}`;
+    out += ` ${typeof arg === 'object' && arg !== null ? json(arg) : String(arg)}`;
   }
   return out;
 }

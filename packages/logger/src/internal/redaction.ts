@@ -1,79 +1,140 @@
 import { invalidOption, serializeError } from '@ballast/errors';
-import { DEFAULT_KEYS, DEFAULT_PATTERNS, parsePath, WILDCARD } from './interim-redact.js';
+import { createRedactor, DEFAULT_KEYS, normalizeKey, type RedactPattern } from '@ballast/redact';
+import { splitPath } from './paths.js';
 import { quote } from './quote.js';
 import { cachedKeyTest, noScrub, type PathNode, type Scrub } from './scrub.js';
 
-/** Redaction settings of a logger. */
+/** Redaction settings of a logger (a subset of `@ballast/redact`'s options). */
 export interface RedactOptions {
   /** fast-redact paths relative to the line: `'req.headers.cookie'`, `'*.password'`, `'items[0].token'`. */
   paths?: string[];
-  /** Extra key names censored at any depth, case-insensitively. */
+  /** Extra key names censored at any depth, ignoring case and separators (`apiKey` = `API_KEY`). */
   keys?: string[];
-  /** Extra value patterns: any substring matching is censored. */
-  patterns?: RegExp[];
+  /** Extra value detectors: the matching part of any string is censored. */
+  patterns?: Array<RegExp | RedactPattern>;
+  /**
+   * Censor `DEFAULT_KEYS` of `@ballast/redact`.
+   * @defaultValue `true`
+   */
+  defaultKeys?: boolean;
+  /**
+   * Scan strings with `DEFAULT_PATTERNS` of `@ballast/redact` (JWTs, bearer tokens, AWS
+   * keys, private keys, card numbers, URL passwords).
+   * @defaultValue `true`
+   */
+  defaultPatterns?: boolean;
   /**
    * The replacement text.
    * @defaultValue `'[REDACTED]'`
    */
   censor?: string;
   /**
-   * Drop censored keys instead of replacing their value.
+   * Drop censored keys instead of replacing their value (secrets inside strings are still replaced).
    * @defaultValue `false`
    */
   remove?: boolean;
-  /**
-   * Keep the default keys and patterns of `@ballast/redact` on.
-   * @defaultValue `true`
-   */
-  defaults?: boolean;
 }
 
-/** `false` (off), a list of paths, or {@link RedactOptions}; defaults stay on unless said otherwise. */
+/** `false` (off), a list of paths, or {@link RedactOptions}; the defaults stay on unless turned off. */
 export type RedactOption = false | string[] | RedactOptions;
 
 function compilePaths(paths: readonly string[]): PathNode | undefined {
   if (paths.length === 0) return undefined;
-  const root: PathNode = { end: false, children: undefined, any: undefined };
+  const fresh = (): PathNode => ({ end: false, children: undefined, any: undefined });
+  const root = fresh();
   for (const path of paths) {
-    let segments: ReturnType<typeof parsePath>;
-    try {
-      segments = parsePath(path);
-    } catch (error) {
-      throw invalidOption(
-        'redact.paths',
-        path,
-        `a fast-redact path such as a.b, a["x-y"], *.password (${(error as Error).message.split('\n')[0]})`,
-      );
-    }
     let node = root;
-    for (const segment of segments) {
-      const fresh = (): PathNode => ({ end: false, children: undefined, any: undefined });
-      if (segment === WILDCARD) {
+    for (const segment of splitPath(path)) {
+      if (typeof segment !== 'string') {
         node.any ??= fresh();
         node = node.any;
-      } else {
-        node.children ??= new Map();
-        let next = node.children.get(segment);
-        if (next === undefined) {
-          next = fresh();
-          node.children.set(segment, next);
-        }
-        node = next;
+        continue;
       }
+      node.children ??= new Map();
+      let next = node.children.get(segment);
+      if (next === undefined) {
+        next = fresh();
+        node.children.set(segment, next);
+      }
+      node = next;
     }
     node.end = true;
   }
+  determinize(root);
   return root;
 }
 
-function normalizeKey(key: string): string {
-  return key.toLowerCase().replace(/[-_\s]/g, '');
+/** Copies `source` into `target` (a union of the two subtrees). */
+function merge(target: PathNode, source: PathNode): void {
+  target.end ||= source.end;
+  for (const [key, child] of source.children ?? []) {
+    target.children ??= new Map();
+    let into = target.children.get(key);
+    if (into === undefined) {
+      into = { end: false, children: undefined, any: undefined };
+      target.children.set(key, into);
+    }
+    merge(into, child);
+  }
+  if (source.any !== undefined) {
+    target.any ??= { end: false, children: undefined, any: undefined };
+    merge(target.any, source.any);
+  }
 }
 
 /**
- * Compiles the `redact` option into the serializer's {@link Scrub}: a memoized key
- * test, one combined pattern scan per string, and a trie of paths.
- * @throws ConfigurationError for a malformed path or option.
+ * Folds each `*` branch into its exact siblings, so the serializer follows one
+ * node per key: `items[1].code` and `items[*].pin` both apply to `items[1]`.
+ */
+function determinize(node: PathNode): void {
+  if (node.any !== undefined && node.children !== undefined) {
+    for (const child of node.children.values()) merge(child, node.any);
+  }
+  for (const child of node.children?.values() ?? []) determinize(child);
+  if (node.any !== undefined) determinize(node.any);
+}
+
+function words(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[-_.\s]+/)
+    .filter(Boolean)
+    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[-_.\\s]?');
+}
+
+/**
+ * A detector for secrets written as text next to their key: `password=hunter2`,
+ * `"token":"abc"`, `api-key: xyz` (a message holding JSON or a query string). The
+ * value after the key and `=` or `:` is censored; the key stays readable.
+ */
+export function assignmentPattern(keys: readonly string[]): RedactPattern {
+  const alternatives = [...new Set(keys.map(words))].join('|');
+  return {
+    name: 'key-assignment',
+    regex: new RegExp(`(?:${alternatives})["']?\\s*[:=]\\s*["']?((?!\\[)[^\\s"',;&}\\]]+)`, 'gi'),
+    group: 1,
+    hint: alternatives,
+  };
+}
+
+/** Lets `@ballast/redact` validate the options, reporting problems as this package does. */
+function validated<T>(option: string, value: unknown, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw invalidOption(option, value, `a valid setting (${reason})`);
+  }
+}
+
+/**
+ * Compiles the `redact` option into the serializer's {@link Scrub}: a memoized
+ * key test over `DEFAULT_KEYS` and the host's keys, a string scanner built by
+ * `createRedactor` (its shared pre-check skips most strings at once) and a trie of
+ * paths. The line is censored as it is written; nothing is cloned.
+ *
+ * @throws ConfigurationError for a malformed path, pattern or option.
  */
 export function compileRedaction(option: RedactOption | undefined): Scrub {
   if (option === false) return noScrub(serializeError);
@@ -82,29 +143,26 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
     throw invalidOption(
       'redact',
       option,
-      'false, an array of paths or { paths, keys, patterns, censor, remove, defaults }',
+      'false, an array of paths or { paths, keys, patterns, censor, remove }',
     );
   }
-  const {
-    paths = [],
-    keys = [],
-    patterns = [],
-    censor = '[REDACTED]',
-    remove = false,
-    defaults = true,
-  } = settings;
+  const { paths = [], keys = [], patterns = [], censor = '[REDACTED]', remove = false } = settings;
+  const { defaultKeys = true, defaultPatterns = true } = settings;
   if (typeof censor !== 'string') throw invalidOption('redact.censor', censor, 'a string');
-  for (const pattern of patterns) {
-    if (!(pattern instanceof RegExp)) throw invalidOption('redact.patterns', pattern, 'regular expressions');
-  }
-  const keySet = new Set((defaults ? [...DEFAULT_KEYS, ...keys] : keys).map(normalizeKey));
-  const all = defaults ? [...DEFAULT_PATTERNS, ...patterns] : patterns;
-  const sources = all.map((p) => `(?:${p.source})`).join('|');
-  const probe = all.length === 0 ? undefined : new RegExp(sources);
-  const replace = new RegExp(sources, 'g');
+  if (typeof remove !== 'boolean') throw invalidOption('redact.remove', remove, 'true or false');
+  validated('redact.paths', paths, () => createRedactor({ paths, keys: false, patterns: false }));
+  validated('redact.keys', keys, () => createRedactor({ keys, defaultKeys, patterns: false }));
+  const allKeys = defaultKeys ? [...DEFAULT_KEYS, ...keys] : keys;
+  const detectors =
+    defaultPatterns && allKeys.length > 0 ? [...patterns, assignmentPattern(allKeys)] : patterns;
+  const scanText = validated('redact.patterns', patterns, () =>
+    createRedactor({ keys: false, patterns: detectors, defaultPatterns, censor }),
+  );
+  const keySet = new Set(allKeys.map(normalizeKey));
+  const scans = detectors.length > 0 || defaultPatterns;
   return {
     isSecretKey: keySet.size === 0 ? () => false : cachedKeyTest((key) => keySet.has(normalizeKey(key))),
-    text: probe === undefined ? (s) => s : (s) => (probe.test(s) ? s.replace(replace, censor) : s),
+    text: scans ? (s) => scanText(s) as string : (s) => s,
     paths: compilePaths(paths),
     censor: quote(censor),
     remove,

@@ -1,0 +1,203 @@
+import { createLogger, withLogContext } from '@ballast/logger';
+import { describe, expect, it } from 'vitest';
+import { splitPath } from '../src/internal/paths.js';
+import { memorySink } from './helpers.js';
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+
+function setup(
+  redact?: Parameters<typeof createLogger>[0] extends infer O
+    ? O extends { redact?: infer R }
+      ? R
+      : never
+    : never,
+) {
+  const sink = memorySink();
+  const logger = createLogger({
+    sinks: [sink],
+    base: null,
+    timestamp: false,
+    ...(redact === undefined ? {} : { redact }),
+  });
+  return { sink, logger };
+}
+
+describe('redaction', () => {
+  it('is on by default: secret keys at any depth and casing, secrets inside strings', () => {
+    const { sink, logger } = setup();
+    logger.info(
+      {
+        user: { name: 'ann', PASSWORD: 'p1', 'X-Api-Key': 'k1' },
+        list: [{ api_key: 'k2' }],
+        note: `token ${JWT}`,
+      },
+      'auth header Bearer abcdef0123456789xyz',
+    );
+    const line = sink.raw[0] as string;
+    for (const secret of ['p1', 'k1', 'k2', JWT, 'abcdef0123456789xyz']) expect(line).not.toContain(secret);
+    expect(sink.lines[0]).toMatchObject({
+      user: { name: 'ann', PASSWORD: '[REDACTED]', 'X-Api-Key': '[REDACTED]' },
+      list: [{ api_key: '[REDACTED]' }],
+      note: 'token [REDACTED]',
+      msg: 'auth header Bearer [REDACTED]',
+    });
+  });
+
+  it('covers bindings, base fields, errors (messages, stacks, fields, causes) and Maps', () => {
+    const sink = memorySink();
+    const logger = createLogger({ sinks: [sink], base: { secret: 'b1' }, timestamp: false });
+    const err = Object.assign(new Error(`login failed for postgres://app:pw1@db`), { token: 't1' });
+    const wrapped = new Error('outer', { cause: err });
+    logger.child({ authorization: 'Basic dXNlcjpwYXNz', nested: { cookie: 'c1' } }).error(wrapped);
+    logger.info({ headers: new Map([['Cookie', 'c2']]) });
+    const text = sink.raw.join('');
+    for (const secret of ['b1', 'dXNlcjpwYXNz', 'c1', 'pw1', 't1', 'c2']) expect(text).not.toContain(secret);
+  });
+
+  it('censors configured paths, wildcards and array indices, and extra keys and patterns', () => {
+    const { sink, logger } = setup({
+      paths: ['req.headers["x-forwarded-for"]', '*.ssn2', 'items[1].code', 'items[*].pin', 'err.hint'],
+      keys: ['iban'],
+      patterns: [/order-\d{6}/],
+      censor: '***',
+    });
+    logger.info({
+      req: { headers: { 'x-forwarded-for': '1.2.3.4', host: 'h' } },
+      person: { ssn2: 's' },
+      items: [
+        { code: 'a', pin: 1 },
+        { code: 'b', pin: 2 },
+      ],
+      payment: { IBAN: 'DE00' },
+      text: 'ref order-123456 shipped',
+    });
+    logger.error(Object.assign(new Error('e'), { hint: 'h1' }));
+    expect(sink.lines[0]).toEqual({
+      level: 'info',
+      req: { headers: { 'x-forwarded-for': '***', host: 'h' } },
+      person: { ssn2: '***' },
+      items: [
+        { code: 'a', pin: '***' },
+        { code: '***', pin: '***' },
+      ],
+      payment: { IBAN: '***' },
+      text: 'ref *** shipped',
+    });
+    expect(sink.lines[1]).toMatchObject({ err: { hint: '***' } });
+  });
+
+  it('removes censored keys with remove: true, still censoring inside strings', () => {
+    const { sink, logger } = setup({ paths: ['a.b', 'list[0]'], remove: true });
+    logger.info({ a: { b: 1, c: 2 }, password: 'x', list: [1, 2], s: `jwt ${JWT}` });
+    expect(sink.lines[0]).toEqual({ level: 'info', a: { c: 2 }, list: [null, 2], s: 'jwt [REDACTED]' });
+  });
+
+  it('accepts a plain list of paths, keeping the defaults', () => {
+    const { sink, logger } = setup(['user.email']);
+    logger.info({ user: { email: 'a@b.c' }, token: 't' });
+    expect(sink.lines[0]).toEqual({ level: 'info', user: { email: '[REDACTED]' }, token: '[REDACTED]' });
+  });
+
+  it('can turn the defaults or all redaction off', () => {
+    const off = setup(false);
+    off.logger.info({ password: 'p' }, JWT);
+    expect(off.sink.lines[0]).toEqual({ level: 'info', password: 'p', msg: JWT });
+    const noDefaults = setup({ defaultKeys: false, defaultPatterns: false });
+    noDefaults.logger.info({ password: 'p' }, JWT);
+    expect(noDefaults.sink.lines[0]).toEqual({ level: 'info', password: 'p', msg: JWT });
+    const keysOnly = setup({ defaultPatterns: false });
+    keysOnly.logger.info({ password: 'p' }, JWT);
+    expect(keysOnly.sink.lines[0]).toEqual({ level: 'info', password: '[REDACTED]', msg: JWT });
+  });
+
+  it('censors context fields', () => {
+    const { sink, logger } = setup();
+    withLogContext({ session: 's1' }, () => logger.info('x'));
+    expect(sink.lines[0]).toEqual({ level: 'info', session: '[REDACTED]', msg: 'x' });
+  });
+
+  it('splits fast-redact paths into segments', () => {
+    expect(splitPath('a.b')).toEqual(['a', 'b']);
+    expect(splitPath(`a["x-y"].c['q\\'s'][0][*].*`)).toEqual([
+      'a',
+      'x-y',
+      'c',
+      "q's",
+      '0',
+      { any: true },
+      { any: true },
+    ]);
+  });
+});
+
+describe('serialization', () => {
+  it('writes every JSON-hostile value safely', () => {
+    const { sink, logger } = setup(false);
+    const cyclic: Record<string, unknown> = { name: 'c' };
+    cyclic.self = cyclic;
+    const deep: Record<string, unknown> = {};
+    let cursor = deep;
+    for (let i = 0; i < 20; i++) {
+      cursor.next = {};
+      cursor = cursor.next as Record<string, unknown>;
+    }
+    logger.info({
+      big: 10n,
+      nan: Number.NaN,
+      inf: Number.POSITIVE_INFINITY,
+      fn: () => 1,
+      sym: Symbol('s'),
+      undef: undefined,
+      date: new Date(0),
+      set: new Set([1, 'two']),
+      map: new Map<unknown, unknown>([[1, { a: undefined }]]),
+      arr: [undefined, () => 1, 'x'],
+      cyclic,
+      deep,
+      quote: 'a "quoted" \\ line\nbreak \u0001 \ud800',
+      long: `${'x'.repeat(100)}"`,
+    });
+    const line = sink.lines[0] as Record<string, unknown>;
+    expect(line).toMatchObject({
+      big: '10',
+      nan: null,
+      inf: null,
+      date: '1970-01-01T00:00:00.000Z',
+      set: [1, 'two'],
+      map: { 1: {} },
+      arr: [null, null, 'x'],
+      cyclic: { name: 'c', self: '[Circular]' },
+      quote: 'a "quoted" \\ line\nbreak \u0001 \ufffd'.replace('\ufffd', '\ud800'),
+      long: `${'x'.repeat(100)}"`,
+    });
+    expect(JSON.stringify(line.deep)).toContain('"[Object]"');
+    expect(line).not.toHaveProperty('fn');
+  });
+
+  it('notes a throwing getter or toJSON instead of throwing', () => {
+    const { sink, logger } = setup();
+    logger.info({
+      get bad() {
+        throw new Error('getter password=x');
+      },
+    });
+    logger.info({
+      nested: {
+        toJSON: () => {
+          throw new Error('nope');
+        },
+      },
+    });
+    const err = new Error('e');
+    Object.defineProperty(err, 'weird', {
+      enumerable: true,
+      get() {
+        throw new Error('x');
+      },
+    });
+    logger.info(err);
+    expect(sink.lines[0]).toEqual({ level: 'info', serialize_error: 'getter password=[REDACTED]' });
+    expect(sink.lines[1]).toEqual({ level: 'info', serialize_error: 'nope' });
+    expect(sink.lines[2]).toMatchObject({ err: { message: 'e' } });
+  });
+});
