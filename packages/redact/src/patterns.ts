@@ -105,7 +105,8 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
   },
   {
     name: 'url-credentials',
-    regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:([^\s@/?#]+)@/gi,
+    // Bounded repeats keep adversarial input (`a.a.a.a…:/`) linear.
+    regex: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#]{0,256}:([^\s@/?#]{1,256})@/gi,
     group: 1,
     hint: ':\\/\\/',
   },

@@ -150,4 +150,31 @@ describe('redaction properties', () => {
       ),
     );
   });
+
+  it('never throws and always returns JSON-stringifiable output, for anything including cycles', () => {
+    const anything = fc.anything({
+      withBigInt: true,
+      withMap: true,
+      withSet: true,
+      withDate: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+      withNullPrototype: true,
+      withObjectString: true,
+    });
+    fc.assert(
+      fc.property(anything, fc.boolean(), (value, cyclic) => {
+        let input: unknown = value;
+        if (cyclic) {
+          const holder: Record<string, unknown> = { value };
+          holder.self = holder;
+          holder.err = Object.assign(new Error('boom'), { holder });
+          input = holder;
+        }
+        const out = redact(input);
+        expect(() => JSON.stringify(out)).not.toThrow();
+      }),
+    );
+  });
 });

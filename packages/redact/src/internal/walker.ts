@@ -39,6 +39,10 @@ export class Walker {
   constructor(private readonly config: WalkConfig) {}
 
   run(value: unknown): unknown {
+    // A lone string (a log message) with a fixed censor needs no bookkeeping: nothing can re-enter.
+    if (typeof value === 'string' && this.config.censor.kind === 'string') {
+      return this.config.scanner === null ? value : scan(this.config.scanner, value, this.replaceSecret);
+    }
     this.busy = true;
     try {
       return this.visit(value, this.config.paths, 0, '');
