@@ -1,0 +1,6 @@
+import { createExpressApp, listenExpress } from './express-app.js';
+import { createServices } from './services.js';
+
+const services = createServices();
+const server = await listenExpress(createExpressApp(services), Number(process.env.PORT ?? 3000));
+services.logger.info({ address: server.address() }, 'express example listening');

@@ -1,0 +1,33 @@
+// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter postgres-tier start
+import { createCache, memoryTier } from '@ballast/cache';
+import pg from 'pg';
+import { postgresTier } from './postgres-tier.js';
+
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+});
+const l3 = postgresTier({ pool, table: 'ballast_cache_example', sweepInterval: '1m' });
+const cache = createCache({
+  name: 'courses',
+  tiers: [memoryTier({ maxEntries: 1_000 }), l3],
+  ttl: '1h',
+  grace: '1d',
+});
+
+let calls = 0;
+const loadCourse = async (id: string) => {
+  calls += 1;
+  return { id, title: `Course ${id}`, loadedAt: new Date().toISOString() };
+};
+
+const first = await cache.getOrSet('course:42', () => loadCourse('42'), { tags: ['courses'] });
+const second = await cache.getOrSet('course:42', () => loadCourse('42'));
+console.log({ first, second, factoryCalls: calls });
+console.log(
+  cache.stats().tiers.map(({ name, hits, misses, sets, errors }) => ({ name, hits, misses, sets, errors })),
+);
+
+await cache.deleteByTag('courses');
+await cache.close();
+await l3.drop();
+await pool.end();
