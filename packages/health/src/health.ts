@@ -65,7 +65,8 @@ export interface Health extends EventSource<HealthEvents> {
   /**
    * Runs (or reuses) the checks of `kind` concurrently and aggregates them; without a
    * kind, every check. Liveness runs only liveness checks, readiness fails once shutdown
-   * has begun, and startup passes for good once it has passed.
+   * has begun, and startup passes for good once it has passed. Treat the report as
+   * read-only: while no check has produced a new result, callers share one report object.
    */
   check(kind?: CheckKind, options?: CheckCallOptions): Promise<HealthReport>;
   /** A report holding one check, or `undefined` when no check has that name. */
@@ -106,6 +107,7 @@ export function createHealth(options: HealthOptions = {}): Health {
   let shuttingDown = false;
   let closed = false;
   let startupReport: HealthReport | undefined;
+  const reports = new WeakMap<readonly Runner[], { records: readonly RunRecord[]; report: HealthReport }>();
 
   const onRecord = (check: ResolvedCheck, record: RunRecord, previous: RunRecord | undefined): void => {
     if (previous?.status === record.status || !events.has('change')) return;
@@ -139,11 +141,16 @@ export function createHealth(options: HealthOptions = {}): Health {
       pending.push(result);
     }
     const records = waiting ? await abortable(Promise.all(pending), signal) : (pending as RunRecord[]);
-    return buildReport(
+    // Polled checks answer with the same records until their next run: reuse the report too.
+    const cached = reports.get(list);
+    if (cached !== undefined && sameRecords(cached.records, records)) return cached.report;
+    const report = buildReport(
       service,
       list.map((runner) => runner.check),
       records,
     );
+    reports.set(list, { records, report });
+    return report;
   };
 
   const register = (input: CheckInput): (() => void) => {
@@ -209,6 +216,12 @@ export function createHealth(options: HealthOptions = {}): Health {
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function sameRecords(a: readonly RunRecord[], b: readonly RunRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

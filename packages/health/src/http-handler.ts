@@ -59,6 +59,8 @@ export function healthHandler(health: Health, options: HealthHandlerOptions = {}
     throw invalidOption('showDetails', showDetails, "'always', 'never' or a function (req) => boolean");
   }
   const checksPrefix = `${basePath}/checks/`;
+  const lastReport: [HealthReport | undefined, HealthReport | undefined] = [undefined, undefined];
+  const lastBody: [string | undefined, string | undefined] = [undefined, undefined];
 
   return (req, res, next) => {
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
@@ -91,7 +93,13 @@ export function healthHandler(health: Health, options: HealthHandlerOptions = {}
           notFound(req, res, name!);
           return;
         }
-        send(req, res, report.status === 'fail' ? 503 : 200, MEDIA_TYPE, detailed ? report : summary(report));
+        // Reports are reused while results are unchanged, so is their serialisation.
+        const slot = detailed ? 1 : 0;
+        if (lastReport[slot] !== report) {
+          lastReport[slot] = report;
+          lastBody[slot] = JSON.stringify(detailed ? report : summary(report));
+        }
+        sendText(req, res, report.status === 'fail' ? 503 : 200, MEDIA_TYPE, lastBody[slot]!);
       },
       (error: unknown) => {
         // check() only rejects when aborted or when a host-supplied function throws.
@@ -140,7 +148,16 @@ function summary(report: HealthReport): Omit<HealthReport, 'checks'> {
 }
 
 function send(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: object): void {
-  const text = JSON.stringify(body);
+  sendText(req, res, status, type, JSON.stringify(body));
+}
+
+function sendText(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  type: string,
+  text: string,
+): void {
   res.writeHead(status, {
     'content-type': type,
     'cache-control': 'no-store',

@@ -267,6 +267,22 @@ describe('createHealth: timeouts, caching and polling', () => {
     expect(probe.calls).toBe(5);
   });
 
+  it('reuses one report while polled results are unchanged, and builds a new one after a run', async () => {
+    const clock = new ManualClock();
+    const health = createHealth({ clock, checks: [{ name: 'poll', interval: 1000, run: () => true }] });
+    await clock.advance(0);
+    const first = await health.check('readiness');
+    expect(await health.check('readiness')).toBe(first);
+    await clock.advance(1000);
+    const next = await health.check('readiness');
+    expect(next).not.toBe(first);
+    expect(next).toEqual({
+      ...first,
+      checks: { poll: [{ ...first.checks.poll![0]!, time: next.checks.poll![0]!.time }] },
+    });
+    await health.close();
+  });
+
   it('does not start a second polled run while one is still in flight', async () => {
     const clock = new ManualClock();
     const probe = counter(() => clock.sleep(2500));
