@@ -1,0 +1,232 @@
+import { abortReason, type Clock, createEmitter, type EventSource, systemClock } from '@ballast/core';
+import { integerOption, invalidOption, isBallastError, numberOption } from '@ballast/errors';
+import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
+import type { Policy } from './policy.js';
+
+/** Events of an {@link AdaptiveLimiter}. */
+export interface AdaptiveLimiterEvents {
+  /** The concurrency limit changed. */
+  limit: { limit: number; reason: 'increase' | 'decrease' };
+}
+
+/** Options for {@link adaptiveLimiter}. */
+export interface AdaptiveLimiterOptions {
+  /** The lowest concurrency limit. @defaultValue `1` */
+  min?: number;
+  /** The highest concurrency limit. @defaultValue `100` */
+  max?: number;
+  /** The starting limit. @defaultValue `min` */
+  initial?: number;
+  /** The factor applied on overload, in (0, 1). @defaultValue `0.5` */
+  decrease?: number;
+  /**
+   * Whether an error means "slow down".
+   * @defaultValue rate-limited and timeout errors, and anything with `status` 429 or 503
+   */
+  isOverload?: (error: unknown) => boolean;
+  /** The source of time. @defaultValue `systemClock` */
+  clock?: Clock;
+}
+
+/** Quota facts from a response, fed to {@link AdaptiveLimiter.observe}. */
+export interface QuotaObservation {
+  /** Calls left in the current window (`RateLimit-Remaining`). */
+  remaining?: number;
+  /** Milliseconds until the window resets (`RateLimit-Reset`). */
+  resetMs?: number;
+  /** Milliseconds to wait before calling again (`Retry-After`). */
+  retryAfterMs?: number;
+}
+
+/** An {@link adaptiveLimiter} policy. */
+export interface AdaptiveLimiter extends Policy, EventSource<AdaptiveLimiterEvents> {
+  /** The current concurrency limit. */
+  readonly limit: number;
+  /** Calls running now. */
+  readonly active: number;
+  /** Feeds quota facts from a response (e.g. parsed rate-limit headers): pauses until reset when exhausted. */
+  observe(quota: QuotaObservation): void;
+  /** Feeds raw response headers (`RateLimit-Remaining`, `RateLimit-Reset`, `Retry-After`, or `X-RateLimit-*`). */
+  observeHeaders(headers: Record<string, string | string[] | undefined> | Headers): void;
+}
+
+function defaultOverload(error: unknown): boolean {
+  if (isBallastError(error)) return error.category === 'rate_limited' || error.category === 'timeout';
+  const status = (error as { status?: unknown } | null)?.status;
+  return status === 429 || status === 503;
+}
+
+class AdaptiveStep implements Step {
+  limit: number;
+  active = 0;
+  pausedUntil = 0;
+  readonly waiting: Array<() => void> = [];
+
+  constructor(
+    readonly min: number,
+    readonly max: number,
+    initial: number,
+    readonly decrease: number,
+    readonly isOverload: (error: unknown) => boolean,
+    readonly clock: Clock,
+    readonly events: ReturnType<typeof createEmitter<AdaptiveLimiterEvents>>,
+  ) {
+    this.limit = initial;
+  }
+
+  async run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
+    if (this.active >= Math.floor(this.limit) || this.clock.now() < this.pausedUntil) {
+      await this.admit(signalOf(scope, call.outer));
+    }
+    this.active++;
+    try {
+      const value = await call.next(index, scope, attempt);
+      this.grow();
+      return value;
+    } catch (error) {
+      if (this.isOverload(error)) {
+        const hinted = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+        if (typeof hinted === 'number' && hinted > 0) this.pause(hinted);
+        this.shrink();
+      }
+      throw error;
+    } finally {
+      this.active--;
+      this.wake();
+    }
+  }
+
+  async admit(signal: AbortSignal): Promise<void> {
+    while (this.active >= Math.floor(this.limit) || this.clock.now() < this.pausedUntil) {
+      if (signal.aborted) throw abortReason(signal);
+      const pause = this.pausedUntil - this.clock.now();
+      if (pause > 0) await this.clock.sleep(pause, signal);
+      else await this.enqueue(signal);
+    }
+  }
+
+  enqueue(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        const at = this.waiting.indexOf(wake);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(abortReason(signal));
+      };
+      const wake = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.waiting.push(wake);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  wake(): void {
+    const free = Math.floor(this.limit) - this.active;
+    for (let i = 0; i < free && this.waiting.length > 0; i++) this.waiting.shift()!();
+  }
+
+  grow(): void {
+    if (this.limit >= this.max) return;
+    const before = Math.floor(this.limit);
+    this.limit = Math.min(this.max, this.limit + 1 / Math.max(1, this.limit));
+    if (Math.floor(this.limit) !== before && this.events.has('limit')) {
+      this.events.emit('limit', { limit: Math.floor(this.limit), reason: 'increase' });
+    }
+  }
+
+  shrink(): void {
+    const next = Math.max(this.min, this.limit * this.decrease);
+    if (next === this.limit) return;
+    this.limit = next;
+    if (this.events.has('limit')) this.events.emit('limit', { limit: Math.floor(next), reason: 'decrease' });
+  }
+
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+  }
+}
+
+function header(
+  headers: Record<string, string | string[] | undefined> | Headers,
+  name: string,
+  now: number,
+): number | undefined {
+  let raw: string | string[] | null | undefined;
+  if (typeof (headers as Headers).get === 'function') raw = (headers as Headers).get(name);
+  else {
+    const lower = name.toLowerCase();
+    for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === lower) raw = value;
+  }
+  const text = Array.isArray(raw) ? raw[0] : raw;
+  if (text === undefined || text === null || text === '') return undefined;
+  const number = Number(text);
+  if (Number.isFinite(number)) return number;
+  const date = Date.parse(text);
+  return Number.isFinite(date) ? Math.max(0, (date - now) / 1000) : undefined;
+}
+
+/**
+ * An AIMD concurrency limiter for clients of rate-limited APIs: the limit grows
+ * by about one per limit's worth of successes and is multiplied by `decrease` on
+ * overload (429, `RateLimitedError`, timeouts). It also pauses for `Retry-After`
+ * and for exhausted quotas fed with `observe`/`observeHeaders`. Calls over the
+ * limit wait in order; a waiting call whose signal aborts leaves.
+ *
+ * @throws ConfigurationError for `min` < 1, `max` < `min`, `initial` outside [min, max] or `decrease` outside (0, 1).
+ *
+ * @example
+ * const github = adaptiveLimiter({ min: 1, max: 20 });
+ * const repo = await github.execute(() => octokit.repos.get({ owner, repo }));
+ */
+export function adaptiveLimiter(options: AdaptiveLimiterOptions = {}): AdaptiveLimiter {
+  const min = integerOption('adaptiveLimiter.min', options.min ?? 1, 1);
+  const max = integerOption('adaptiveLimiter.max', options.max ?? 100, min);
+  const initial = integerOption('adaptiveLimiter.initial', options.initial ?? min, min, max);
+  const decrease = numberOption('adaptiveLimiter.decrease', options.decrease ?? 0.5, {
+    min: 0,
+    max: 0.999,
+    exclusiveMin: true,
+  });
+  const isOverload = options.isOverload ?? defaultOverload;
+  if (typeof isOverload !== 'function')
+    throw invalidOption('adaptiveLimiter.isOverload', isOverload, 'a function');
+  const clock = options.clock ?? systemClock;
+  const events = createEmitter<AdaptiveLimiterEvents>();
+  const step = new AdaptiveStep(min, max, initial, decrease, isOverload, clock, events);
+  const observe = (quota: QuotaObservation): void => {
+    if (quota.retryAfterMs !== undefined && quota.retryAfterMs > 0) step.pause(quota.retryAfterMs);
+    if (
+      quota.remaining !== undefined &&
+      quota.remaining <= 0 &&
+      quota.resetMs !== undefined &&
+      quota.resetMs > 0
+    ) {
+      step.pause(quota.resetMs);
+    }
+  };
+  return policyOf<AdaptiveLimiter>([step], {
+    get limit() {
+      return Math.floor(step.limit);
+    },
+    get active() {
+      return step.active;
+    },
+    observe,
+    on: events.on,
+    observeHeaders(headers) {
+      const now = clock.now();
+      const remaining =
+        header(headers, 'RateLimit-Remaining', now) ?? header(headers, 'X-RateLimit-Remaining', now);
+      let reset = header(headers, 'RateLimit-Reset', now) ?? header(headers, 'X-RateLimit-Reset', now);
+      // X-RateLimit-Reset is often an epoch time in seconds (GitHub) rather than a delay.
+      if (reset !== undefined && reset > 1e9) reset = Math.max(0, reset - now / 1000);
+      const retryAfter = header(headers, 'Retry-After', now);
+      observe({
+        ...(remaining === undefined ? {} : { remaining }),
+        ...(reset === undefined ? {} : { resetMs: reset * 1000 }),
+        ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter * 1000 }),
+      });
+    },
+  });
+}

@@ -1,0 +1,109 @@
+import { type Clock, type Duration, systemClock, type TimerHandle } from '@ballast/core';
+import { durationOption, integerOption, invalidOption, NotFoundError } from '@ballast/errors';
+
+/** What `run` returns: values aligned with the keys, or a map from key to value; an `Error` fails that key only. */
+export type BatchResult<K, V> = ReadonlyArray<V | Error> | ReadonlyMap<K, V | Error>;
+
+/** Options for {@link batcher}. */
+export interface BatcherOptions<K, V> {
+  /** Loads many keys at once (one query, one HTTP call). Keys arrive deduplicated. */
+  run: (keys: K[]) => Promise<BatchResult<K, V>>;
+  /** Keys per batch; a full batch runs at once. @defaultValue `100` */
+  maxBatch?: number;
+  /** How long the first key of a batch waits for company. @defaultValue `0` (the next timer tick) */
+  maxDelay?: Duration;
+  /** The source of time. @defaultValue `systemClock` */
+  clock?: Clock;
+}
+
+/** A DataLoader-style {@link batcher}. */
+export interface Batcher<K, V> {
+  /** Resolves the value for `key`, loaded together with other keys asked for meanwhile. */
+  load(key: K): Promise<V>;
+  /** Loads several keys; each key fails or succeeds on its own. */
+  loadMany(keys: readonly K[]): Promise<Array<V | Error>>;
+  /** Runs the pending batch now. */
+  flush(): void;
+}
+
+interface Pending<V> {
+  resolve: (value: V) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Coalesces `load(key)` calls made within `maxDelay` (or until `maxBatch` keys)
+ * into one `run(keys)`, with duplicate keys asked once. Each key resolves to its
+ * own value or error: a missing value rejects with `NotFoundError`, an `Error`
+ * in the result rejects only that key, and a throwing `run` rejects the batch.
+ *
+ * @throws ConfigurationError for a missing `run`, `maxBatch` < 1 or a bad `maxDelay`.
+ *
+ * @example
+ * const users = batcher({ run: (ids: string[]) => db.usersByIds(ids), maxDelay: '2ms' });
+ * const [a, b] = await Promise.all([users.load('1'), users.load('2')]); // one query
+ */
+export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
+  const run = options?.run;
+  if (typeof run !== 'function')
+    throw invalidOption('batcher.run', run, 'a function (keys) => Promise<values>');
+  const maxBatch = integerOption('batcher.maxBatch', options.maxBatch ?? 100, 1);
+  const maxDelay = durationOption('batcher.maxDelay', options.maxDelay ?? 0);
+  const clock = options.clock ?? systemClock;
+  let batch = new Map<K, Pending<V>[]>();
+  let timer: TimerHandle | undefined;
+
+  const dispatch = async (current: Map<K, Pending<V>[]>): Promise<void> => {
+    const keys = [...current.keys()];
+    let result: BatchResult<K, V>;
+    try {
+      result = await run(keys);
+    } catch (error) {
+      for (const waiters of current.values()) for (const w of waiters) w.reject(error);
+      return;
+    }
+    const isMap = result instanceof Map;
+    if (!isMap && (!Array.isArray(result) || result.length !== keys.length)) {
+      const error = new TypeError(
+        `batcher.run must return an array of ${keys.length} values (one per key) or a Map; got ${Array.isArray(result) ? `an array of ${result.length}` : typeof result}.`,
+      );
+      for (const waiters of current.values()) for (const w of waiters) w.reject(error);
+      return;
+    }
+    keys.forEach((key, i) => {
+      const has = isMap ? (result as ReadonlyMap<K, V | Error>).has(key) : true;
+      const value = isMap
+        ? (result as ReadonlyMap<K, V | Error>).get(key)
+        : (result as ReadonlyArray<V | Error>)[i];
+      for (const w of current.get(key)!) {
+        if (!has) w.reject(new NotFoundError(`batcher.run returned no value for key ${String(key)}`));
+        else if (value instanceof Error) w.reject(value);
+        else w.resolve(value as V);
+      }
+    });
+  };
+
+  const flush = (): void => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    if (batch.size === 0) return;
+    const current = batch;
+    batch = new Map();
+    void dispatch(current);
+  };
+
+  const load = (key: K): Promise<V> =>
+    new Promise<V>((resolve, reject) => {
+      const waiters = batch.get(key);
+      if (waiters !== undefined) waiters.push({ resolve, reject });
+      else batch.set(key, [{ resolve, reject }]);
+      if (batch.size >= maxBatch) flush();
+      else if (timer === undefined) timer = clock.setTimeout(flush, maxDelay);
+    });
+
+  return {
+    load,
+    loadMany: (keys) => Promise.all(keys.map((key) => load(key).catch((error: unknown) => error as Error))),
+    flush,
+  };
+}

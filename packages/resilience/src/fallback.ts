@@ -1,0 +1,67 @@
+import { createEmitter, type EventSource } from '@ballast/core';
+import { invalidOption } from '@ballast/errors';
+import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
+import type { Policy } from './policy.js';
+
+/** Events of a {@link FallbackPolicy}. */
+export interface FallbackEvents {
+  /** The work failed and the fallback answered instead. */
+  fallback: { error: unknown };
+}
+
+/** Options for {@link fallback}. */
+export interface FallbackOptions {
+  /** Whether the fallback should answer for `error`. @defaultValue every error except aborts */
+  shouldHandle?: (error: unknown) => boolean;
+}
+
+/** A {@link fallback} policy. */
+export interface FallbackPolicy extends Policy, EventSource<FallbackEvents> {}
+
+/** Produces a fallback value from the error (and the caller's signal). */
+export type FallbackFn = (error: unknown, signal: AbortSignal) => unknown;
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
+}
+
+class FallbackStep implements Step {
+  constructor(
+    readonly value: unknown,
+    readonly compute: FallbackFn | undefined,
+    readonly shouldHandle: (error: unknown) => boolean,
+    readonly events: ReturnType<typeof createEmitter<FallbackEvents>>,
+  ) {}
+
+  async run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
+    try {
+      return await call.next(index, scope, attempt);
+    } catch (error) {
+      if (!this.shouldHandle(error)) throw error;
+      if (this.events.has('fallback')) this.events.emit('fallback', { error });
+      return this.compute === undefined ? this.value : await this.compute(error, signalOf(scope, call.outer));
+    }
+  }
+}
+
+/**
+ * Answers with a fallback when the work fails: a fixed value, or a function of
+ * the error (which may be async, e.g. a stale cache read). The policy's result
+ * type is the work's; pass a fallback of the same type.
+ *
+ * @throws ConfigurationError when `shouldHandle` is not a function.
+ *
+ * @example
+ * const withDefault = fallback(() => ({ items: [], degraded: true }));
+ * const page = await withDefault.execute(() => recommendations.fetch(userId));
+ */
+export function fallback(valueOrFn: unknown, options: FallbackOptions = {}): FallbackPolicy {
+  const shouldHandle = options.shouldHandle ?? ((error: unknown) => !isAbort(error));
+  if (typeof shouldHandle !== 'function')
+    throw invalidOption('fallback.shouldHandle', shouldHandle, 'a function');
+  const events = createEmitter<FallbackEvents>();
+  const compute = typeof valueOrFn === 'function' ? (valueOrFn as FallbackFn) : undefined;
+  return policyOf<FallbackPolicy>([new FallbackStep(valueOrFn, compute, shouldHandle, events)], {
+    on: events.on,
+  });
+}

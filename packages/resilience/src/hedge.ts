@@ -1,0 +1,97 @@
+import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
+import { CancelledError, durationOption, integerOption } from '@ballast/errors';
+import { type Call, policyOf, Scope, type Step } from './internal/call.js';
+import type { Policy } from './policy.js';
+
+/** Events of a {@link HedgePolicy}. */
+export interface HedgeEvents {
+  /** A hedged attempt started (`attempt` ≥ 2), after the delay or a failure. */
+  hedge: { attempt: number; reason: 'delay' | 'failure' };
+}
+
+/** Options for {@link hedge}. */
+export interface HedgeOptions {
+  /** How long to wait for an attempt before starting another one. */
+  delay: Duration;
+  /** Extra attempts allowed on top of the first. @defaultValue `1` */
+  maxHedged?: number;
+  /** The source of time. @defaultValue `systemClock` */
+  clock?: Clock;
+}
+
+/** A {@link hedge} policy. */
+export interface HedgePolicy extends Policy, EventSource<HedgeEvents> {}
+
+class HedgeStep implements Step {
+  constructor(
+    readonly delay: number,
+    readonly maxHedged: number,
+    readonly clock: Clock,
+    readonly events: ReturnType<typeof createEmitter<HedgeEvents>>,
+  ) {}
+
+  run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const scopes: Scope[] = [];
+      let pending = 0;
+      let done = false;
+      let timer: ReturnType<Clock['setTimeout']> | undefined;
+      const launch = (reason: 'delay' | 'failure'): void => {
+        if (timer !== undefined) this.clock.clearTimeout(timer);
+        timer = undefined;
+        const own = new Scope(scope, call.outer);
+        scopes.push(own);
+        pending++;
+        const number = attempt + scopes.length - 1;
+        if (scopes.length > 1 && this.events.has('hedge'))
+          this.events.emit('hedge', { attempt: number, reason });
+        const more = scopes.length <= this.maxHedged;
+        if (more) timer = this.clock.setTimeout(() => launch('delay'), this.delay);
+        call.next(index, own, number).then(
+          (value) => {
+            own.release();
+            if (done) return;
+            done = true;
+            if (timer !== undefined) this.clock.clearTimeout(timer);
+            const lost = new CancelledError('Another hedged attempt won');
+            for (const other of scopes) if (other !== own) other.abort(lost);
+            resolve(value);
+          },
+          (error: unknown) => {
+            own.release();
+            pending--;
+            if (done) return;
+            if (scopes.length <= this.maxHedged) launch('failure');
+            else if (pending === 0) {
+              done = true;
+              reject(error);
+            }
+          },
+        );
+      };
+      launch('delay');
+    });
+  }
+}
+
+/**
+ * Hedges slow calls: if an attempt has not answered after `delay`, starts another
+ * (up to `maxHedged` extra), and a failed attempt starts the next one at once.
+ * The first success wins and the other attempts are aborted through their
+ * signals; if every attempt fails, the last error is thrown. Use it only for
+ * idempotent reads.
+ *
+ * @throws ConfigurationError for a bad `delay` or `maxHedged` < 1.
+ *
+ * @example
+ * const fast = hedge({ delay: '50ms', maxHedged: 2 });
+ * const row = await fast.execute(({ signal }) => replica.query(sql, { signal }));
+ */
+export function hedge(options: HedgeOptions): HedgePolicy {
+  const delay = durationOption('hedge.delay', options?.delay);
+  const maxHedged = integerOption('hedge.maxHedged', options.maxHedged ?? 1, 1);
+  const events = createEmitter<HedgeEvents>();
+  return policyOf<HedgePolicy>([new HedgeStep(delay, maxHedged, options.clock ?? systemClock, events)], {
+    on: events.on,
+  });
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { createEmitter, type Duration, type EventSource } from '@ballast/core';
+import { durationOption, integerOption, invalidOption } from '@ballast/errors';
+import type { Cluster, Redis } from 'ioredis';
+import { SLIDING_WINDOW_SCRIPT } from './internal/sliding-window.lua.js';
+import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
+
+/** One limit of a {@link redisRateLimiter}: at most `max` units per sliding `per`. */
+export interface RedisLimit {
+  max: number;
+  per: Duration;
+}
+
+/** Events of a {@link RedisRateLimiter}. */
+export interface RedisRateLimiterEvents {
+  /** Redis failed; the decision followed `onRedisError`. */
+  error: { error: unknown; key: string; allowed: boolean };
+}
+
+/** Options for {@link redisRateLimiter}. */
+export interface RedisRateLimiterOptions {
+  /** An ioredis client or Cluster (each key's counters share a hash tag, so one slot). */
+  client: Redis | Cluster;
+  /** The limits, all checked and consumed together, e.g. `[{ max: 60, per: '1m' }, { max: 1000, per: '1h' }]`. */
+  limits: readonly RedisLimit[];
+  /** Prefix of every Redis key. @defaultValue `'ballast:ratelimit:'` */
+  prefix?: string;
+  /**
+   * The decision when Redis fails: `allow` (fail open, the default: the limiter
+   * must not take the service down) or `deny` (fail closed).
+   * @defaultValue `'allow'`
+   */
+  onRedisError?: 'allow' | 'deny';
+}
+
+/** A distributed limiter over Redis; see {@link redisRateLimiter}. */
+export interface RedisRateLimiter extends RateLimiter, EventSource<RedisRateLimiterEvents> {
+  /** Takes `cost` units for `key` under every limit, atomically. */
+  take(key: string, cost?: number): Promise<RateLimitDecision>;
+}
+
+const SHA = createHash('sha1').update(SLIDING_WINDOW_SCRIPT).digest('hex');
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('NOSCRIPT');
+}
+
+/**
+ * A rate limiter shared by every process that uses the same Redis: an exact
+ * sliding window per limit, kept by one Lua script (loaded once, then run with
+ * EVALSHA) that checks every limit and consumes from all of them atomically, so
+ * no number of concurrent processes ever admits more than `max` in any window.
+ * Decisions use Redis's clock, so client clock skew does not matter.
+ *
+ * @throws ConfigurationError for a missing client, no limits, or a bad `max`/`per`.
+ *
+ * @example
+ * const limiter = redisRateLimiter({ client: redis, limits: [{ max: 60, per: '1m' }, { max: 1000, per: '1h' }] });
+ * const decision = await limiter.take(`ip:${req.socket.remoteAddress}`);
+ * res.writeHead(decision.allowed ? 200 : 429, rateLimitHeaders(decision));
+ */
+export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
+  const client = options?.client;
+  if (typeof (client as { evalsha?: unknown } | undefined)?.evalsha !== 'function') {
+    throw invalidOption('redisRateLimiter.client', client, 'an ioredis Redis or Cluster client');
+  }
+  if (!Array.isArray(options.limits) || options.limits.length === 0) {
+    throw invalidOption('redisRateLimiter.limits', options.limits, 'a non-empty array of { max, per }');
+  }
+  const limits = options.limits.map((limit, i) => ({
+    max: integerOption(`redisRateLimiter.limits[${i}].max`, limit?.max, 1),
+    per: durationOption(`redisRateLimiter.limits[${i}].per`, limit?.per),
+  }));
+  limits.forEach((limit, i) => {
+    if (limit.per < 1) throw invalidOption(`redisRateLimiter.limits[${i}].per`, limit.per, 'at least 1 ms');
+  });
+  const prefix = options.prefix ?? 'ballast:ratelimit:';
+  const onError = options.onRedisError ?? 'allow';
+  if (onError !== 'allow' && onError !== 'deny') {
+    throw invalidOption('redisRateLimiter.onRedisError', onError, "'allow' or 'deny'");
+  }
+  const events = createEmitter<RedisRateLimiterEvents>();
+  const args: string[] = [];
+  for (const limit of limits) args.push(String(limit.max), String(limit.per));
+  const suffixes = limits.map((limit) => `:${limit.max}:${limit.per}`);
+  const tightest = limits.reduce((a, b) => (b.max < a.max ? b : a));
+  const numKeys = limits.length + 1;
+
+  const keysOf = (key: string): string[] => {
+    const base = `${prefix}{${key}}`;
+    const keys = suffixes.map((suffix) => base + suffix);
+    keys.push(`${base}:seq`);
+    return keys;
+  };
+
+  const decide = (reply: unknown): RateLimitDecision => {
+    const [allowed, remaining, limit, resetMs, retry] = reply as number[];
+    return {
+      allowed: allowed === 1,
+      remaining: remaining!,
+      limit: limit!,
+      resetMs: Math.max(0, resetMs!),
+      retryAfterMs: retry! < 0 ? Number.POSITIVE_INFINITY : retry!,
+    };
+  };
+
+  return {
+    async take(key, cost = 1) {
+      if (typeof key !== 'string' || key.length === 0)
+        throw invalidOption('redisRateLimiter.take key', key, 'a non-empty string');
+      integerOption('redisRateLimiter.take cost', cost, 0, tightest.max);
+      const keys = keysOf(key);
+      try {
+        try {
+          return decide(await client.evalsha(SHA, numKeys, ...keys, String(cost), ...args));
+        } catch (error) {
+          if (!isNoScript(error)) throw error;
+          return decide(await client.eval(SLIDING_WINDOW_SCRIPT, numKeys, ...keys, String(cost), ...args));
+        }
+      } catch (error) {
+        const allowed = onError === 'allow';
+        if (events.has('error')) events.emit('error', { error, key, allowed });
+        return {
+          allowed,
+          remaining: allowed ? tightest.max : 0,
+          limit: tightest.max,
+          resetMs: 0,
+          retryAfterMs: allowed ? 0 : tightest.per,
+        };
+      }
+    },
+    on: events.on,
+  };
+}

@@ -1,0 +1,160 @@
+import { type Clock, createEmitter, type EventSource, systemClock } from '@ballast/core';
+import { durationOption, integerOption, invalidOption, isBallastError } from '@ballast/errors';
+import { type Backoff, exponentialBackoff } from './backoff.js';
+import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
+import type { Policy } from './policy.js';
+import type { RetryBudget } from './retry-budget.js';
+
+/** Events of a {@link RetryPolicy}. */
+export interface RetryEvents {
+  /** Attempt `attempt` failed and the policy will retry after `delayMs`. */
+  retry: { attempt: number; delayMs: number; error: unknown };
+  /** The policy gave up after `attempts` attempts; `reason` says why. */
+  giveUp: {
+    attempts: number;
+    error: unknown;
+    reason: 'max_attempts' | 'not_retryable' | 'budget' | 'aborted';
+  };
+}
+
+/** Options for {@link retry}. */
+export interface RetryOptions {
+  /** All attempts, the first included. @defaultValue `3` */
+  maxAttempts?: number;
+  /** The wait before each retry. @defaultValue `exponentialBackoff()` (100 ms doubling to 30 s, full jitter) */
+  backoff?: Backoff;
+  /**
+   * Whether to retry after `error` on attempt `attempt`.
+   * @defaultValue Ballast errors by their `retryable` flag (rate limited, timeout,
+   * network, unavailable); aborts never; any other error yes
+   */
+  shouldRetry?: (error: unknown, attempt: number) => boolean;
+  /**
+   * Waits at least an error's `retryAfterMs` (from `Retry-After`, a rate limiter or an
+   * open breaker) before retrying, capped by `max`. `false` ignores it.
+   * @defaultValue `true` (cap 60 s)
+   */
+  respectRetryAfter?: boolean | { max: number | string };
+  /** A budget shared across callers that caps retries to a share of traffic. @defaultValue none */
+  budget?: RetryBudget;
+  /** The source of time. @defaultValue `systemClock` */
+  clock?: Clock;
+}
+
+/** A {@link retry} policy. */
+export interface RetryPolicy extends Policy, EventSource<RetryEvents> {
+  /** All attempts allowed, the first included. */
+  readonly maxAttempts: number;
+}
+
+/** The error a retry gives up with: the last error, with the number of attempts made. */
+export interface RetryAnnotated {
+  /** How many attempts were made before giving up. */
+  readonly attempts?: number;
+}
+
+function isAbort(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'AbortError' || (isBallastError(error) && error.category === 'cancelled'))
+  );
+}
+
+/** The default `shouldRetry`: Ballast errors by `retryable`, aborts never, anything else yes. */
+export function isRetryable(error: unknown): boolean {
+  if (isBallastError(error)) return error.retryable;
+  return !isAbort(error);
+}
+
+function annotate(error: unknown, attempts: number): void {
+  if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
+    Object.defineProperty(error, 'attempts', { value: attempts, configurable: true, writable: true });
+  }
+}
+
+class RetryStep implements Step {
+  constructor(
+    readonly maxAttempts: number,
+    readonly backoff: Backoff,
+    readonly shouldRetry: (error: unknown, attempt: number) => boolean,
+    readonly retryAfterCap: number,
+    readonly budget: RetryBudget | undefined,
+    readonly clock: Clock,
+    readonly events: ReturnType<typeof createEmitter<RetryEvents>>,
+  ) {}
+
+  async run(call: Call, index: number, scope: Scope | undefined, _attempt: number): Promise<unknown> {
+    this.budget?.deposit();
+    let previous = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call.next(index, scope, attempt);
+      } catch (error) {
+        const reason = this.verdict(error, attempt, scope, call);
+        if (reason !== undefined) {
+          annotate(error, attempt);
+          if (this.events.has('giveUp')) this.events.emit('giveUp', { attempts: attempt, error, reason });
+          throw error;
+        }
+        let delay = Math.max(0, this.backoff.delay(attempt, previous));
+        previous = delay;
+        const hinted = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+        if (typeof hinted === 'number' && hinted > delay)
+          delay = Math.max(delay, Math.min(hinted, this.retryAfterCap));
+        if (this.events.has('retry')) this.events.emit('retry', { attempt, delayMs: delay, error });
+        if (delay > 0) await this.clock.sleep(delay, signalOf(scope, call.outer));
+      }
+    }
+  }
+
+  verdict(
+    error: unknown,
+    attempt: number,
+    scope: Scope | undefined,
+    call: Call,
+  ): RetryEvents['giveUp']['reason'] | undefined {
+    if (signalOf(scope, call.outer).aborted) return 'aborted';
+    if (attempt >= this.maxAttempts) return 'max_attempts';
+    if (!this.shouldRetry(error, attempt)) return 'not_retryable';
+    if (this.budget !== undefined && !this.budget.withdraw()) return 'budget';
+    return undefined;
+  }
+}
+
+/**
+ * Retries failed work with backoff. `maxAttempts` counts every attempt; the wait
+ * honours `retryAfterMs` hints; a shared `budget` caps retries across callers;
+ * aborting the caller's signal stops the wait at once. Gives up with the last
+ * error, annotated with `attempts`.
+ *
+ * @throws ConfigurationError for `maxAttempts` < 1, a bad backoff or `respectRetryAfter`.
+ *
+ * @example
+ * const policy = retry({ maxAttempts: 4, backoff: exponentialBackoff({ initial: '200ms' }) });
+ * const user = await policy.execute(() => api.getUser(id));
+ */
+export function retry(options: RetryOptions = {}): RetryPolicy {
+  const maxAttempts = integerOption('retry.maxAttempts', options.maxAttempts ?? 3, 1);
+  const backoff = options.backoff ?? exponentialBackoff();
+  if (typeof backoff?.delay !== 'function') throw invalidOption('retry.backoff', backoff, 'a Backoff');
+  const shouldRetry = options.shouldRetry ?? isRetryable;
+  if (typeof shouldRetry !== 'function') throw invalidOption('retry.shouldRetry', shouldRetry, 'a function');
+  const respect = options.respectRetryAfter ?? true;
+  let cap = 0;
+  if (respect === true) cap = 60_000;
+  else if (typeof respect === 'object' && respect !== null)
+    cap = durationOption('retry.respectRetryAfter.max', respect.max);
+  else if (respect !== false)
+    throw invalidOption('retry.respectRetryAfter', respect, 'a boolean or { max: duration }');
+  const events = createEmitter<RetryEvents>();
+  const step = new RetryStep(
+    maxAttempts,
+    backoff,
+    shouldRetry,
+    cap,
+    options.budget,
+    options.clock ?? systemClock,
+    events,
+  );
+  return policyOf<RetryPolicy>([step], { maxAttempts, on: events.on });
+}

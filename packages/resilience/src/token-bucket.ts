@@ -1,0 +1,165 @@
+import { type Clock, type Duration, systemClock } from '@ballast/core';
+import {
+  durationOption,
+  integerOption,
+  invalidOption,
+  numberOption,
+  RateLimitedError,
+} from '@ballast/errors';
+import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
+import type { Policy } from './policy.js';
+import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
+
+/** Options for {@link tokenBucket}. */
+export interface TokenBucketOptions {
+  /** Tokens added every `per`. */
+  rate: number;
+  /** The refill period. @defaultValue `'1s'` */
+  per?: Duration;
+  /** The bucket size: the largest burst admitted at once. @defaultValue `rate` */
+  burst?: number;
+  /**
+   * What `execute` does when the bucket is empty: `reject` with `RateLimitedError`
+   * (carrying `retryAfterMs`), or `wait` until tokens are available.
+   * @defaultValue `'reject'`
+   */
+  mode?: 'reject' | 'wait';
+  /** Keys kept at most; full (idle) buckets are dropped first, then the least recently used. @defaultValue `10_000` */
+  maxKeys?: number;
+  /** The source of time. @defaultValue `systemClock` */
+  clock?: Clock;
+}
+
+/** A keyed {@link tokenBucket} limiter; as a policy it takes one token of key `'default'` per call. */
+export interface TokenBucket extends Policy, RateLimiter {
+  /** Takes `cost` tokens for `key` now; never waits. */
+  take(key?: string, cost?: number): RateLimitDecision;
+  /** Waits until `cost` tokens of `key` are available, takes them, and resolves the decision. */
+  wait(key?: string, cost?: number, signal?: AbortSignal): Promise<RateLimitDecision>;
+  /** Keys currently tracked. */
+  readonly size: number;
+}
+
+interface Bucket {
+  tokens: number;
+  updated: number;
+}
+
+class TokenBucketStep implements Step {
+  readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    readonly perMs: number,
+    readonly burst: number,
+    readonly rate: number,
+    readonly wait: boolean,
+    readonly maxKeys: number,
+    readonly clock: Clock,
+  ) {}
+
+  /** Tokens per millisecond. */
+  get speed(): number {
+    return this.rate / this.perMs;
+  }
+
+  take(key: string, cost: number): RateLimitDecision {
+    if (!(cost >= 0) || cost > this.burst) {
+      throw invalidOption('tokenBucket.take cost', cost, `a number from 0 to the burst (${this.burst})`);
+    }
+    const now = this.clock.now();
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) {
+      bucket = { tokens: this.burst, updated: now };
+      this.buckets.set(key, bucket);
+      if (this.buckets.size > this.maxKeys) this.evict(now);
+    } else {
+      bucket.tokens = Math.min(this.burst, bucket.tokens + Math.max(0, now - bucket.updated) * this.speed);
+      bucket.updated = now;
+      // Re-insert so the map's order is least recently used first.
+      this.buckets.delete(key);
+      this.buckets.set(key, bucket);
+    }
+    const allowed = bucket.tokens >= cost;
+    if (allowed) bucket.tokens -= cost;
+    const missing = this.burst - bucket.tokens;
+    return {
+      allowed,
+      remaining: Math.floor(bucket.tokens),
+      limit: this.burst,
+      resetMs: Math.ceil(missing / this.speed),
+      retryAfterMs: allowed ? 0 : Math.ceil((cost - bucket.tokens) / this.speed),
+    };
+  }
+
+  evict(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (this.buckets.size <= this.maxKeys) return;
+      if (bucket.tokens + (now - bucket.updated) * this.speed >= this.burst) this.buckets.delete(key);
+    }
+    for (const key of this.buckets.keys()) {
+      if (this.buckets.size <= this.maxKeys) return;
+      this.buckets.delete(key);
+    }
+  }
+
+  async waitFor(key: string, cost: number, signal: AbortSignal | undefined): Promise<RateLimitDecision> {
+    for (;;) {
+      const decision = this.take(key, cost);
+      if (decision.allowed) return decision;
+      await this.clock.sleep(decision.retryAfterMs, signal);
+    }
+  }
+
+  async run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
+    if (this.wait) await this.waitFor('default', 1, signalOf(scope, call.outer));
+    else {
+      const decision = this.take('default', 1);
+      if (!decision.allowed) {
+        throw new RateLimitedError('Rate limit exceeded: the token bucket is empty', {
+          retryAfterMs: decision.retryAfterMs,
+          details: { limit: decision.limit, retryAfterMs: decision.retryAfterMs },
+        });
+      }
+    }
+    return call.next(index, scope, attempt);
+  }
+}
+
+/**
+ * A keyed token bucket: each key holds up to `burst` tokens and regains `rate`
+ * every `per`. Over any interval `t` a key never admits more than
+ * `burst + rate·t/per`. Memory stays bounded: idle keys are evicted once there
+ * are more than `maxKeys`.
+ *
+ * @throws ConfigurationError for a non-positive rate or burst, a bad period or mode.
+ *
+ * @example
+ * const perUser = tokenBucket({ rate: 10, per: '1s', burst: 20 });
+ * const decision = perUser.take(userId);
+ * if (!decision.allowed) throw new RateLimitedError(undefined, { retryAfterMs: decision.retryAfterMs });
+ */
+export function tokenBucket(options: TokenBucketOptions): TokenBucket {
+  const rate = numberOption('tokenBucket.rate', options?.rate, { min: 0, exclusiveMin: true });
+  const perMs = durationOption('tokenBucket.per', options.per ?? '1s');
+  if (perMs <= 0) throw invalidOption('tokenBucket.per', options.per, 'a duration greater than 0');
+  const burst = numberOption('tokenBucket.burst', options.burst ?? rate, { min: 0, exclusiveMin: true });
+  const mode = options.mode ?? 'reject';
+  if (mode !== 'reject' && mode !== 'wait')
+    throw invalidOption('tokenBucket.mode', mode, "'reject' or 'wait'");
+  const maxKeys = integerOption('tokenBucket.maxKeys', options.maxKeys ?? 10_000, 1);
+  const step = new TokenBucketStep(
+    perMs,
+    burst,
+    rate,
+    mode === 'wait',
+    maxKeys,
+    options.clock ?? systemClock,
+  );
+  return policyOf<TokenBucket>([step], {
+    take: (key = 'default', cost = 1) => step.take(key, cost),
+    wait: (key = 'default', cost = 1, signal) => step.waitFor(key, cost, signal),
+    get size() {
+      return step.buckets.size;
+    },
+  });
+}

@@ -1,0 +1,82 @@
+import { ManualClock } from '@ballast/core/testing';
+import { CancelledError } from '@ballast/errors';
+import { describe, expect, it } from 'vitest';
+import { fallback, hedge, pipeline, timeout } from '../src/index.js';
+
+describe('fallback', () => {
+  it('answers with a value or a function of the error when the work fails', async () => {
+    const handled: unknown[] = [];
+    const fixed = fallback('default');
+    fixed.on('fallback', (e) => handled.push(e.error));
+    await expect(fixed.execute(() => Promise.reject(new Error('down')))).resolves.toBe('default');
+    await expect(fixed.execute(() => 'live')).resolves.toBe('live');
+    expect(handled).toHaveLength(1);
+    const computed = fallback(
+      async (error: unknown, signal: AbortSignal) => `${(error as Error).message} ${signal.aborted}`,
+    );
+    await expect(computed.execute(() => Promise.reject(new Error('down')))).resolves.toBe('down false');
+  });
+
+  it('lets errors through that shouldHandle refuses, and aborts by default', async () => {
+    const picky = fallback(0, { shouldHandle: (e) => (e as Error).message === 'handled' });
+    await expect(picky.execute(() => Promise.reject(new Error('other')))).rejects.toThrow('other');
+    const abort = new DOMException('stop', 'AbortError');
+    await expect(fallback(0).execute(() => Promise.reject(abort))).rejects.toBe(abort);
+    expect(() => fallback(0, { shouldHandle: 1 as never })).toThrow(/shouldHandle/);
+  });
+});
+
+describe('hedge', () => {
+  it('returns a fast first attempt without hedging', async () => {
+    const clock = new ManualClock();
+    const policy = hedge({ delay: 50, clock });
+    await expect(policy.execute(() => 'fast')).resolves.toBe('fast');
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('starts a hedged attempt after the delay; the first success wins and the loser is aborted', async () => {
+    const clock = new ManualClock();
+    const policy = hedge({ delay: 50, maxHedged: 1, clock });
+    const hedges: string[] = [];
+    policy.on('hedge', (e) => hedges.push(`${e.attempt} ${e.reason}`));
+    const signals: AbortSignal[] = [];
+    const result = policy.execute(({ attempt, signal }) => {
+      signals.push(signal);
+      return clock.sleep(attempt === 1 ? 1_000 : 10).then(() => `attempt ${attempt}`);
+    });
+    await clock.advance(60);
+    await expect(result).resolves.toBe('attempt 2');
+    expect(hedges).toEqual(['2 delay']);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(CancelledError.is(signals[0]?.reason)).toBe(true);
+    expect(signals[1]?.aborted).toBe(false);
+  });
+
+  it('hedges at once after a failure and throws the last error when every attempt fails', async () => {
+    const clock = new ManualClock();
+    const policy = hedge({ delay: '1s', maxHedged: 2, clock });
+    const reasons: string[] = [];
+    policy.on('hedge', (e) => reasons.push(e.reason));
+    let n = 0;
+    await expect(policy.execute(() => Promise.reject(new Error(`fail ${++n}`)))).rejects.toThrow('fail 3');
+    expect(reasons).toEqual(['failure', 'failure']);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('waits for the slower attempt when the first fails after hedging', async () => {
+    const clock = new ManualClock();
+    const policy = pipeline(timeout(10_000, { clock }), hedge({ delay: 10, clock }));
+    const result = policy.execute(({ attempt }) =>
+      attempt === 1
+        ? clock.sleep(20).then(() => Promise.reject(new Error('first failed')))
+        : clock.sleep(30).then(() => 'second'),
+    );
+    await clock.advance(40);
+    await expect(result).resolves.toBe('second');
+  });
+
+  it('rejects bad options with ConfigurationError', () => {
+    expect(() => hedge({ delay: 'x' as never })).toThrow(/hedge.delay/);
+    expect(() => hedge({ delay: 1, maxHedged: 0 })).toThrow(/maxHedged/);
+  });
+});

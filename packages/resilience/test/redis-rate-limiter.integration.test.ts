@@ -1,0 +1,115 @@
+import { requireRedis, startRedisServer, uniquePrefix } from '@ballast/test-utils';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RateLimitDecision, rateLimitHeaders, redisRateLimiter } from '../src/index.js';
+
+const url = await requireRedis();
+
+describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
+  const prefix = uniquePrefix('resilience');
+  const clients: Redis[] = [];
+  let redis: Redis;
+
+  beforeAll(() => {
+    redis = new Redis(url!);
+    clients.push(redis);
+    for (let i = 0; i < 4; i++) clients.push(new Redis(url!));
+  });
+
+  afterAll(async () => {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    await Promise.all(clients.map((c) => c.quit()));
+  });
+
+  it('admits up to max in the window, then refuses with Retry-After', async () => {
+    const limiter = redisRateLimiter({ client: redis, limits: [{ max: 3, per: '1m' }], prefix });
+    const decisions: RateLimitDecision[] = [];
+    for (let i = 0; i < 4; i++) decisions.push(await limiter.take('user:1'));
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
+    expect(decisions.map((d) => d.remaining)).toEqual([2, 1, 0, 0]);
+    const refused = decisions[3]!;
+    expect(refused.limit).toBe(3);
+    expect(refused.retryAfterMs).toBeGreaterThan(58_000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(60_000);
+    const headers = rateLimitHeaders(refused);
+    expect(headers['RateLimit-Limit']).toBe('3');
+    expect(headers['RateLimit-Remaining']).toBe('0');
+    expect(Number(headers['Retry-After'])).toBeGreaterThanOrEqual(59);
+    expect((await limiter.take('user:2')).allowed).toBe(true);
+  });
+
+  it('checks every limit and consumes from all of them, or from none', async () => {
+    const limiter = redisRateLimiter({
+      client: redis,
+      limits: [
+        { max: 2, per: '1s' },
+        { max: 5, per: '1h' },
+      ],
+      prefix,
+    });
+    expect((await limiter.take('k', 2)).allowed).toBe(true);
+    const refused = await limiter.take('k', 1);
+    expect(refused).toMatchObject({ allowed: false, limit: 2, remaining: 0 });
+    const keys = await redis.keys(`${prefix}{k}*`);
+    expect(keys.sort()).toEqual([`${prefix}{k}:2:1000`, `${prefix}{k}:5:3600000`, `${prefix}{k}:seq`]);
+    expect(await redis.zcard(`${prefix}{k}:5:3600000`)).toBe(2);
+    expect((await limiter.take('k', 0)).remaining).toBe(0);
+  });
+
+  it('never admits more than max when several clients take at once', async () => {
+    const max = 25;
+    const limiters = clients.map((client) =>
+      redisRateLimiter({ client, limits: [{ max, per: '1m' }], prefix }),
+    );
+    const takes = limiters.flatMap((limiter) => Array.from({ length: 15 }, () => limiter.take('shared')));
+    const decisions = await Promise.all(takes);
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(max);
+    expect(decisions.filter((d) => !d.allowed).every((d) => d.retryAfterMs > 0)).toBe(true);
+  });
+
+  it('refuses a cost above the tightest limit and bad options', async () => {
+    const limiter = redisRateLimiter({ client: redis, limits: [{ max: 2, per: 1000 }], prefix });
+    await expect(limiter.take('k', 3)).rejects.toThrow(/cost/);
+    await expect(limiter.take('')).rejects.toThrow(/key/);
+    expect(() => redisRateLimiter({ client: {} as never, limits: [{ max: 1, per: 1 }] })).toThrow(/client/);
+    expect(() => redisRateLimiter({ client: redis, limits: [] })).toThrow(/limits/);
+    expect(() => redisRateLimiter({ client: redis, limits: [{ max: 0, per: 1 }] })).toThrow(/max/);
+    expect(() => redisRateLimiter({ client: redis, limits: [{ max: 1, per: 0 }] })).toThrow(/per/);
+    expect(() =>
+      redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], onRedisError: 'x' as never }),
+    ).toThrow(/onRedisError/);
+  });
+});
+
+describe.skipIf(!url)('redisRateLimiter (throwaway Redis)', () => {
+  it('loads its script on NOSCRIPT, and follows onRedisError when Redis is down', async () => {
+    const server = await startRedisServer();
+    const client = new Redis(server.url, {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+    });
+    try {
+      await client.connect();
+      const open = redisRateLimiter({ client, limits: [{ max: 5, per: '1m' }] });
+      const closed = redisRateLimiter({ client, limits: [{ max: 5, per: '1m' }], onRedisError: 'deny' });
+      const errors: boolean[] = [];
+      closed.on('error', (e) => errors.push(e.allowed));
+      expect((await open.take('x')).allowed).toBe(true);
+      expect((await open.take('x')).remaining).toBe(3);
+      client.on('error', () => {});
+      await server.kill();
+      expect(await open.take('x')).toMatchObject({ allowed: true, remaining: 5 });
+      expect(await closed.take('x')).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 60_000 });
+      expect(errors).toEqual([false]);
+    } finally {
+      client.disconnect();
+      await server.stop();
+    }
+  });
+});
