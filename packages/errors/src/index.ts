@@ -53,6 +53,7 @@ export type {
   Severity,
 } from './reporter-types.js';
 export {
+  type Redaction,
   type Redactor,
   type SerializedError,
   type SerializeErrorOptions,

@@ -1,7 +1,9 @@
+import type { Redactor } from '@ballast/redact';
 import { CATEGORIES } from './categories.js';
 import { toJsonSafe } from './internal/json-safe.js';
+import { type Redaction, resolveRedactor } from './internal/redaction.js';
 import { normalizeError } from './normalize-error.js';
-import { type Redactor, serializeError } from './serialize-error.js';
+import { serializeError } from './serialize-error.js';
 
 /** An RFC 9457 problem document with Ballast's extension members. */
 export interface ProblemDetails {
@@ -44,10 +46,12 @@ export interface ProblemDetailsOptions {
    */
   exposeInternals?: boolean;
   /**
-   * Redacts `details` and exposed internals, e.g. `createRedactor()` from `@ballast/redact`.
-   * @defaultValue `false`
+   * Redacts `details` and exposed internals through `@ballast/redact`: a redactor,
+   * `RedactOptions`, `true` for the default keys and patterns, or `false`. When
+   * redaction fails, the details are left out (fail closed).
+   * @defaultValue `true`
    */
-  redact?: Redactor | false;
+  redact?: Redaction;
 }
 
 const PHRASES: Readonly<Record<number, string>> = {
@@ -78,9 +82,9 @@ const PHRASES: Readonly<Record<number, string>> = {
 
 const SAFE_LIMITS = Object.freeze({ maxDepth: 8, stack: false });
 
-function safeDetails(details: Record<string, unknown>, redact: Redactor | false | undefined) {
+function safeDetails(details: Record<string, unknown>, redact: Redactor | undefined) {
   const safe = toJsonSafe(details, SAFE_LIMITS, new Set(), 0) as Record<string, unknown>;
-  return typeof redact === 'function' ? (redact(safe) as Record<string, unknown>) : safe;
+  return redact === undefined ? safe : (redact(safe) as Record<string, unknown>);
 }
 
 /**
@@ -113,12 +117,21 @@ export function toProblemDetails(error: unknown, options: ProblemDetailsOptions 
     code: err.code,
   };
   if (options.instance !== undefined) problem.instance = options.instance;
-  if (expose && Object.keys(err.details).length > 0)
-    problem.details = safeDetails(err.details, options.redact);
-  if (expose && err.suggestions.length > 0) problem.suggestions = [...err.suggestions];
   if (err.retryAfterMs !== undefined) problem.retryAfterMs = err.retryAfterMs;
-  if (internal && options.exposeInternals === true) {
-    const serialized = serializeError(err, { redact: options.redact ?? false });
+  if (expose && err.suggestions.length > 0) problem.suggestions = [...err.suggestions];
+  const exposeInternals = internal && options.exposeInternals === true;
+  const hasDetails = expose && Object.keys(err.details).length > 0;
+  if (!hasDetails && !exposeInternals) return problem;
+  let redactor: Redactor | undefined;
+  try {
+    redactor = resolveRedactor(options.redact, true);
+    if (hasDetails) problem.details = safeDetails(err.details, redactor);
+  } catch {
+    // Fail closed: what cannot be redacted is not sent.
+    return problem;
+  }
+  if (exposeInternals) {
+    const serialized = serializeError(err, { redact: redactor ?? false });
     problem.internal = {
       message: serialized.message,
       ...(serialized.stack === undefined ? {} : { stack: serialized.stack }),

@@ -1,6 +1,6 @@
 import type { Clock, Duration } from '@ballast/core';
 import type { BallastError } from './ballast-error.js';
-import type { Redactor, SerializedError } from './serialize-error.js';
+import type { Redaction, SerializedError } from './serialize-error.js';
 
 /** How urgent a report is, most urgent first. */
 export type Severity = 'fatal' | 'error' | 'warning' | 'info';
@@ -65,8 +65,12 @@ export interface ErrorReporterOptions {
    * @defaultValue `{ max: 30, per: '1m' }`
    */
   rateLimit?: { max: number; per: Duration } | false;
-  /** Redacts each serialized error, e.g. `createRedactor()` from `@ballast/redact`. @defaultValue `false` */
-  redact?: Redactor | false;
+  /**
+   * Redacts each serialized error and context through `@ballast/redact`: a redactor,
+   * `RedactOptions`, `true` for the default keys and patterns, or `false`.
+   * @defaultValue `true`
+   */
+  redact?: Redaction;
   /** @defaultValue `systemClock` */
   clock?: Clock;
   /**

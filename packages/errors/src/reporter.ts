@@ -1,6 +1,8 @@
 import { formatDuration, systemClock, type TimerHandle } from '@ballast/core';
 import type { BallastError } from './ballast-error.js';
 import { fingerprintError } from './fingerprint.js';
+import { toJsonSafe } from './internal/json-safe.js';
+import { resolveRedactor } from './internal/redaction.js';
 import { SlidingLog } from './internal/sliding-log.js';
 import { normalizeError } from './normalize-error.js';
 import { durationOption, integerOption, invalidOption } from './options.js';
@@ -12,6 +14,8 @@ import type {
   Severity,
 } from './reporter-types.js';
 import { type SerializedError, serializeError } from './serialize-error.js';
+
+const CONTEXT_LIMITS = Object.freeze({ maxDepth: 8, stack: false });
 
 const RANK: Readonly<Record<Severity, number>> = { fatal: 3, error: 2, warning: 1, info: 0 };
 
@@ -56,8 +60,9 @@ interface Window {
  * process.on('uncaughtException', (err) => reporter.report(err, { severity: 'fatal' }));
  */
 export function createErrorReporter(options: ErrorReporterOptions): ErrorReporter {
-  const { sink, clock = systemClock, redact = false, severity = defaultSeverity } = options;
+  const { sink, clock = systemClock, severity = defaultSeverity } = options;
   if (typeof sink !== 'function') throw invalidOption('sink', sink, 'a function receiving each report');
+  const redactor = resolveRedactor(options.redact, true);
   const windowMs = durationOption('dedupeWindow', options.dedupeWindow ?? '1m');
   const limit = options.rateLimit ?? { max: 30, per: '1m' };
   let log: SlidingLog | undefined;
@@ -154,7 +159,18 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
     scheduleHeld();
   };
 
-  const serialize = (error: BallastError): SerializedError => serializeError(error, { redact });
+  const serialize = (error: BallastError): SerializedError =>
+    serializeError(error, { redact: redactor ?? false });
+  const contextOf = (context: Record<string, unknown>): Record<string, unknown> => {
+    const safe = toJsonSafe(context, CONTEXT_LIMITS, new Set(), 0) as Record<string, unknown>;
+    if (redactor === undefined) return safe;
+    try {
+      return redactor(safe) as Record<string, unknown>;
+    } catch {
+      // Fail closed: context that cannot be redacted is not sent.
+      return { redaction: 'failed' };
+    }
+  };
 
   const closeWindow = (window: Window): void => {
     windows.delete(window.fingerprint);
@@ -171,7 +187,7 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
       fingerprint: window.fingerprint,
       code: window.code,
       error,
-      ...(window.context === undefined ? {} : { context: window.context }),
+      ...(window.context === undefined ? {} : { context: contextOf(window.context) }),
     });
   };
 
@@ -239,7 +255,7 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
       fingerprint,
       code: err.code,
       error: serialized,
-      ...(context === undefined ? {} : { context }),
+      ...(context === undefined ? {} : { context: contextOf(context) }),
     });
     return fingerprint;
   };

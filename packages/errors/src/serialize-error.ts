@@ -5,21 +5,22 @@ import {
   type SerializedError,
   toJsonSafe,
 } from './internal/json-safe.js';
+import { type Redaction, resolveRedactor } from './internal/redaction.js';
 
+export type { Redactor } from '@ballast/redact';
 export type { SerializedError } from './internal/json-safe.js';
-
-/** A function that returns a redacted copy of a value, such as one made by `createRedactor`. */
-export type Redactor = (value: unknown) => unknown;
+export type { Redaction } from './internal/redaction.js';
 
 /** Options for {@link serializeError}. */
 export interface SerializeErrorOptions {
   /**
    * Redacts the serialized error (messages, stacks, details, custom fields, causes)
-   * before it is returned, e.g. `createRedactor()` from `@ballast/redact`; `false`
-   * returns it as is.
+   * through `@ballast/redact`: a redactor from `createRedactor()` (compiled once: the
+   * fast way), `RedactOptions` (compiled on first use and cached per options object),
+   * `true` for the default keys and patterns, or `false` to return it as is.
    * @defaultValue `false`
    */
-  redact?: Redactor | false;
+  redact?: Redaction;
   /**
    * Nesting levels kept (cause chains count); deeper subtrees become `'[Truncated]'`.
    * @defaultValue `10`
@@ -73,11 +74,11 @@ export function serializeError(error: unknown, options: SerializeErrorOptions = 
   } catch {
     out = { name: 'NonError', message: 'An unreadable value was thrown' };
   }
-  const redact = options.redact;
-  if (typeof redact !== 'function') return out;
+  if (options.redact === undefined || options.redact === false) return out;
   try {
-    return redact(out) as SerializedError;
+    return resolveRedactor(options.redact, false)!(out) as SerializedError;
   } catch {
+    // Fail closed: a redactor that cannot run must not let the unredacted error through.
     return { name: out.name, message: '[Redaction failed]' };
   }
 }
