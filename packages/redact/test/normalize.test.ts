@@ -70,6 +70,11 @@ describe('normalizing values', () => {
     );
   });
 
+  it('names Map keys that cannot be stringified by their tag', () => {
+    const out = redact(new Map([[Object.create(null), 1]]));
+    expect(out).toEqual({ '[object Object]': 1 });
+  });
+
   it('keeps Dates (JSON prints them as ISO strings)', () => {
     const at = new Date('2024-01-02T03:04:05.000Z');
     const input = { at };

@@ -43,10 +43,20 @@ export function errorView(error: Error): Record<string, unknown> {
   return view;
 }
 
+function keyText(key: unknown): string {
+  if (typeof key === 'string') return key;
+  try {
+    return String(key);
+  } catch {
+    // Objects without a usable toString (null prototype, throwing toString).
+    return Object.prototype.toString.call(key);
+  }
+}
+
 /** A Map as a plain object keyed by `String(key)`. */
 export function mapView(map: Map<unknown, unknown>): Record<string, unknown> {
   const view: Record<string, unknown> = {};
-  for (const [key, value] of map) setKey(view, String(key), value);
+  for (const [key, value] of map) setKey(view, keyText(key), value);
   return view;
 }
 
