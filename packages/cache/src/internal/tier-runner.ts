@@ -1,5 +1,6 @@
-import { type Emitter, withSpan } from '@ballast/core';
+import type { Emitter } from '@ballast/core';
 import type { Attributes, Tracer } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { CorruptEntryError } from '../errors.js';
 import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
@@ -11,6 +12,10 @@ export interface TierGuard {
   /** The breaker state, for stats and health. */
   readonly state: string;
   close(): void;
+}
+
+function toPromise<T>(value: T | Promise<T>): Promise<T> {
+  return value instanceof Promise ? value : Promise.resolve(value);
 }
 
 /** What a lock attempt came to. */
@@ -41,8 +46,10 @@ export class TierRunner {
     try {
       const guard = this.guards[index];
       if (guard === undefined) return await tier.get(key);
-      return await withSpan(this.tracer, 'cache.get', this.#attributes[index]!, () =>
-        guard.run(async (signal) => tier.get(key, signal)),
+      return await this.#traced(
+        'cache.get',
+        index,
+        guard.run((signal) => toPromise(tier.get(key, signal))),
       );
     } catch (error) {
       if (CorruptEntryError.is(error)) {
@@ -96,7 +103,9 @@ export class TierRunner {
       const guard = this.guards[index];
       if (guard === undefined) await call(tier);
       else {
-        await withSpan(this.tracer, `cache.${operation}`, this.#attributes[index]!, () =>
+        await this.#traced(
+          `cache.${operation}`,
+          index,
           guard.run(async (signal) => {
             await call(tier, signal);
           }),
@@ -107,6 +116,29 @@ export class TierRunner {
       this.#fail(index, operation, error, key);
       return false;
     }
+  }
+
+  /**
+   * Ends a span when `work` settles. The span is not made active: nothing inside needs
+   * it as a parent, and skipping the context switch keeps the L2 path lean.
+   */
+  #traced<T>(name: string, index: number, work: Promise<T>): Promise<T> {
+    const span = this.tracer.startSpan(name, { attributes: this.#attributes[index]! });
+    return work.then(
+      (value) => {
+        span.end();
+        return value;
+      },
+      (error: unknown) => {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        });
+        span.end();
+        throw error;
+      },
+    );
   }
 
   #fail(index: number, operation: string, error: unknown, key: string | undefined): void {

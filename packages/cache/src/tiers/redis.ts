@@ -105,16 +105,9 @@ export function redisTier(options: RedisTierOptions): CacheTier {
     }
     return redis;
   };
-  const base = (key: string): string => `${prefix}{s${shards === 1 ? 0 : shardOf(key, shards)}}:`;
-
-  return {
-    name,
-    shared: true,
-
-    async get(key) {
-      const redis = await client();
-      const at = `${base(key)}e:${key}`;
-      const raw = await redis.get(at);
+  const read = (redis: Scripted, key: string): Promise<CacheEntry | undefined> => {
+    const b = base(key);
+    return redis.get(`${b}e:${key}`).then((raw) => {
       if (raw === null) return undefined;
       let entry: CacheEntry | undefined;
       try {
@@ -122,11 +115,24 @@ export function redisTier(options: RedisTierOptions): CacheTier {
       } catch {
         entry = undefined;
       }
-      if (entry === undefined) {
-        await redis.ballastCacheDelete(at, `${base(key)}g:${key}`, base(key), key);
+      if (entry !== undefined) return entry;
+      return redis.ballastCacheDelete(`${b}e:${key}`, `${b}g:${key}`, b, key).then(() => {
         throw new CorruptEntryError({ tier: name, key });
-      }
-      return entry;
+      });
+    });
+  };
+  const base = (key: string): string => `${prefix}{s${shards === 1 ? 0 : shardOf(key, shards)}}:`;
+
+  return {
+    name,
+    shared: true,
+
+    get(key) {
+      // The hot L2 path: no async wrapper once the client is connected.
+      const redis = ready;
+      if (redis === undefined || redis.status !== 'ready')
+        return client().then((connected) => read(connected, key));
+      return read(redis, key);
     },
 
     async set(key, entry) {
