@@ -52,7 +52,10 @@ export interface HealthCheck {
   readonly measurement?: string;
   /** The unit of the result's `observedValue` when the result does not name one, e.g. `'ms'`. */
   readonly observedUnit?: string;
-  /** Releases what the check holds (histograms, clients it owns); called by `health.close()`. */
+  /**
+   * Releases what the check holds (histograms, clients it owns); called by `health.close()`.
+   * Never called on a registered `HealthIndicator`, whose `close` belongs to its owner.
+   */
   close?(): void | Promise<void>;
 }
 

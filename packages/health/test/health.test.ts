@@ -71,6 +71,19 @@ describe('createHealth: results', () => {
         { name: 'plain', critical: false, run: () => Promise.reject(new Error('boom')) },
         { name: 'string', critical: false, run: () => Promise.reject('bad') },
         { name: 'nameless', critical: false, run: () => Promise.reject(new TypeError('')) },
+        {
+          name: 'refused',
+          critical: false,
+          run: () => {
+            const error = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+            throw Object.assign(error, {
+              code: 'ECONNREFUSED',
+              syscall: 'connect',
+              address: '127.0.0.1',
+              port: 5432,
+            });
+          },
+        },
       ],
     });
     const report = await health.check();
@@ -83,7 +96,11 @@ describe('createHealth: results', () => {
     });
     expect(report.checks.plain?.[0]?.output).toBe('boom');
     expect(report.checks.string?.[0]?.output).toBe('bad');
-    expect(report.checks.nameless?.[0]?.output).toBe('TypeError');
+    expect(report.checks.nameless?.[0]?.output).toBe('An internal error occurred');
+    const refused = report.checks.refused?.[0];
+    expect(refused?.output).toContain('ECONNREFUSED');
+    expect(refused?.details).toMatchObject({ code: 'ECONNREFUSED', port: 5432 });
+    expect(refused?.suggestion).toBeDefined();
   });
 
   it('redacts credentials in output and secret-named details once per run', async () => {
@@ -326,6 +343,20 @@ describe('createHealth: timeouts, caching and polling', () => {
     await health.close();
     await health[Symbol.asyncDispose]();
     expect(closes).toBe(1);
+  });
+
+  it('never closes a registered HealthIndicator, whose close belongs to its owner', async () => {
+    let closes = 0;
+    const indicator = {
+      name: 'cache',
+      check: async () => ({ status: 'pass' as const }),
+      close: () => {
+        closes++;
+      },
+    };
+    const health = createHealth({ checks: [indicator] });
+    await health.close();
+    expect(closes).toBe(0);
   });
 
   it('does not start polling for a check registered after close', async () => {

@@ -1,5 +1,5 @@
 import type { HealthResult, HealthStatus } from '@ballast/core';
-import { isBallastError } from '@ballast/errors';
+import { normalizeError } from '@ballast/errors';
 import type { CheckOutcome } from '../types.js';
 
 /** One finished run of a check, as stored and reported. */
@@ -48,16 +48,16 @@ function describe(value: unknown): string {
   return `status ${JSON.stringify(status) ?? 'undefined'}`;
 }
 
-/** Fails a check with a thrown error's message and suggestions (Ballast errors keep theirs). */
+/**
+ * Fails a check with a thrown error, normalised by `@ballast/errors` (system errors,
+ * `fetch failed`, ioredis errors get a clear message, suggestions and details).
+ */
 export function errorToResult(error: unknown): HealthResult {
-  if (isBallastError(error)) {
-    const result: HealthResult = { status: 'fail', output: error.message };
-    if (error.suggestions.length > 0) result.suggestion = error.suggestions.join(' ');
-    if (Object.keys(error.details).length > 0) result.details = { ...error.details };
-    return result;
-  }
-  if (error instanceof Error) return { status: 'fail', output: error.message || error.name };
-  return { status: 'fail', output: String(error) };
+  const normalized = normalizeError(error);
+  const result: HealthResult = { status: 'fail', output: normalized.message };
+  if (normalized.suggestions.length > 0) result.suggestion = normalized.suggestions.join(' ');
+  if (Object.keys(normalized.details).length > 0) result.details = { ...normalized.details };
+  return result;
 }
 
 /** Builds the stored record, redacting the free-text parts once per run (never per request). */

@@ -47,7 +47,8 @@ export function resolveCheck(input: CheckInput, defaults: CheckDefaults): Resolv
   }
   const critical = input.critical ?? true;
   if (typeof critical !== 'boolean') throw invalidOption(at('critical'), critical, 'true or false');
-  const close = input.close;
+  // An indicator's own close() (a cache, a pool) is not the registry's to call.
+  const close = typeof input.run === 'function' ? input.close : undefined;
   return {
     name,
     run,
