@@ -45,8 +45,9 @@ export interface RedactOptions {
   /** The HMAC key for `censor: 'hash'`, supplied by the host (keep it secret and stable). */
   hashKey?: string | Uint8Array;
   /**
-   * Delete redacted keys (and array elements) instead of censoring them. Secrets found
-   * inside strings are still replaced by the censor.
+   * Delete redacted keys instead of censoring them; a redacted array element becomes
+   * `undefined` (JSON `null`), as in fast-redact. Secrets found inside strings are still
+   * replaced by the censor.
    * @defaultValue `false`
    */
   remove?: boolean;

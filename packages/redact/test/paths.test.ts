@@ -87,11 +87,11 @@ describe.each([
     });
   });
 
-  it('removes keys and array elements with remove: true', () => {
+  it('removes keys, and empties array elements (JSON null) as fast-redact does, with remove: true', () => {
     const redact = make(['a.b', 'list[1]', 'w.*'], { remove: true });
     expect(redact({ a: { b: 1, c: 2 }, list: ['x', 'y', 'z'], w: { k: 1 } })).toEqual({
       a: { c: 2 },
-      list: ['x', 'z'],
+      list: ['x', undefined, 'z'],
       w: {},
     });
   });

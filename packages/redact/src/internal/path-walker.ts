@@ -51,8 +51,7 @@ export class PathWalker {
         out = this.step(obj, out, key, next, depth);
       }
     }
-    if (out === undefined) return obj;
-    return Array.isArray(out) && this.remove ? out.filter((_, i) => Object.hasOwn(out, i)) : out;
+    return out ?? obj;
   }
 
   private step(
@@ -67,12 +66,13 @@ export class PathWalker {
     let next: unknown;
     this.path[depth] = key;
     if (state.terminal) {
-      if (this.remove) {
+      if (this.remove && !Array.isArray(obj)) {
         const copy = out ?? copyOf(obj);
         delete copy[key];
         return copy;
       }
-      next = this.replacement(value, depth + 1);
+      // A removed array element becomes undefined (JSON null), as in fast-redact.
+      next = this.remove ? undefined : this.replacement(value, depth + 1);
     } else if (typeof value === 'object' && value !== null) {
       next = this.walk(value as Record<string, unknown>, state, depth + 1);
     } else {

@@ -14,7 +14,10 @@ export interface WalkConfig {
   readonly maxDepth: number;
 }
 
-/** Marks a key or element to drop from the copy (`remove: true`). */
+/**
+ * Marks a key to drop from the copy (`remove: true`); a removed array element becomes
+ * `undefined` (JSON `null`), as in fast-redact, so indices keep their meaning.
+ */
 const REMOVED: unique symbol = Symbol('removed');
 const CIRCULAR = '[Circular]';
 const TRUNCATED = '[Truncated]';
@@ -206,11 +209,11 @@ export class Walker {
         next = this.visit(value, childState, childDepth, String(i));
       }
       if (out !== undefined) {
-        if (next !== REMOVED) out.push(next);
+        out.push(next === REMOVED ? undefined : next);
       } else if (next !== value) {
         // Copy only what was already read: re-reading later elements could hit a throwing getter.
         out = arr.slice(0, i);
-        if (next !== REMOVED) out.push(next);
+        out.push(next === REMOVED ? undefined : next);
       }
     }
     return out ?? arr;
