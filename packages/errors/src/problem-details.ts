@@ -114,23 +114,25 @@ export function toProblemDetails(error: unknown, options: ProblemDetailsOptions 
     title: PHRASES[status] ?? CATEGORIES[err.category]?.title ?? 'Error',
     status,
     detail: internal ? err.userMessage : err.message,
+    ...(options.instance === undefined ? {} : { instance: options.instance }),
     code: err.code,
   };
-  if (options.instance !== undefined) problem.instance = options.instance;
-  if (err.retryAfterMs !== undefined) problem.retryAfterMs = err.retryAfterMs;
-  if (expose && err.suggestions.length > 0) problem.suggestions = [...err.suggestions];
   const exposeInternals = internal && options.exposeInternals === true;
   const hasDetails = expose && Object.keys(err.details).length > 0;
-  if (!hasDetails && !exposeInternals) return problem;
   let redactor: Redactor | undefined;
-  try {
-    redactor = resolveRedactor(options.redact, true);
-    if (hasDetails) problem.details = safeDetails(err.details, redactor);
-  } catch {
-    // Fail closed: what cannot be redacted is not sent.
-    return problem;
+  let redactable = true;
+  if (hasDetails || exposeInternals) {
+    try {
+      redactor = resolveRedactor(options.redact, true);
+      if (hasDetails) problem.details = safeDetails(err.details, redactor);
+    } catch {
+      // Fail closed: what cannot be redacted is not sent.
+      redactable = false;
+    }
   }
-  if (exposeInternals) {
+  if (expose && err.suggestions.length > 0) problem.suggestions = [...err.suggestions];
+  if (err.retryAfterMs !== undefined) problem.retryAfterMs = err.retryAfterMs;
+  if (exposeInternals && redactable) {
     const serialized = serializeError(err, { redact: redactor ?? false });
     problem.internal = {
       message: serialized.message,
