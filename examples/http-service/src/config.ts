@@ -1,0 +1,53 @@
+import type { LevelName, LogSink } from '@ballast/logger';
+import type { Limit } from './rate-limit.js';
+import type { UpstreamBehaviour } from './upstream.js';
+
+/** Everything `createService` can be told; every field has an embedded default. */
+export interface ServiceConfig {
+  /** The port to listen on; `0` picks a free one. @defaultValue `0` */
+  port?: number;
+  /** @defaultValue `'127.0.0.1'` */
+  host?: string;
+  /** With a Redis URL: Redis rate limiting, a Redis health check, and the cache's Redis tier and bus. */
+  redisUrl?: string | undefined;
+  /** Prefix of every Redis key this service writes. @defaultValue `'http-service:'` */
+  redisPrefix?: string;
+  /** Limits per client IP and per API key. @defaultValue 60/min and 1000/h */
+  limits?: readonly Limit[];
+  /** Read the client IP from `X-Forwarded-For` (only behind a proxy you trust). @defaultValue `false` */
+  trustProxy?: boolean;
+  /** Log sinks. @defaultValue `[stdoutSink()]` */
+  logSinks?: LogSink[];
+  /** @defaultValue `'info'` */
+  logLevel?: LevelName;
+  /** The upstream's starting behaviour. */
+  upstream?: Partial<UpstreamBehaviour>;
+  /** Seed of the upstream's misbehaviour. @defaultValue `42` */
+  seed?: number;
+  /** Freshness of the product list and of one product; each stays 10 min as stale-if-error. */
+  ttl?: { products?: string | number; product?: string | number };
+  /** How long the upstream breaker stays open before a probe. @defaultValue `'5s'` */
+  halfOpenAfter?: string | number;
+  /** Time limit of one upstream attempt. @defaultValue `'1s'` */
+  upstreamTimeout?: string | number;
+  /** Print spans to stdout (`OTEL_TRACES_CONSOLE=1`). @defaultValue `false` */
+  consoleTraces?: boolean;
+  /** Expose `POST /_chaos` to switch the upstream's behaviour (never in production). @defaultValue `false` */
+  chaosEndpoint?: boolean;
+  /** Listen for SIGTERM/SIGINT and exit the process after draining (as `main.ts` does). @defaultValue `false` */
+  handleSignals?: boolean;
+}
+
+/** The config from the environment: `PORT`, `HOST`, `REDIS_URL`, `LOG_LEVEL`, `OTEL_TRACES_CONSOLE`, `TRUST_PROXY`. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  return {
+    port: env.PORT === undefined ? 3000 : Number(env.PORT),
+    host: env.HOST ?? '127.0.0.1',
+    redisUrl: env.REDIS_URL || undefined,
+    ...(env.LOG_LEVEL ? { logLevel: env.LOG_LEVEL as LevelName } : {}),
+    consoleTraces: env.OTEL_TRACES_CONSOLE === '1',
+    trustProxy: env.TRUST_PROXY === '1',
+    chaosEndpoint: env.CHAOS !== '0',
+    handleSignals: true,
+  };
+}

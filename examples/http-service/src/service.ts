@@ -1,0 +1,187 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  createHealth,
+  eventLoopLagCheck,
+  gracefulShutdown,
+  type Health,
+  healthHandler,
+  memoryCheck,
+  redisCheck,
+} from '@ballast/health';
+import { createLogger, httpLogger, type Logger } from '@ballast/logger';
+import type { CircuitState } from '@ballast/resilience';
+import { metrics, SpanKind, trace } from '@opentelemetry/api';
+import { type Catalog, createCatalog } from './catalog.js';
+import type { ServiceConfig } from './config.js';
+import { sendProblem } from './problem.js';
+import { createRateLimiter, DEFAULT_LIMITS } from './rate-limit.js';
+import { redisCacheParts } from './redis-cache.js';
+import { handleRoute, routeOf } from './routes.js';
+import { installTelemetry } from './telemetry.js';
+import { startUpstream, type Upstream } from './upstream.js';
+import { createUpstreamClient } from './upstream-client.js';
+
+/** One change of the upstream breaker's state, as recorded for the summary. */
+export interface BreakerTransition {
+  from: CircuitState;
+  to: CircuitState;
+  at: number;
+}
+
+/** A running service. */
+export interface Service {
+  readonly server: Server;
+  /** The base URL the service listens on. */
+  readonly url: string;
+  /** The in-process upstream and its chaos switches (`upstream.set({ mode: 'outage' })`). */
+  readonly upstream: Upstream;
+  readonly catalog: Catalog;
+  readonly health: Health;
+  readonly logger: Logger;
+  /** Every state change of the upstream breaker since start. */
+  readonly breakerTransitions: readonly BreakerTransition[];
+  /** Drains in-flight requests, then closes the cache, Redis, the upstream and the logs. */
+  close(): Promise<void>;
+}
+
+const QUIET = new Set(['/health', '/metrics']);
+
+/**
+ * Starts the catalogue service and its flaky upstream: logger (default redaction,
+ * request ids), rate limits, tiered cache, resilience pipeline, health endpoints,
+ * Prometheus metrics, traces and graceful shutdown, all from embedded defaults; with
+ * `redisUrl`, rate limits and the cache's L2 live in Redis.
+ */
+export async function createService(config: ServiceConfig = {}): Promise<Service> {
+  const telemetry = installTelemetry({ consoleTraces: config.consoleTraces ?? false });
+  const logger = createLogger({
+    name: 'http-service',
+    level: config.logLevel ?? 'info',
+    ...(config.logSinks ? { sinks: config.logSinks } : {}),
+  });
+  const upstream = await startUpstream({
+    ...(config.upstream ? { behaviour: config.upstream } : {}),
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
+  });
+  const client = createUpstreamClient(upstream.url);
+  // ioredis is loaded only when Redis is configured (it costs ~10 MB of RSS otherwise).
+  const redis = config.redisUrl
+    ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+    : undefined;
+  const prefix = config.redisPrefix ?? 'http-service:';
+  const redisParts = redis ? redisCacheParts(redis, `${prefix}cache:`) : undefined;
+  const catalog = createCatalog({
+    client,
+    ...(redisParts ? redisParts : {}),
+    ...(config.ttl ? { ttl: config.ttl } : {}),
+    ...(config.halfOpenAfter === undefined ? {} : { halfOpenAfter: config.halfOpenAfter }),
+    ...(config.upstreamTimeout === undefined ? {} : { upstreamTimeout: config.upstreamTimeout }),
+  });
+  const breakerTransitions: BreakerTransition[] = [];
+  catalog.breaker.on('stateChange', ({ from, to }) => {
+    breakerTransitions.push({ from, to, at: Date.now() });
+    logger.warn({ breaker: 'upstream', from, to }, 'upstream circuit breaker changed state');
+  });
+  const limiter = createRateLimiter(config.limits ?? DEFAULT_LIMITS, redis, `${prefix}ratelimit:`);
+
+  const health = createHealth({
+    service: { name: 'http-service', version: '1.0.0' },
+    checks: [
+      catalog.breaker,
+      catalog.cache.health,
+      eventLoopLagCheck(),
+      memoryCheck({ maxRss: '200MB' }),
+      ...(redis ? [redisCheck(redis, { critical: false })] : []),
+    ],
+  });
+  const serveHealth = healthHandler(health, { showDetails: 'always' });
+  const logRequests = httpLogger({ logger, ignore: (req) => QUIET.has(routeOf(req.url ?? '/')) });
+  const meter = metrics.getMeter('http-service');
+  const requests = meter.createCounter('http.server.requests', { description: 'Requests served' });
+  const duration = meter.createHistogram('http.server.request.duration', {
+    unit: 's',
+    description: 'Time to answer a request',
+    advice: { explicitBucketBoundaries: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] },
+  });
+  const tracer = trace.getTracer('http-service');
+  const deps = {
+    catalog,
+    limiter,
+    upstream,
+    trustProxy: config.trustProxy ?? false,
+    chaosEndpoint: config.chaosEndpoint ?? false,
+  };
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/health' || path.startsWith('/health/')) return serveHealth(req, res);
+    if (path === '/metrics') return telemetry.metricsHandler(req, res);
+    logRequests(req, res, () => {
+      const route = routeOf(path);
+      const started = performance.now();
+      tracer.startActiveSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER }, (span) => {
+        const requestId = String(res.getHeader('x-request-id'));
+        handleRoute(req, res, deps)
+          .catch((error: unknown) => sendProblem(req, res, error, requestId, logger))
+          .finally(() => {
+            const attributes = { 'http.route': route, 'http.response.status_code': res.statusCode };
+            span.setAttributes(attributes);
+            span.end();
+            requests.add(1, attributes);
+            duration.record((performance.now() - started) / 1000, attributes);
+          });
+      });
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  const shutdown = gracefulShutdown(server, {
+    health,
+    logger,
+    drainTimeout: '5s',
+    signals: config.handleSignals ? ['SIGTERM', 'SIGINT'] : [],
+    ...(config.handleSignals ? {} : { exit: () => {} }),
+    // Hooks run in reverse order: the upstream first, the logs last.
+    onShutdown: [
+      { name: 'flush logs', run: () => logger.flush() },
+      { name: 'close redis', run: async () => void (await redis?.quit()) },
+      { name: 'close health', run: () => health.close() },
+      { name: 'close cache', run: () => catalog.cache.close() },
+      {
+        name: 'close upstream',
+        run: () => {
+          client.close();
+          return upstream.close();
+        },
+      },
+    ],
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port ?? 0, config.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host ?? '127.0.0.1'}:${port}`;
+  logger.info({ url, upstream: upstream.url, redis: redis !== undefined }, 'service listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    url,
+    upstream,
+    catalog,
+    health,
+    logger,
+    breakerTransitions,
+    close: () => {
+      closing ??= (async () => {
+        await shutdown.shutdown('close');
+        shutdown.dispose();
+        await logger.close();
+      })();
+      return closing;
+    },
+  };
+}
