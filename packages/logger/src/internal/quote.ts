@@ -17,3 +17,19 @@ export function quote(s: string): string {
   }
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
+
+const keyPrefixes = new Map<string, string>();
+
+/**
+ * `,"key":` for a member key, remembered: log lines repeat the same few keys, so
+ * after the first line a key costs one map lookup and no allocation.
+ */
+export function memberPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `,${quote(key)}:`;
+    if (keyPrefixes.size >= 10_000) keyPrefixes.clear();
+    keyPrefixes.set(key, prefix);
+  }
+  return prefix;
+}

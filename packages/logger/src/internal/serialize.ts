@@ -1,12 +1,10 @@
-import { quote } from './quote.js';
+import { memberPrefix, quote } from './quote.js';
 import type { PathNode, Scrub } from './scrub.js';
 
 /** Objects nested deeper than this are written as `"[Object]"`. */
 const MAX_DEPTH = 16;
-
-function isPlainCollection(v: object): boolean {
-  return Array.isArray(v) || v instanceof Map || v instanceof Set;
-}
+const hasOwn = Object.prototype.hasOwnProperty;
+const objectProto = Object.prototype;
 
 function child(node: PathNode | undefined, key: string): PathNode | undefined {
   if (node === undefined) return undefined;
@@ -27,14 +25,29 @@ export function members(
 ): string {
   let out = '';
   const record = obj as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    const next = child(node, key);
+  for (const key in record) {
+    if (!hasOwn.call(record, key)) continue;
+    const next = node === undefined ? undefined : (node.children?.get(key) ?? node.any);
     if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += `,${quote(key)}:${s.censor}`;
+      if (!s.remove) out += memberPrefix(key) + s.censor;
       continue;
     }
-    const v = value(record[key], s, next, depth + 1, seen);
-    if (v !== undefined) out += `,${quote(key)}:${v}`;
+    const raw = record[key];
+    let v: string | undefined;
+    switch (typeof raw) {
+      case 'string':
+        v = quote(s.text(raw));
+        break;
+      case 'number':
+        v = Number.isFinite(raw) ? String(raw) : 'null';
+        break;
+      case 'boolean':
+        v = raw ? 'true' : 'false';
+        break;
+      default:
+        v = value(raw, s, next, depth + 1, seen);
+    }
+    if (v !== undefined) out += memberPrefix(key) + v;
   }
   return out;
 }
@@ -107,19 +120,30 @@ export function value(
   if (v === null) return 'null';
   if (seen.includes(v)) return '"[Circular]"';
   if (depth >= MAX_DEPTH) return '"[Object]"';
+  // A throw below leaves `seen` dirty, but every top-level call starts a fresh one.
   seen.push(v);
-  try {
-    if (v instanceof Error) return value(s.error(v), s, node, depth, seen);
-    if (!isPlainCollection(v) && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-      return value((v as { toJSON(): unknown }).toJSON(), s, node, depth, seen);
-    }
-    if (Array.isArray(v)) return list(v, s, node, depth, seen);
-    if (v instanceof Set) return list(v, s, node, depth, seen);
-    const body = v instanceof Map ? entries(v, s, node, depth, seen) : members(v, s, node, depth, seen);
-    return body === '' ? '{}' : `{${body.slice(1)}}`;
-  } finally {
-    seen.pop();
+  let out: string | undefined;
+  const proto = Object.getPrototypeOf(v);
+  if ((proto === objectProto || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+    const body = members(v, s, node, depth, seen);
+    out = body === '' ? '{}' : `{${body.slice(1)}}`;
+  } else if (Array.isArray(v)) {
+    out = list(v, s, node, depth, seen);
+  } else if (v instanceof Error) {
+    out = value(s.error(v), s, node, depth, seen);
+  } else if (v instanceof Set) {
+    out = list(v, s, node, depth, seen);
+  } else if (v instanceof Map) {
+    const body = entries(v, s, node, depth, seen);
+    out = body === '' ? '{}' : `{${body.slice(1)}}`;
+  } else if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    out = value((v as { toJSON(): unknown }).toJSON(), s, node, depth, seen);
+  } else {
+    const body = members(v, s, node, depth, seen);
+    out = body === '' ? '{}' : `{${body.slice(1)}}`;
   }
+  seen.pop();
+  return out;
 }
 
 /**
