@@ -18,7 +18,8 @@ export type Censor = string | CensorFunction | 'hash';
 export interface RedactOptions {
   /**
    * Locations to redact, in fast-redact syntax: `a.b`, `a["x-y"].c`, `a[0]`, `a.*.c`,
-   * `*.password`; `*` matches any one key or index. Missing locations are left alone.
+   * `*.password`; `*` matches any one key or index. Missing locations, and `null` or
+   * `undefined` values, are left alone (the censor is not called for them).
    * @defaultValue `[]`
    */
   paths?: readonly string[];

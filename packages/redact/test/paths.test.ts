@@ -79,6 +79,17 @@ describe.each([
     expect(censor).not.toHaveBeenCalled();
   });
 
+  it('does not censor through a wildcard whose path does not exist (fast-redact does)', () => {
+    const redact = make(['*[*].a[0]']);
+    const input = { a: [''] };
+    expect(redact(input)).toBe(input);
+  });
+
+  it('leaves null values alone: there is nothing to hide', () => {
+    const redact = make(['a', '*.b']);
+    expect(redact({ a: null, x: { b: null } })).toEqual({ a: null, x: { b: null } });
+  });
+
   it('passes the value and the concrete path to a censor function', () => {
     const censor = vi.fn((value: unknown, path: readonly string[]) => `${path.join('/')}=${typeof value}`);
     const redact = make(['*.list[*].pin'], { censor });

@@ -62,7 +62,7 @@ export class PathWalker {
     depth: number,
   ): Record<string, unknown> | undefined {
     const value = obj[key];
-    if (value === undefined) return out;
+    if (value === undefined || value === null) return out;
     let next: unknown;
     this.path[depth] = key;
     if (state.terminal) {

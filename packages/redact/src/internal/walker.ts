@@ -170,7 +170,7 @@ export class Walker {
         next = UNSERIALIZABLE;
       } else if (childState?.terminal || this.isSecretKey(key)) {
         this.path[depth] = key;
-        next = value === undefined ? value : this.censorValue(value, childDepth);
+        next = value === undefined || value === null ? value : this.censorValue(value, childDepth);
       } else {
         this.path[depth] = key;
         next = this.visit(value, childState, childDepth, key);
@@ -203,7 +203,7 @@ export class Walker {
         next = UNSERIALIZABLE;
       } else if (childState?.terminal) {
         this.path[depth] = String(i);
-        next = value === undefined ? value : this.censorValue(value, childDepth);
+        next = value === undefined || value === null ? value : this.censorValue(value, childDepth);
       } else {
         this.path[depth] = String(i);
         next = this.visit(value, childState, childDepth, String(i));
