@@ -1,0 +1,150 @@
+import { Writable } from 'node:stream';
+import { createLogger, type LogSink } from '@ballast/logger';
+import { configureSync, getLogger, jsonLinesFormatter, type LogRecord } from '@logtape/logtape';
+import { redactByField } from '@logtape/redaction';
+import pino from 'pino';
+import winston from 'winston';
+import { defineSuite } from '../lib.ts';
+
+/** One request-completed line with ten fields, a few nested, two secrets and a JWT. */
+const fields = {
+  reqId: 'req-7f3a9c',
+  method: 'POST',
+  path: '/api/v1/orders',
+  status: 201,
+  durationMs: 12.5,
+  user: { id: 42, email: 'ada@example.com', password: 'hunter2' },
+  headers: {
+    authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl',
+    'user-agent': 'Mozilla/5.0',
+  },
+  items: 3,
+  cached: false,
+  region: 'eu-west-1',
+};
+const PATHS = ['user.password', 'user.email', 'headers.authorization'];
+
+let written = 0;
+const discard: LogSink = {
+  name: 'discard',
+  write(line) {
+    written += line.length;
+  },
+};
+const pinoDiscard = {
+  write(line: string) {
+    written += line.length;
+  },
+};
+const winstonDiscard = new Writable({
+  objectMode: true,
+  write(info: Record<symbol, string>, _encoding, callback) {
+    written += info[Symbol.for('message')]?.length ?? 0;
+    callback();
+  },
+});
+
+const ballastRedacted = createLogger({ redact: { paths: PATHS }, sinks: [discard] });
+const ballastPlain = createLogger({ redact: false, sinks: [discard] });
+const pinoRedacted = pino({ redact: PATHS }, pinoDiscard);
+const pinoPlain = pino({}, pinoDiscard);
+const winstonLogger = winston.createLogger({
+  level: 'info',
+  format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+  transports: [new winston.transports.Stream({ stream: winstonDiscard })],
+});
+
+// LogTape: JSON Lines formatter into a discarding sink; the redacted variant wraps the
+// sink in @logtape/redaction's field redaction (its default field patterns).
+const logtapeJson = (record: LogRecord): void => {
+  written += jsonLinesFormatter(record).length;
+};
+configureSync({
+  sinks: { plain: logtapeJson, redacted: redactByField(logtapeJson) },
+  loggers: [
+    { category: ['plain'], sinks: ['plain'], lowestLevel: 'info' },
+    { category: ['redacted'], sinks: ['redacted'], lowestLevel: 'info' },
+    { category: ['logtape', 'meta'], sinks: [], lowestLevel: 'fatal' },
+  ],
+});
+const logtapePlain = getLogger(['plain']);
+const logtapeRedacted = getLogger(['redacted']);
+
+const bindings = { reqId: 'req-7f3a9c', userId: 42, tenant: 'acme' };
+
+export default defineSuite({
+  id: 'logger',
+  title: '@ballast/logger: one info line with ten fields to a discarding destination',
+  groups: () => [
+    {
+      title: 'info line, redaction on (same 3 paths)',
+      note: 'Ballast also applies its default key and pattern redaction (keys at any depth, JWT/bearer/card/URL detectors on every string); pino redacts the 3 paths only; LogTape uses redactByField with its default fields; winston has no redaction. Goal: Ballast ≥ 1.25× pino.',
+      cases: [
+        {
+          name: 'ballast (paths + default keys + patterns)',
+          role: 'ballast',
+          fn: () => ballastRedacted.info(fields, 'request completed'),
+        },
+        {
+          name: 'pino (redact paths)',
+          role: 'peer',
+          fn: () => pinoRedacted.info(fields, 'request completed'),
+        },
+        {
+          name: 'logtape (redactByField)',
+          role: 'peer',
+          fn: () => logtapeRedacted.info('request completed', fields),
+        },
+        {
+          name: 'winston (no redaction)',
+          role: 'peer',
+          fn: () => winstonLogger.info('request completed', fields),
+        },
+        {
+          name: 'JSON.stringify of the fields (limit)',
+          role: 'baseline',
+          fn: () => (written += JSON.stringify(fields).length),
+        },
+      ],
+    },
+    {
+      title: 'info line, redaction off on both',
+      note: 'Ballast `redact: false`, pino without `redact`. Goal: Ballast ≥ 1.0× pino.',
+      cases: [
+        {
+          name: 'ballast (redact: false)',
+          role: 'ballast',
+          fn: () => ballastPlain.info(fields, 'request completed'),
+        },
+        { name: 'pino', role: 'peer', fn: () => pinoPlain.info(fields, 'request completed') },
+        { name: 'logtape', role: 'peer', fn: () => logtapePlain.info('request completed', fields) },
+        { name: 'winston', role: 'peer', fn: () => winstonLogger.info('request completed', fields) },
+        {
+          name: 'JSON.stringify of the fields (limit)',
+          role: 'baseline',
+          fn: () => (written += JSON.stringify(fields).length),
+        },
+      ],
+    },
+    {
+      title: 'child logger creation (3 bindings)',
+      note: 'Ballast serializes and redacts bindings once, at child().',
+      cases: [
+        { name: 'ballast child()', role: 'ballast', fn: () => ballastRedacted.child(bindings) },
+        { name: 'pino child()', role: 'peer', fn: () => pinoRedacted.child(bindings) },
+        { name: 'logtape with()', role: 'peer', fn: () => logtapePlain.with(bindings) },
+        { name: 'winston child()', role: 'peer', fn: () => winstonLogger.child(bindings) },
+      ],
+    },
+    {
+      title: 'disabled level (debug at info)',
+      cases: [
+        { name: 'ballast debug()', role: 'ballast', fn: () => ballastRedacted.debug(fields, 'not written') },
+        { name: 'pino debug()', role: 'peer', fn: () => pinoRedacted.debug(fields, 'not written') },
+        { name: 'logtape debug()', role: 'peer', fn: () => logtapePlain.debug('not written', fields) },
+        { name: 'winston debug()', role: 'peer', fn: () => winstonLogger.debug('not written', fields) },
+      ],
+    },
+  ],
+  extra: () => [`Characters written during the run: ${written}.`],
+});
