@@ -4,6 +4,7 @@ import {
   timeout as ballastTimeout,
   consecutiveFailures,
   pipeline,
+  redisRateLimiter,
 } from '@ballast/resilience';
 import {
   ConsecutiveBreaker,
@@ -15,6 +16,7 @@ import {
   TimeoutStrategy,
   wrap,
 } from 'cockatiel';
+import { Redis } from 'ioredis';
 import Opossum from 'opossum';
 import { defineSuite } from '../lib.ts';
 
@@ -41,6 +43,54 @@ const opossumNoTimeout = new Opossum(work, { timeout: false, resetTimeout: 10_00
 
 const ballastTimeoutOnly = ballastTimeout(1_000);
 const cockatielTimeoutOnly = cockatielTimeout(1_000, TimeoutStrategy.Aggressive);
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const IN_FLIGHT = 50;
+const prefix = `ballast-bench:resilience:${process.pid}:`;
+const ROUND_TRIP = 'return {1, 0, 1, 0, 0}';
+let redis: Redis | undefined;
+let roundTripSha = '';
+
+function redisGroup() {
+  const client = (): Redis => {
+    redis ??= new Redis(REDIS_URL);
+    return redis;
+  };
+  const limiter = () =>
+    redisRateLimiter({ client: client(), limits: [{ max: 1_000_000_000, per: '1s' }], prefix });
+  let ballast: ReturnType<typeof limiter> | undefined;
+  return {
+    title: `Redis rate limiter, ${IN_FLIGHT} decisions in flight`,
+    note: `One op = ${IN_FLIGHT} concurrent decisions (multiply ops/s by ${IN_FLIGHT} for decisions/s). The limit is a raw ioredis EVALSHA of a script that returns at once: one round trip, no limiter work.`,
+    setup: async () => {
+      ballast = limiter();
+      roundTripSha = (await client().script('LOAD', ROUND_TRIP)) as string;
+    },
+    teardown: async () => {
+      const keys = await client().keys(`${prefix}*`);
+      if (keys.length > 0) await client().del(...keys);
+      await client().quit();
+      redis = undefined;
+    },
+    cases: [
+      {
+        name: 'ballast redisRateLimiter.take (sliding window)',
+        role: 'ballast' as const,
+        fn: () => Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => ballast!.take(`k${i % 10}`))),
+      },
+      {
+        name: 'raw ioredis EVALSHA round trip (limit)',
+        role: 'baseline' as const,
+        fn: () =>
+          Promise.all(
+            Array.from({ length: IN_FLIGHT }, (_, i) =>
+              client().evalsha(roundTripSha, 1, `${prefix}raw${i % 10}`),
+            ),
+          ),
+      },
+    ],
+  };
+}
 
 export default defineSuite({
   id: 'resilience',
@@ -82,5 +132,6 @@ export default defineSuite({
         { name: 'bare call (limit)', role: 'baseline', fn: work },
       ],
     },
+    redisGroup(),
   ],
 });

@@ -55,7 +55,7 @@ export interface CircuitBreakerOptions {
   /**
    * Whether an error counts against the dependency.
    * @defaultValue everything except client-side categories (validation, not_found,
-   * authentication, authorization, conflict)
+   * authentication, authorization, conflict) and cancellations, after `normalizeError`
    */
   isFailure?: (error: unknown) => boolean;
   /** Whether an open breaker makes its health check `fail` rather than `warn`. @defaultValue `false` */

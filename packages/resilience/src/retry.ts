@@ -1,7 +1,8 @@
 import { type Clock, createEmitter, type EventSource, systemClock } from '@ballast/core';
-import { durationOption, integerOption, invalidOption, isBallastError } from '@ballast/errors';
+import { durationOption, integerOption, invalidOption, normalizeError } from '@ballast/errors';
 import { type Backoff, exponentialBackoff } from './backoff.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
+import { type Instruments, instruments } from './internal/metrics.js';
 import type { Policy } from './policy.js';
 import type { RetryBudget } from './retry-budget.js';
 
@@ -25,8 +26,8 @@ export interface RetryOptions {
   backoff?: Backoff;
   /**
    * Whether to retry after `error` on attempt `attempt`.
-   * @defaultValue Ballast errors by their `retryable` flag (rate limited, timeout,
-   * network, unavailable); aborts never; any other error yes
+   * @defaultValue `isRetryable`: `retryable` after `normalizeError` (rate limited,
+   * timeout, network, unavailable); aborts, client errors and bugs never
    */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
   /**
@@ -53,17 +54,13 @@ export interface RetryAnnotated {
   readonly attempts?: number;
 }
 
-function isAbort(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    (error.name === 'AbortError' || (isBallastError(error) && error.category === 'cancelled'))
-  );
-}
-
-/** The default `shouldRetry`: Ballast errors by `retryable`, aborts never, anything else yes. */
+/**
+ * The default `shouldRetry`: the `retryable` flag of the error after `normalizeError`
+ * (rate limited, timeouts, network and unavailable errors, HTTP 429/502/503/504,
+ * `ECONNRESET`…); aborts, client errors and unknown bugs are not retried.
+ */
 export function isRetryable(error: unknown): boolean {
-  if (isBallastError(error)) return error.retryable;
-  return !isAbort(error);
+  return normalizeError(error).retryable;
 }
 
 function annotate(error: unknown, attempts: number): void {
@@ -72,7 +69,11 @@ function annotate(error: unknown, attempts: number): void {
   }
 }
 
+const ATTEMPT = Object.freeze({ 'resilience.policy': 'retry' });
+
 class RetryStep implements Step {
+  readonly metrics: Instruments | undefined = instruments();
+
   constructor(
     readonly maxAttempts: number,
     readonly backoff: Backoff,
@@ -87,6 +88,7 @@ class RetryStep implements Step {
     this.budget?.deposit();
     let previous = 0;
     for (let attempt = 1; ; attempt++) {
+      this.metrics?.attempts.add(1, ATTEMPT);
       try {
         return await call.next(index, scope, attempt);
       } catch (error) {
@@ -102,6 +104,7 @@ class RetryStep implements Step {
         if (typeof hinted === 'number' && hinted > delay)
           delay = Math.max(delay, Math.min(hinted, this.retryAfterCap));
         if (this.events.has('retry')) this.events.emit('retry', { attempt, delayMs: delay, error });
+        this.metrics?.retries.add(1, ATTEMPT);
         if (delay > 0) await this.clock.sleep(delay, signalOf(scope, call.outer));
       }
     }

@@ -2,6 +2,7 @@ import { type Clock, type Duration, systemClock } from '@ballast/core';
 import { durationOption, invalidOption, TimeoutError } from '@ballast/errors';
 import { type Call, policyOf, Scope, type Step } from './internal/call.js';
 import { type DeadlineEntry, DeadlineQueue } from './internal/deadline-queue.js';
+import { type Instruments, instruments, rejection } from './internal/metrics.js';
 import type { Policy } from './policy.js';
 
 /** How a {@link timeout} treats work that is still running at the deadline. */
@@ -52,14 +53,18 @@ class TimeoutScope extends Scope implements DeadlineEntry {
   }
 
   expire(): void {
+    this.step.metrics?.rejections.add(1, TIMED_OUT);
     const error = this.step.error();
     this.abort(error);
     this.reject?.(error);
   }
 }
 
+const TIMED_OUT = rejection('timeout', 'timeout');
+
 class TimeoutStep implements Step {
   readonly queue: DeadlineQueue;
+  readonly metrics: Instruments | undefined = instruments();
 
   constructor(
     readonly ms: number,

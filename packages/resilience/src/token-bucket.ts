@@ -7,6 +7,7 @@ import {
   RateLimitedError,
 } from '@ballast/errors';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
+import { type Instruments, instruments, rejection } from './internal/metrics.js';
 import type { Policy } from './policy.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
 
@@ -45,7 +46,10 @@ interface Bucket {
   updated: number;
 }
 
+const LIMITED = rejection('token_bucket', 'rate_limited');
+
 class TokenBucketStep implements Step {
+  readonly metrics: Instruments | undefined = instruments();
   readonly buckets = new Map<string, Bucket>();
 
   constructor(
@@ -115,6 +119,7 @@ class TokenBucketStep implements Step {
     else {
       const decision = this.take('default', 1);
       if (!decision.allowed) {
+        this.metrics?.rejections.add(1, LIMITED);
         throw new RateLimitedError('Rate limit exceeded: the token bucket is empty', {
           retryAfterMs: decision.retryAfterMs,
           details: { limit: decision.limit, retryAfterMs: decision.retryAfterMs },

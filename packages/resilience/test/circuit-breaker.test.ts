@@ -97,7 +97,9 @@ describe('circuitBreaker', () => {
 
   it('never trips on client-side errors by default', async () => {
     const breaker = circuitBreaker({ strategy: consecutiveFailures(1), clock: new ManualClock() });
-    for (const error of [new ValidationError(), new NotFoundError()]) {
+    const http404 = Object.assign(new Error('Not Found'), { status: 404 });
+    const aborted = new DOMException('gone', 'AbortError');
+    for (const error of [new ValidationError(), new NotFoundError(), http404, aborted]) {
       await expect(breaker.execute(() => Promise.reject(error))).rejects.toBe(error);
     }
     expect(breaker.state).toBe('closed');

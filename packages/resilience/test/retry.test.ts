@@ -52,7 +52,8 @@ describe('retry', () => {
     await expect(policy.execute(invalid.fn)).rejects.toThrow('bad');
     expect(invalid.calls()).toBe(1);
     expect(isRetryable(new DOMException('x', 'AbortError'))).toBe(false);
-    expect(isRetryable(new Error('plain'))).toBe(true);
+    expect(isRetryable(new Error('plain'))).toBe(false);
+    expect(isRetryable(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isRetryable(new RateLimitedError())).toBe(true);
   });
 

@@ -1,9 +1,11 @@
 import type { Clock, Emitter } from '@ballast/core';
+import type { Attributes } from '@opentelemetry/api';
 import type { Backoff } from '../backoff.js';
 import type { BreakerStrategy, SlowCallConfig } from '../breaker-strategy.js';
 import type { CircuitBreakerEvents, CircuitState } from '../circuit-breaker.js';
 import { BrokenCircuitError } from '../errors.js';
 import type { Call, Scope, Step } from './call.js';
+import { type Instruments, instruments, rejection } from './metrics.js';
 import { createTracker, type Tracker } from './tracker.js';
 
 const CLOSED = 0;
@@ -25,6 +27,8 @@ export class BreakerStep implements Step {
   isolations = 0;
   readonly tracker: Tracker;
   readonly clockedTracker: boolean;
+  readonly metrics: Instruments | undefined = instruments();
+  readonly rejectedAttributes: readonly Attributes[];
 
   constructor(
     readonly name: string,
@@ -38,6 +42,16 @@ export class BreakerStep implements Step {
   ) {
     this.tracker = createTracker(strategy, slow, clock.now());
     this.clockedTracker = strategy.kind === 'rate' && strategy.window.kind === 'time';
+    const breaker = { 'resilience.breaker': name };
+    this.rejectedAttributes = NAMES.map((state) => rejection('circuit_breaker', state, breaker));
+    if (this.metrics !== undefined) {
+      const attributes = Object.freeze(breaker);
+      this.metrics.meter
+        .createObservableGauge('ballast.resilience.breaker.state', {
+          description: 'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated',
+        })
+        .addCallback((result) => result.observe(this.state, attributes));
+    }
   }
 
   run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
@@ -83,6 +97,7 @@ export class BreakerStep implements Step {
     const retryAfterMs = this.retryAfter();
     const state = NAMES[this.state]!;
     if (this.events.has('rejected')) this.events.emit('rejected', { state, retryAfterMs });
+    this.metrics?.rejections.add(1, this.rejectedAttributes[this.state]);
     return new BrokenCircuitError(
       { breaker: this.name, isolated: this.state === ISOLATED },
       retryAfterMs === undefined ? {} : { retryAfterMs },

@@ -1,11 +1,12 @@
-import { CATEGORIES, isBallastError, isErrorCategory } from '@ballast/errors';
+import { CATEGORIES, normalizeError } from '@ballast/errors';
 
 /**
  * The default `isFailure` of a circuit breaker: everything counts except errors
  * whose category is client-side (validation, not_found, authentication,
- * authorization, conflict), which say nothing about the dependency's health.
+ * authorization, conflict) and cancellations, which say nothing about the dependency's health.
  */
 export function isDependencyFailure(error: unknown): boolean {
-  if (isBallastError(error) && isErrorCategory(error.category)) return !CATEGORIES[error.category].clientSide;
-  return true;
+  const { category } = normalizeError(error);
+  // A caller that gave up says nothing about the dependency either.
+  return category !== 'cancelled' && CATEGORIES[category]?.clientSide !== true;
 }
