@@ -4,6 +4,7 @@ import {
   createEmitter,
   type Duration,
   type EventSource,
+  getMeter,
   type HealthStatus,
   systemClock,
 } from '@ballast/core';
@@ -85,7 +86,8 @@ export interface Health extends EventSource<HealthEvents> {
 const SHUTTING_DOWN = 'the service is shutting down';
 
 /**
- * Creates a health registry.
+ * Creates a health registry. Every run is recorded in the OpenTelemetry histogram
+ * `ballast.health.check.duration` (ms, attributes `health.check` and `health.status`).
  *
  * @example
  * const health = createHealth({ service: { name: 'api', version: '1' }, checks: [redisCheck(redis)] });
@@ -109,7 +111,12 @@ export function createHealth(options: HealthOptions = {}): Health {
   let startupReport: HealthReport | undefined;
   const reports = new WeakMap<readonly Runner[], { records: readonly RunRecord[]; report: HealthReport }>();
 
+  const runs = getMeter('health').createHistogram('ballast.health.check.duration', {
+    unit: 'ms',
+    description: 'How long each health check run took, by check and status',
+  });
   const onRecord = (check: ResolvedCheck, record: RunRecord, previous: RunRecord | undefined): void => {
+    runs.record(record.duration, { 'health.check': check.name, 'health.status': record.status });
     if (previous?.status === record.status || !events.has('change')) return;
     events.emit('change', {
       name: check.name,
