@@ -5,7 +5,9 @@ import {
   type BusHandlers,
   type BusMessage,
   type CacheBus,
+  type CacheEntry,
   type CacheLock,
+  type CacheTier,
   CorruptEntryError,
   createCache,
   memoryTier,
@@ -334,6 +336,34 @@ describe('createCache: stats, events, wrap, warm', () => {
     expect(await cache.getOrSet('k', () => 2)).toBe(1);
     expect(await cache.get('k')).toBe(1);
     expect(cache.stats().l1).toBeUndefined();
+  });
+
+  it('accepts a synchronous custom tier, passes signals to tiers that take them, and survives non-Error throws', async () => {
+    const map = new Map<string, CacheEntry>();
+    const signals: unknown[] = [];
+    const tier: CacheTier = {
+      name: 'sync-custom',
+      get: (key: string, signal?: AbortSignal) => {
+        signals.push(signal);
+        return map.get(key);
+      },
+      set: (key, entry) => void map.set(key, entry),
+      delete: () => {
+        throw 'plain string failure';
+      },
+      clear: () => map.clear(),
+    };
+    const errors = vi.fn();
+    const cache = createCache({ tiers: [memoryTier(), tier] });
+    cache.on('error', errors);
+    await cache.set('k', 1);
+    const other = createCache({ tiers: [memoryTier(), tier] });
+    expect(await other.get('k')).toBe(1);
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
+    await cache.delete('k');
+    expect(errors).toHaveBeenCalledWith(
+      expect.objectContaining({ operation: 'delete', error: 'plain string failure' }),
+    );
   });
 
   it('emits miss events', async () => {

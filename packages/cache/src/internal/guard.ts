@@ -42,7 +42,7 @@ export function createGuard(
   const policy = pipeline(breaker, timeout(settings.timeout, { clock }));
   const off = breaker.on('stateChange', ({ to }) => emitter.emit('breaker', { tier, state: to }));
   return {
-    run: (operation) => policy.execute(({ signal }) => operation(signal)),
+    run: (operation) => policy.execute(operation),
     get state() {
       return breaker.state;
     },

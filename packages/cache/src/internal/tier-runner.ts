@@ -8,7 +8,7 @@ import type { CacheEntry, CacheLock, CacheTier } from '../tier.js';
 
 /** Runs a remote tier's operation behind its protections (breaker, timeout). */
 export interface TierGuard {
-  run<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  run<T>(operation: (context: { readonly signal: AbortSignal }) => Promise<T>): Promise<T>;
   /** The breaker state, for stats and health. */
   readonly state: string;
   close(): void;
@@ -29,6 +29,11 @@ export type LockAttempt = { lock: CacheLock } | 'busy' | 'failed';
 export class TierRunner {
   readonly counters: TierCounters[];
   readonly #attributes: Attributes[];
+  /**
+   * Whether each tier's `get` takes a signal. Reading the policy's signal creates it,
+   * so the hot L2 read skips it for tiers that would ignore it.
+   */
+  readonly #signals: boolean[];
 
   constructor(
     readonly tiers: readonly CacheTier[],
@@ -38,6 +43,7 @@ export class TierRunner {
     cacheName: string,
   ) {
     this.counters = tiers.map(() => tierCounters());
+    this.#signals = tiers.map((tier) => tier.get.length > 1);
     this.#attributes = tiers.map((tier) => ({ 'cache.name': cacheName, 'cache.tier': tier.name }));
   }
 
@@ -49,7 +55,7 @@ export class TierRunner {
       return await this.#traced(
         'cache.get',
         index,
-        guard.run((signal) => toPromise(tier.get(key, signal))),
+        guard.run((context) => toPromise(tier.get(key, this.#signals[index] ? context.signal : undefined))),
       );
     } catch (error) {
       if (CorruptEntryError.is(error)) {
@@ -82,9 +88,11 @@ export class TierRunner {
   async lock(index: number, key: string, ttl: number): Promise<LockAttempt> {
     const tier = this.tiers[index]!;
     try {
-      const run = (signal?: AbortSignal) => tier.lock!(key, ttl, signal);
       const guard = this.guards[index];
-      const lock = guard === undefined ? await run() : await guard.run(run);
+      const lock =
+        guard === undefined
+          ? await tier.lock!(key, ttl)
+          : await guard.run((context) => tier.lock!(key, ttl, context.signal));
       return lock === undefined ? 'busy' : { lock };
     } catch (error) {
       this.#fail(index, 'lock', error, key);
@@ -106,8 +114,8 @@ export class TierRunner {
         await this.#traced(
           `cache.${operation}`,
           index,
-          guard.run(async (signal) => {
-            await call(tier, signal);
+          guard.run(async (context) => {
+            await call(tier, context.signal);
           }),
         );
       }
