@@ -1,5 +1,5 @@
-// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter postgres-tier start
-import { createCache, memoryTier } from '@ballast/cache';
+// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test [REDIS_URL=redis://127.0.0.1:6379] pnpm --filter postgres-tier start
+import { type CacheTier, createCache, memoryTier, redisTier } from '@ballast/cache';
 import pg from 'pg';
 import { postgresTier } from './postgres-tier.js';
 
@@ -7,12 +7,12 @@ const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
 });
 const l3 = postgresTier({ pool, table: 'ballast_cache_example', sweepInterval: '1m' });
-const cache = createCache({
-  name: 'courses',
-  tiers: [memoryTier({ maxEntries: 1_000 }), l3],
-  ttl: '1h',
-  grace: '1d',
-});
+// memory (L1) → Redis (L2, only when REDIS_URL is set) → PostgreSQL (L3)
+const tiers: CacheTier[] = [memoryTier({ maxEntries: 1_000 })];
+if (process.env.REDIS_URL)
+  tiers.push(redisTier({ url: process.env.REDIS_URL, prefix: 'postgres-tier-example:' }));
+tiers.push(l3);
+const cache = createCache({ name: 'courses', tiers, ttl: '1h', grace: '1d' });
 
 let calls = 0;
 const loadCourse = async (id: string) => {
@@ -28,6 +28,7 @@ console.log(
 );
 
 await cache.deleteByTag('courses');
+await cache.clear(); // an example leaves nothing behind in Redis or PostgreSQL
 await cache.close();
 await l3.drop();
 await pool.end();

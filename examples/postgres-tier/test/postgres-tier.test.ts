@@ -1,13 +1,16 @@
-import { createCache, memoryTier } from '@ballast/cache';
+import { createCache, memoryTier, redisTier } from '@ballast/cache';
 import { cacheTierContract } from '@ballast/cache/testing';
 import { ManualClock } from '@ballast/core/testing';
 import { isBallastError } from '@ballast/errors';
+import { requireRedis, uniquePrefix } from '@ballast/test-utils';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type PostgresTier, postgresTier } from '../src/postgres-tier.js';
 import { requirePostgres, uniqueTable } from './require-postgres.js';
 
 const url = await requirePostgres();
+const redisUrl = url === undefined ? undefined : await requireRedis();
 const table = uniqueTable();
 
 function entry(value: unknown, now: number, tags: string[] = []) {
@@ -131,6 +134,40 @@ describe.skipIf(!url)('postgresTier on PostgreSQL', () => {
     await writer.close();
     await reader.close();
   });
+
+  it.skipIf(!redisUrl)(
+    'sits as L3 behind memory and Redis: a miss in both is answered by PostgreSQL and backfills them',
+    async () => {
+      const client = new Redis(redisUrl as string, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      const prefix = uniquePrefix('postgres-tier');
+      const open = () =>
+        createCache({
+          name: 'courses',
+          tiers: [memoryTier(), redisTier({ client, prefix }), make({ scope: 'three' })],
+          ttl: '1h',
+        });
+      try {
+        const writer = open();
+        await writer.set('course:7', { title: 'Topology' });
+        // Drop it from Redis only: the next cold process must find it in PostgreSQL.
+        const keys = await client.keys(`${prefix}*`);
+        expect(keys.length).toBeGreaterThan(0);
+        await client.del(...keys);
+        const reader = open();
+        expect(await reader.get('course:7')).toEqual({ title: 'Topology' });
+        const hits = Object.fromEntries(reader.stats().tiers.map((tier) => [tier.name, tier.hits]));
+        expect(hits).toEqual({ memory: 0, redis: 0, postgres: 1 });
+        expect((await client.keys(`${prefix}*`)).length).toBeGreaterThan(0);
+        await reader.clear();
+        await writer.close();
+        await reader.close();
+      } finally {
+        const left = await client.keys(`${prefix}*`);
+        if (left.length > 0) await client.del(...left);
+        client.disconnect();
+      }
+    },
+  );
 
   it('never fails a read when PostgreSQL is down: the factory answers and the error is counted', async () => {
     const down = new pg.Pool({
