@@ -163,6 +163,14 @@ describe('normalizing values', () => {
         throw new Error('no');
       },
     });
+    const late = {
+      token: 'first change',
+      get boom(): never {
+        throw new Error('no');
+      },
+      after: 'kept',
+    };
+    expect(redact(late)).toEqual({ token: '[REDACTED]', boom: '[Unserializable]', after: 'kept' });
     const out = redact({ getter, badJSON, proxy, badArray });
     expect(out).toEqual({
       getter: { ok: 1, boom: '[Unserializable]' },
