@@ -109,8 +109,9 @@ describe('syslogSink', () => {
     await new Promise<void>((resolve) => again.listen(port, '127.0.0.1', resolve));
     await clock.advance(100);
     await until(() => data.includes('"n":4'));
-    const messages = deframe(data).map((m) => JSON.parse(RFC5424.exec(m)?.[6] as string).n);
-    expect(messages).toEqual([2, 3, 4]);
+    const messages = deframe(data).map((m) => JSON.parse(RFC5424.exec(m)?.[6] as string));
+    expect(messages[0].msg).toContain('dropped 2 lines');
+    expect(messages.slice(1).map((m) => m.n)).toEqual([2, 3, 4]);
     sink.write('{"n":5}\n', 30);
     await sink.flush?.();
     await until(() => data.includes('"n":5'));
@@ -119,6 +120,34 @@ describe('syslogSink', () => {
     again.close();
     expect(stderr).toHaveBeenCalledTimes(1);
     expect(received()).toBe('');
+  });
+
+  it('keeps a bounded buffer while the TCP peer pushes back, and says how many lines it dropped', async () => {
+    let data = '';
+    const peers: Array<{ resume(): void }> = [];
+    const server = createServer((socket) => {
+      socket.pause();
+      peers.push(socket);
+      socket.on('data', (chunk) => {
+        data += chunk;
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const sink = syslogSink({ transport: 'tcp', port, maxBuffer: 10 });
+    await until(() => peers.length === 1);
+    const big = 'x'.repeat(100_000);
+    for (let n = 0; n < 200; n++) sink.write(`{"n":${n},"pad":"${big}"}\n`, 30);
+    for (const peer of peers) peer.resume();
+    await until(() => data.includes('"n":199'));
+    await sink.close?.();
+    server.close();
+    const messages = deframe(data).map((m) => JSON.parse(RFC5424.exec(m)?.[6] as string));
+    const note = messages.findIndex((m) => m.n === undefined);
+    const dropped = Number(/dropped (\d+) lines/.exec(messages[note]?.msg)?.[1]);
+    expect(messages.slice(0, note).map((m) => m.n)).toEqual(Array.from({ length: note }, (_, i) => i));
+    expect(messages.slice(note + 1).map((m) => m.n)).toEqual(Array.from({ length: 10 }, (_, i) => 190 + i));
+    expect(note + dropped + 10).toBe(200);
   });
 
   it('speaks to a unix stream socket', async () => {

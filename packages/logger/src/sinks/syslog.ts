@@ -151,11 +151,23 @@ interface StreamConfig {
 function streamSink(config: StreamConfig): LogSink {
   const { name, clock, maxBuffer, firstDelay, maxDelay, message } = config;
   let socket: Socket | undefined;
-  let connected = false;
+  /** Connected and not pushing back: frames go straight to the socket. */
+  let writable = false;
   let open = true;
   let delay = firstDelay;
   let timer: TimerHandle | undefined;
+  let dropped = 0;
   const queue: string[] = [];
+
+  const drain = (s: Socket): void => {
+    writable = true;
+    if (dropped > 0) {
+      const note = `{"level":"warn","msg":"@ballast/logger dropped ${dropped} lines while the syslog peer was unreachable or slow"}`;
+      queue.unshift(frameOctetCounted(message(note, 40)));
+      dropped = 0;
+    }
+    if (queue.length > 0) writable = s.write(queue.splice(0).join(''));
+  };
 
   const connect = (): void => {
     timer = undefined;
@@ -163,13 +175,13 @@ function streamSink(config: StreamConfig): LogSink {
     socket = s;
     s.unref();
     s.on('connect', () => {
-      connected = true;
       delay = firstDelay;
-      if (queue.length > 0) s.write(queue.splice(0).join(''));
+      drain(s);
     });
+    s.on('drain', () => drain(s));
     s.on('error', (error) => reportSinkFailure(name, error));
     s.on('close', () => {
-      connected = false;
+      writable = false;
       socket = undefined;
       if (open) {
         timer = clock.setTimeout(connect, delay).unref();
@@ -185,16 +197,19 @@ function streamSink(config: StreamConfig): LogSink {
     write(line, lv) {
       if (!open) return;
       const frame = frameOctetCounted(message(line, lv));
-      if (connected && socket) {
-        socket.write(frame);
+      if (writable && socket) {
+        writable = socket.write(frame);
         return;
       }
-      if (queue.length >= maxBuffer) queue.shift();
+      if (queue.length >= maxBuffer) {
+        queue.shift();
+        dropped++;
+      }
       queue.push(frame);
     },
     flush: () =>
       new Promise<void>((resolve) => {
-        if (connected && socket) socket.write('', () => resolve());
+        if (socket && !socket.connecting && !socket.destroyed) socket.write('', () => resolve());
         else resolve();
       }),
     async close() {
@@ -205,8 +220,8 @@ function streamSink(config: StreamConfig): LogSink {
       if (!s) return;
       await new Promise<void>((resolve) => {
         s.once('close', () => resolve());
-        if (connected) s.end();
-        else s.destroy();
+        if (s.connecting) s.destroy();
+        else s.end();
       });
     },
   };
