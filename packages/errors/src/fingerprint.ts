@@ -1,5 +1,5 @@
 import { isErrorLike } from './internal/json-safe.js';
-import { NORMALIZED, normalizeError } from './normalize-error.js';
+import { isNormalizedWrapper, normalizeError } from './normalize-error.js';
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const HEX_ID = /\b(?=[0-9a-f]*\d)(?:0x)?[0-9a-f]{8,}\b/gi;
@@ -31,7 +31,7 @@ export function topStackFrame(stack: unknown): string {
 
 /** The stack that says where the failure began: a wrapper from `normalizeError` defers to its cause. */
 function originStack(error: Error): unknown {
-  const wrapped = (error as { [NORMALIZED]?: boolean })[NORMALIZED] === true;
+  const wrapped = isNormalizedWrapper(error);
   const cause = error.cause;
   if (wrapped && isErrorLike(cause)) return cause.stack;
   return error.stack;

@@ -4,15 +4,20 @@ import { type ErrorCategory, isErrorCategory } from './categories.js';
 import { categoryOfStatus, classifyRedis, SYSTEM_CODES } from './internal/classify.js';
 import { isErrorLike, toJsonSafe } from './internal/json-safe.js';
 
-/** Marks errors that `normalizeError` built around a foreign one (their stack is not the origin). */
-export const NORMALIZED: unique symbol = Symbol('ballast.normalized') as never;
+/** Errors that `normalizeError` built around a foreign one (their stack is not the origin). */
+const wrappers = new WeakSet<object>();
+
+/** Whether `error` is a wrapper `normalizeError` built, whose cause holds the real origin. */
+export function isNormalizedWrapper(error: object): boolean {
+  return wrappers.has(error);
+}
 
 const MAX_MEMBERS = 20;
 
 function make(category: ErrorCategory, message: string, cause: unknown, options: BuiltinErrorOptions = {}) {
   const Builtin = builtinFor(category);
   const error = new Builtin(message || undefined, { ...options, cause });
-  Object.defineProperty(error, NORMALIZED, { value: true });
+  wrappers.add(error);
   return error;
 }
 
@@ -137,7 +142,7 @@ function fromSerialized(value: object, code: string, category: ErrorCategory): B
     ...(typeof docsUrl === 'string' ? { docsUrl } : {}),
     cause: value,
   });
-  Object.defineProperty(error, NORMALIZED, { value: true });
+  wrappers.add(error);
   return error;
 }
 
