@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderDoctor } from '@ballast/health';
 import { fileSink } from '@ballast/logger';
-import { type Phase, runScenario } from './scenario.js';
+import { type Progress, runScenario } from './scenario.js';
 import { createService } from './service.js';
 import { renderProgress, renderSummary } from './summary.js';
 
@@ -28,25 +28,31 @@ out.write(
 
 let exitCode = 0;
 try {
-  let lastPhase: Phase | undefined;
+  // On a terminal one line updates in place; in a log, one line per phase as it ends.
+  let last: Progress | undefined;
   const summary = await runScenario(service, {
     onProgress: (progress) => {
       if (out.isTTY) out.write(`\r\u001b[2K${renderProgress(progress)}`);
-      else if (progress.phase !== lastPhase) out.write(`${renderProgress(progress)}\n`);
-      lastPhase = progress.phase;
+      else if (last !== undefined && progress.phase !== last.phase) out.write(`${renderProgress(last)}\n`);
+      last = progress;
     },
   });
+  if (!out.isTTY && last !== undefined) out.write(`${renderProgress(last)}\n`);
   out.write(`${out.isTTY ? '\n' : ''}\n${renderSummary(summary)}\n\n`);
   const metrics = await fetch(`${service.url}/metrics`).then((res) => res.text());
+  const interesting =
+    /^(ballast_cache_requests_total\{[^}]*"product"|ballast_resilience_(breaker_state|retries_total)\{)/;
   const sample = metrics
     .split('\n')
-    .filter((line) => /^ballast_cache_requests|^ballast_resilience_/.test(line));
-  if (sample.length > 0) out.write(`From ${service.url}/metrics:\n  ${sample.slice(0, 6).join('\n  ')}\n\n`);
+    .filter((line) => interesting.test(line))
+    .map((line) => line.replace(/,?otel_scope_(name|version)="[^"]*"/g, ''));
+  if (sample.length > 0) out.write(`From ${service.url}/metrics:\n  ${sample.slice(0, 8).join('\n  ')}\n\n`);
   out.write(`${renderDoctor(await service.health.check())}\n\n`);
 } catch (error) {
   exitCode = 1;
   console.error('\nThe demo failed:', error);
 } finally {
+  if (process.env.REDIS_URL) await service.catalog.cache.clear(); // rate-limit keys expire by themselves
   await service.close();
 }
 out.write(`Shut down cleanly. Log lines: ${logPath}\n`);

@@ -1,0 +1,82 @@
+import { requireRedis, uniquePrefix } from '@ballast/test-utils';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createService, type Service } from '../src/service.js';
+
+const url = await requireRedis();
+
+async function deleteUnder(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+describe.skipIf(!url)('the service with REDIS_URL', () => {
+  const prefix = uniquePrefix('http-service');
+  const quiet = { name: 'discard', write() {} };
+  let redis: Redis;
+  let a: Service;
+  let b: Service;
+
+  beforeAll(async () => {
+    redis = new Redis(url as string);
+    const config = {
+      redisUrl: url,
+      redisPrefix: prefix,
+      trustProxy: true,
+      logSinks: [quiet],
+      limits: [{ max: 3, per: '1m' }],
+    };
+    a = await createService(config);
+    b = await createService(config);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await deleteUnder(redis, prefix);
+    await redis.quit();
+  });
+
+  it('shares the cache L2 between replicas: the second one never calls its upstream', async () => {
+    const first = await fetch(`${a.url}/products/5`, { headers: { 'x-forwarded-for': '10.9.0.1' } });
+    expect(first.status).toBe(200);
+    const second = await fetch(`${b.url}/products/5`, { headers: { 'x-forwarded-for': '10.9.0.2' } });
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual(await first.json());
+    expect(b.upstream.stats().requests).toBe(0);
+    const tiers = b.catalog.cache.stats().tiers.map((tier) => tier.name);
+    expect(tiers).toEqual(['memory', 'redis']);
+    expect(await redis.keys(`${prefix}cache:*`)).not.toHaveLength(0);
+  });
+
+  it('rate-limits one client across replicas with the Redis limiter', async () => {
+    const headers = { 'x-forwarded-for': '10.9.1.1' };
+    const statuses: number[] = [];
+    for (const service of [a, b, a, b]) {
+      statuses.push((await fetch(`${service.url}/products/6`, { headers })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await fetch(`${a.url}/products/6`, { headers });
+    expect(refused.headers.get('ratelimit-limit')).toBe('3');
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(await redis.keys(`${prefix}ratelimit:*`)).not.toHaveLength(0);
+  });
+
+  it('reports Redis and the cache L2 in its health', async () => {
+    const res = await fetch(`${a.url}/health/ready`);
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as {
+      checks: Record<string, Array<{ status: string; details?: unknown }>>;
+    };
+    expect(report.checks['redis:responseTime']?.[0]?.status).toBe('pass');
+    expect(report.checks['cache:catalog']?.[0]).toMatchObject({
+      status: 'pass',
+      details: { tiers: { redis: 'closed' } },
+    });
+  });
+});
