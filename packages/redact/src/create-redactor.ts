@@ -125,6 +125,8 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
 
   if (!normalize) {
     if (paths === null) return (value) => value;
+    // A censor function may re-enter this redactor, so it gets a walker (and path) per call.
+    if (censor.kind === 'function') return (value) => new PathWalker(paths, censor, remove).run(value);
     const walker = new PathWalker(paths, censor, remove);
     return (value) => walker.run(value);
   }

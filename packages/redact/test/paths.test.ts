@@ -98,6 +98,20 @@ describe.each([
     });
   });
 
+  it('passes correct paths when the censor function re-enters the redactor', () => {
+    const seen: string[] = [];
+    const self: { redact: (value: unknown) => unknown } = { redact: (value) => value };
+    self.redact = make(['a.*.s', 'x.y.s'], {
+      censor: (value: unknown, path: readonly string[]) => {
+        seen.push(path.join('.'));
+        if (value === 'outer') self.redact({ x: { y: { s: 'inner' } } });
+        return '*';
+      },
+    });
+    self.redact({ a: { p: { s: 'outer' }, q: { s: 'next' } } });
+    expect(seen).toEqual(['a.p.s', 'x.y.s', 'a.q.s']);
+  });
+
   it('removes keys, and empties array elements (JSON null) as fast-redact does, with remove: true', () => {
     const redact = make(['a.b', 'list[1]', 'w.*'], { remove: true });
     expect(redact({ a: { b: 1, c: 2 }, list: ['x', 'y', 'z'], w: { k: 1 } })).toEqual({
