@@ -101,25 +101,29 @@ export function load<T>(engine: CacheEngine, call: ReadCall<T>): Promise<T> {
   if (pending !== undefined) return forCaller(pending, call.signal);
   const loading = readThenProduce(engine, call);
   engine.loads.set(call.key, loading);
-  const done = (): void => {
-    if (engine.loads.get(call.key) === loading) engine.loads.delete(call.key);
-  };
-  loading.then(done, done);
   return forCaller(loading, call.signal);
 }
 
+/**
+ * Reads the tiers, then produces on a miss. It removes its own `loads` entry when it
+ * settles: its first step awaits, so that never happens before `load` has set it.
+ */
 async function readThenProduce<T>(engine: CacheEngine, call: ReadCall<T>): Promise<T> {
-  const { fresh, stale, previous } = await readTiers(engine, call.key);
-  if (fresh !== undefined) {
-    call.counters.hits++;
-    const ratio = call.policy.earlyRefresh;
-    if (ratio !== undefined && refreshDue(fresh, engine.clock.now(), ratio))
-      refreshAhead(engine, call, fresh);
-    return fresh.value as T;
+  try {
+    const { fresh, stale, previous } = await readTiers(engine, call.key);
+    if (fresh !== undefined) {
+      call.counters.hits++;
+      const ratio = call.policy.earlyRefresh;
+      if (ratio !== undefined && refreshDue(fresh, engine.clock.now(), ratio))
+        refreshAhead(engine, call, fresh);
+      return fresh.value as T;
+    }
+    call.counters.misses++;
+    if (engine.emitter.has('miss')) engine.emitter.emit('miss', { key: call.key });
+    return await produce(engine, call, stale, previous);
+  } finally {
+    engine.loads.delete(call.key);
   }
-  call.counters.misses++;
-  if (engine.emitter.has('miss')) engine.emitter.emit('miss', { key: call.key });
-  return produce(engine, call, stale, previous);
 }
 
 /** Starts a background refresh of a fresh entry past its refresh-ahead point, once per key. */

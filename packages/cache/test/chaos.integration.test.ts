@@ -83,5 +83,5 @@ describe.skipIf(!url)('chaos: Redis dies and comes back during a read loop', () 
     await a.clear();
     await a.close();
     await b.close();
-  });
+  }, 40_000);
 });

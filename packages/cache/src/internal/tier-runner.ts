@@ -1,5 +1,5 @@
 import type { Emitter } from '@ballast/core';
-import type { Attributes, Tracer } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { CorruptEntryError } from '../errors.js';
 import type { CacheEvents } from '../events.js';
@@ -12,6 +12,15 @@ export interface TierGuard {
   /** The breaker state, for stats and health. */
   readonly state: string;
   close(): void;
+}
+
+function failSpan(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  });
+  span.end();
 }
 
 function toPromise<T>(value: T | Promise<T>): Promise<T> {
@@ -47,24 +56,36 @@ export class TierRunner {
     this.#attributes = tiers.map((tier) => ({ 'cache.name': cacheName, 'cache.tier': tier.name }));
   }
 
-  async get(index: number, key: string): Promise<CacheEntry | undefined> {
+  get(index: number, key: string): Promise<CacheEntry | undefined> {
     const tier = this.tiers[index]!;
-    try {
-      const guard = this.guards[index];
-      if (guard === undefined) return await tier.get(key);
-      return await this.#traced(
-        'cache.get',
-        index,
-        guard.run((context) => toPromise(tier.get(key, this.#signals[index] ? context.signal : undefined))),
-      );
-    } catch (error) {
-      if (CorruptEntryError.is(error)) {
-        this.counters[index]!.corrupt++;
-        return undefined;
+    const guard = this.guards[index];
+    if (guard === undefined) {
+      try {
+        return toPromise(tier.get(key)).catch((error: unknown) => this.#getFailed(index, key, error));
+      } catch (error) {
+        return Promise.resolve(this.#getFailed(index, key, error));
       }
-      this.#fail(index, 'get', error, key);
-      return undefined;
     }
+    // The L2 read path: one span, the guard, and a single continuation.
+    const span = this.tracer.startSpan('cache.get', { attributes: this.#attributes[index]! });
+    return guard
+      .run((context) => toPromise(tier.get(key, this.#signals[index] ? context.signal : undefined)))
+      .then(
+        (entry) => {
+          span.end();
+          return entry;
+        },
+        (error: unknown) => {
+          failSpan(span, error);
+          return this.#getFailed(index, key, error);
+        },
+      );
+  }
+
+  #getFailed(index: number, key: string, error: unknown): undefined {
+    if (CorruptEntryError.is(error)) this.counters[index]!.corrupt++;
+    else this.#fail(index, 'get', error, key);
+    return undefined;
   }
 
   set(index: number, key: string, entry: CacheEntry): Promise<boolean> {
