@@ -161,9 +161,27 @@ function fromObject(value: object, depth: number): BallastError {
   return make('internal', message || `A non-error object was thrown: ${preview(value)}`, value);
 }
 
+/** Whether a branded error has every field the rest of this package reads. */
+function isWellFormed(error: BallastError): boolean {
+  return (
+    typeof error.code === 'string' &&
+    typeof error.message === 'string' &&
+    isErrorCategory(error.category) &&
+    typeof error.status === 'number' &&
+    typeof error.retryable === 'boolean' &&
+    typeof error.userMessage === 'string' &&
+    Array.isArray(error.suggestions) &&
+    typeof error.details === 'object' &&
+    error.details !== null
+  );
+}
+
 function normalize(value: unknown, depth: number): BallastError {
-  if (isBallastError(value) && typeof value.code === 'string' && typeof value.message === 'string')
-    return value;
+  if (isBallastError(value)) {
+    if (isWellFormed(value)) return value;
+    // Branded but malformed (a very old or foreign copy): rebuild it from its fields.
+    return fromObject(value, depth);
+  }
   if (isErrorLike(value)) return fromError(value, depth);
   if (typeof value === 'object' && value !== null) return fromObject(value, depth);
   if (typeof value === 'string') return make('internal', value || 'An empty string was thrown', value);

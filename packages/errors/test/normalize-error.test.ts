@@ -234,3 +234,39 @@ describe('normalizeError', () => {
     expect(normalizeError(getter)).toBeInstanceOf(InternalError);
   });
 });
+
+describe('normalizeError on branded errors from other copies', () => {
+  it('returns a well-formed one from another copy as it is', () => {
+    const foreign = Object.assign(Object.create(Error.prototype), {
+      [Symbol.for('ballast.error')]: true,
+      name: 'ConfigurationError',
+      message: 'Invalid option x',
+      code: 'INVALID_CONFIGURATION',
+      category: 'configuration',
+      status: 500,
+      retryable: false,
+      userMessage: 'The service is misconfigured.',
+      suggestions: ['Set x'],
+      details: {},
+    });
+    expect(normalizeError(foreign)).toBe(foreign);
+  });
+
+  it('rebuilds a malformed one so that callers can rely on every field', () => {
+    const malformed = Object.assign(new Error('old copy'), {
+      [Symbol.for('ballast.error')]: true,
+      code: 'OLD_ERROR',
+      category: 'unavailable',
+    });
+    const err = normalizeError(malformed);
+    expect(err).not.toBe(malformed);
+    expect(err).toMatchObject({ code: 'OLD_ERROR', category: 'unavailable', status: 503, details: {} });
+    expect(err.cause).toBe(malformed);
+    const unknownCategory = Object.assign(new Error('future'), {
+      [Symbol.for('ballast.error')]: true,
+      code: 'FUTURE',
+      category: 'quantum',
+    });
+    expect(normalizeError(unknownCategory)).toBeInstanceOf(InternalError);
+  });
+});
