@@ -8,6 +8,8 @@ import { fieldsJson, valueJson } from './internal/serialize.js';
 import { LABELS, LEVELS, type LevelName, levelOption } from './levels.js';
 import { traceJson } from './trace.js';
 
+const toTag = Object.prototype.toString;
+
 /** Options of {@link Logger.child}. */
 export interface ChildOptions {
   /**
@@ -140,9 +142,9 @@ class BallastLogger implements Logger {
     if (typeof a === 'string') {
       msg = b === undefined && rest.length === 0 ? a : format(a, [b, ...rest], 0, core.json);
     } else if (typeof a === 'object' && a !== null) {
-      if (a instanceof Error) {
+      if (a instanceof Error || toTag.call(a) === '[object Error]') {
         fields = `,"err":${valueJson(a, s, core.errPath)}`;
-        msg = typeof b === 'string' ? format(b, rest, 0, core.json) : a.message;
+        msg = typeof b === 'string' ? format(b, rest, 0, core.json) : String((a as Error).message);
       } else {
         fields = fieldsJson(a, s, s.paths);
         if (typeof b === 'string') msg = format(b, rest, 0, core.json);

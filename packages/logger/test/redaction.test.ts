@@ -156,6 +156,8 @@ describe('serialization', () => {
       deep,
       quote: 'a "quoted" \\ line\nbreak \u0001 \ud800',
       long: `${'x'.repeat(100)}"`,
+      buffer: Buffer.from('secret bytes'),
+      view: new Float64Array(2),
     });
     const line = sink.lines[0] as Record<string, unknown>;
     expect(line).toMatchObject({
@@ -169,9 +171,25 @@ describe('serialization', () => {
       cyclic: { name: 'c', self: '[Circular]' },
       quote: 'a "quoted" \\ line\nbreak \u0001 \ufffd'.replace('\ufffd', '\ud800'),
       long: `${'x'.repeat(100)}"`,
+      buffer: '[Buffer(12 bytes)]',
+      view: '[Float64Array(16 bytes)]',
     });
     expect(JSON.stringify(line.deep)).toContain('"[Object]"');
     expect(line).not.toHaveProperty('fn');
+  });
+
+  it('recognises errors from another realm by their tag', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const foreign = runInNewContext('new TypeError("from a vm")') as Error;
+    expect(foreign instanceof Error).toBe(false);
+    const { sink, logger } = setup();
+    logger.error(foreign);
+    logger.info({ nested: foreign });
+    expect(sink.lines[0]).toMatchObject({
+      msg: 'from a vm',
+      err: { name: 'TypeError', message: 'from a vm' },
+    });
+    expect(sink.lines[1]).toMatchObject({ nested: { name: 'TypeError', message: 'from a vm' } });
   });
 
   it('notes a throwing getter or toJSON instead of throwing', () => {

@@ -5,6 +5,7 @@ import type { PathNode, Scrub } from './scrub.js';
 const MAX_DEPTH = 16;
 const hasOwn = Object.prototype.hasOwnProperty;
 const objectProto = Object.prototype;
+const toTag = Object.prototype.toString;
 
 function child(node: PathNode | undefined, key: string): PathNode | undefined {
   if (node === undefined) return undefined;
@@ -129,8 +130,10 @@ export function value(
     out = body === '' ? '{}' : `{${body.slice(1)}}`;
   } else if (Array.isArray(v)) {
     out = list(v, s, node, depth, seen);
-  } else if (v instanceof Error) {
-    out = value(s.error(v), s, node, depth, seen);
+  } else if (v instanceof Error || toTag.call(v) === '[object Error]') {
+    out = value(s.error(v as Error), s, node, depth, seen);
+  } else if (ArrayBuffer.isView(v)) {
+    out = `"[${v.constructor.name}(${v.byteLength} bytes)]"`;
   } else if (v instanceof Set) {
     out = list(v, s, node, depth, seen);
   } else if (v instanceof Map) {
