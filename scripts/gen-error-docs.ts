@@ -52,7 +52,14 @@ async function collect(): Promise<Map<string, RegisteredError[]>> {
   byPackage.set('@ballast/errors', builtins);
   const known = new Set(builtins.map((entry) => entry.code));
   for (const ws of packagesInDependencyOrder()) {
-    const exports = (await import(pathToFileURL(ws.index).href)) as Record<string, unknown>;
+    let exports: Record<string, unknown>;
+    try {
+      exports = (await import(pathToFileURL(ws.index).href)) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`Could not import ${ws.name} (${ws.index}) to collect its errors: ${String(error)}`, {
+        cause: error,
+      });
+    }
     const added = registeredErrors().filter((entry) => !known.has(entry.code));
     for (const entry of added) known.add(entry.code);
     if (added.length > 0) byPackage.set(ws.name, [...(byPackage.get(ws.name) ?? []), ...added]);
@@ -141,6 +148,23 @@ export function render(byPackage: Map<string, RegisteredError[]>): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
+/** The codes listed in a rendered catalogue's "All codes" table. */
+function listedCodes(doc: string): Set<string> {
+  return new Set([...doc.matchAll(/^\| \[`([A-Z0-9_]+)`\]/gm)].map((match) => match[1]!));
+}
+
+/** What differs between the committed and the generated catalogue, for the --check message. */
+function staleness(current: string, generated: string): string {
+  const before = listedCodes(current);
+  const after = listedCodes(generated);
+  const added = [...after].filter((code) => !before.has(code)).sort();
+  const removed = [...before].filter((code) => !after.has(code)).sort();
+  const parts = [];
+  if (added.length > 0) parts.push(`not yet documented: ${added.join(', ')}`);
+  if (removed.length > 0) parts.push(`no longer registered: ${removed.join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : 'descriptions, suggestions or statuses changed';
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const text = render(await collect());
@@ -153,7 +177,7 @@ async function main(): Promise<void> {
     console.error(
       current === undefined
         ? 'docs/errors.md is missing. Run `pnpm docs:errors` and commit the result.'
-        : 'docs/errors.md is stale: the registered errors changed. Run `pnpm docs:errors` and commit the result.',
+        : `docs/errors.md is stale (${staleness(current, text)}). Run \`pnpm docs:errors\` and commit the result.`,
     );
     process.exitCode = 1;
     return;
@@ -162,4 +186,7 @@ async function main(): Promise<void> {
   console.log(`docs/errors.md: ${current === text ? 'unchanged' : 'written'}.`);
 }
 
-await main();
+await main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});
