@@ -50,29 +50,29 @@ export interface TierRead {
  * Reads the tiers in order until one holds a fresh entry, backfilling the faster tiers
  * with it; remembers the first stale entry seen for fail-safe.
  */
-export async function readTiers(engine: CacheEngine, key: string): Promise<TierRead> {
-  let stale: CacheEntry | undefined;
-  let previous: CacheEntry | undefined;
-  const { tiers, runner } = engine;
-  for (let index = 0; index < tiers.length; index++) {
-    const entry = await runner.get(index, key);
-    const counters = runner.counters[index]!;
-    if (entry === undefined) {
-      counters.misses++;
-      continue;
-    }
-    const state = entryState(entry, engine.clock.now());
-    if (state === 'fresh') {
-      counters.hits++;
-      engine.backfill(index, key, entry);
-      return { fresh: entry, stale, previous };
+export function readTiers(engine: CacheEngine, key: string): Promise<TierRead> {
+  return readFrom(engine, key, 0, { fresh: undefined, stale: undefined, previous: undefined });
+}
+
+/** One tier of {@link readTiers}: a single continuation per tier, no async machinery. */
+function readFrom(engine: CacheEngine, key: string, index: number, read: TierRead): Promise<TierRead> {
+  return engine.runner.get(index, key).then((entry) => {
+    const counters = engine.runner.counters[index]!;
+    if (entry !== undefined) {
+      const state = entryState(entry, engine.clock.now());
+      if (state === 'fresh') {
+        counters.hits++;
+        engine.backfill(index, key, entry);
+        read.fresh = entry;
+        return read;
+      }
+      read.previous ??= entry;
+      if (state === 'stale') read.stale ??= entry;
+      else if (index === 0 && engine.l1 !== undefined) engine.l1.delete(key);
     }
     counters.misses++;
-    previous ??= entry;
-    if (state === 'stale') stale ??= entry;
-    else if (index === 0 && engine.l1 !== undefined) engine.l1.delete(key);
-  }
-  return { fresh: undefined, stale, previous };
+    return index + 1 < engine.tiers.length ? readFrom(engine, key, index + 1, read) : read;
+  });
 }
 
 /** Resolves with `promise`, or rejects as soon as the caller's own signal aborts. */
