@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
@@ -29,13 +30,14 @@ let installed: Telemetry | undefined;
  */
 export function installTelemetry(options: { consoleTraces?: boolean } = {}): Telemetry {
   if (installed !== undefined) return installed;
+  const resource = defaultResource().merge(resourceFromAttributes({ 'service.name': 'http-service' }));
   const exporter = new PrometheusExporter({ preventServerStart: true });
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [exporter] }));
+  metrics.setGlobalMeterProvider(new MeterProvider({ resource, readers: [exporter] }));
   const spanProcessors: SpanProcessor[] = options.consoleTraces
     ? [new SimpleSpanProcessor(new ConsoleSpanExporter())]
     : [];
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors }));
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ resource, spanProcessors }));
   installed = { metricsHandler: (req, res) => exporter.getMetricsRequestHandler(req, res) };
   return installed;
 }

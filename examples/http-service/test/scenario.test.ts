@@ -131,6 +131,8 @@ describe('the service', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('http_server_requests_total');
     expect(res.text).toContain('ballast_cache_requests_total');
+    expect(res.text).toContain('ballast_resilience_breaker_state{resilience_breaker="upstream"');
+    expect(res.text).toMatch(/target_info\{[^}]*service_name="http-service"/);
   });
 
   it('never writes a planted secret to a log line, and every line is JSON', async () => {
