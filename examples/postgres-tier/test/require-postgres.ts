@@ -19,18 +19,10 @@ export function uniqueTable(scope = 'cache'): string {
  */
 export async function requirePostgres(): Promise<string | undefined> {
   const url = databaseUrl();
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  let problem: string;
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return url;
-  } catch (error) {
-    problem = (error as Error).message;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  const message = `PostgreSQL is unreachable at ${url} (${problem}).`;
+  let problem = await ping(url);
+  if (problem?.code === '3D000') problem = await createDatabase(url);
+  if (problem === undefined) return url;
+  const message = `PostgreSQL is unreachable at ${url} (${problem.message}).`;
   if (process.env.REQUIRE_POSTGRES === '1') {
     throw new Error(
       `${message} REQUIRE_POSTGRES=1 is set, so PostgreSQL tests fail instead of skipping. Start PostgreSQL or set DATABASE_URL.`,
@@ -40,4 +32,38 @@ export async function requirePostgres(): Promise<string | undefined> {
     `\n${'!'.repeat(72)}\n!! SKIPPING PostgreSQL tests: ${message}\n!! Set DATABASE_URL, start PostgreSQL, or run with REQUIRE_POSTGRES=1 to fail.\n${'!'.repeat(72)}\n`,
   );
   return undefined;
+}
+
+type Problem = { message: string; code?: string };
+
+/** Connects and runs `SELECT 1`; resolves the problem, or `undefined` when it worked. */
+async function ping(url: string): Promise<Problem | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return error as Problem;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The server answers but the database does not exist (a fresh CI machine): create it, then ping again. */
+async function createDatabase(url: string): Promise<Problem | undefined> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  } catch (error) {
+    if ((error as Problem).code !== '42P04') return error as Problem; // 42P04: created meanwhile
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return ping(url);
 }
