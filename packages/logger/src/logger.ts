@@ -168,8 +168,8 @@ class BallastLogger implements Logger {
     }
     let name = options.name;
     let own = bindings;
-    if (name === undefined && typeof bindings.name === 'string') {
-      name = bindings.name;
+    if (typeof bindings.name === 'string') {
+      name ??= bindings.name;
       const { name: _, ...others } = bindings;
       own = others;
     }

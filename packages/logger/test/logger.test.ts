@@ -170,10 +170,13 @@ describe('child loggers', () => {
     logger.child({ name: 'http' }).warn('http warn');
     logger.child({ name: 'http' }).error('http error');
     logger.child({}, { name: 'other' }).debug('other debug');
+    logger.child({ name: 'ignored' }, { name: 'db' }).debug('option wins');
     expect(sink.lines).toMatchObject([
       { name: 'db', msg: 'db debug' },
       { name: 'http', msg: 'http error' },
+      { name: 'db', msg: 'option wins' },
     ]);
+    expect(sink.raw[2]?.match(/"name"/g)).toHaveLength(1);
   });
 
   it('rejects bad bindings and names', () => {
