@@ -1,4 +1,4 @@
-import { formatDuration, systemClock, type TimerHandle } from '@ballast/core';
+import { formatDuration, getMeter, systemClock, type TimerHandle } from '@ballast/core';
 import type { BallastError } from './ballast-error.js';
 import { fingerprintError } from './fingerprint.js';
 import { toJsonSafe } from './internal/json-safe.js';
@@ -52,7 +52,9 @@ interface Window {
  * within `dedupeWindow` are folded into one summary with a count and first/last seen,
  * storms beyond `rateLimit` become one "N suppressed" report, and silenced codes are
  * dropped for maintenance windows. The counts of all reports sent, plus silenced
- * occurrences, add up to the number of `report()` calls once flushed.
+ * occurrences, add up to the number of `report()` calls once flushed. Metrics (meter
+ * `@ballast/errors`): `ballast.errors.reported` by `error.code`, `error.category` and
+ * `error.severity`, and `ballast.errors.suppressed` by `error.code`.
  *
  * @throws ConfigurationError when an option is invalid.
  * @example
@@ -79,6 +81,16 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
   const held = new Map<string, { fingerprint: string; code: string; count: number }>();
   const pending = new Set<Promise<void>>();
   const counters = { reported: 0, sent: 0, folded: 0, suppressed: 0, silenced: 0, sinkErrors: 0 };
+  const meter = getMeter('errors');
+  const reportedMetric = meter.createCounter('ballast.errors.reported', {
+    description:
+      'Errors reported to an error reporter (silenced ones excluded), by code, category and severity.',
+    unit: '{error}',
+  });
+  const suppressedMetric = meter.createCounter('ballast.errors.suppressed', {
+    description: 'Reported errors held back by the error reporter rate limit, by code.',
+    unit: '{error}',
+  });
   let heldFirst = 0;
   let heldLast = 0;
   let heldSeverity: Severity = 'info';
@@ -156,6 +168,7 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
     }
     entry.count += report.count;
     counters.suppressed += report.count;
+    suppressedMetric.add(report.count, { 'error.code': entry.code });
     scheduleHeld();
   };
 
@@ -215,6 +228,11 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
     } catch {
       level = 'error';
     }
+    reportedMetric.add(1, {
+      'error.code': err.code,
+      'error.category': err.category,
+      'error.severity': level,
+    });
     const context = reportOptions.context;
     const open = windows.get(fingerprint);
     if (open !== undefined) {
