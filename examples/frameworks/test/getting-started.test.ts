@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const example = fileURLToPath(new URL('..', import.meta.url));
+const guide = fileURLToPath(new URL('../../../docs/getting-started.md', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+// The docs must match the code: the first `ts` block of docs/getting-started.md runs as written.
+describe('docs/getting-started.md: the first composition', () => {
+  let dir: string;
+  let child: ChildProcess;
+  let base: string;
+  let stdout = '';
+
+  beforeAll(async () => {
+    const markdown = await readFile(guide, 'utf8');
+    const code = /```ts\n([\s\S]*?)```/.exec(markdown)?.[1];
+    expect(code, 'a ```ts block in getting-started.md').toBeDefined();
+    dir = await mkdtemp(join(tmpdir(), 'ballast-getting-started-'));
+    const file = join(dir, 'server.ts');
+    await writeFile(file, code as string);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: example,
+      env: { ...process.env, PORT: String(port), TSX_TSCONFIG_PATH: join(example, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    // The child compiles the packages from source first: wait until it answers.
+    await vi.waitFor(() => fetch(`${base}/health/live`), { timeout: 45_000, interval: 100 });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves a product, a 404 problem document with the request id, and readiness', async () => {
+    const ok = await fetch(`${base}/products/7`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ id: '7', name: 'Product 7' });
+
+    const missing = await fetch(`${base}/products/404`, { headers: { 'x-request-id': 'gs-404' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/problem+json');
+    expect(await missing.json()).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'Product 404 does not exist',
+      instance: 'gs-404',
+      code: 'NOT_FOUND',
+    });
+
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'pass', version: '1.0.0', serviceId: 'catalogue' });
+  });
+
+  it('logs a line per request and shuts down cleanly on SIGTERM', async () => {
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; req_id?: string; res?: { status: number } });
+    expect(lines.find((line) => line.req_id === 'gs-404')).toMatchObject({
+      msg: 'request rejected',
+      res: { status: 404 },
+    });
+    expect(lines.map((line) => line.msg)).toContain('shutdown started');
+  });
+});
