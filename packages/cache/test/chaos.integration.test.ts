@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type RedisServer, requireRedis, startRedisServer, uniquePrefix } from '@ballast/test-utils';
+import {
+  type RedisServer,
+  requireRedis,
+  startFaultProxy,
+  startRedisServer,
+  uniquePrefix,
+} from '@ballast/test-utils';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCache, memoryTier, redisBus, redisTier } from '../src/index.js';
@@ -84,4 +90,27 @@ describe.skipIf(!url)('chaos: Redis dies and comes back during a read loop', () 
     await a.close();
     await b.close();
   }, 40_000);
+
+  it('keeps answering reads and writes when Redis becomes a black hole', async () => {
+    const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: server.port } });
+    const client = new Redis(`redis://127.0.0.1:${proxy.port}`, { maxRetriesPerRequest: 1 });
+    client.on('error', () => {});
+    clients.push(client);
+    const cache = createCache({
+      tiers: [memoryTier(), redisTier({ client, prefix: `${prefix}hole:` })],
+      bus: redisBus({ client, channel: `${prefix}hole-bus` }),
+      protection: { timeout: 50, failures: 2, halfOpenAfter: '1m' },
+    });
+    cache.on('error', () => {});
+    await cache.set('before', 1);
+    proxy.setMode('blackhole');
+    expect(await cache.getOrSet('k', () => 'from-factory')).toBe('from-factory');
+    await cache.set('j', 2);
+    await cache.delete('before');
+    expect(await cache.getOrSet('k2', () => 'again')).toBe('again');
+    expect(cache.stats().tiers[1]!.breaker).toBe('open');
+    proxy.setMode('pass');
+    await proxy.close();
+    client.disconnect();
+  }, 20_000);
 });

@@ -49,7 +49,8 @@ export function redisBus(options: RedisBusOptions): CacheBus {
   return {
     async publish(message) {
       const redis = await source.get();
-      if (redis.status !== 'ready') return;
+      // Queueing while disconnected would only deliver stale news: peers clear on reconnect.
+      if (redis.status === 'reconnecting' || redis.status === 'end' || redis.status === 'close') return;
       await redis.publish(channel, JSON.stringify(message));
     },
 

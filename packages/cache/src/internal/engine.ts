@@ -89,7 +89,7 @@ export class CacheEngine {
     }
     if (this.writeBehind !== undefined) await this.writeBehind.set(key, entry);
     else await Promise.all(this.#remote.map((index) => this.runner.set(index, key, entry)));
-    await this.publish({ type: 'delete', keys: [key] });
+    void this.publish({ type: 'delete', keys: [key] });
   }
 
   /** Copies an entry found in a slower tier into the faster ones, with its remaining life. */
@@ -110,7 +110,7 @@ export class CacheEngine {
     }
     if (this.writeBehind !== undefined) await this.writeBehind.delete(key);
     else await Promise.all(this.#remote.map((index) => this.runner.delete(index, key)));
-    await this.publish({ type: 'delete', keys: [key] });
+    void this.publish({ type: 'delete', keys: [key] });
   }
 
   async deleteByTags(tags: readonly string[]): Promise<void> {
@@ -120,13 +120,13 @@ export class CacheEngine {
         tier.deleteByTag === undefined ? [] : tags.map((tag) => this.runner.deleteByTag(index, tag)),
       ),
     );
-    await this.publish({ type: 'tag', tags });
+    void this.publish({ type: 'tag', tags });
   }
 
   async clear(): Promise<void> {
     await this.writeBehind?.flush();
     await Promise.all(this.tiers.map((_, index) => this.runner.clear(index)));
-    await this.publish({ type: 'clear' });
+    void this.publish({ type: 'clear' });
   }
 
   /** Applies another process's invalidation to this process's local tiers. */
@@ -149,6 +149,10 @@ export class CacheEngine {
     this.emitter.emit('bus:reconnect', {});
   }
 
+  /**
+   * Tells other processes. Never awaited by writers: a black-holed bus must not stall
+   * writes, and a failed publish is only reported.
+   */
   async publish(
     message:
       | { type: 'delete'; keys: readonly string[] }
