@@ -6,6 +6,16 @@ import { createService } from '../src/service.js';
 // (logs discarded, so no disk I/O is counted), RSS once idle, then the demo scenario
 // while RSS is sampled every 50 ms. Reports to the parent over IPC.
 const rss = (): number => process.memoryUsage.rss();
+if (process.env.LOAD_ONLY === '1') {
+  // Every module is loaded (static imports) but nothing is started: the cost of the code.
+  await sleep(3_000);
+  (globalThis as { gc?: () => void }).gc?.();
+  await sleep(100);
+  const { rss: idle, heapUsed } = process.memoryUsage();
+  process.send?.({ idle, peak: idle, heapUsed, requests: 0, durationMs: 0 });
+  process.disconnect?.();
+  process.exit(0);
+}
 const service = await createService({
   trustProxy: true,
   logSinks: [{ name: 'discard', write() {} }],
