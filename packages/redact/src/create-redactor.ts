@@ -1,6 +1,7 @@
 import { type CompiledCensor, DEFAULT_CENSOR } from './internal/censor.js';
 import { invalidOption } from './internal/configuration-error.js';
 import { compilePaths } from './internal/path-automaton.js';
+import { compileLiteralPaths } from './internal/path-compiler.js';
 import { PathWalker } from './internal/path-walker.js';
 import { compileScanner } from './internal/scanner.js';
 import { type WalkConfig, Walker } from './internal/walker.js';
@@ -125,6 +126,8 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
 
   if (!normalize) {
     if (paths === null) return (value) => value;
+    const compiled = compileLiteralPaths(paths, censor, remove);
+    if (compiled !== undefined) return compiled;
     // A censor function may re-enter this redactor, so it gets a walker (and path) per call.
     if (censor.kind === 'function') return (value) => new PathWalker(paths, censor, remove).run(value);
     const walker = new PathWalker(paths, censor, remove);

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRedactor } from '../src/index.js';
 
 const pathsOnly = (paths: string[], extra: object = {}) =>
@@ -139,6 +139,42 @@ describe.each([
     const input = JSON.parse('{"__proto__": {"x": 1}, "a": {"b": 2}}');
     const out = make(['a.b', '["__proto__"].x'])(input);
     expect(JSON.stringify(out)).toBe('{"__proto__":{"x":"[REDACTED]"},"a":{"b":"[REDACTED]"}}');
+  });
+});
+
+describe('literal paths without code generation', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('falls back to the generic walk when the runtime forbids new Function', () => {
+    vi.stubGlobal(
+      'Function',
+      vi.fn(() => {
+        throw new EvalError('Code generation from strings disallowed for this context');
+      }),
+    );
+    const redact = createRedactor({ paths: ['a.b', 'c'], keys: false, patterns: false });
+    vi.unstubAllGlobals();
+    expect(redact({ a: { b: 1, k: 2 }, c: 3 })).toEqual({ a: { b: '[REDACTED]', k: 2 }, c: '[REDACTED]' });
+  });
+
+  it('compiles hash and function censors too', () => {
+    const hashed = createRedactor({
+      paths: ['a.b'],
+      keys: false,
+      patterns: false,
+      censor: 'hash',
+      hashKey: 'k',
+    });
+    expect((hashed({ a: { b: 'x' } }) as { a: { b: string } }).a.b).toMatch(/^\[REDACTED:[0-9a-f]{8}\]$/);
+    const fn = createRedactor({
+      paths: ['a["x-y"][0]'],
+      keys: false,
+      patterns: false,
+      censor: (_v, p) => p.join('/'),
+    });
+    expect(fn({ a: { 'x-y': ['s', 't'] } })).toEqual({ a: { 'x-y': ['a/x-y/0', 't'] } });
   });
 });
 
