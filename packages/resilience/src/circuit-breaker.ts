@@ -124,7 +124,14 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     },
     isolate: () => step.isolate(),
     reset: () => step.reset(),
-    on: events.on,
+    on(event, listener) {
+      const off = events.on(event, listener);
+      step.refreshTiming();
+      return () => {
+        off();
+        step.refreshTiming();
+      };
+    },
     check(): Promise<HealthResult> {
       return Promise.resolve(health(step.currentState(), step.retryAfter(), name, critical));
     },

@@ -84,28 +84,39 @@ class RetryStep implements Step {
     readonly events: ReturnType<typeof createEmitter<RetryEvents>>,
   ) {}
 
-  async run(call: Call, index: number, scope: Scope | undefined, _attempt: number): Promise<unknown> {
+  run(call: Call, index: number, scope: Scope | undefined, _attempt: number): Promise<unknown> {
     this.budget?.deposit();
+    this.metrics?.attempts.add(1, ATTEMPT);
+    // The first attempt stays off the async retry loop: most calls succeed.
+    return call
+      .next(index, scope, 1)
+      .then(undefined, (error: unknown) => this.again(error, call, index, scope));
+  }
+
+  /** The slow path: decides on the failure of `attempt`, waits, and tries again until done. */
+  async again(first: unknown, call: Call, index: number, scope: Scope | undefined): Promise<unknown> {
     let previous = 0;
+    let error = first;
     for (let attempt = 1; ; attempt++) {
+      const reason = this.verdict(error, attempt, scope, call);
+      if (reason !== undefined) {
+        annotate(error, attempt);
+        if (this.events.has('giveUp')) this.events.emit('giveUp', { attempts: attempt, error, reason });
+        throw error;
+      }
+      let delay = Math.max(0, this.backoff.delay(attempt, previous));
+      previous = delay;
+      const hinted = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+      if (typeof hinted === 'number' && hinted > delay)
+        delay = Math.max(delay, Math.min(hinted, this.retryAfterCap));
+      if (this.events.has('retry')) this.events.emit('retry', { attempt, delayMs: delay, error });
+      this.metrics?.retries.add(1, ATTEMPT);
+      if (delay > 0) await this.clock.sleep(delay, signalOf(scope, call.outer));
       this.metrics?.attempts.add(1, ATTEMPT);
       try {
-        return await call.next(index, scope, attempt);
-      } catch (error) {
-        const reason = this.verdict(error, attempt, scope, call);
-        if (reason !== undefined) {
-          annotate(error, attempt);
-          if (this.events.has('giveUp')) this.events.emit('giveUp', { attempts: attempt, error, reason });
-          throw error;
-        }
-        let delay = Math.max(0, this.backoff.delay(attempt, previous));
-        previous = delay;
-        const hinted = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-        if (typeof hinted === 'number' && hinted > delay)
-          delay = Math.max(delay, Math.min(hinted, this.retryAfterCap));
-        if (this.events.has('retry')) this.events.emit('retry', { attempt, delayMs: delay, error });
-        this.metrics?.retries.add(1, ATTEMPT);
-        if (delay > 0) await this.clock.sleep(delay, signalOf(scope, call.outer));
+        return await call.next(index, scope, attempt + 1);
+      } catch (next) {
+        error = next;
       }
     }
   }

@@ -52,6 +52,20 @@ class TimeoutScope extends Scope implements DeadlineEntry {
     super(parent, outer);
   }
 
+  /** Settles an aggressive call with the work's value. */
+  readonly done = (value: unknown): void => {
+    this.step.queue.remove(this);
+    this.release();
+    this.resolve!(value);
+  };
+
+  /** Settles an aggressive call with the work's error. */
+  readonly fail = (error: unknown): void => {
+    this.step.queue.remove(this);
+    this.release();
+    this.reject!(error);
+  };
+
   expire(): void {
     this.step.metrics?.rejections.add(1, TIMED_OUT);
     const error = this.step.error();
@@ -88,19 +102,8 @@ class TimeoutStep implements Step {
     captured = entry;
     const promise = new Promise(capture);
     captured = undefined;
-    this.watch(entry, call.next(index, entry, attempt));
+    call.next(index, entry, attempt).then(entry.done, entry.fail);
     return promise;
-  }
-
-  async watch(entry: TimeoutScope, inner: Promise<unknown>): Promise<void> {
-    try {
-      entry.resolve!(await inner);
-    } catch (error) {
-      entry.reject!(error);
-    } finally {
-      this.queue.remove(entry);
-      entry.release();
-    }
   }
 
   async cooperative(entry: TimeoutScope, call: Call, index: number, attempt: number): Promise<unknown> {

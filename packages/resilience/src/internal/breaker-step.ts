@@ -28,6 +28,8 @@ export class BreakerStep implements Step {
   readonly tracker: Tracker;
   readonly clockedTracker: boolean;
   readonly metrics: Instruments | undefined = instruments();
+  /** Whether calls need a stopwatch: slow-call detection or success/failure listeners. */
+  timed: boolean;
   readonly rejectedAttributes: readonly Attributes[];
 
   constructor(
@@ -42,6 +44,7 @@ export class BreakerStep implements Step {
   ) {
     this.tracker = createTracker(strategy, slow, clock.now());
     this.clockedTracker = strategy.kind === 'rate' && strategy.window.kind === 'time';
+    this.timed = slow !== undefined;
     const breaker = { 'resilience.breaker': name };
     this.rejectedAttributes = NAMES.map((state) => rejection('circuit_breaker', state, breaker));
     if (this.metrics !== undefined) {
@@ -59,7 +62,26 @@ export class BreakerStep implements Step {
       const rejection = this.admit();
       if (rejection !== undefined) return Promise.reject(rejection);
     }
-    return this.guard(call, index, scope, attempt, this.generation);
+    if (this.timed) return this.guard(call, index, scope, attempt, this.generation);
+    return call.next(index, scope, attempt).then(this.onValue, this.onError);
+  }
+
+  /** Untimed result handlers, bound to the current generation (rebuilt on every transition). */
+  onValue: (value: unknown) => unknown = this.valueHandler(0);
+  onError: (error: unknown) => never = this.errorHandler(0);
+
+  valueHandler(generation: number): (value: unknown) => unknown {
+    return (value) => {
+      this.settle(generation, false, 0, false, undefined);
+      return value;
+    };
+  }
+
+  errorHandler(generation: number): (error: unknown) => never {
+    return (error) => {
+      this.settle(generation, this.isFailure(error), 0, false, error);
+      throw error;
+    };
   }
 
   async guard(
@@ -69,7 +91,7 @@ export class BreakerStep implements Step {
     attempt: number,
     generation: number,
   ): Promise<unknown> {
-    const timed = this.slow !== undefined || this.events.has('success') || this.events.has('failure');
+    const timed = this.timed;
     const start = timed ? this.clock.now() : 0;
     try {
       const value = await call.next(index, scope, attempt);
@@ -85,6 +107,11 @@ export class BreakerStep implements Step {
       this.settle(generation, counted, start, timed, error);
       throw error;
     }
+  }
+
+  /** Re-reads whether a stopwatch is needed, after listeners come or go. */
+  refreshTiming(): void {
+    this.timed = this.slow !== undefined || this.events.has('success') || this.events.has('failure');
   }
 
   /** Decides on a call while not closed: `undefined` admits it, an error rejects it. */
@@ -168,6 +195,8 @@ export class BreakerStep implements Step {
     const from = this.state;
     this.state = to;
     this.generation++;
+    this.onValue = this.valueHandler(this.generation);
+    this.onError = this.errorHandler(this.generation);
     if (from !== to && this.events.has('stateChange')) {
       this.events.emit('stateChange', {
         from: NAMES[from]!,
