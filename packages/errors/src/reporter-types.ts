@@ -94,7 +94,11 @@ export interface ErrorReporter {
   report(error: unknown, options?: ReportOptions): string;
   /** Drops reports of a fingerprint or code until `until` (epoch ms or Date); returns an undo function. */
   silence(fingerprintOrCode: string, until: number | Date): () => void;
-  /** Ends every open window now (summaries), sends the suppressed count, and awaits the sink. */
+  /**
+   * Ends every open window now (sending their summaries), sends the suppressed count
+   * even when the rate limit is reached (so nothing is lost at shutdown: at most one
+   * report beyond the limit), and waits for pending sink promises.
+   */
   flush(): Promise<void>;
   stats(): ErrorReporterStats;
   /** Flushes, then ignores further reports and cancels every timer. */
