@@ -54,6 +54,7 @@ const leaf: fc.Arbitrary<Planted> = fc.oneof(
   fc
     .tuple(noise, textSecret, noise)
     .map(([a, s, b]) => ({ value: `${a} ${s.text} ${b}`, secrets: [s.secret] })),
+  textSecret.map((s) => ({ value: { [s.text]: true }, secrets: [s.secret] })),
   fc.tuple(textSecret, secretKey, secretValue).map(([s, key, v]) => {
     const err = Object.assign(new Error(`failed: ${s.text}`), { [key]: v });
     return { value: new Error('outer', { cause: err }), secrets: [s.secret, v] };

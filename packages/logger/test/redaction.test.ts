@@ -110,6 +110,13 @@ describe('redaction', () => {
     expect(keysOnly.sink.lines[0]).toEqual({ level: 'info', password: '[REDACTED]', msg: JWT });
   });
 
+  it('censors secrets used as keys, in objects and Maps', () => {
+    const { sink, logger } = setup();
+    logger.info({ sessions: { [JWT]: 'active' }, byToken: new Map([[`Bearer ${JWT}`, 1]]) });
+    expect(sink.raw[0]).not.toContain(JWT);
+    expect(sink.lines[0]).toMatchObject({ sessions: { '[REDACTED]': 'active' } });
+  });
+
   it('censors context fields', () => {
     const { sink, logger } = setup();
     withLogContext({ session: 's1' }, () => logger.info('x'));

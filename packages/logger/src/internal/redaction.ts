@@ -1,7 +1,7 @@
 import { invalidOption, serializeError } from '@ballast/errors';
 import { createRedactor, DEFAULT_KEYS, normalizeKey, type RedactPattern } from '@ballast/redact';
 import { splitPath } from './paths.js';
-import { quote } from './quote.js';
+import { memberPrefixes, quote } from './quote.js';
 import { cachedKeyTest, noScrub, type PathNode, type Scrub } from './scrub.js';
 
 /** Redaction settings of a logger (a subset of `@ballast/redact`'s options). */
@@ -160,9 +160,11 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
   );
   const keySet = new Set(allKeys.map(normalizeKey));
   const scans = detectors.length > 0 || defaultPatterns;
+  const text = scans ? (s: string) => scanText(s) as string : (s: string) => s;
   return {
     isSecretKey: keySet.size === 0 ? () => false : cachedKeyTest((key) => keySet.has(normalizeKey(key))),
-    text: scans ? (s) => scanText(s) as string : (s) => s,
+    text,
+    member: memberPrefixes(text),
     paths: compilePaths(paths),
     censor: quote(censor),
     remove,

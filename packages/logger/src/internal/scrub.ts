@@ -1,3 +1,5 @@
+import { memberPrefixes } from './quote.js';
+
 /** One step of the compiled redaction paths: a trie over object keys. */
 export interface PathNode {
   /** The path ends here: the value at this key is censored. */
@@ -26,6 +28,8 @@ export interface Scrub {
   readonly remove: boolean;
   /** Turns an Error into a plain object (cause chains included). */
   error(err: Error): unknown;
+  /** `,"key":` for a member key, its own secrets censored; remembered per key. */
+  member(key: string): string;
 }
 
 const identity = (value: string): string => value;
@@ -45,5 +49,13 @@ export function cachedKeyTest(test: (key: string) => boolean, limit = 10_000): (
 
 /** A scrub that changes nothing: redaction turned off. */
 export function noScrub(error: (err: Error) => unknown): Scrub {
-  return { isSecretKey: () => false, text: identity, paths: undefined, censor: '""', remove: false, error };
+  return {
+    isSecretKey: () => false,
+    text: identity,
+    paths: undefined,
+    censor: '""',
+    remove: false,
+    error,
+    member: memberPrefixes(identity),
+  };
 }

@@ -1,4 +1,4 @@
-import { memberPrefix, quote } from './quote.js';
+import { quote } from './quote.js';
 import type { PathNode, Scrub } from './scrub.js';
 
 /** Objects nested deeper than this are written as `"[Object]"`. */
@@ -30,7 +30,7 @@ export function members(
     if (!hasOwn.call(record, key)) continue;
     const next = node === undefined ? undefined : (node.children?.get(key) ?? node.any);
     if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += memberPrefix(key) + s.censor;
+      if (!s.remove) out += s.member(key) + s.censor;
       continue;
     }
     const raw = record[key];
@@ -48,7 +48,7 @@ export function members(
       default:
         v = value(raw, s, next, depth + 1, seen);
     }
-    if (v !== undefined) out += memberPrefix(key) + v;
+    if (v !== undefined) out += s.member(key) + v;
   }
   return out;
 }
@@ -65,11 +65,11 @@ function entries(
     const key = typeof k === 'string' ? k : String(k);
     const next = child(node, key);
     if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += `,${quote(s.text(key))}:${s.censor}`;
+      if (!s.remove) out += s.member(key) + s.censor;
       continue;
     }
     const v = value(raw, s, next, depth + 1, seen);
-    if (v !== undefined) out += `,${quote(s.text(key))}:${v}`;
+    if (v !== undefined) out += s.member(key) + v;
   }
   return out;
 }
