@@ -108,6 +108,15 @@ describe('the service', () => {
     expect(JSON.parse(res.text)).toMatchObject({ code: 'VALIDATION_FAILED', details: { id: 'abc' } });
   });
 
+  it('answers unknown routes with 404, other methods with 405, and hides /_chaos unless enabled', async () => {
+    expect((await get('/nowhere')).status).toBe(404);
+    const post = await fetch(`${service.url}/products`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('content-type')).toBe('application/problem+json');
+    expect((await fetch(`${service.url}/_chaos?mode=outage`, { method: 'POST' })).status).toBe(404);
+    expect(service.upstream.behaviour.mode).toBe('ok');
+  });
+
   it('serves /health, /health/live, /health/ready, /health/startup and one check as health+json', async () => {
     const all = await get('/health');
     expect(all.status).toBe(200);
