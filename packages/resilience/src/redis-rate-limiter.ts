@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createEmitter, type Duration, type EventSource } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Cluster, Redis } from 'ioredis';
@@ -84,13 +84,14 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   for (const limit of limits) args.push(String(limit.max), String(limit.per));
   const suffixes = limits.map((limit) => `:${limit.max}:${limit.per}`);
   const tightest = limits.reduce((a, b) => (b.max < a.max ? b : a));
-  const numKeys = limits.length + 1;
+  const numKeys = limits.length;
+  // Sorted-set members must be unique per call across every process: an instance id plus a counter.
+  const instance = randomBytes(6).toString('base64url');
+  let sequence = 0;
 
   const keysOf = (key: string): string[] => {
     const base = `${prefix}{${key}}`;
-    const keys = suffixes.map((suffix) => base + suffix);
-    keys.push(`${base}:seq`);
-    return keys;
+    return suffixes.map((suffix) => base + suffix);
   };
 
   const decide = (reply: unknown): RateLimitDecision => {
@@ -110,12 +111,16 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
         throw invalidOption('redisRateLimiter.take key', key, 'a non-empty string');
       integerOption('redisRateLimiter.take cost', cost, 0, tightest.max);
       const keys = keysOf(key);
+      sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
+      const nonce = `${instance}:${sequence}`;
       try {
         try {
-          return decide(await client.evalsha(SHA, numKeys, ...keys, String(cost), ...args));
+          return decide(await client.evalsha(SHA, numKeys, ...keys, String(cost), nonce, ...args));
         } catch (error) {
           if (!isNoScript(error)) throw error;
-          return decide(await client.eval(SLIDING_WINDOW_SCRIPT, numKeys, ...keys, String(cost), ...args));
+          return decide(
+            await client.eval(SLIDING_WINDOW_SCRIPT, numKeys, ...keys, String(cost), nonce, ...args),
+          );
         }
       } catch (error) {
         const allowed = onError === 'allow';

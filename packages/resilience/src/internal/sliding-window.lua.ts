@@ -2,23 +2,22 @@
  * The Redis limiter's script: an exact sliding-window log per limit, all limits
  * checked first and consumed only if every one admits the cost, atomically.
  *
- * KEYS: one sorted set per limit, then the sequence key (all share one hash tag).
- * ARGV: cost, then `max, windowMs` per limit.
+ * KEYS: one sorted set per limit (all share one hash tag).
+ * ARGV: cost, a nonce unique to this call (members are `nonce:i`), then `max, windowMs` per limit.
  * Returns: allowed (0/1), remaining, limit, resetMs, retryAfterMs (-1: never).
  */
 export const SLIDING_WINDOW_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local cost = tonumber(ARGV[1])
-local n = #KEYS - 1
+local nonce = ARGV[2]
+local n = #KEYS
 local allowed = 1
 local retry = 0
-local best = nil
-local bestLimit, bestReset = 0, 0
 local used = {}
 for i = 1, n do
-  local max = tonumber(ARGV[i * 2])
-  local win = tonumber(ARGV[i * 2 + 1])
+  local max = tonumber(ARGV[i * 2 + 1])
+  local win = tonumber(ARGV[i * 2 + 2])
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - win)
   local count = redis.call('ZCARD', KEYS[i])
   used[i] = count
@@ -33,16 +32,21 @@ for i = 1, n do
     end
   end
 end
-local seq = 0
-if allowed == 1 and cost > 0 then seq = redis.call('INCRBY', KEYS[n + 1], cost) end
+local members = nil
+if allowed == 1 and cost > 0 then
+  members = {}
+  for j = 1, cost do
+    members[j * 2 - 1] = now
+    members[j * 2] = nonce .. ':' .. j
+  end
+end
+local best, bestLimit, bestReset = nil, 0, 0
 for i = 1, n do
-  local max = tonumber(ARGV[i * 2])
-  local win = tonumber(ARGV[i * 2 + 1])
+  local max = tonumber(ARGV[i * 2 + 1])
+  local win = tonumber(ARGV[i * 2 + 2])
   local count = used[i]
-  if seq > 0 then
-    for j = 1, cost do
-      redis.call('ZADD', KEYS[i], now, (seq - j) .. '')
-    end
+  if members then
+    redis.call('ZADD', KEYS[i], unpack(members))
     redis.call('PEXPIRE', KEYS[i], win)
     count = count + cost
   end
@@ -50,17 +54,13 @@ for i = 1, n do
   if best == nil or remaining < best then
     best = remaining
     bestLimit = max
-    local newest = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
-    if newest[2] then bestReset = tonumber(newest[2]) + win - now else bestReset = 0 end
+    if members then
+      bestReset = win
+    else
+      local newest = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
+      if newest[2] then bestReset = tonumber(newest[2]) + win - now else bestReset = 0 end
+    end
   end
-end
-if seq > 0 then
-  local longest = 0
-  for i = 1, n do
-    local win = tonumber(ARGV[i * 2 + 1])
-    if win > longest then longest = win end
-  end
-  redis.call('PEXPIRE', KEYS[n + 1], longest)
 end
 if best < 0 then best = 0 end
 return { allowed, best, bestLimit, bestReset, retry }
