@@ -37,13 +37,14 @@ function compileKeys(options: RedactOptions): Set<string> | null {
 function isPattern(value: unknown): value is RedactPattern | RegExp {
   if (value instanceof RegExp) return true;
   if (typeof value !== 'object' || value === null) return false;
-  const { name, regex, group, validate, hint } = value as Partial<RedactPattern>;
+  const { name, regex, group, validate, hint, minLength } = value as Partial<RedactPattern>;
   return (
     typeof name === 'string' &&
     regex instanceof RegExp &&
     (group === undefined || (Number.isInteger(group) && group >= 0)) &&
     (validate === undefined || typeof validate === 'function') &&
-    (hint === undefined || typeof hint === 'string')
+    (hint === undefined || typeof hint === 'string') &&
+    (minLength === undefined || (Number.isInteger(minLength) && minLength >= 0))
   );
 }
 
@@ -55,7 +56,11 @@ function compilePatterns(options: RedactOptions) {
   if (booleanOption('defaultPatterns', options.defaultPatterns, true)) all.push(...DEFAULT_PATTERNS);
   patterns.forEach((pattern: unknown, i) => {
     if (!isPattern(pattern)) {
-      throw invalidOption(`patterns[${i}]`, pattern, 'a RegExp or { name, regex, group?, validate?, hint? }');
+      throw invalidOption(
+        `patterns[${i}]`,
+        pattern,
+        'a RegExp or { name, regex, group?, validate?, hint?, minLength? }',
+      );
     }
     all.push(pattern);
   });

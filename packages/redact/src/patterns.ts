@@ -17,6 +17,8 @@ export interface RedactPattern {
    * without it skip this pattern. Patterns with a hint share one pre-check per string.
    */
   readonly hint?: string;
+  /** Strings shorter than this cannot match and skip the pattern. @defaultValue `0` */
+  readonly minLength?: number;
 }
 
 /** Whether a digit string passes the Luhn checksum card numbers carry. */
@@ -65,6 +67,7 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     name: 'jwt',
     regex: /(?<![\w-])eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
     hint: 'eyj',
+    minLength: 18,
   },
   {
     name: 'bearer',
@@ -72,6 +75,7 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     group: 1,
     validate: isBearerToken,
     hint: 'bearer',
+    minLength: 15,
   },
   {
     name: 'basic',
@@ -79,29 +83,34 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     group: 1,
     validate: isBasicCredential,
     hint: 'basic',
+    minLength: 10,
   },
   {
     name: 'aws-access-key-id',
     regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
     hint: 'akia|asia|abia|acca|agpa|aida|aipa|anpa|anva|aroa|apka',
+    minLength: 20,
   },
   {
     name: 'aws-secret-access-key',
     regex: /aws_?secret(?:_?access)?_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     group: 1,
     hint: 'aws_?secret',
+    minLength: 53,
   },
   {
     name: 'private-key',
     regex:
       /-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY( BLOCK)?-----|$)/g,
     hint: '-----begin',
+    minLength: 26,
   },
   {
     name: 'card-number',
     regex: /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
     validate: isCardNumber,
     hint: '\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d',
+    minLength: 13,
   },
   {
     name: 'url-credentials',
@@ -109,5 +118,6 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     regex: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#]{0,256}:([^\s@/?#]{1,256})@/gi,
     group: 1,
     hint: ':\\/\\/',
+    minLength: 7,
   },
 ] satisfies RedactPattern[]);

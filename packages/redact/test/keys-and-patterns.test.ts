@@ -151,6 +151,15 @@ describe('custom patterns', () => {
     expect(r('nothing here')).toBe('nothing here');
   });
 
+  it('skips strings shorter than minLength', () => {
+    const r = createRedactor({
+      defaultPatterns: false,
+      patterns: [{ name: 'long-id', regex: /id-\d+/, minLength: 6 }],
+    });
+    expect(r('id-12')).toBe('id-12');
+    expect(r('id-123')).toBe('[REDACTED]');
+  });
+
   it('skips empty matches and unmatched groups', () => {
     const r = createRedactor({
       defaultPatterns: false,

@@ -232,6 +232,7 @@ describe('option validation', () => {
     [{ patterns: [{ name: 'n', regex: 'x' }] }, 'patterns[0]'],
     [{ patterns: [{ name: 'n', regex: /x/, validate: 1 }] }, 'patterns[0]'],
     [{ patterns: [{ name: 'n', regex: /x/, hint: 1 }] }, 'patterns[0]'],
+    [{ patterns: [{ name: 'n', regex: /x/, minLength: -1 }] }, 'patterns[0]'],
     [{ patterns: [null] }, 'patterns[0]'],
     [{ censor: 5 }, 'censor'],
     [{ remove: 1 }, 'remove'],

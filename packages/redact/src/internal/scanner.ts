@@ -5,6 +5,7 @@ export interface CompiledPattern {
   readonly regex: RegExp;
   readonly group: number;
   readonly validate: ((secret: string) => boolean) | undefined;
+  readonly minLength: number;
 }
 
 /** Replaces the secret part of a match; receives the secret. */
@@ -13,6 +14,8 @@ export type Replace = (secret: string) => string;
 /** The compiled detectors: patterns behind one shared pre-check, and the rest. */
 export interface Scanner {
   readonly prefilter: RegExp | null;
+  /** The shortest string any hinted pattern can match. */
+  readonly minHinted: number;
   readonly hinted: readonly CompiledPattern[];
   readonly always: readonly CompiledPattern[];
 }
@@ -26,6 +29,7 @@ function compile(pattern: RedactPattern | RegExp): CompiledPattern {
     regex: new RegExp(source.source, flags),
     group,
     validate: pattern instanceof RegExp ? undefined : pattern.validate,
+    minLength: pattern instanceof RegExp ? 0 : (pattern.minLength ?? 0),
   };
 }
 
@@ -44,16 +48,21 @@ export function compileScanner(patterns: readonly (RedactPattern | RegExp)[]): S
     }
   }
   const prefilter = hints.length > 0 ? new RegExp(hints.join('|'), 'i') : null;
-  return { prefilter, hinted, always };
+  const minHinted = Math.min(...hinted.map((pattern) => pattern.minLength));
+  return { prefilter, minHinted, hinted, always };
 }
 
 /** `text` with every detected secret replaced; the same string when nothing matched. */
 export function scan(scanner: Scanner, text: string, replace: Replace): string {
   let out = text;
-  if (scanner.prefilter?.test(out)) {
-    for (const pattern of scanner.hinted) out = applyPattern(pattern, out, replace);
+  if (text.length >= scanner.minHinted && scanner.prefilter?.test(text)) {
+    for (const pattern of scanner.hinted) {
+      if (out.length >= pattern.minLength) out = applyPattern(pattern, out, replace);
+    }
   }
-  for (const pattern of scanner.always) out = applyPattern(pattern, out, replace);
+  for (const pattern of scanner.always) {
+    if (out.length >= pattern.minLength) out = applyPattern(pattern, out, replace);
+  }
   return out;
 }
 
