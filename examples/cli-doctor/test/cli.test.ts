@@ -1,13 +1,25 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@ballast/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StubApi, startStubApi } from '../src/stub-api.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** A port nothing listens on: the OS picks a free one, and we close it again. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
 
 interface Run {
   code: number;
@@ -125,7 +137,7 @@ describe('courses CLI (child process)', () => {
   });
 
   it('says the API could not be reached and suggests the doctor', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const run = await courses(['assignments', '1'], { ...env, COURSES_API_URL: `http://127.0.0.1:${port}` });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`The courses API at http://127.0.0.1:${port} could not be reached`);
