@@ -267,10 +267,22 @@ async function runFactory<T>(
     return value;
   } catch (error) {
     call.counters.errors++;
+    if (stale !== undefined) holdStale(engine, call, stale);
     throw error;
   } finally {
     if (lock !== undefined) void lock.release();
   }
+}
+
+/**
+ * Fail-safe throttle: keeps serving a stale value from L1 for `retryAfter` after the
+ * factory failed, so the failing source is not called on every request.
+ */
+function holdStale<T>(engine: CacheEngine, call: ReadCall<T>, stale: CacheEntry): void {
+  const now = engine.clock.now();
+  const until = Math.min(now + call.policy.retryAfter, stale.staleUntil);
+  if (engine.l1 === undefined || until <= now || stale.freshUntil > now) return;
+  engine.l1.set(call.key, { ...stale, createdAt: now, freshUntil: until });
 }
 
 function withHardTimeout<T>(

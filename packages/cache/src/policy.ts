@@ -42,6 +42,14 @@ export interface CachePolicy {
    * @defaultValue no limits
    */
   timeouts?: { soft?: Duration; hard?: Duration };
+  /**
+   * After the factory fails and a stale value is served, the stale value is held in L1
+   * as fresh for this long (never past its grace), so a failing source is retried at
+   * most once per `retryAfter` per key instead of on every request. `0` retries on the
+   * next request.
+   * @defaultValue '1s'
+   */
+  retryAfter?: Duration;
 }
 
 /** A policy with every value resolved to milliseconds. */
@@ -53,6 +61,7 @@ export interface ResolvedPolicy {
   readonly earlyRefresh: number | undefined;
   readonly soft: number | undefined;
   readonly hard: number | undefined;
+  readonly retryAfter: number;
 }
 
 /** The cache-wide defaults. */
@@ -64,6 +73,7 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   earlyRefresh: undefined,
   soft: undefined,
   hard: undefined,
+  retryAfter: 1_000,
 };
 
 /**
@@ -113,5 +123,9 @@ export function resolvePolicy(
         : numberOption(`${where}.earlyRefresh`, policy.earlyRefresh, { min: 0, max: 1, exclusiveMin: true }),
     soft,
     hard,
+    retryAfter:
+      policy.retryAfter === undefined
+        ? base.retryAfter
+        : durationOption(`${where}.retryAfter`, policy.retryAfter),
   };
 }

@@ -42,6 +42,7 @@ interface ModelEntry {
 
 const TTL = 100;
 const GRACE = 50;
+const RETRY_AFTER = 30;
 
 describe('createCache against a reference model', () => {
   it('never returns a deleted, expired-beyond-grace or other key’s value', async () => {
@@ -51,7 +52,7 @@ describe('createCache against a reference model', () => {
         const tiers = twoTiers
           ? [memoryTier({ maxEntries: 100 }), mapTier()]
           : [memoryTier({ maxEntries: 100 })];
-        const cache = createCache({ tiers, clock, ttl: TTL, grace: GRACE });
+        const cache = createCache({ tiers, clock, ttl: TTL, grace: GRACE, retryAfter: RETRY_AFTER });
         const model = new Map<string, ModelEntry>();
         const live = (k: string): ModelEntry | undefined => {
           const entry = model.get(k);
@@ -89,7 +90,11 @@ describe('createCache against a reference model', () => {
                 expect(await result).toBe(expected.value);
               } else if (step.fail) {
                 if (expected === undefined) await expect(result).rejects.toThrow('factory failed');
-                else expect(await result).toBe(expected.value);
+                else {
+                  expect(await result).toBe(expected.value);
+                  // Fail-safe throttle: the stale value is held as fresh for RETRY_AFTER.
+                  expected.freshUntil = Math.min(now + RETRY_AFTER, expected.staleUntil);
+                }
               } else {
                 expect(await result).toBe(step.value);
                 model.set(step.key, {

@@ -107,6 +107,8 @@ describe('createCache: fail-safe', () => {
     ).toBe('old');
     expect(stale).toHaveBeenCalledWith(expect.objectContaining({ key: 'k', reason: 'error' }));
     expect(cache.stats()).toMatchObject({ stale: 1, errors: 1 });
+    expect(await cache.getOrSet('k', () => 'new')).toBe('old'); // held for retryAfter (1s)
+    await clock.advance(1_000);
     expect(await cache.getOrSet('k', () => 'new')).toBe('new');
   });
 
@@ -163,7 +165,26 @@ describe('createCache: fail-safe', () => {
     const result = cache.getOrSet('k', () => new Promise<string>(() => {}));
     await clock.advance(200);
     expect(await result).toBe('old');
+    await clock.advance(1_000);
     expect(await cache.getOrSet('k', () => 'new')).toBe('new');
+  });
+
+  it('retries a failing factory at most once per retryAfter, serving stale meanwhile', async () => {
+    const { cache, clock } = setup({ grace: '1h', retryAfter: '5s', earlyRefresh: 0.9 });
+    await cache.getOrSet('k', () => 'old');
+    await clock.advance(1_000);
+    const failing = vi.fn(() => Promise.reject(new Error('db down')));
+    expect(await cache.getOrSet('k', failing)).toBe('old');
+    for (let i = 0; i < 10; i++) expect(await cache.getOrSet('k', failing)).toBe('old');
+    expect(failing).toHaveBeenCalledTimes(1);
+    await clock.advance(5_000);
+    expect(await cache.getOrSet('k', failing)).toBe('old');
+    expect(failing).toHaveBeenCalledTimes(2);
+    const noHold = setup({ grace: '1h', retryAfter: 0 });
+    await noHold.cache.getOrSet('k', () => 'old');
+    await noHold.clock.advance(1_000);
+    expect(await noHold.cache.getOrSet('k', failing)).toBe('old');
+    expect(await noHold.cache.getOrSet('k', () => 'new')).toBe('new');
   });
 
   it('serves reads from L1 and the factory while L2 fails, never throwing', async () => {

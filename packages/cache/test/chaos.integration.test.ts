@@ -47,7 +47,12 @@ describe.skipIf(!url)('chaos: Redis dies and comes back during a read loop', () 
     a.on('breaker', ({ state }) => breaker.push(state));
     let reconnects = 0;
     b.on('bus:reconnect', () => reconnects++);
-    await sleep(50);
+    const probe = clients[0]!;
+    for (let i = 0; i < 400; i++) {
+      const [, subscribers] = (await probe.pubsub('NUMSUB', `${prefix}bus`)) as [string, number];
+      if (subscribers >= 2) break;
+      await sleep(5);
+    }
 
     let reads = 0;
     let failed = 0;

@@ -123,7 +123,10 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     const b = make(other);
     const invalidated = vi.fn();
     b.on('invalidate', invalidated);
-    await sleep(50);
+    await until(async () => {
+      const [, subscribers] = (await client.pubsub('NUMSUB', channel)) as [string, number];
+      return subscribers >= 2;
+    });
     await a.set('user:1', 'ann', { tags: ['users'] });
     await until(() => invalidated.mock.calls.length === 1);
     expect(await b.getOrSet('user:1', () => 'unused')).toBe('ann');
@@ -132,13 +135,17 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     expect(await b.get('user:1')).toBeUndefined();
     await b.set('user:2', 'bob', { tags: ['users'] });
     expect(await a.get('user:2')).toBe('bob');
+    const seenByA = vi.fn();
+    a.on('invalidate', seenByA);
     await b.deleteByTag('users');
-    await until(async () => (await a.get('user:2')) === undefined);
-    const ownMessages = vi.fn();
-    a.on('invalidate', ownMessages);
+    await until(() => seenByA.mock.calls.some(([event]) => event.type === 'tag'));
+    expect(await a.get('user:2')).toBeUndefined();
+    seenByA.mockClear();
     await a.set('x', 1);
-    await sleep(30);
-    expect(ownMessages).not.toHaveBeenCalled();
+    await b.set('y', 1);
+    await until(() => seenByA.mock.calls.length > 0);
+    // Only b's message arrived: a ignores its own.
+    expect(seenByA.mock.calls.map(([event]) => event.keys)).toEqual([['y']]);
     await a.clear();
     await a.close();
     await b.close();

@@ -43,7 +43,15 @@ function checkTags(tags: readonly string[] | undefined, max: number): readonly s
   return tags;
 }
 
-const POLICY_KEYS = ['ttl', 'grace', 'jitter', 'adaptiveTtl', 'earlyRefresh', 'timeouts'] as const;
+const POLICY_KEYS = [
+  'ttl',
+  'grace',
+  'jitter',
+  'adaptiveTtl',
+  'earlyRefresh',
+  'timeouts',
+  'retryAfter',
+] as const;
 
 function overrides(options: CachePolicy): boolean {
   for (const key of POLICY_KEYS) if (options[key] !== undefined) return true;
