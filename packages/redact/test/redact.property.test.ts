@@ -57,17 +57,31 @@ interface Case {
   input: unknown;
   expected: unknown;
   secrets: string[];
+  /** Concrete locations of secrets that only a `paths` entry can find. */
+  paths: (string | number)[][];
+}
+
+/** `['a', 0, 'x-y']` → `a[0]["x-y"]`. */
+function pathString(segments: (string | number)[]): string {
+  return segments
+    .map((segment, i) => {
+      if (typeof segment === 'number') return `[${segment}]`;
+      if (!/^[a-z]+$/i.test(segment)) return `[${JSON.stringify(segment)}]`;
+      return i === 0 ? segment : `.${segment}`;
+    })
+    .join('');
 }
 
 const leaf: fc.Arbitrary<Case> = fc.oneof(
-  text.map((s) => ({ input: s, expected: s, secrets: [] })),
+  text.map((s) => ({ input: s, expected: s, secrets: [], paths: [] })),
   fc
     .oneof(fc.integer(), fc.boolean(), fc.constant(null))
-    .map((v) => ({ input: v, expected: v, secrets: [] })),
+    .map((v) => ({ input: v, expected: v, secrets: [], paths: [] })),
   fc.tuple(text, embedded, text).map(([before, secret, after]) => ({
     input: `${before} ${secret.raw} ${after}`,
     expected: `${before} ${secret.out} ${after}`,
     secrets: [secret.raw],
+    paths: [],
   })),
 );
 
@@ -79,29 +93,38 @@ const tree: fc.Arbitrary<Case> = fc.letrec<{ node: Case }>((tie) => ({
       input: items.map((c) => c.input),
       expected: items.map((c) => c.expected),
       secrets: items.flatMap((c) => c.secrets),
+      paths: items.flatMap((c, i) => c.paths.map((path) => [i, ...path])),
     })),
     fc
       .uniqueArray(
-        fc.tuple(fc.oneof(plainKey, secretKey), tie('node'), fc.stringMatching(/^[a-z0-9]{6,12}$/)),
+        fc.tuple(
+          fc.oneof(plainKey, secretKey),
+          tie('node'),
+          fc.stringMatching(/^[a-z0-9]{6,12}$/),
+          fc.boolean(),
+        ),
         { maxLength: 5, selector: ([key]) => key },
       )
       .map((entries) => {
         const input: Record<string, unknown> = {};
         const expected: Record<string, unknown> = {};
         const secrets: string[] = [];
-        for (const [key, child, secretValue] of entries) {
-          if (secretKeys.has(normalizeKey(key))) {
+        const paths: (string | number)[][] = [];
+        for (const [key, child, secretValue, viaPath] of entries) {
+          if (secretKeys.has(normalizeKey(key)) || viaPath) {
             const planted = `pw-${secretValue}`;
             input[key] = planted;
             expected[key] = '[REDACTED]';
             secrets.push(planted);
+            if (viaPath) paths.push([key]);
           } else {
             input[key] = child.input;
             expected[key] = child.expected;
             secrets.push(...child.secrets);
+            paths.push(...child.paths.map((path) => [key, ...path]));
           }
         }
-        return { input, expected, secrets };
+        return { input, expected, secrets, paths };
       }),
   ),
 })).node;
@@ -109,7 +132,8 @@ const tree: fc.Arbitrary<Case> = fc.letrec<{ node: Case }>((tie) => ({
 describe('redaction properties', () => {
   it('leaves no planted secret in the JSON, keeps everything else byte for byte, never mutates, is idempotent', () => {
     fc.assert(
-      fc.property(tree, ({ input, expected, secrets }) => {
+      fc.property(tree, ({ input, expected, secrets, paths }) => {
+        const redact = createRedactor({ paths: paths.map(pathString) });
         const before = JSON.stringify(input);
         const out = redact(input);
         const json = JSON.stringify(out);
