@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +142,19 @@ describe('courses CLI (child process)', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`The courses API at http://127.0.0.1:${port} could not be reached`);
     expect(run.stderr).toContain('- Run `courses doctor` to see what is wrong.');
+  });
+
+  it('keeps working without its disk cache, and the doctor says why', async () => {
+    const file = join(cacheDir, 'a-file');
+    await writeFile(file, '');
+    const broken = { ...env, COURSES_CACHE_DIR: join(file, 'cache') };
+    const run = await courses(['course', '2'], broken);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe('Organic Chemistry (course 2), taught by Rosalind Franklin');
+    const doctor = await courses(['doctor'], broken);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/^⚠ cache-dir .* is not writable \(ENOTDIR\)$/m);
+    expect(doctor.stdout).toContain('Overall Status: DEGRADED');
   });
 
   it('rejects an unknown command with exit code 2', async () => {
