@@ -3,19 +3,21 @@ import { isNormalizedWrapper, normalizeError } from './normalize-error.js';
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const HEX_ID = /\b(?=[0-9a-f]*\d)(?:0x)?[0-9a-f]{8,}\b/gi;
-const EMAIL = /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g;
+const EMAIL = /[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+\b/g;
 const NUMBER = /\d+(?:\.\d+)?/g;
 
 /**
- * The message with what varies between occurrences of the same failure (uuids,
- * hex ids, emails, numbers) replaced by placeholders:
- * `'User 42 not found (req 3f2a…)'` → `'User <n> not found (req <id>)'`.
+ * The message with what varies between occurrences of the same failure replaced by
+ * placeholders: uuids by `<uuid>`, emails by `<email>`, numbers and hex ids (which
+ * may happen to be all digits) alike by `<n>`:
+ * `'User 42 not found (req 9f86d081)'` → `'User <n> not found (req <n>)'`.
  */
 export function normalizeMessage(message: string): string {
+  // Emails first: their domains may contain what looks like a hex id or a number.
   return message
-    .replace(UUID, '<uuid>')
-    .replace(HEX_ID, '<id>')
     .replace(EMAIL, '<email>')
+    .replace(UUID, '<uuid>')
+    .replace(HEX_ID, '<n>')
     .replace(NUMBER, '<n>');
 }
 

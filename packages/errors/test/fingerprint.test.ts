@@ -14,7 +14,7 @@ describe('fingerprints', () => {
       normalizeMessage(
         'User 42 (ada@example.com) order 3f2a6c1e-8d7b-4e5f-9a0b-1c2d3e4f5a6b trace 0xdeadbeef1 hash 9f86d081 took 1.5s',
       ),
-    ).toBe('User <n> (<email>) order <uuid> trace <id> hash <id> took <n>s');
+    ).toBe('User <n> (<email>) order <uuid> trace <n> hash <n> took <n>s');
     expect(normalizeMessage('no numbers here')).toBe('no numbers here');
   });
 
