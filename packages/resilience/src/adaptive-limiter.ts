@@ -1,5 +1,5 @@
 import { abortReason, type Clock, createEmitter, type EventSource, systemClock } from '@ballast/core';
-import { integerOption, invalidOption, isBallastError, numberOption } from '@ballast/errors';
+import { integerOption, invalidOption, normalizeError, numberOption } from '@ballast/errors';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
 import type { Policy } from './policy.js';
 
@@ -21,7 +21,7 @@ export interface AdaptiveLimiterOptions {
   decrease?: number;
   /**
    * Whether an error means "slow down".
-   * @defaultValue rate-limited and timeout errors, and anything with `status` 429 or 503
+   * @defaultValue after `normalizeError`: rate-limited (429) and timeout errors, and 503s
    */
   isOverload?: (error: unknown) => boolean;
   /** The source of time. @defaultValue `systemClock` */
@@ -51,9 +51,8 @@ export interface AdaptiveLimiter extends Policy, EventSource<AdaptiveLimiterEven
 }
 
 function defaultOverload(error: unknown): boolean {
-  if (isBallastError(error)) return error.category === 'rate_limited' || error.category === 'timeout';
-  const status = (error as { status?: unknown } | null)?.status;
-  return status === 429 || status === 503;
+  const { category, status } = normalizeError(error);
+  return category === 'rate_limited' || category === 'timeout' || status === 503;
 }
 
 class AdaptiveStep implements Step {
@@ -136,10 +135,11 @@ class AdaptiveStep implements Step {
   }
 
   shrink(): void {
-    const next = Math.max(this.min, this.limit * this.decrease);
-    if (next === this.limit) return;
-    this.limit = next;
-    if (this.events.has('limit')) this.events.emit('limit', { limit: Math.floor(next), reason: 'decrease' });
+    const before = Math.floor(this.limit);
+    this.limit = Math.max(this.min, this.limit * this.decrease);
+    if (Math.floor(this.limit) !== before && this.events.has('limit')) {
+      this.events.emit('limit', { limit: Math.floor(this.limit), reason: 'decrease' });
+    }
   }
 
   pause(ms: number): void {

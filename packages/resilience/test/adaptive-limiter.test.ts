@@ -1,5 +1,5 @@
 import { ManualClock } from '@ballast/core/testing';
-import { RateLimitedError, TimeoutError } from '@ballast/errors';
+import { RateLimitedError, TimeoutError, UnavailableError } from '@ballast/errors';
 import { describe, expect, it } from 'vitest';
 import { adaptiveLimiter } from '../src/index.js';
 
@@ -17,6 +17,9 @@ describe('adaptiveLimiter', () => {
       .catch(() => {});
     await limiter.execute(() => Promise.reject(new Error('plain'))).catch(() => {});
     expect(limiter.limit).toBe(1);
+    await limiter
+      .execute(() => Promise.reject(new UnavailableError('busy', { status: 503 })))
+      .catch(() => {});
     expect(changes).toEqual(['increase 5', 'decrease 2', 'decrease 1']);
     await limiter.execute(() => Promise.reject(new TimeoutError())).catch(() => {});
     expect(limiter.limit).toBe(1);
