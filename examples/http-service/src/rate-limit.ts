@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimitedError } from '@ballast/errors';
 import {
+  type CircuitBreaker,
+  circuitBreaker,
+  consecutiveFailures,
+  pipeline,
   type RateLimitDecision,
   type RateLimiter,
   rateLimitHeaders,
   redisRateLimiter,
+  timeout,
   tokenBucket,
 } from '@ballast/resilience';
 import type { Redis } from 'ioredis';
@@ -50,14 +55,40 @@ function memoryLimiter(limits: readonly Limit[]): RateLimiter {
   };
 }
 
-/** The limiter: `redisRateLimiter` (shared by every replica) with Redis, token buckets without. */
-export function createRateLimiter(limits: readonly Limit[], redis?: Redis, prefix?: string): RateLimiter {
-  if (redis === undefined) return memoryLimiter(limits);
-  return redisRateLimiter({
+/** A limiter, and with Redis the breaker that guards it (a health indicator). */
+export interface GuardedLimiter {
+  limiter: RateLimiter;
+  breaker: CircuitBreaker | undefined;
+}
+
+/**
+ * The limiter: token buckets in memory, or `redisRateLimiter` (shared by every replica)
+ * with Redis. The Redis limiter already fails open when Redis answers with an error; a
+ * Redis that does not answer at all would make every request wait, so each take also
+ * runs under a 100 ms timeout and a circuit breaker, and is admitted (fail open) when
+ * either gives up.
+ */
+export function createRateLimiter(limits: readonly Limit[], redis?: Redis, prefix?: string): GuardedLimiter {
+  if (redis === undefined) return { limiter: memoryLimiter(limits), breaker: undefined };
+  const shared = redisRateLimiter({
     client: redis,
     limits,
     ...(prefix === undefined ? {} : { prefix }),
   });
+  const breaker = circuitBreaker({
+    name: 'ratelimit',
+    strategy: consecutiveFailures(3),
+    halfOpenAfter: '5s',
+  });
+  const guard = pipeline(breaker, timeout('100ms'));
+  const max = Math.min(...limits.map((limit) => limit.max));
+  const open: RateLimitDecision = { allowed: true, remaining: max, limit: max, resetMs: 0, retryAfterMs: 0 };
+  return {
+    breaker,
+    limiter: {
+      take: (key, cost = 1) => guard.execute(() => shared.take(key, cost)).catch(() => open),
+    },
+  };
 }
 
 /** The API key a request presents (`x-api-key`, `Authorization: Bearer …` or `?api_key=`), if any. */

@@ -83,7 +83,11 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     breakerTransitions.push({ from, to, at: Date.now() });
     logger.warn({ breaker: 'upstream', from, to }, 'upstream circuit breaker changed state');
   });
-  const limiter = createRateLimiter(config.limits ?? DEFAULT_LIMITS, redis, `${prefix}ratelimit:`);
+  const { limiter, breaker: limiterBreaker } = createRateLimiter(
+    config.limits ?? DEFAULT_LIMITS,
+    redis,
+    `${prefix}ratelimit:`,
+  );
 
   const health = createHealth({
     service: { name: 'http-service', version: '1.0.0' },
@@ -93,6 +97,7 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
       eventLoopLagCheck(),
       memoryCheck({ maxRss: '200MB' }),
       ...(redis ? [redisCheck(redis, { critical: false })] : []),
+      ...(limiterBreaker ? [limiterBreaker] : []),
     ],
   });
   const serveHealth = healthHandler(health, { showDetails: 'always' });

@@ -27,10 +27,11 @@ describe('rate limiting helpers', () => {
   });
 
   it('refuses once any limit is spent and reports the tightest limit', async () => {
-    const limiter = createRateLimiter([
+    const { limiter, breaker } = createRateLimiter([
       { max: 2, per: '1m' },
       { max: 10, per: '1h' },
     ]);
+    expect(breaker).toBeUndefined();
     const decisions = [];
     for (let i = 0; i < 3; i++) decisions.push(await limiter.take('ip:a'));
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, false]);

@@ -1,4 +1,4 @@
-import { requireRedis, uniquePrefix } from '@ballast/test-utils';
+import { requireRedis, startFaultProxy, uniquePrefix } from '@ballast/test-utils';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../src/service.js';
@@ -74,9 +74,41 @@ describe.skipIf(!url)('the service with REDIS_URL', () => {
       checks: Record<string, Array<{ status: string; details?: unknown }>>;
     };
     expect(report.checks['redis:responseTime']?.[0]?.status).toBe('pass');
+    expect(report.checks['circuit:ratelimit']?.[0]?.status).toBe('pass');
     expect(report.checks['cache:catalog']?.[0]).toMatchObject({
       status: 'pass',
       details: { tiers: { redis: 'closed' } },
     });
+  });
+});
+
+describe.skipIf(!url)('the service when Redis stops answering', () => {
+  it('keeps answering: the rate limiter fails open behind its breaker, L1 hits need no Redis', async () => {
+    const target = new URL(url as string);
+    const proxy = await startFaultProxy({
+      target: { host: target.hostname, port: Number(target.port || 6379) },
+    });
+    const prefix = uniquePrefix('http-service');
+    const service = await createService({
+      redisUrl: `redis://127.0.0.1:${proxy.port}`,
+      redisPrefix: prefix,
+      logSinks: [{ name: 'discard', write() {} }],
+    });
+    const redis = new Redis(url as string);
+    try {
+      expect((await fetch(`${service.url}/products/7`)).status).toBe(200);
+      proxy.setMode('blackhole');
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await fetch(`${service.url}/products/7`)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+      const report = await service.health.check();
+      expect(report.checks['circuit:ratelimit']?.[0]).toMatchObject({ status: 'warn' });
+    } finally {
+      proxy.setMode('pass');
+      await service.close();
+      await proxy.close();
+      await deleteUnder(redis, prefix);
+      await redis.quit();
+    }
   });
 });
