@@ -45,8 +45,6 @@ export interface Service {
   close(): Promise<void>;
 }
 
-const QUIET = new Set(['/health', '/metrics']);
-
 /**
  * Starts the catalogue service and its flaky upstream: logger (default redaction,
  * request ids), rate limits, tiered cache, resilience pipeline, health endpoints,
@@ -101,7 +99,7 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     ],
   });
   const serveHealth = healthHandler(health, { showDetails: 'always' });
-  const logRequests = httpLogger({ logger, ignore: (req) => QUIET.has(routeOf(req.url ?? '/')) });
+  const logRequests = httpLogger({ logger });
   const meter = metrics.getMeter('http-service');
   const requests = meter.createCounter('http.server.requests', { description: 'Requests served' });
   const duration = meter.createHistogram('http.server.request.duration', {
@@ -122,6 +120,7 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/health' || path.startsWith('/health/')) return serveHealth(req, res);
     if (path === '/metrics') return telemetry.metricsHandler(req, res);
+    // Probes and scrapes above are not logged; everything else gets a line and a request id.
     logRequests(req, res, () => {
       const route = routeOf(path);
       const started = performance.now();
