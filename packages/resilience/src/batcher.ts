@@ -1,5 +1,11 @@
 import { type Clock, type Duration, systemClock, type TimerHandle } from '@ballast/core';
-import { durationOption, integerOption, invalidOption, NotFoundError } from '@ballast/errors';
+import {
+  durationOption,
+  integerOption,
+  invalidOption,
+  NotFoundError,
+  UnavailableError,
+} from '@ballast/errors';
 
 /** What `run` returns: values aligned with the keys, or a map from key to value; an `Error` fails that key only. */
 export type BatchResult<K, V> = ReadonlyArray<V | Error> | ReadonlyMap<K, V | Error>;
@@ -24,6 +30,10 @@ export interface Batcher<K, V> {
   loadMany(keys: readonly K[]): Promise<Array<V | Error>>;
   /** Runs the pending batch now. */
   flush(): void;
+  /** Runs the pending batch and waits for every running batch; later loads reject with `UnavailableError`. */
+  close(): Promise<void>;
+  /** Same as {@link Batcher.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 interface Pending<V> {
@@ -52,6 +62,8 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
   const clock = options.clock ?? systemClock;
   let batch = new Map<K, Pending<V>[]>();
   let timer: TimerHandle | undefined;
+  let closed = false;
+  const running = new Set<Promise<void>>();
 
   const dispatch = async (current: Map<K, Pending<V>[]>): Promise<void> => {
     const keys = [...current.keys()];
@@ -89,11 +101,17 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
     if (batch.size === 0) return;
     const current = batch;
     batch = new Map();
-    void dispatch(current);
+    const done = dispatch(current);
+    running.add(done);
+    void done.finally(() => running.delete(done));
   };
 
   const load = (key: K): Promise<V> =>
     new Promise<V>((resolve, reject) => {
+      if (closed) {
+        reject(new UnavailableError('The batcher is closed; it takes no more loads'));
+        return;
+      }
       const waiters = batch.get(key);
       if (waiters !== undefined) waiters.push({ resolve, reject });
       else batch.set(key, [{ resolve, reject }]);
@@ -105,5 +123,13 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
     load,
     loadMany: (keys) => Promise.all(keys.map((key) => load(key).catch((error: unknown) => error as Error))),
     flush,
+    async close() {
+      closed = true;
+      flush();
+      await Promise.all(running);
+    },
+    [Symbol.asyncDispose]() {
+      return this.close();
+    },
   };
 }

@@ -65,5 +65,11 @@ export {
   retry,
 } from './retry.js';
 export { type RetryBudget, type RetryBudgetOptions, retryBudget } from './retry-budget.js';
-export { type TimeoutOptions, type TimeoutPolicy, type TimeoutStrategy, timeout } from './timeout.js';
+export {
+  type TimeoutEvents,
+  type TimeoutOptions,
+  type TimeoutPolicy,
+  type TimeoutStrategy,
+  timeout,
+} from './timeout.js';
 export { type TokenBucket, type TokenBucketOptions, tokenBucket } from './token-bucket.js';

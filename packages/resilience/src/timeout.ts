@@ -1,4 +1,4 @@
-import { type Clock, type Duration, systemClock } from '@ballast/core';
+import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
 import { durationOption, invalidOption, TimeoutError } from '@ballast/errors';
 import { type Call, policyOf, Scope, type Step } from './internal/call.js';
 import { type DeadlineEntry, DeadlineQueue } from './internal/deadline-queue.js';
@@ -21,8 +21,14 @@ export interface TimeoutOptions {
   clock?: Clock;
 }
 
+/** Events of a {@link TimeoutPolicy}. */
+export interface TimeoutEvents {
+  /** A call reached its deadline (its signal aborted; aggressive calls rejected). */
+  timeout: { ms: number; strategy: TimeoutStrategy };
+}
+
 /** A {@link timeout} policy. */
-export interface TimeoutPolicy extends Policy {
+export interface TimeoutPolicy extends Policy, EventSource<TimeoutEvents> {
   /** The time limit in milliseconds. */
   readonly ms: number;
   /** The strategy in use. */
@@ -68,6 +74,13 @@ class TimeoutScope extends Scope implements DeadlineEntry {
 
   expire(): void {
     this.step.metrics?.rejections.add(1, TIMED_OUT);
+    const { events } = this.step;
+    if (events.has('timeout')) {
+      events.emit('timeout', {
+        ms: this.step.ms,
+        strategy: this.step.aggressive ? 'aggressive' : 'cooperative',
+      });
+    }
     const error = this.step.error();
     this.abort(error);
     this.reject?.(error);
@@ -84,6 +97,7 @@ class TimeoutStep implements Step {
     readonly ms: number,
     readonly aggressive: boolean,
     readonly clock: Clock,
+    readonly events: ReturnType<typeof createEmitter<TimeoutEvents>>,
   ) {
     this.queue = new DeadlineQueue(clock);
   }
@@ -142,6 +156,7 @@ export function timeout(ms: Duration, options: TimeoutOptions = {}): TimeoutPoli
   if (strategy !== 'aggressive' && strategy !== 'cooperative') {
     throw invalidOption('timeout.strategy', strategy, "'aggressive' or 'cooperative'");
   }
-  const step = new TimeoutStep(limit, strategy === 'aggressive', options.clock ?? systemClock);
-  return policyOf<TimeoutPolicy>([step], { ms: limit, strategy });
+  const events = createEmitter<TimeoutEvents>();
+  const step = new TimeoutStep(limit, strategy === 'aggressive', options.clock ?? systemClock, events);
+  return policyOf<TimeoutPolicy>([step], { ms: limit, strategy, on: events.on });
 }

@@ -79,6 +79,15 @@ describe('batcher', () => {
     expect(await w).toMatch(/got string/);
   });
 
+  it('runs the pending batch on close and refuses loads afterwards', async () => {
+    const loader = batcher({ run: async (keys: number[]) => keys.map((k) => k + 1), maxDelay: '1h' });
+    const pending = loader.load(1);
+    await loader[Symbol.asyncDispose]();
+    await expect(pending).resolves.toBe(2);
+    await expect(loader.load(2)).rejects.toThrow(/closed/);
+    await loader.close();
+  });
+
   it('rejects bad options with ConfigurationError', () => {
     expect(() => batcher({} as never)).toThrow(/batcher.run/);
     expect(() => batcher({ run: async () => [], maxBatch: 0 })).toThrow(/maxBatch/);

@@ -31,6 +31,8 @@ describe('timeout', () => {
   it('aborts the signal the work reads at the deadline', async () => {
     const clock = new ManualClock();
     const policy = timeout(50, { clock });
+    const fired: string[] = [];
+    policy.on('timeout', (e) => fired.push(`${e.ms} ${e.strategy}`));
     let seen: AbortSignal | undefined;
     const result = policy.execute(({ signal }) => {
       seen = signal;
@@ -42,6 +44,7 @@ describe('timeout', () => {
     await settled;
     expect(seen?.aborted).toBe(true);
     expect(TimeoutError.is(seen?.reason)).toBe(true);
+    expect(fired).toEqual(['50 aggressive']);
   });
 
   it('hands an already aborted signal to work that reads it after the deadline', async () => {
