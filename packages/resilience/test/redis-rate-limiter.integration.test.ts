@@ -1,4 +1,5 @@
 import { requireRedis, startRedisServer, uniquePrefix } from '@ballast/test-utils';
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RateLimitDecision, rateLimitHeaders, redisRateLimiter } from '../src/index.js';
@@ -70,6 +71,41 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     const decisions = await Promise.all(takes);
     expect(decisions.filter((d) => d.allowed)).toHaveLength(max);
     expect(decisions.filter((d) => !d.allowed).every((d) => d.retryAfterMs > 0)).toBe(true);
+  });
+
+  it('never over-admits under generated concurrent workloads from several clients', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 12 }), {
+          minLength: 2,
+          maxLength: clients.length,
+        }),
+        async (max, perClient) => {
+          const key = `prop:${run++}`;
+          const limiters = perClient.map((_, i) =>
+            redisRateLimiter({
+              client: clients[i]!,
+              limits: [
+                { max: Math.max(max, 3), per: '1m' },
+                { max: 100, per: '1h' },
+              ],
+              prefix,
+            }),
+          );
+          const takes = perClient.flatMap((costs, i) =>
+            costs.map((cost) => limiters[i]!.take(key, cost).then((d) => ({ d, cost }))),
+          );
+          const results = await Promise.all(takes);
+          const admitted = results.filter((r) => r.d.allowed).reduce((sum, r) => sum + r.cost, 0);
+          expect(admitted).toBeLessThanOrEqual(Math.max(max, 3));
+          const stored = await redis.zcard(`${prefix}{${key}}:${Math.max(max, 3)}:60000`);
+          expect(stored).toBe(admitted);
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 
   it('refuses a cost above the tightest limit and bad options', async () => {
