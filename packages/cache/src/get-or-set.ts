@@ -104,25 +104,36 @@ export function load<T>(engine: CacheEngine, call: ReadCall<T>): Promise<T> {
 }
 
 /**
- * Reads the tiers, then produces on a miss. It removes its own `loads` entry when it
- * settles: its first step awaits, so that never happens before `load` has set it.
+ * Reads the tiers, then produces on a miss, removing its own `loads` entry once the
+ * answer is known (a continuation, so never before `load` has set it).
  */
-async function readThenProduce<T>(engine: CacheEngine, call: ReadCall<T>): Promise<T> {
-  try {
-    const { fresh, stale, previous } = await readTiers(engine, call.key);
-    if (fresh !== undefined) {
-      call.counters.hits++;
-      const ratio = call.policy.earlyRefresh;
-      if (ratio !== undefined && refreshDue(fresh, engine.clock.now(), ratio))
-        refreshAhead(engine, call, fresh);
-      return fresh.value as T;
-    }
-    call.counters.misses++;
-    if (engine.emitter.has('miss')) engine.emitter.emit('miss', { key: call.key });
-    return await produce(engine, call, stale, previous);
-  } finally {
-    engine.loads.delete(call.key);
-  }
+function readThenProduce<T>(engine: CacheEngine, call: ReadCall<T>): Promise<T> {
+  const { key } = call;
+  const finished = (): void => {
+    engine.loads.delete(key);
+  };
+  return readTiers(engine, key).then(
+    (read) => {
+      const fresh = read.fresh;
+      if (fresh !== undefined) {
+        engine.loads.delete(key);
+        call.counters.hits++;
+        const ratio = call.policy.earlyRefresh;
+        if (ratio !== undefined && refreshDue(fresh, engine.clock.now(), ratio))
+          refreshAhead(engine, call, fresh);
+        return fresh.value as T;
+      }
+      call.counters.misses++;
+      if (engine.emitter.has('miss')) engine.emitter.emit('miss', { key });
+      const produced = produce(engine, call, read.stale, read.previous);
+      produced.then(finished, finished);
+      return produced;
+    },
+    (error: unknown) => {
+      finished();
+      throw error;
+    },
+  );
 }
 
 /** Starts a background refresh of a fresh entry past its refresh-ahead point, once per key. */
