@@ -252,6 +252,10 @@ describe('createCache: stats, events, wrap, warm', () => {
     expect(await cached(1)).toEqual({ id: 1 });
     expect(await cached(1)).toEqual({ id: 1 });
     expect(load).toHaveBeenCalledTimes(1);
+    const broken = cache.wrap(load, () => {
+      throw new Error('no key');
+    });
+    await expect(broken(2)).rejects.toThrow('no key');
   });
 
   it('warms from an async iterable of entries and keys, reporting progress and failures', async () => {

@@ -107,7 +107,7 @@ export function createView(
             counters.hits++;
             l1Counters!.hits++;
             const ratio = options?.earlyRefresh ?? policy.earlyRefresh;
-            if (ratio !== undefined && refreshDue(entry, now, ratio)) {
+            if (ratio !== undefined && refreshDue(entry, now, ratio) && !engine.refreshes.has(full)) {
               refreshAhead(engine, call(full, factory, options), entry);
             }
             return Promise.resolve(entry.value as T);
@@ -185,7 +185,15 @@ export function createView(
     },
 
     wrap(fn, keyOf, options) {
-      return (...args) => view.getOrSet(keyOf(...args), () => fn(...args), options);
+      return (...args) => {
+        let key: string;
+        try {
+          key = keyOf(...args);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return view.getOrSet(key, () => fn(...args), options);
+      };
     },
 
     warm(source, options = {}) {
