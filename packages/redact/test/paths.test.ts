@@ -159,6 +159,19 @@ describe('literal paths without code generation', () => {
     expect(redact({ a: { b: 1, k: 2 }, c: 3 })).toEqual({ a: { b: '[REDACTED]', k: 2 }, c: '[REDACTED]' });
   });
 
+  it('compiles keys with quotes, backslashes, line separators and __proto__ safely', () => {
+    const weird = 'we"ird\\key\u2028';
+    const redact = createRedactor({
+      paths: [`a[${JSON.stringify(weird)}]`, 'b["__proto__"]'],
+      keys: false,
+      patterns: false,
+      remove: true,
+    });
+    const input = { a: { [weird]: 1, ok: 2 }, b: JSON.parse('{"__proto__": 1, "k": 2}') };
+    expect(JSON.stringify(redact(input))).toBe('{"a":{"ok":2},"b":{"k":2}}');
+    expect(Object.getPrototypeOf((redact(input) as { b: object }).b)).toBe(Object.prototype);
+  });
+
   it('compiles hash and function censors too', () => {
     const hashed = createRedactor({
       paths: ['a.b'],

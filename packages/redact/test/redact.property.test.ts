@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, DEFAULT_KEYS, normalizeKey } from '../src/index.js';
+import { createRedactor, DEFAULT_KEYS, DEFAULT_PATTERNS, normalizeKey } from '../src/index.js';
 
 const secretKeys = new Set(DEFAULT_KEYS.map(normalizeKey));
 const redact = createRedactor();
@@ -202,6 +202,67 @@ describe('redaction properties', () => {
         expect(() => JSON.stringify(out)).not.toThrow();
       }),
       { numRuns },
+    );
+  });
+
+  it('never lets the pre-check skip a secret: every redactable default match is at least minLength long and contains its hint', () => {
+    // Near-minimal instances of every default pattern, glued with or without separators.
+    const fragment = fc.oneof(
+      fc
+        .tuple(
+          fc.stringMatching(/^[\w-]{5,7}$/),
+          fc.stringMatching(/^[\w-]{5,7}$/),
+          fc.stringMatching(/^[\w-]{0,2}$/),
+        )
+        .map(([a, b, c]) => `eyJ${a}.eyJ${b}.${c}`),
+      fc
+        .tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER'), fc.stringMatching(/^[a-z]{7,9}[0-9]$/))
+        .map(([scheme, t]) => `${scheme} ${t}`),
+      fc
+        .stringMatching(/^[a-z]{1,3}:[a-z]{1,3}$/)
+        .map((cred) => `Basic ${Buffer.from(cred).toString('base64')}`),
+      fc.stringMatching(/^[A-Z0-9]{16}$/).map((k) => `AKIA${k}`),
+      fc
+        .tuple(
+          fc.constantFrom('awssecretkey', 'aws_secret_key', 'AWS_SECRET_ACCESS_KEY'),
+          fc.constantFrom('=', ':', ' = '),
+          fc.stringMatching(/^[A-Za-z0-9/+=]{40}$/),
+        )
+        .map(([name, sep, key]) => `${name}${sep}${key}`),
+      fc
+        .tuple(fc.constantFrom('', ' RSA', ' EC'), fc.stringMatching(/^[A-Za-z0-9]{0,4}$/), fc.boolean())
+        .map(
+          ([kind, body, end]) =>
+            `-----BEGIN${kind} PRIVATE KEY-----${body}${end ? '-----END PRIVATE KEY-----' : ''}`,
+        ),
+      fc.constantFrom('4111111111111111', '4222222222222', '5555 5555 5555 4444', '3782-822463-10005'),
+      fc
+        .tuple(
+          fc.stringMatching(/^[a-z]{1,3}$/),
+          fc.stringMatching(/^[a-z]{0,2}$/),
+          fc.stringMatching(/^[a-z0-9]{1,3}$/),
+        )
+        .map(([scheme, user, pass]) => `${scheme}://${user}:${pass}@`),
+      fc.stringMatching(/^[a-z0-9 .:@/-]{0,4}$/),
+    );
+    const glue = fc.constantFrom('', ' ', '.', '-', ':', '@', '/', 'x');
+    const textArb = fc
+      .array(fc.tuple(fragment, glue), { maxLength: 6 })
+      .map((parts) => parts.map(([f, g]) => f + g).join(''));
+    fc.assert(
+      fc.property(textArb, (text) => {
+        for (const pattern of DEFAULT_PATTERNS) {
+          const hint = new RegExp(pattern.hint!, 'i');
+          for (const match of text.matchAll(new RegExp(pattern.regex.source, `${pattern.regex.flags}d`))) {
+            const span = match.indices![pattern.group ?? 0];
+            const secret = span === undefined ? '' : text.slice(span[0], span[1]);
+            if (secret === '' || (pattern.validate !== undefined && !pattern.validate(secret))) continue;
+            expect(match[0].length).toBeGreaterThanOrEqual(pattern.minLength ?? 0);
+            expect(hint.test(match[0])).toBe(true);
+          }
+        }
+      }),
+      { numRuns: numRuns * 5 },
     );
   });
 });
