@@ -130,7 +130,6 @@ export function createCache(options: CacheOptions = {}): Cache {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      engine.closed = true;
       await engine.writeBehind?.close();
       await bus?.close();
       for (const tier of tiers) await tier.close?.();

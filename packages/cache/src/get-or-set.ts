@@ -8,7 +8,7 @@ import { entryState, refreshDue } from './ttl.js';
 
 /** What a factory receives. */
 export interface FactoryContext<T> {
-  /** Aborts when the hard timeout passes or the cache closes. */
+  /** Aborts when the hard timeout (`timeouts.hard`) passes. */
   readonly signal: AbortSignal;
   /** The previous value (stale, or still fresh during a refresh-ahead), if any. */
   readonly stale: T | undefined;

@@ -45,7 +45,6 @@ export class CacheEngine {
   /** Identifies this process's messages on the bus. */
   readonly id = randomUUID();
   writeBehind: WriteBehind | undefined;
-  closed = false;
   readonly #remote: number[];
   readonly #local: number[];
 
