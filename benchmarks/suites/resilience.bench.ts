@@ -56,14 +56,16 @@ function redisGroup() {
     redis ??= new Redis(REDIS_URL);
     return redis;
   };
-  const limiter = () =>
-    redisRateLimiter({ client: client(), limits: [{ max: 1_000_000_000, per: '1s' }], prefix });
+  const limiter = (algorithm: 'sliding-window' | 'gcra') =>
+    redisRateLimiter({ client: client(), limits: [{ max: 1_000_000_000, per: '1s' }], prefix, algorithm });
   let ballast: ReturnType<typeof limiter> | undefined;
+  let gcra: ReturnType<typeof limiter> | undefined;
   return {
     title: `Redis rate limiter, ${IN_FLIGHT} decisions in flight`,
     note: `One op = ${IN_FLIGHT} concurrent decisions (multiply ops/s by ${IN_FLIGHT} for decisions/s). The limit is a raw ioredis EVALSHA of a script that returns at once: one round trip, no limiter work.`,
     setup: async () => {
-      ballast = limiter();
+      ballast = limiter('sliding-window');
+      gcra = limiter('gcra');
       roundTripSha = (await client().script('LOAD', ROUND_TRIP)) as string;
     },
     teardown: async () => {
@@ -77,6 +79,11 @@ function redisGroup() {
         name: 'ballast redisRateLimiter.take (sliding window)',
         role: 'ballast' as const,
         fn: () => Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => ballast!.take(`k${i % 10}`))),
+      },
+      {
+        name: 'ballast redisRateLimiter.take (GCRA)',
+        role: 'ballast' as const,
+        fn: () => Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => gcra!.take(`k${i % 10}`))),
       },
       {
         name: 'raw ioredis EVALSHA round trip (limit)',

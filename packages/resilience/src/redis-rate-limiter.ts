@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createEmitter, type Duration, type EventSource } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Cluster, Redis } from 'ioredis';
+import { GCRA_SCRIPT } from './internal/gcra.lua.js';
 import { SLIDING_WINDOW_SCRIPT } from './internal/sliding-window.lua.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
 
@@ -26,6 +27,14 @@ export interface RedisRateLimiterOptions {
   /** Prefix of every Redis key. @defaultValue `'ballast:ratelimit:'` */
   prefix?: string;
   /**
+   * `sliding-window`: an exact log, never more than `max` in any window of `per`
+   * (memory grows with `max`). `gcra`: one number per limit, a burst of `max` then
+   * one unit every `per / max` (constant memory per key; over any interval `t` it admits at most
+   * `max + max·t/per`).
+   * @defaultValue `'sliding-window'`
+   */
+  algorithm?: 'sliding-window' | 'gcra';
+  /**
    * The decision when Redis fails: `allow` (fail open, the default: the limiter
    * must not take the service down) or `deny` (fail closed).
    * @defaultValue `'allow'`
@@ -39,7 +48,11 @@ export interface RedisRateLimiter extends RateLimiter, EventSource<RedisRateLimi
   take(key: string, cost?: number): Promise<RateLimitDecision>;
 }
 
-const SHA = createHash('sha1').update(SLIDING_WINDOW_SCRIPT).digest('hex');
+const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+const SCRIPTS = {
+  'sliding-window': { script: SLIDING_WINDOW_SCRIPT, sha: sha1(SLIDING_WINDOW_SCRIPT) },
+  gcra: { script: GCRA_SCRIPT, sha: sha1(GCRA_SCRIPT) },
+} as const;
 
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.includes('NOSCRIPT');
@@ -79,10 +92,16 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   if (onError !== 'allow' && onError !== 'deny') {
     throw invalidOption('redisRateLimiter.onRedisError', onError, "'allow' or 'deny'");
   }
+  const algorithm = options.algorithm ?? 'sliding-window';
+  if (algorithm !== 'sliding-window' && algorithm !== 'gcra') {
+    throw invalidOption('redisRateLimiter.algorithm', algorithm, "'sliding-window' or 'gcra'");
+  }
+  const { script, sha } = SCRIPTS[algorithm];
   const events = createEmitter<RedisRateLimiterEvents>();
   const args: string[] = [];
   for (const limit of limits) args.push(String(limit.max), String(limit.per));
-  const suffixes = limits.map((limit) => `:${limit.max}:${limit.per}`);
+  const tag = algorithm === 'gcra' ? ':gcra' : '';
+  const suffixes = limits.map((limit) => `${tag}:${limit.max}:${limit.per}`);
   const tightest = limits.reduce((a, b) => (b.max < a.max ? b : a));
   const numKeys = limits.length;
   // Sorted-set members must be unique per call across every process: an instance id plus a counter.
@@ -115,12 +134,10 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
       const nonce = `${instance}:${sequence}`;
       try {
         try {
-          return decide(await client.evalsha(SHA, numKeys, ...keys, String(cost), nonce, ...args));
+          return decide(await client.evalsha(sha, numKeys, ...keys, String(cost), nonce, ...args));
         } catch (error) {
           if (!isNoScript(error)) throw error;
-          return decide(
-            await client.eval(SLIDING_WINDOW_SCRIPT, numKeys, ...keys, String(cost), nonce, ...args),
-          );
+          return decide(await client.eval(script, numKeys, ...keys, String(cost), nonce, ...args));
         }
       } catch (error) {
         const allowed = onError === 'allow';

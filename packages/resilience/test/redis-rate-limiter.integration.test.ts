@@ -78,11 +78,12 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 20 }),
+        fc.constantFrom('sliding-window' as const, 'gcra' as const),
         fc.array(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 12 }), {
           minLength: 2,
           maxLength: clients.length,
         }),
-        async (max, perClient) => {
+        async (max, algorithm, perClient) => {
           const key = `prop:${run++}`;
           const limiters = perClient.map((_, i) =>
             redisRateLimiter({
@@ -92,6 +93,7 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
                 { max: 100, per: '1h' },
               ],
               prefix,
+              algorithm,
             }),
           );
           const takes = perClient.flatMap((costs, i) =>
@@ -100,12 +102,33 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
           const results = await Promise.all(takes);
           const admitted = results.filter((r) => r.d.allowed).reduce((sum, r) => sum + r.cost, 0);
           expect(admitted).toBeLessThanOrEqual(Math.max(max, 3));
-          const stored = await redis.zcard(`${prefix}{${key}}:${Math.max(max, 3)}:60000`);
-          expect(stored).toBe(admitted);
+          if (algorithm === 'sliding-window') {
+            expect(await redis.zcard(`${prefix}{${key}}:${Math.max(max, 3)}:60000`)).toBe(admitted);
+          }
         },
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('with GCRA admits a burst of max, then one unit every per/max', async () => {
+    const limiter = redisRateLimiter({
+      client: redis,
+      limits: [{ max: 4, per: '1m' }],
+      prefix,
+      algorithm: 'gcra',
+    });
+    const decisions: RateLimitDecision[] = [];
+    for (let i = 0; i < 5; i++) decisions.push(await limiter.take('gcra:1'));
+    expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, false]);
+    expect(decisions.map((d) => d.remaining)).toEqual([3, 2, 1, 0, 0]);
+    const refused = decisions[4]!;
+    expect(refused.limit).toBe(4);
+    expect(refused.retryAfterMs).toBeGreaterThan(14_000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(15_000);
+    expect(refused.resetMs).toBeGreaterThan(59_000);
+    expect(await redis.pttl(`${prefix}{gcra:1}:gcra:4:60000`)).toBeGreaterThan(59_000);
+    expect((await limiter.take('gcra:1', 0)).allowed).toBe(true);
   });
 
   it('refuses a cost above the tightest limit and bad options', async () => {
