@@ -75,7 +75,7 @@ function readFrom(engine: CacheEngine, key: string, index: number, read: TierRea
 }
 
 /** Resolves with `promise`, or rejects as soon as the caller's own signal aborts. */
-function forCaller<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function forCaller<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise<T>((resolve, reject) => {

@@ -20,6 +20,8 @@ export interface GetOptions {
    * @defaultValue false
    */
   allowStale?: boolean;
+  /** Stops waiting for slower tiers: the read rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Per-call options of `getOrSet` and `wrap`: a policy override plus call-only settings. */

@@ -237,6 +237,16 @@ describe('createCache: stats, events, wrap, warm', () => {
     );
   });
 
+  it('lets a get stop waiting for slow tiers through its signal', async () => {
+    const slow = mapTier();
+    slow.get = () => new Promise(() => {});
+    const cache = createCache({ tiers: [memoryTier(), slow] });
+    const controller = new AbortController();
+    const read = cache.get('k', { signal: controller.signal });
+    controller.abort(new Error('gave up'));
+    await expect(read).rejects.toThrow('gave up');
+  });
+
   it('emits miss events', async () => {
     const cache = createCache();
     const misses = vi.fn();

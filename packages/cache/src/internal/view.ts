@@ -1,8 +1,8 @@
 import type { Duration, EventSource, HealthIndicator } from '@ballast/core';
 import { ValidationError } from '@ballast/errors';
 import type { CacheEvents } from '../events.js';
-import { type Factory, load, type ReadCall, readTiers, refreshAhead } from '../get-or-set.js';
-import type { Cache, GetOrSetOptions, SetOptions } from '../options.js';
+import { type Factory, forCaller, load, type ReadCall, readTiers, refreshAhead } from '../get-or-set.js';
+import type { Cache, GetOptions, GetOrSetOptions, SetOptions } from '../options.js';
 import { type CachePolicy, type ResolvedPolicy, resolvePolicy } from '../policy.js';
 import type { CacheStats } from '../stats.js';
 import { createEntry, refreshDue } from '../ttl.js';
@@ -124,10 +124,10 @@ export function createView(
       }
     },
 
-    async get<T>(key: string, options?: { allowStale?: boolean }): Promise<T | undefined> {
+    async get<T>(key: string, options?: GetOptions): Promise<T | undefined> {
       if (badKey(key)) throw invalidKey(key, maxKeyLength);
       const full = prefix + key;
-      const { fresh, stale } = await readTiers(engine, full);
+      const { fresh, stale } = await forCaller(readTiers(engine, full), options?.signal);
       if (fresh !== undefined) {
         counters.hits++;
         return fresh.value as T;
