@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Size and import-cost budgets for every published package, from the built `dist`
 // (run `pnpm build` first).
 //
@@ -7,40 +6,50 @@
 //    dependencies (other Ballast packages, lru-cache, …) bundled and minified, its peer
 //    dependencies (@opentelemetry/api, ioredis, …) and Node built-ins left external. The
 //    minified and gzipped sizes must stay within `etc/size-limits.json`.
-// 2. The bundle must not contain, nor statically import, the modules the package must
+// 2. The bundle must not contain, nor import even lazily, the modules the package must
 //    never pull in (`neverBundles`: e.g. ioredis or lru-cache for @ballast/errors).
 // 3. In a fresh child process, importing the ESM entry and requiring the CJS entry must
 //    not load the modules listed in `neverLoadsAtImport` (e.g. ioredis, which packages
 //    may only load lazily when a Redis feature is used). ESM resolutions are recorded by a
 //    module-resolution hook; CommonJS loads are read from `require.cache`.
 //
-//   node scripts/size-check.mjs           check against the budgets
-//   node scripts/size-check.mjs --update  measure and set every budget to ~115 % of today
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+//   pnpm size:check   check against the budgets
+//   pnpm size:update  measure and set every budget to ~115 % of today
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { loadedAtImport, mentions } from './lib/import-probe.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+interface Budget {
+  minified: number;
+  gzip: number;
+  neverBundles?: string[];
+  neverLoadsAtImport?: string[];
+}
+interface Manifest {
+  exports: Record<string, { import: { default: string }; require: { default: string } }>;
+  peerDependencies?: Record<string, string>;
+}
+interface Measurement {
+  name: string;
+  minified: number;
+  gzip: number;
+  inputs: string[];
+  staticImports: string[];
+  dynamicImports: string[];
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
 const configPath = join(root, 'etc/size-limits.json');
 const update = process.argv.includes('--update');
 const HEADROOM = 1.15;
 
-const config = JSON.parse(readFileSync(configPath, 'utf8'));
+const config = JSON.parse(readFileSync(configPath, 'utf8')) as { packages: Record<string, Budget> };
 
-/** `node_modules/<name>/` anywhere in a path, or the bare specifier `<name>` / `<name>/…`. */
-function mentions(pathOrSpecifier, name) {
-  const normalized = pathOrSpecifier.replaceAll('\\', '/');
-  return (
-    normalized === name || normalized.startsWith(`${name}/`) || normalized.includes(`/node_modules/${name}/`)
-  );
-}
-
-async function measure(name, dir, pkg) {
-  const entry = join(dir, pkg.exports['.'].import.default);
+async function measure(name: string, dir: string, pkg: Manifest): Promise<Measurement> {
+  const entry = join(dir, pkg.exports['.']?.import.default ?? 'dist/index.js');
   const peers = Object.keys(pkg.peerDependencies ?? {});
   const result = await build({
     entryPoints: [entry],
@@ -54,14 +63,14 @@ async function measure(name, dir, pkg) {
     metafile: true,
     logLevel: 'silent',
   });
-  const code = result.outputFiles[0].contents;
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
   const output = Object.values(result.metafile.outputs)[0];
+  if (output === undefined) throw new Error(`esbuild produced no output for ${name}`);
   const inputs = Object.keys(result.metafile.inputs);
   const staticImports = output.imports.filter((imp) => imp.kind !== 'dynamic-import').map((imp) => imp.path);
   const dynamicImports = output.imports.filter((imp) => imp.kind === 'dynamic-import').map((imp) => imp.path);
   return {
     name,
-    entry,
     minified: code.byteLength,
     gzip: gzipSync(code, { level: 9 }).byteLength,
     inputs,
@@ -70,51 +79,16 @@ async function measure(name, dir, pkg) {
   };
 }
 
-const HOOK = `
-import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  appendFileSync(process.env.BALLAST_IMPORT_LOG, specifier + '\\n');
-  return next(specifier, context);
-}`;
-
-/** Module specifiers and files loaded by importing (ESM) or requiring (CJS) an entry. */
-function loadedAtImport(file, format) {
-  const scratch = mkdtempSync(join(tmpdir(), 'ballast-size-'));
-  const log = join(scratch, 'resolved.log');
-  writeFileSync(log, '');
-  const probe =
-    format === 'esm'
-      ? `import { register, createRequire } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOK)}));
-await import(${JSON.stringify(pathToFileURL(file).href)});
-const require = createRequire(import.meta.url);
-console.log(JSON.stringify(Object.keys(require.cache)));`
-      : `require(${JSON.stringify(file)});
-console.log(JSON.stringify(Object.keys(require.cache)));`;
-  try {
-    const stdout = execFileSync(
-      process.execPath,
-      format === 'esm' ? ['--input-type=module', '-e', probe] : ['-e', probe],
-      { cwd: dirname(file), env: { ...process.env, BALLAST_IMPORT_LOG: log }, encoding: 'utf8' },
-    );
-    const cached = JSON.parse(stdout.trim().split('\n').at(-1));
-    const resolved = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    return [...resolved, ...cached];
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
-const failures = [];
-const rows = [];
-const next = {};
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+const failures: string[] = [];
+const rows: Measurement[] = [];
+const next: Record<string, Budget> = {};
 
 for (const [name, budget] of Object.entries(config.packages)) {
   const dir = join(root, 'packages', name.replace(/^@ballast\//, ''));
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const esm = join(dir, pkg.exports['.'].import.default);
-  const cjs = join(dir, pkg.exports['.'].require.default);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
+  const esm = join(dir, pkg.exports['.']?.import.default ?? 'dist/index.js');
+  const cjs = join(dir, pkg.exports['.']?.require.default ?? 'dist/index.cjs');
   if (!existsSync(esm) || !existsSync(cjs)) {
     failures.push(`${name}: ${relative(root, esm)} is missing; run \`pnpm build\` first.`);
     continue;
@@ -142,10 +116,13 @@ for (const [name, budget] of Object.entries(config.packages)) {
   for (const forbidden of budget.neverBundles ?? []) {
     const bundled = m.inputs.filter((input) => mentions(input, forbidden));
     const imported = [...m.staticImports, ...m.dynamicImports].filter((spec) => mentions(spec, forbidden));
-    if (bundled.length > 0 || imported.length > 0) {
+    const [firstBundled] = bundled;
+    if (firstBundled !== undefined) {
       failures.push(
-        `${name} must not pull in ${forbidden}, but its bundle ${bundled.length > 0 ? `contains ${relative(root, bundled[0])}` : `imports '${imported[0]}'`}.`,
+        `${name} must not pull in ${forbidden}, but its bundle contains ${relative(root, firstBundled)}.`,
       );
+    } else if (imported.length > 0) {
+      failures.push(`${name} must not pull in ${forbidden}, but its bundle imports '${imported[0]}'.`);
     }
   }
   for (const forbidden of budget.neverLoadsAtImport ?? []) {
@@ -154,13 +131,13 @@ for (const [name, budget] of Object.entries(config.packages)) {
       failures.push(`${name} imports '${staticImport}' statically; ${forbidden} may only be loaded lazily.`);
     }
     for (const [format, file] of [
-      ['ESM', esm],
-      ['CJS', cjs],
-    ]) {
-      const loaded = loadedAtImport(file, format.toLowerCase()).filter((item) => mentions(item, forbidden));
+      ['esm', esm],
+      ['cjs', cjs],
+    ] as const) {
+      const loaded = loadedAtImport(file, format).filter((item) => mentions(item, forbidden));
       if (loaded.length > 0) {
         failures.push(
-          `${name} (${format}) loads ${forbidden} at import time (${loaded[0]}); load it lazily, when a Redis feature is used.`,
+          `${name} (${format.toUpperCase()}) loads ${forbidden} at import time (${loaded[0]}); load it lazily (await import() where it is used).`,
         );
       }
     }
@@ -170,7 +147,7 @@ for (const [name, budget] of Object.entries(config.packages)) {
 console.log('| package | minified | budget | gzip | budget | lazy imports |');
 console.log('|---|---:|---:|---:|---:|---|');
 for (const m of rows) {
-  const budget = (update ? next : config.packages)[m.name];
+  const budget = (update ? next : config.packages)[m.name] ?? { minified: 0, gzip: 0 };
   console.log(
     `| ${m.name} | ${kb(m.minified)} | ${kb(budget.minified)} | ${kb(m.gzip)} | ${kb(budget.gzip)} | ${m.dynamicImports.join(', ') || '–'} |`,
   );
