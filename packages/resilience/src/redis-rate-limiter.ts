@@ -3,6 +3,7 @@ import { createEmitter, type Duration, type EventSource } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Cluster, Redis } from 'ioredis';
 import { GCRA_SCRIPT } from './internal/gcra.lua.js';
+import { instruments, rejection } from './internal/metrics.js';
 import { SLIDING_WINDOW_SCRIPT } from './internal/sliding-window.lua.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
 
@@ -113,8 +114,13 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
     return suffixes.map((suffix) => base + suffix);
   };
 
+  const metrics = instruments();
+  const LIMITED = rejection('redis_rate_limiter', 'rate_limited');
+  const REDIS_DOWN = rejection('redis_rate_limiter', 'redis_error');
+
   const decide = (reply: unknown): RateLimitDecision => {
     const [allowed, remaining, limit, resetMs, retry] = reply as number[];
+    if (allowed !== 1) metrics?.rejections.add(1, LIMITED);
     return {
       allowed: allowed === 1,
       remaining: remaining!,
@@ -141,6 +147,7 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
         }
       } catch (error) {
         const allowed = onError === 'allow';
+        if (!allowed) metrics?.rejections.add(1, REDIS_DOWN);
         if (events.has('error')) events.emit('error', { error, key, allowed });
         return {
           allowed,
