@@ -19,6 +19,8 @@ interface Target {
 
 const targets: readonly Target[] = [
   { specifier: 'node:events', role: 'baseline' },
+  // The peer dependency every package but redact loads at import time (through core).
+  { specifier: '@opentelemetry/api', role: 'baseline' },
   { specifier: '@ballast/core', role: 'ballast' },
   { specifier: '@ballast/redact', role: 'ballast' },
   { specifier: '@ballast/errors', role: 'ballast' },
@@ -70,7 +72,7 @@ const section = `<!-- bench:import-time:start -->
 
 _${machine}; median of ${runs} fresh processes per package, runs interleaved. Other work shared the machine: the figures are indicative, the ratios more so than the milliseconds._
 
-Time for \`await import('<package>')\` in a new Node process (ESM, built \`dist\`, file system cache warm), including every module the package loads at import time. Ballast packages load no Redis client at import time (\`pnpm size:check\` enforces it). Regenerate with \`pnpm bench:import-time\`.
+Time for \`await import('<package>')\` in a new Node process (ESM, built \`dist\`, file system cache warm), including every module the package loads at import time. Ballast packages load no Redis client at import time (\`pnpm size:check\` enforces it); every package but \`@ballast/redact\` loads its peer \`@opentelemetry/api\` through \`@ballast/core\`, and that import is most of \`@ballast/core\`'s figure (compare the two baseline rows). Regenerate with \`pnpm bench:import-time\`.
 
 | package | role | median (ms) | min (ms) | max (ms) | median vs peer (lower is faster) |
 |---|---|---:|---:|---:|---|

@@ -9,7 +9,8 @@
 //
 // Workload, per operation: a logger child with request bindings logs the request (info, to
 // a sink that discards the line after it is formatted), then `cache.getOrSet` on one of
-// 20 000 keys (values of ~300 bytes, 4 MB L1 budget, so eviction runs all the time; TTL
+// 50 000 keys, 80 % of requests on 2 000 hot ones (values of ~300 bytes, 4 MB L1 budget, so
+// the tail keeps evicting; TTL
 // 5 s, grace 30 s, tags) whose factory goes through pipeline(retry, circuitBreaker,
 // timeout) around a call that fails 3 % of the time; every 50th operation deletes a tag.
 // Failures, open circuits and timeouts are logged at warn with the error.
@@ -32,7 +33,8 @@ const maxGrowthMb = Number(process.env.SOAK_MAX_GROWTH_MB ?? 4);
 const write = process.env.SOAK_WRITE !== '0';
 const samples = 24;
 const warmupShare = 0.25;
-const keys = 20_000;
+const hotKeys = 2_000;
+const keys = 50_000;
 const concurrency = 64;
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -81,7 +83,11 @@ async function backend(key: string): Promise<{ key: string; body: string; at: nu
 let ops = 0;
 let failures = 0;
 async function operation(worker: number): Promise<void> {
-  const id = Math.floor(Math.random() * keys);
+  // 80 % of requests go to 2 000 hot keys, the rest to a long tail that keeps evicting.
+  const id =
+    Math.random() < 0.8
+      ? Math.floor(Math.random() * hotKeys)
+      : hotKeys + Math.floor(Math.random() * (keys - hotKeys));
   const key = `item:${id}`;
   const log = logger.child({ requestId: `${worker}-${ops}`, route: '/items/:id' });
   log.info({ id }, 'request');
@@ -93,7 +99,7 @@ async function operation(worker: number): Promise<void> {
     failures += 1;
     log.warn({ err: error, id }, 'request failed');
   }
-  if (ops % 50 === 0) await cache.deleteByTag(`group:${ops % 100}`);
+  if (ops % 50 === 0) await cache.deleteByTag(`group:${Math.floor(ops / 50) % 100}`);
   ops += 1;
 }
 
@@ -173,7 +179,7 @@ if (write) {
   const rows = taken
     .map(
       (sample) =>
-        `| ${sample.t.toFixed(0)} | ${sample.heapMb.toFixed(2)} | ${sample.rssMb.toFixed(1)} | ${sample.ops.toLocaleString('en-US')} |${sample.t < seconds * warmupShare ? ' warm-up' : ''}`,
+        `| ${sample.t.toFixed(0)} | ${sample.heapMb.toFixed(2)} | ${sample.rssMb.toFixed(1)} | ${sample.ops.toLocaleString('en-US')} | ${sample.t < seconds * warmupShare ? 'warm-up' : ''} |`,
     )
     .join('\n');
   const section = `<!-- bench:soak:start -->
@@ -181,7 +187,7 @@ if (write) {
 
 _${machine}; ${seconds} s (\`pnpm soak\`; \`SOAK_SECONDS\` to change). Other work shared the machine, so throughput is indicative; the heap figures are what is judged._
 
-${concurrency} concurrent workers; each operation logs a request line through a child logger (formatted, then discarded), then \`cache.getOrSet\` over ${keys.toLocaleString('en-US')} keys (~300-byte values, 4 MB L1, TTL 5 s, grace 30 s, tags) whose factory runs \`pipeline(retry, circuitBreaker, timeout)\` around a backend that fails 3 % of the time; every 50th operation invalidates a tag. The heap is measured after two full GCs at each sample; the first ${Math.round(warmupShare * 100)} % of the run is warm-up (the L1 fills to its budget).
+${concurrency} concurrent workers; each operation logs a request line through a child logger (formatted, then discarded), then \`cache.getOrSet\` over ${keys.toLocaleString('en-US')} keys, 80 % of requests on ${hotKeys.toLocaleString('en-US')} hot ones (~300-byte values, 4 MB L1, TTL 5 s, grace 30 s, tags) whose factory runs \`pipeline(retry, circuitBreaker, timeout)\` around a backend that fails 3 % of the time; every 50th operation invalidates a tag. The heap is measured after two full GCs at each sample; the first ${Math.round(warmupShare * 100)} % of the run is warm-up (the L1 fills to its budget).
 
 **Verdict: ${verdict}.** ${totalOps.toLocaleString('en-US')} operations (${Math.round(totalOps / seconds).toLocaleString('en-US')}/s), ${calls.toLocaleString('en-US')} backend calls, ${failures.toLocaleString('en-US')} failed requests, ${linesFormatted.toLocaleString('en-US')} log lines; cache hit ratio ${(stats.hitRatio * 100).toFixed(1)} %.
 
