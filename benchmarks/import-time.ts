@@ -6,9 +6,14 @@
 //   IMPORT_RUNS      runs per package (default 21)
 //   IMPORT_WRITE=0   print only, leave docs/benchmarks.md alone
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** An empty ES module on disk, imported by its file URL. */
+const EMPTY = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'ballast-import-')), 'empty.mjs')).href;
+writeFileSync(fileURLToPath(EMPTY), 'export {};\n');
 
 interface Target {
   readonly specifier: string;
@@ -18,7 +23,8 @@ interface Target {
 }
 
 const targets: readonly Target[] = [
-  { specifier: 'node:events', role: 'baseline' },
+  // The fixed cost of importing any ES module file: the floor for every row.
+  { specifier: EMPTY, role: 'baseline' },
   // The peer dependency every package but redact loads at import time (through core).
   { specifier: '@opentelemetry/api', role: 'baseline' },
   { specifier: '@ballast/core', role: 'ballast' },
@@ -56,6 +62,8 @@ for (let run = 0; run < runs; run += 1) {
   for (const target of targets) times.get(target.specifier)?.push(importOnce(target.specifier));
 }
 
+rmSync(dirname(fileURLToPath(EMPTY)), { recursive: true, force: true });
+
 const medians = new Map([...times].map(([specifier, values]) => [specifier, median(values)]));
 const fmt = (ms: number) => ms.toFixed(2);
 const rows = targets.map((target) => {
@@ -64,7 +72,8 @@ const rows = targets.map((target) => {
   const versus = (target.peers ?? [])
     .map((peer) => `${(own / (medians.get(peer) ?? Number.NaN)).toFixed(2)}× ${peer}`)
     .join(', ');
-  return `| \`${target.specifier}\` | ${target.role} | ${fmt(own)} | ${fmt(Math.min(...values))} | ${fmt(Math.max(...values))} | ${versus || '–'} |`;
+  const label = target.specifier === EMPTY ? 'an empty module file' : `\`${target.specifier}\``;
+  return `| ${label} | ${target.role} | ${fmt(own)} | ${fmt(Math.min(...values))} | ${fmt(Math.max(...values))} | ${versus || '–'} |`;
 });
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString().slice(0, 10)}`;
 const section = `<!-- bench:import-time:start -->
@@ -72,7 +81,7 @@ const section = `<!-- bench:import-time:start -->
 
 _${machine}; median of ${runs} fresh processes per package, runs interleaved. Other work shared the machine: the figures are indicative, the ratios more so than the milliseconds._
 
-Time for \`await import('<package>')\` in a new Node process (ESM, built \`dist\`, file system cache warm), including every module the package loads at import time. Ballast packages load no Redis client at import time (\`pnpm size:check\` enforces it); every package but \`@ballast/redact\` loads its peer \`@opentelemetry/api\` through \`@ballast/core\`, and that import is most of \`@ballast/core\`'s figure (compare the two baseline rows). Regenerate with \`pnpm bench:import-time\`.
+Time for \`await import('<package>')\` in a new Node process (ESM, built \`dist\`, file system cache warm), including every module the package loads at import time. Ballast packages load no Redis client at import time (\`pnpm size:check\` enforces it); every package but \`@ballast/redact\` loads its peer \`@opentelemetry/api\` through \`@ballast/core\`, and that import is most of \`@ballast/core\`'s figure (compare its baseline row with \`@ballast/core\`'s). Regenerate with \`pnpm bench:import-time\`.
 
 | package | role | median (ms) | min (ms) | max (ms) | median vs peer (lower is faster) |
 |---|---|---:|---:|---:|---|
