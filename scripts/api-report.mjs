@@ -145,7 +145,27 @@ for (const entry of entries) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
+// A report whose entry point is gone (package or subpath export removed) is stale too.
+const orphans =
+  only.length > 0
+    ? []
+    : readdirSync(etc).filter(
+        (file) => file.endsWith('.api.md') && !entries.some((entry) => entry.report === file),
+      );
+for (const file of orphans) {
+  if (update) {
+    rmSync(join(etc, file));
+    console.log(`api: etc/${file} removed (no such entry point any more)`);
+  } else {
+    console.error(`api: etc/${file} reports an entry point that no package exports any more.`);
+  }
+}
+
 if (broken.length > 0) process.exit(1);
+if (!update && orphans.length > 0 && stale.length === 0) {
+  console.error('\nRun `pnpm api:update` to remove it, and add a changeset if users lose an import path.');
+  process.exit(1);
+}
 if (stale.length > 0) {
   console.error('');
   for (const entry of stale) {
