@@ -37,6 +37,8 @@ export class ManualClock implements Clock {
   #now: number;
   #seq = 0;
   #timers: ManualTimer[] = [];
+  /** The advance or runAll in progress: concurrent calls take turns, so time only moves forward. */
+  #turn: Promise<void> = Promise.resolve();
 
   constructor(options: ManualClockOptions = {}) {
     this.#now = options.now ?? 0;
@@ -74,12 +76,27 @@ export class ManualClock implements Clock {
   /**
    * Moves time forward by `ms`, firing every timer due by then (including timers
    * scheduled by callbacks along the way) in order, with promise continuations
-   * settled after each one. Resolves once time has reached `now() + ms`.
+   * settled after each one. Resolves once time has moved `ms` further. Calls made while
+   * another `advance` or `runAll` is running wait their turn, so two concurrent
+   * `advance(100)` move time by 200 and time never goes back.
    */
-  async advance(ms: number): Promise<void> {
+  advance(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {
-      throw new TypeError(`ManualClock.advance expects a non-negative number of milliseconds, got ${ms}.`);
+      return Promise.reject(
+        new TypeError(`ManualClock.advance expects a non-negative number of milliseconds, got ${ms}.`),
+      );
     }
+    return this.#take(() => this.#advance(ms));
+  }
+
+  /** Runs `step` after every earlier advance/runAll has finished, whether it succeeded or not. */
+  #take(step: () => Promise<void>): Promise<void> {
+    const run = this.#turn.then(step);
+    this.#turn = run.catch(() => {});
+    return run;
+  }
+
+  async #advance(ms: number): Promise<void> {
     const target = this.#now + ms;
     await settle();
     for (let next = this.#timers[0]; next !== undefined && next.due <= target; next = this.#timers[0]) {
@@ -92,9 +109,14 @@ export class ManualClock implements Clock {
 
   /**
    * Fires timers until none is left, moving time to each one's due time.
+   * Waits for any `advance` or `runAll` already running, like `advance`.
    * @throws Error after `limit` timers, which usually means an interval is still running.
    */
-  async runAll(limit = 10_000): Promise<void> {
+  runAll(limit = 10_000): Promise<void> {
+    return this.#take(() => this.#runAll(limit));
+  }
+
+  async #runAll(limit: number): Promise<void> {
     await settle();
     for (let fired = 0; this.#timers[0] !== undefined; fired++) {
       if (fired >= limit)

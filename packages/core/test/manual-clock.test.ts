@@ -116,6 +116,28 @@ describe('ManualClock', () => {
     await expect(clock.runAll(50)).rejects.toThrow(/fired 50 timers/);
   });
 
+  it('runs concurrent advances one after another, so time adds up and never goes back', async () => {
+    const clock = new ManualClock();
+    const seen: number[] = [];
+    clock.setTimeout(() => seen.push(clock.now()), 150);
+    await Promise.all([clock.advance(100), clock.advance(100)]);
+    expect(clock.now()).toBe(200);
+    expect(seen).toEqual([150]);
+    await Promise.all([clock.advance(500), clock.advance(10)]);
+    expect(clock.now()).toBe(710);
+  });
+
+  it('keeps taking turns after a runAll that gave up', async () => {
+    const clock = new ManualClock();
+    const interval = clock.setInterval(() => {}, 1);
+    const failed = expect(clock.runAll(5)).rejects.toThrow(/fired 5 timers/);
+    const after = clock.advance(10);
+    await failed;
+    clock.clearTimeout(interval);
+    await after;
+    expect(clock.now()).toBe(15);
+  });
+
   it('rejects a negative advance', async () => {
     await expect(new ManualClock().advance(-1)).rejects.toThrow(TypeError);
   });

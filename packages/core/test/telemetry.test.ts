@@ -1,49 +1,27 @@
-import { metrics, SpanStatusCode, trace } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { telemetryCapture } from '@ballast/test-utils/telemetry';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getMeter, getTracer, withSpan } from '../src/telemetry.js';
 
-const spans = new InMemorySpanExporter();
-const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 });
-
-beforeAll(() => {
-  trace.setGlobalTracerProvider(
-    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
-  );
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-});
-
-afterAll(() => {
-  trace.disable();
-  metrics.disable();
-});
+const otel = telemetryCapture();
+beforeAll(otel.install);
+afterAll(otel.uninstall);
 
 describe('telemetry helpers', () => {
   it('names tracers and meters @ballast/<pkg>', async () => {
     await withSpan(getTracer('cache'), 'cache.get', { 'cache.name': 'main' }, async () => 1);
-    const [span] = spans.getFinishedSpans();
+    const [span] = otel.spans.getFinishedSpans();
     expect(span?.instrumentationScope.name).toBe('@ballast/cache');
     expect(span?.attributes['cache.name']).toBe('main');
 
     getMeter('cache').createCounter('ballast.cache.requests').add(1, { 'cache.result': 'hit' });
-    await reader.forceFlush();
-    const scopes = metricExporter.getMetrics().flatMap((m) => m.scopeMetrics);
-    expect(scopes.map((s) => s.scope.name)).toContain('@ballast/cache');
+    expect(await otel.points('@ballast/cache', 'ballast.cache.requests')).toEqual([
+      { attributes: { 'cache.result': 'hit' }, value: 1 },
+    ]);
   });
 
   it('records a thrown error on the span and rethrows it', async () => {
-    spans.reset();
+    otel.spans.reset();
     await expect(
       withSpan(getTracer('cache'), 'cache.redis.get', {}, async () => {
         throw new Error('redis down');
@@ -54,7 +32,7 @@ describe('telemetry helpers', () => {
         throw 'plain';
       }),
     ).rejects.toBe('plain');
-    const [first, second] = spans.getFinishedSpans();
+    const [first, second] = otel.spans.getFinishedSpans();
     expect(first?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'redis down' });
     expect(first?.events[0]?.name).toBe('exception');
     expect(second?.status.message).toBe('plain');
