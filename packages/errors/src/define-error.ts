@@ -3,6 +3,12 @@ import { CATEGORIES, type ErrorCategory, isErrorCategory } from './categories.js
 
 /** How {@link defineError} describes one error code. */
 export interface ErrorSpec<D extends ErrorDetails> {
+  /**
+   * The class name, which is also every instance's `err.name`: give the name you export
+   * the class under, so logs and the catalogue name what users can import.
+   * @defaultValue the code in PascalCase ending in `Error` (`USER_NOT_FOUND` → `UserNotFoundError`)
+   */
+  name?: string;
   category: ErrorCategory;
   /** @defaultValue the category's status */
   status?: number;
@@ -94,7 +100,7 @@ export function registeredErrors(): RegisteredError[] {
  * });
  * throw new UserNotFound({ id: '42' });
  *
- * @throws TypeError when the code is not SCREAMING_SNAKE, is already defined, or the category is unknown.
+ * @throws TypeError when the code is not SCREAMING_SNAKE, is already defined, the category is unknown, or `name` is not PascalCase.
  */
 export function defineError<D extends ErrorDetails = ErrorDetails>(
   code: string,
@@ -110,7 +116,12 @@ export function defineError<D extends ErrorDetails = ErrorDetails>(
       `Invalid category ${JSON.stringify(spec.category)} for ${code}: use one of ${Object.keys(CATEGORIES).join(', ')}.`,
     );
   }
-  const name = className(code);
+  if (spec.name !== undefined && (typeof spec.name !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(spec.name))) {
+    throw new TypeError(
+      `Invalid error class name ${JSON.stringify(spec.name)} for ${code}: use PascalCase, e.g. 'UserNotFoundError'.`,
+    );
+  }
+  const name = spec.name ?? className(code);
   const staticSuggestions = typeof spec.suggestions === 'function' ? [] : (spec.suggestions ?? []);
   registerCode({
     code,

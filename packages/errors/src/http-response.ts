@@ -1,5 +1,5 @@
 import type { Clock } from '@ballast/core';
-import { BallastError, isValidErrorCode } from './ballast-error.js';
+import { type BallastError, isValidErrorCode } from './ballast-error.js';
 import { builtinFor } from './builtins.js';
 import { categoryOfStatus } from './internal/classify.js';
 
@@ -97,7 +97,7 @@ function snippet(body: unknown): string | undefined {
  * picks the class (404 → `NotFoundError`, 429 → `RateLimitedError`, 503 →
  * `UnavailableError`, 504 → `TimeoutError`…), `Retry-After` (seconds or an HTTP date)
  * becomes `retryAfterMs`, and an `application/problem+json` body (RFC 9457) gives
- * the message, `code` and `details`. A plain body is kept, truncated, in
+ * the message, `code` (kept on the instance of the status's class) and `details`. A plain body is kept, truncated, in
  * `details.body`. Never throws.
  *
  * @example
@@ -134,9 +134,11 @@ export function errorFromHttpResponse(
     ...(valid ? { status } : {}),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
-  if (problem?.code !== undefined && isValidErrorCode(problem.code)) {
-    return new BallastError(message, { ...shared, code: problem.code, category });
-  }
   const Builtin = builtinFor(category);
-  return new Builtin(message, shared);
+  const error = new Builtin(message, shared);
+  // The dependency's own code says which error it was; the class still says what kind.
+  if (problem?.code !== undefined && isValidErrorCode(problem.code)) {
+    (error as { code: string }).code = problem.code;
+  }
+  return error;
 }

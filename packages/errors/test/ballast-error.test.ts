@@ -176,6 +176,20 @@ describe('defineError', () => {
     expect(() => defineError('X_UNKNOWN', { category: 'nope' as ErrorCategory, message: () => '' })).toThrow(
       /Invalid category/,
     );
+    expect(() =>
+      defineError('X_BAD_NAME', { name: 'not a class', category: 'internal', message: () => '' }),
+    ).toThrow(/PascalCase/);
+  });
+
+  it('names the class and its instances as the spec says, in the catalogue too', () => {
+    const Open = defineError('X_CIRCUIT_OPEN_TEST', {
+      name: 'BrokenThingError',
+      category: 'unavailable',
+      message: () => 'open',
+    });
+    expect(Open.name).toBe('BrokenThingError');
+    expect(new Open().name).toBe('BrokenThingError');
+    expect(registeredErrors().find((e) => e.code === 'X_CIRCUIT_OPEN_TEST')?.name).toBe('BrokenThingError');
   });
 
   it('validates codes and categories', () => {

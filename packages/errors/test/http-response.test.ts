@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
   AuthorizationError,
-  BallastError,
   ConflictError,
   errorFromHttpResponse,
   InternalError,
@@ -81,7 +80,8 @@ describe('errorFromHttpResponse', () => {
       method: 'get',
       url: 'https://api.example.com/users/42',
     });
-    expect(err).toBeInstanceOf(BallastError);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect(err.name).toBe('NotFoundError');
     expect(err).toMatchObject({
       code: 'USER_NOT_FOUND',
       category: 'not_found',

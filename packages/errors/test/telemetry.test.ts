@@ -1,33 +1,12 @@
 import { ManualClock } from '@ballast/core/testing';
-import { metrics } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
+import { telemetryCapture } from '@ballast/test-utils/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationError, createErrorReporter, InternalError, NotFoundError } from '../src/index.js';
 
-const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
-
-beforeAll(() => {
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-});
-afterAll(() => {
-  metrics.disable();
-});
-
-async function points(name: string) {
-  await reader.forceFlush();
-  const scope = exporter
-    .getMetrics()
-    .at(-1)
-    ?.scopeMetrics.find((s) => s.scope.name === '@ballast/errors');
-  const metric = scope?.metrics.find((m) => m.descriptor.name === name);
-  return (metric?.dataPoints ?? []).map((p) => ({ attributes: p.attributes, value: p.value }));
-}
+const otel = telemetryCapture();
+beforeAll(otel.install);
+afterAll(otel.uninstall);
+const points = (name: string) => otel.points('@ballast/errors', name);
 
 describe('telemetry', () => {
   it('counts reports by code, category and severity, and what the rate limit held back', async () => {

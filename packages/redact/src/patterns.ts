@@ -51,9 +51,10 @@ function isBasicCredential(token: string): boolean {
   return Buffer.from(token, 'base64').toString('latin1').includes(':');
 }
 
-// Opaque bearer tokens carry digits or are long; this keeps "Bearer authentication" readable.
+// Opaque bearer tokens are long or carry digits or symbols; an English word after "Bearer"
+// ("Bearer authentication", 14 letters) stays readable. Letters-only tokens of 16+ go.
 function isBearerToken(token: string): boolean {
-  return token.length >= 24 || (token.length >= 8 && /\d/.test(token));
+  return token.length >= 16 || (token.length >= 8 && /[^A-Za-z]/.test(token));
 }
 
 /**

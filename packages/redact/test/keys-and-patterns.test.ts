@@ -64,6 +64,8 @@ describe('default patterns', () => {
     ['a JWT', `token is ${JWT}.`, 'token is [REDACTED].'],
     ['a Bearer token', 'Authorization: Bearer abc123def456ghi', 'Authorization: Bearer [REDACTED]'],
     ['a long opaque Bearer token', 'bearer abcdefghijklmnopqrstuvwxyz', 'bearer [REDACTED]'],
+    ['a 16-letter Bearer token', 'Bearer abcdefghijklmnop', 'Bearer [REDACTED]'],
+    ['a short Bearer token with a symbol', 'Bearer abc-defgh', 'Bearer [REDACTED]'],
     [
       'Basic credentials',
       `hdr Basic ${Buffer.from('ada:pw').toString('base64')} end`,
@@ -97,6 +99,7 @@ describe('default patterns', () => {
     ['a millisecond timestamp', 'at 1700000000000 ms'],
     ['a short number', '4111 1111'],
     ['Bearer prose', 'Bearer authentication failed'],
+    ['Bearer prose, another word', 'Bearer authorization required'],
     ['Basic prose', 'Basic validation failed'],
     ['Basic base64 without a colon', `Basic ${Buffer.from('justtext').toString('base64')}`],
     ['a URL without credentials', 'https://example.com/a?b=c@d'],

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRedactor } from '../src/index.js';
+import { createRedactor, parsePath, WILDCARD } from '../src/index.js';
 
 const pathsOnly = (paths: string[], extra: object = {}) =>
   createRedactor({ paths, keys: false, patterns: false, ...extra });
@@ -230,5 +230,24 @@ describe('path syntax errors', () => {
       $ctx: { ünïcode: '[REDACTED]' },
       arr: [...arr.slice(0, 10), '[REDACTED]'],
     });
+  });
+});
+
+describe('parsePath', () => {
+  it('returns the segments createRedactor walks: keys, indices as strings, WILDCARD', () => {
+    expect(parsePath('a.b')).toEqual(['a', 'b']);
+    expect(parsePath(`a["x-y"].c['q\\'s'][07][*].*`)).toEqual([
+      'a',
+      'x-y',
+      'c',
+      "q's",
+      '7',
+      WILDCARD,
+      WILDCARD,
+    ]);
+  });
+
+  it('throws the same positioned error as createRedactor', () => {
+    expect(() => parsePath('a..b')).toThrow(/position 2/);
   });
 });

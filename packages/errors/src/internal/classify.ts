@@ -13,6 +13,15 @@ const network = (what: (where: string) => string): Classification => ({
   suggestions: (where) => [what(where), retry],
 });
 
+const timedOut = (what: (where: string) => string): Classification => ({
+  category: 'timeout',
+  suggestions: (where) => [what(where), retry],
+});
+
+const unreachableOrOverloaded = timedOut(
+  (w) => `Check that the service${w} is reachable and not overloaded.`,
+);
+
 /** Node (libuv), undici and DNS error codes that mean the network failed. */
 export const SYSTEM_CODES: Readonly<Record<string, Classification>> = Object.freeze({
   ECONNREFUSED: network((w) => `Check that the service${w} is running and accepts connections.`),
@@ -27,33 +36,14 @@ export const SYSTEM_CODES: Readonly<Record<string, Classification>> = Object.fre
   ENETUNREACH: network((w) => `The network${w} is unreachable; check the network connection.`),
   ENETDOWN: network(() => 'The network is down; check the network connection.'),
   UND_ERR_SOCKET: network((w) => `The socket${w} failed; check the peer's logs.`),
-  ERR_SOCKET_CONNECTION_TIMEOUT: {
-    category: 'timeout',
-    suggestions: (w) => [`Check that the service${w} is reachable and not overloaded.`, retry],
-  },
-  ETIMEDOUT: {
-    category: 'timeout',
-    suggestions: (w) => [`Check that the service${w} is reachable and not overloaded.`, retry],
-  },
-  ESOCKETTIMEDOUT: {
-    category: 'timeout',
-    suggestions: (w) => [`Check that the service${w} is reachable and not overloaded.`, retry],
-  },
-  UND_ERR_CONNECT_TIMEOUT: {
-    category: 'timeout',
-    suggestions: (w) => [`Check that the service${w} is reachable and not overloaded.`, retry],
-  },
-  UND_ERR_HEADERS_TIMEOUT: {
-    category: 'timeout',
-    suggestions: (w) => [
-      `The service${w} accepted the request but was slow to answer; check its load.`,
-      retry,
-    ],
-  },
-  UND_ERR_BODY_TIMEOUT: {
-    category: 'timeout',
-    suggestions: (w) => [`The service${w} was slow to send its response; check its load.`, retry],
-  },
+  ERR_SOCKET_CONNECTION_TIMEOUT: unreachableOrOverloaded,
+  ETIMEDOUT: unreachableOrOverloaded,
+  ESOCKETTIMEDOUT: unreachableOrOverloaded,
+  UND_ERR_CONNECT_TIMEOUT: unreachableOrOverloaded,
+  UND_ERR_HEADERS_TIMEOUT: timedOut(
+    (w) => `The service${w} accepted the request but was slow to answer; check its load.`,
+  ),
+  UND_ERR_BODY_TIMEOUT: timedOut((w) => `The service${w} was slow to send its response; check its load.`),
   ABORT_ERR: { category: 'cancelled', suggestions: () => [] },
 });
 

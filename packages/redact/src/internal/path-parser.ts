@@ -1,9 +1,9 @@
 import { RedactConfigurationError } from './configuration-error.js';
 
-/** A segment that matches any one key (`*`, `[*]`). */
+/** The segment {@link parsePath} returns for `*` and `[*]`: it matches any one key. */
 export const WILDCARD: unique symbol = Symbol('wildcard');
 
-/** One step of a parsed path: a literal key or the wildcard. */
+/** One step of a parsed path: a literal key (array indices as strings, `[0]` → `'0'`) or {@link WILDCARD}. */
 export type PathSegment = string | typeof WILDCARD;
 
 const IDENT_START = /[\p{ID_Start}$_]/u;
@@ -19,8 +19,14 @@ function fail(path: string, position: number, problem: string): never {
 }
 
 /**
- * Parses one path in fast-redact syntax (`a.b`, `a["x-y"].c`, `a[0]`, `a.*.c`, `*.b`).
- * @throws RedactConfigurationError naming the path and the position of the problem.
+ * Parses one path in fast-redact syntax (`a.b`, `a["x-y"].c`, `a[0]`, `a.*.c`, `*.b`) into
+ * its segments, for tools that walk the same paths `createRedactor` accepts.
+ *
+ * @example
+ * parsePath('req.headers["x-api-key"]'); // ['req', 'headers', 'x-api-key']
+ * parsePath('items[*].token'); // ['items', WILDCARD, 'token']
+ *
+ * @throws ConfigurationError (code `INVALID_CONFIGURATION`) naming the path and the position of the problem.
  */
 export function parsePath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
