@@ -1,16 +1,24 @@
 import { abortReason, type Clock, createEmitter, type EventSource, systemClock } from '@ballast/core';
 import { integerOption, invalidOption, normalizeError, numberOption } from '@ballast/errors';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
+import { instruments, observeGauge } from './internal/metrics.js';
 import type { Policy } from './policy.js';
 
 /** Events of an {@link AdaptiveLimiter}. */
 export interface AdaptiveLimiterEvents {
   /** The concurrency limit changed. */
   limit: { limit: number; reason: 'increase' | 'decrease' };
+  /**
+   * Calls are held for `ms`: a `Retry-After` (from an error's `retryAfterMs` or fed to
+   * `observe`) or an exhausted `quota` until its reset. Emitted only when the pause grows.
+   */
+  pause: { ms: number; reason: 'retry_after' | 'quota' };
 }
 
 /** Options for {@link adaptiveLimiter}. */
 export interface AdaptiveLimiterOptions {
+  /** Names the limiter in metrics (`resilience.limiter`). @defaultValue `'adaptive-limiter'` */
+  name?: string;
   /** The lowest concurrency limit. @defaultValue `1` */
   min?: number;
   /** The highest concurrency limit. @defaultValue `100` */
@@ -73,6 +81,20 @@ class AdaptiveStep implements Step {
     this.limit = initial;
   }
 
+  /** Reports the current limit as the gauge `ballast.resilience.adaptive.limit` when an SDK is registered. */
+  observeLimit(name: string): void {
+    const metrics = instruments();
+    if (metrics === undefined) return;
+    observeGauge(
+      metrics.meter,
+      'ballast.resilience.adaptive.limit',
+      'The current concurrency limit of an adaptive limiter',
+      this,
+      (step) => Math.floor(step.limit),
+      Object.freeze({ 'resilience.policy': 'adaptive_limiter', 'resilience.limiter': name }),
+    );
+  }
+
   async run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
     if (this.active >= Math.floor(this.limit) || this.clock.now() < this.pausedUntil) {
       await this.admit(signalOf(scope, call.outer));
@@ -85,7 +107,7 @@ class AdaptiveStep implements Step {
     } catch (error) {
       if (this.isOverload(error)) {
         const hinted = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-        if (typeof hinted === 'number' && hinted > 0) this.pause(hinted);
+        if (typeof hinted === 'number' && hinted > 0) this.pause(hinted, 'retry_after');
         this.shrink();
       }
       throw error;
@@ -142,8 +164,11 @@ class AdaptiveStep implements Step {
     }
   }
 
-  pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+  pause(ms: number, reason: 'retry_after' | 'quota'): void {
+    const until = this.clock.now() + ms;
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    if (this.events.has('pause')) this.events.emit('pause', { ms, reason });
   }
 }
 
@@ -171,15 +196,20 @@ function header(
  * by about one per limit's worth of successes and is multiplied by `decrease` on
  * overload (429, `RateLimitedError`, timeouts). It also pauses for `Retry-After`
  * and for exhausted quotas fed with `observe`/`observeHeaders`. Calls over the
- * limit wait in order; a waiting call whose signal aborts leaves.
+ * limit wait in order; a waiting call whose signal aborts leaves. Limit changes
+ * emit `limit`, pauses emit `pause`, and the gauge `ballast.resilience.adaptive.limit`
+ * reports the limit (attribute `resilience.limiter`).
  *
- * @throws ConfigurationError for `min` < 1, `max` < `min`, `initial` outside [min, max] or `decrease` outside (0, 1).
+ * @throws ConfigurationError for an empty `name`, `min` < 1, `max` < `min`, `initial` outside [min, max] or `decrease` outside (0, 1).
  *
  * @example
  * const github = adaptiveLimiter({ min: 1, max: 20 });
  * const repo = await github.execute(() => octokit.repos.get({ owner, repo }));
  */
 export function adaptiveLimiter(options: AdaptiveLimiterOptions = {}): AdaptiveLimiter {
+  const name = options.name ?? 'adaptive-limiter';
+  if (typeof name !== 'string' || name.length === 0)
+    throw invalidOption('adaptiveLimiter.name', name, 'a non-empty string');
   const min = integerOption('adaptiveLimiter.min', options.min ?? 1, 1);
   const max = integerOption('adaptiveLimiter.max', options.max ?? 100, min);
   const initial = integerOption('adaptiveLimiter.initial', options.initial ?? min, min, max);
@@ -194,15 +224,17 @@ export function adaptiveLimiter(options: AdaptiveLimiterOptions = {}): AdaptiveL
   const clock = options.clock ?? systemClock;
   const events = createEmitter<AdaptiveLimiterEvents>();
   const step = new AdaptiveStep(min, max, initial, decrease, isOverload, clock, events);
+  step.observeLimit(name);
   const observe = (quota: QuotaObservation): void => {
-    if (quota.retryAfterMs !== undefined && quota.retryAfterMs > 0) step.pause(quota.retryAfterMs);
+    if (quota.retryAfterMs !== undefined && quota.retryAfterMs > 0)
+      step.pause(quota.retryAfterMs, 'retry_after');
     if (
       quota.remaining !== undefined &&
       quota.remaining <= 0 &&
       quota.resetMs !== undefined &&
       quota.resetMs > 0
     ) {
-      step.pause(quota.resetMs);
+      step.pause(quota.resetMs, 'quota');
     }
   };
   return policyOf<AdaptiveLimiter>([step], {

@@ -1,4 +1,11 @@
-import { type Clock, type Duration, systemClock, type TimerHandle } from '@ballast/core';
+import {
+  type Clock,
+  createEmitter,
+  type Duration,
+  type EventSource,
+  systemClock,
+  type TimerHandle,
+} from '@ballast/core';
 import {
   durationOption,
   integerOption,
@@ -6,12 +13,23 @@ import {
   NotFoundError,
   UnavailableError,
 } from '@ballast/errors';
+import { instruments } from './internal/metrics.js';
 
 /** What `run` returns: values aligned with the keys, or a map from key to value; an `Error` fails that key only. */
 export type BatchResult<K, V> = ReadonlyArray<V | Error> | ReadonlyMap<K, V | Error>;
 
+/** Events of a {@link Batcher}. */
+export interface BatcherEvents {
+  /** A batch of `size` distinct keys ran in `durationMs` (per-key errors included). */
+  batch: { size: number; durationMs: number };
+  /** A batch failed as a whole: `run` threw or returned the wrong shape, so all its `size` keys rejected. */
+  error: { error: unknown; size: number; durationMs: number };
+}
+
 /** Options for {@link batcher}. */
 export interface BatcherOptions<K, V> {
+  /** Names the batcher in metrics (`resilience.batcher`). @defaultValue `'batcher'` */
+  name?: string;
   /** Loads many keys at once (one query, one HTTP call). Keys arrive deduplicated. */
   run: (keys: K[]) => Promise<BatchResult<K, V>>;
   /** Keys per batch; a full batch runs at once. @defaultValue `100` */
@@ -23,7 +41,7 @@ export interface BatcherOptions<K, V> {
 }
 
 /** A DataLoader-style {@link batcher}. */
-export interface Batcher<K, V> {
+export interface Batcher<K, V> extends EventSource<BatcherEvents> {
   /** Resolves the value for `key`, loaded together with other keys asked for meanwhile. */
   load(key: K): Promise<V>;
   /** Loads several keys; each key fails or succeeds on its own. */
@@ -46,8 +64,10 @@ interface Pending<V> {
  * into one `run(keys)`, with duplicate keys asked once. Each key resolves to its
  * own value or error: a missing value rejects with `NotFoundError`, an `Error`
  * in the result rejects only that key, and a throwing `run` rejects the batch.
+ * Each run emits `batch` (or `error` when it fails as a whole) and records
+ * `ballast.resilience.batch.size` and `ballast.resilience.batch.duration`.
  *
- * @throws ConfigurationError for a missing `run`, `maxBatch` < 1 or a bad `maxDelay`.
+ * @throws ConfigurationError for a missing `run`, `maxBatch` < 1, a bad `maxDelay` or an empty `name`.
  *
  * @example
  * const users = batcher({ run: (ids: string[]) => db.usersByIds(ids), maxDelay: '2ms' });
@@ -60,17 +80,49 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
   const maxBatch = integerOption('batcher.maxBatch', options.maxBatch ?? 100, 1);
   const maxDelay = durationOption('batcher.maxDelay', options.maxDelay ?? 0);
   const clock = options.clock ?? systemClock;
+  const name = options.name ?? 'batcher';
+  if (typeof name !== 'string' || name.length === 0)
+    throw invalidOption('batcher.name', name, 'a non-empty string');
+  const events = createEmitter<BatcherEvents>();
+  const metrics = instruments();
+  const OK = Object.freeze({
+    'resilience.policy': 'batcher',
+    'resilience.batcher': name,
+    'resilience.result': 'ok',
+  });
+  const FAILED = Object.freeze({
+    'resilience.policy': 'batcher',
+    'resilience.batcher': name,
+    'resilience.result': 'error',
+  });
   let batch = new Map<K, Pending<V>[]>();
   let timer: TimerHandle | undefined;
   let closed = false;
   const running = new Set<Promise<void>>();
 
+  /** Reports a finished batch; `started` is `undefined` when nobody measures. */
+  const report = (size: number, started: number | undefined, failed: boolean, error?: unknown): void => {
+    if (started === undefined) return;
+    const durationMs = clock.now() - started;
+    if (metrics !== undefined) {
+      metrics.batchSize.record(size, failed ? FAILED : OK);
+      metrics.batchDuration.record(durationMs, failed ? FAILED : OK);
+    }
+    if (failed) {
+      if (events.has('error')) events.emit('error', { error, size, durationMs });
+    } else if (events.has('batch')) events.emit('batch', { size, durationMs });
+  };
+
   const dispatch = async (current: Map<K, Pending<V>[]>): Promise<void> => {
     const keys = [...current.keys()];
+    // A stopwatch only when a metric or a listener needs it.
+    const started =
+      metrics !== undefined || events.has('batch') || events.has('error') ? clock.now() : undefined;
     let result: BatchResult<K, V>;
     try {
       result = await run(keys);
     } catch (error) {
+      report(keys.length, started, true, error);
       for (const waiters of current.values()) for (const w of waiters) w.reject(error);
       return;
     }
@@ -79,9 +131,11 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
       const error = new TypeError(
         `batcher.run must return an array of ${keys.length} values (one per key) or a Map; got ${Array.isArray(result) ? `an array of ${result.length}` : typeof result}.`,
       );
+      report(keys.length, started, true, error);
       for (const waiters of current.values()) for (const w of waiters) w.reject(error);
       return;
     }
+    report(keys.length, started, false);
     keys.forEach((key, i) => {
       const has = isMap ? (result as ReadonlyMap<K, V | Error>).has(key) : true;
       const value = isMap
@@ -121,6 +175,7 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
 
   return {
     load,
+    on: events.on,
     loadMany: (keys) => Promise.all(keys.map((key) => load(key).catch((error: unknown) => error as Error))),
     flush,
     async close() {

@@ -109,11 +109,44 @@ export function slowCall(options: SlowCallOptions): SlowCallConfig {
   return { duration, rateThreshold };
 }
 
-/** Validates a strategy object not made by the factories (plain JS callers). */
+/**
+ * Validates a strategy object, including one not made by the factories (plain JS
+ * callers, configuration files), by running it through its factory again.
+ */
 export function checkStrategy(strategy: unknown): BreakerStrategy {
-  const kind = (strategy as { kind?: unknown } | undefined)?.kind;
-  if (kind !== 'consecutive' && kind !== 'rate') {
-    throw invalidOption('circuitBreaker.strategy', strategy, 'consecutiveFailures(n) or failureRate({ … })');
+  const given = strategy as
+    | { kind?: unknown; failures?: unknown; threshold?: unknown; minThroughput?: unknown; window?: unknown }
+    | undefined;
+  if (given?.kind === 'consecutive') return consecutiveFailures(given.failures as number);
+  if (given?.kind === 'rate') {
+    const window = given.window as Partial<{ kind: string; ms: number; buckets: number; calls: number }>;
+    if (window?.kind !== 'time' && window?.kind !== 'count') {
+      throw invalidOption(
+        'circuitBreaker.strategy.window',
+        window,
+        "{ kind: 'time', ms, buckets } or { kind: 'count', calls }",
+      );
+    }
+    return failureRate({
+      threshold: given.threshold as number,
+      minThroughput: given.minThroughput as number,
+      ...(window.kind === 'count'
+        ? { window: { calls: window.calls as number } }
+        : { window: window.ms as number, buckets: window.buckets as number }),
+    });
   }
-  return strategy as BreakerStrategy;
+  throw invalidOption('circuitBreaker.strategy', strategy, 'consecutiveFailures(n) or failureRate({ … })');
+}
+
+/** Validates a slow-call setting, including a plain object (durations may be strings like `'2s'`). */
+export function checkSlowCall(config: unknown): SlowCallConfig | undefined {
+  if (config === undefined) return undefined;
+  if (typeof config !== 'object' || config === null) {
+    throw invalidOption(
+      'circuitBreaker.slowCall',
+      config,
+      "slowCall({ duration, rateThreshold }), e.g. slowCall({ duration: '2s' })",
+    );
+  }
+  return slowCall(config as SlowCallOptions);
 }

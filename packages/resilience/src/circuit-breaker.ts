@@ -11,6 +11,7 @@ import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Backoff } from './backoff.js';
 import {
   type BreakerStrategy,
+  checkSlowCall,
   checkStrategy,
   consecutiveFailures,
   type SlowCallConfig,
@@ -109,7 +110,7 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
   const step = new BreakerStep(
     name,
     strategy,
-    options.slowCall,
+    checkSlowCall(options.slowCall),
     halfOpenAfter,
     probes,
     isFailure,

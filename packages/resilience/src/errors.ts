@@ -6,6 +6,7 @@ import { defineError } from '@ballast/errors';
  * (`undefined` while it is isolated). Category `unavailable` (503), retryable.
  */
 export const BrokenCircuitError = defineError<{ breaker: string; isolated: boolean }>('CIRCUIT_OPEN', {
+  name: 'BrokenCircuitError',
   category: 'unavailable',
   message: (d) =>
     d.isolated

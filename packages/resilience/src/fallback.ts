@@ -1,6 +1,8 @@
 import { createEmitter, type EventSource } from '@ballast/core';
-import { invalidOption } from '@ballast/errors';
+import { invalidOption, normalizeError } from '@ballast/errors';
+import type { Attributes } from '@opentelemetry/api';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
+import { type Instruments, instruments } from './internal/metrics.js';
 import type { Policy } from './policy.js';
 
 /** Events of a {@link FallbackPolicy}. */
@@ -26,6 +28,10 @@ function isAbort(error: unknown): boolean {
 }
 
 class FallbackStep implements Step {
+  readonly metrics: Instruments | undefined = instruments();
+  /** Frozen metric attributes per error category, built on first use. */
+  readonly attributes = new Map<string, Attributes>();
+
   constructor(
     readonly value: unknown,
     readonly compute: FallbackFn | undefined,
@@ -38,16 +44,28 @@ class FallbackStep implements Step {
       return await call.next(index, scope, attempt);
     } catch (error) {
       if (!this.shouldHandle(error)) throw error;
+      if (this.metrics !== undefined) this.count(this.metrics, error);
       if (this.events.has('fallback')) this.events.emit('fallback', { error });
       return this.compute === undefined ? this.value : await this.compute(error, signalOf(scope, call.outer));
     }
+  }
+
+  count(metrics: Instruments, error: unknown): void {
+    const { category } = normalizeError(error);
+    let attributes = this.attributes.get(category);
+    if (attributes === undefined) {
+      attributes = Object.freeze({ 'resilience.policy': 'fallback', 'resilience.reason': category });
+      this.attributes.set(category, attributes);
+    }
+    metrics.fallbacks.add(1, attributes);
   }
 }
 
 /**
  * Answers with a fallback when the work fails: a fixed value, or a function of
  * the error (which may be async, e.g. a stale cache read). The policy's result
- * type is the work's; pass a fallback of the same type.
+ * type is the work's; pass a fallback of the same type. Each fallback emits
+ * `fallback` and counts in `ballast.resilience.fallbacks` by error category.
  *
  * @throws ConfigurationError when `shouldHandle` is not a function.
  *

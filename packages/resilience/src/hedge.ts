@@ -1,12 +1,19 @@
 import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
 import { CancelledError, durationOption, integerOption } from '@ballast/errors';
 import { type Call, policyOf, Scope, type Step } from './internal/call.js';
+import { type Instruments, instruments } from './internal/metrics.js';
 import type { Policy } from './policy.js';
 
 /** Events of a {@link HedgePolicy}. */
 export interface HedgeEvents {
   /** A hedged attempt started (`attempt` ≥ 2), after the delay or a failure. */
   hedge: { attempt: number; reason: 'delay' | 'failure' };
+  /**
+   * A call that started hedged attempts succeeded: attempt `attempt` (numbered as
+   * in `ctx.attempt`) won, the `first` one or a `hedge`, out of `attempts` started.
+   * Calls that never hedged emit nothing.
+   */
+  won: { attempt: number; winner: 'first' | 'hedge'; attempts: number };
 }
 
 /** Options for {@link hedge}. */
@@ -22,7 +29,16 @@ export interface HedgeOptions {
 /** A {@link hedge} policy. */
 export interface HedgePolicy extends Policy, EventSource<HedgeEvents> {}
 
+const HEDGED = {
+  delay: Object.freeze({ 'resilience.policy': 'hedge', 'resilience.reason': 'delay' }),
+  failure: Object.freeze({ 'resilience.policy': 'hedge', 'resilience.reason': 'failure' }),
+} as const;
+const WON_BY_FIRST = Object.freeze({ 'resilience.policy': 'hedge', 'resilience.winner': 'first' });
+const WON_BY_HEDGE = Object.freeze({ 'resilience.policy': 'hedge', 'resilience.winner': 'hedge' });
+
 class HedgeStep implements Step {
+  readonly metrics: Instruments | undefined = instruments();
+
   constructor(
     readonly delay: number,
     readonly maxHedged: number,
@@ -43,8 +59,10 @@ class HedgeStep implements Step {
         scopes.push(own);
         pending++;
         const number = attempt + scopes.length - 1;
-        if (scopes.length > 1 && this.events.has('hedge'))
-          this.events.emit('hedge', { attempt: number, reason });
+        if (scopes.length > 1) {
+          this.metrics?.hedges.add(1, HEDGED[reason]);
+          if (this.events.has('hedge')) this.events.emit('hedge', { attempt: number, reason });
+        }
         const more = scopes.length <= this.maxHedged;
         if (more) timer = this.clock.setTimeout(() => launch('delay'), this.delay);
         call.next(index, own, number).then(
@@ -55,6 +73,7 @@ class HedgeStep implements Step {
             if (timer !== undefined) this.clock.clearTimeout(timer);
             const lost = new CancelledError('Another hedged attempt won');
             for (const other of scopes) if (other !== own) other.abort(lost);
+            if (scopes.length > 1) this.won(number, number === attempt, scopes.length);
             resolve(value);
           },
           (error: unknown) => {
@@ -72,6 +91,13 @@ class HedgeStep implements Step {
       launch('delay');
     });
   }
+
+  won(attempt: number, first: boolean, attempts: number): void {
+    this.metrics?.hedgeWins.add(1, first ? WON_BY_FIRST : WON_BY_HEDGE);
+    if (this.events.has('won')) {
+      this.events.emit('won', { attempt, winner: first ? 'first' : 'hedge', attempts });
+    }
+  }
 }
 
 /**
@@ -79,7 +105,9 @@ class HedgeStep implements Step {
  * (up to `maxHedged` extra), and a failed attempt starts the next one at once.
  * The first success wins and the other attempts are aborted through their
  * signals; if every attempt fails, the last error is thrown. Use it only for
- * idempotent reads.
+ * idempotent reads. Hedged attempts emit `hedge` and count in
+ * `ballast.resilience.hedges`; which attempt won emits `won` and counts in
+ * `ballast.resilience.hedge.wins`.
  *
  * @throws ConfigurationError for a bad `delay` or `maxHedged` < 1.
  *

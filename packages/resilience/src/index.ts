@@ -12,7 +12,13 @@ export {
   exponentialBackoff,
   type Jitter,
 } from './backoff.js';
-export { type Batcher, type BatcherOptions, type BatchResult, batcher } from './batcher.js';
+export {
+  type Batcher,
+  type BatcherEvents,
+  type BatcherOptions,
+  type BatchResult,
+  batcher,
+} from './batcher.js';
 export {
   type BreakerStrategy,
   type ConsecutiveFailuresStrategy,
@@ -72,4 +78,9 @@ export {
   type TimeoutStrategy,
   timeout,
 } from './timeout.js';
-export { type TokenBucket, type TokenBucketOptions, tokenBucket } from './token-bucket.js';
+export {
+  type TokenBucket,
+  type TokenBucketEvents,
+  type TokenBucketOptions,
+  tokenBucket,
+} from './token-bucket.js';

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createEmitter, type Duration, type EventSource } from '@ballast/core';
+import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Cluster, Redis } from 'ioredis';
 import { GCRA_SCRIPT } from './internal/gcra.lua.js';
 import { instruments, rejection } from './internal/metrics.js';
 import { SLIDING_WINDOW_SCRIPT } from './internal/sliding-window.lua.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
+import { timeout } from './timeout.js';
 
 /** One limit of a {@link redisRateLimiter}: at most `max` units per sliding `per`. */
 export interface RedisLimit {
@@ -41,6 +42,16 @@ export interface RedisRateLimiterOptions {
    * @defaultValue `'allow'`
    */
   onRedisError?: 'allow' | 'deny';
+  /**
+   * How long a decision may wait for Redis before it follows `onRedisError`: a Redis that
+   * stops answering (a network black hole, a stalled server) must not hold every request.
+   * A call that times out may still be counted by Redis when the reply arrives late.
+   * `false` waits as long as the client does (ioredis `commandTimeout`).
+   * @defaultValue `'1s'`
+   */
+  timeout?: Duration | false;
+  /** Schedules the `timeout` (decisions themselves use Redis's clock). @defaultValue `systemClock` */
+  clock?: Clock;
 }
 
 /** A distributed limiter over Redis; see {@link redisRateLimiter}. */
@@ -66,7 +77,10 @@ function isNoScript(error: unknown): boolean {
  * no number of concurrent processes ever admits more than `max` in any window.
  * Decisions use Redis's clock, so client clock skew does not matter.
  *
- * @throws ConfigurationError for a missing client, no limits, or a bad `max`/`per`.
+ * Redis failing or not answering within `timeout` never fails the call: the decision
+ * follows `onRedisError` and an `error` event says why.
+ *
+ * @throws ConfigurationError for a missing client, no limits, a bad `max`/`per` or `timeout`.
  *
  * @example
  * const limiter = redisRateLimiter({ client: redis, limits: [{ max: 60, per: '1m' }, { max: 1000, per: '1h' }] });
@@ -97,6 +111,17 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   if (algorithm !== 'sliding-window' && algorithm !== 'gcra') {
     throw invalidOption('redisRateLimiter.algorithm', algorithm, "'sliding-window' or 'gcra'");
   }
+  const timeoutMs =
+    options.timeout === false ? 0 : durationOption('redisRateLimiter.timeout', options.timeout ?? '1s');
+  if (options.timeout !== false && timeoutMs < 1) {
+    throw invalidOption(
+      'redisRateLimiter.timeout',
+      options.timeout,
+      'at least 1 ms, or false for no timeout',
+    );
+  }
+  // One aggressive timeout policy: a shared timer, a TimeoutError and the usual timeout telemetry.
+  const deadline = timeoutMs === 0 ? undefined : timeout(timeoutMs, { clock: options.clock ?? systemClock });
   const { script, sha } = SCRIPTS[algorithm];
   const events = createEmitter<RedisRateLimiterEvents>();
   const args: string[] = [];
@@ -138,13 +163,16 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
       const keys = keysOf(key);
       sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
       const nonce = `${instance}:${sequence}`;
-      try {
+      const run = async (): Promise<unknown> => {
         try {
-          return decide(await client.evalsha(sha, numKeys, ...keys, String(cost), nonce, ...args));
+          return await client.evalsha(sha, numKeys, ...keys, String(cost), nonce, ...args);
         } catch (error) {
           if (!isNoScript(error)) throw error;
-          return decide(await client.eval(script, numKeys, ...keys, String(cost), nonce, ...args));
+          return await client.eval(script, numKeys, ...keys, String(cost), nonce, ...args);
         }
+      };
+      try {
+        return decide(await (deadline === undefined ? run() : deadline.execute(run)));
       } catch (error) {
         const allowed = onError === 'allow';
         if (!allowed) metrics?.rejections.add(1, REDIS_DOWN);

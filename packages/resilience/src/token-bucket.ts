@@ -1,4 +1,4 @@
-import { type Clock, type Duration, systemClock } from '@ballast/core';
+import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
 import {
   durationOption,
   integerOption,
@@ -10,6 +10,15 @@ import { type Call, policyOf, type Scope, type Step, signalOf } from './internal
 import { type Instruments, instruments, rejection } from './internal/metrics.js';
 import type { Policy } from './policy.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
+
+/** Events of a {@link TokenBucket}. */
+export interface TokenBucketEvents {
+  /**
+   * `take` (or `execute` in `reject` mode) was refused: `key` lacked `cost` tokens;
+   * `retryAfterMs` is when they will be there. Waiting in `wait` mode is not a rejection.
+   */
+  rejected: { key: string; cost: number; retryAfterMs: number };
+}
 
 /** Options for {@link tokenBucket}. */
 export interface TokenBucketOptions {
@@ -32,8 +41,8 @@ export interface TokenBucketOptions {
 }
 
 /** A keyed {@link tokenBucket} limiter; as a policy it takes one token of key `'default'` per call. */
-export interface TokenBucket extends Policy, RateLimiter {
-  /** Takes `cost` tokens for `key` now; never waits. */
+export interface TokenBucket extends Policy, RateLimiter, EventSource<TokenBucketEvents> {
+  /** Takes `cost` tokens for `key` now; never waits. A refusal counts as a rejection (event and metric). */
   take(key?: string, cost?: number): RateLimitDecision;
   /** Waits until `cost` tokens of `key` are available, takes them, and resolves the decision. */
   wait(key?: string, cost?: number, signal?: AbortSignal): Promise<RateLimitDecision>;
@@ -59,6 +68,7 @@ class TokenBucketStep implements Step {
     readonly wait: boolean,
     readonly maxKeys: number,
     readonly clock: Clock,
+    readonly events: ReturnType<typeof createEmitter<TokenBucketEvents>>,
   ) {}
 
   /** Tokens per millisecond. */
@@ -66,7 +76,20 @@ class TokenBucketStep implements Step {
     return this.rate / this.perMs;
   }
 
+  /** Takes `cost` tokens for `key`; a refusal is reported as a rejection. */
   take(key: string, cost: number): RateLimitDecision {
+    const decision = this.decide(key, cost);
+    if (!decision.allowed) {
+      this.metrics?.rejections.add(1, LIMITED);
+      if (this.events.has('rejected')) {
+        this.events.emit('rejected', { key, cost, retryAfterMs: decision.retryAfterMs });
+      }
+    }
+    return decision;
+  }
+
+  /** The decision for `key` and `cost`, consuming the tokens when allowed. */
+  decide(key: string, cost: number): RateLimitDecision {
     if (!(cost >= 0) || cost > this.burst) {
       throw invalidOption('tokenBucket.take cost', cost, `a number from 0 to the burst (${this.burst})`);
     }
@@ -108,7 +131,7 @@ class TokenBucketStep implements Step {
 
   async waitFor(key: string, cost: number, signal: AbortSignal | undefined): Promise<RateLimitDecision> {
     for (;;) {
-      const decision = this.take(key, cost);
+      const decision = this.decide(key, cost);
       if (decision.allowed) return decision;
       await this.clock.sleep(decision.retryAfterMs, signal);
     }
@@ -119,7 +142,6 @@ class TokenBucketStep implements Step {
     else {
       const decision = this.take('default', 1);
       if (!decision.allowed) {
-        this.metrics?.rejections.add(1, LIMITED);
         throw new RateLimitedError('Rate limit exceeded: the token bucket is empty', {
           retryAfterMs: decision.retryAfterMs,
           details: { limit: decision.limit, retryAfterMs: decision.retryAfterMs },
@@ -134,7 +156,8 @@ class TokenBucketStep implements Step {
  * A keyed token bucket: each key holds up to `burst` tokens and regains `rate`
  * every `per`. Over any interval `t` a key never admits more than
  * `burst + rate·t/per`. Memory stays bounded: idle keys are evicted once there
- * are more than `maxKeys`.
+ * are more than `maxKeys`. Refusals emit `rejected` and count in
+ * `ballast.resilience.rejections` (`token_bucket`, `rate_limited`).
  *
  * @throws ConfigurationError for a non-positive rate or burst, a bad period or mode.
  *
@@ -152,6 +175,7 @@ export function tokenBucket(options: TokenBucketOptions): TokenBucket {
   if (mode !== 'reject' && mode !== 'wait')
     throw invalidOption('tokenBucket.mode', mode, "'reject' or 'wait'");
   const maxKeys = integerOption('tokenBucket.maxKeys', options.maxKeys ?? 10_000, 1);
+  const events = createEmitter<TokenBucketEvents>();
   const step = new TokenBucketStep(
     perMs,
     burst,
@@ -159,6 +183,7 @@ export function tokenBucket(options: TokenBucketOptions): TokenBucket {
     mode === 'wait',
     maxKeys,
     options.clock ?? systemClock,
+    events,
   );
   return policyOf<TokenBucket>([step], {
     take: (key = 'default', cost = 1) => step.take(key, cost),
@@ -166,5 +191,6 @@ export function tokenBucket(options: TokenBucketOptions): TokenBucket {
     get size() {
       return step.buckets.size;
     },
+    on: events.on,
   });
 }

@@ -81,6 +81,23 @@ describe('adaptiveLimiter', () => {
     await expect(limiter.execute(async () => 'free')).resolves.toBe('free');
   });
 
+  it('emits pause with its length and reason when a pause starts or grows', async () => {
+    const clock = new ManualClock();
+    const limiter = adaptiveLimiter({ min: 2, max: 4, clock });
+    const pauses: string[] = [];
+    limiter.on('pause', (e) => pauses.push(`${e.reason} ${e.ms}`));
+    await limiter
+      .execute(() => Promise.reject(new RateLimitedError('slow', { retryAfterMs: 1_000 })))
+      .catch(() => {});
+    limiter.observe({ retryAfterMs: 500 }); // within the current pause: nothing new
+    limiter.observe({ remaining: 0, resetMs: 3_000 });
+    limiter.observeHeaders({ 'Retry-After': '5' });
+    expect(pauses).toEqual(['retry_after 1000', 'quota 3000', 'retry_after 5000']);
+    const later = limiter.execute(async () => 'done');
+    await clock.advance(5_000);
+    await expect(later).resolves.toBe('done');
+  });
+
   it('rejects a paused call whose signal aborts', async () => {
     const clock = new ManualClock();
     const limiter = adaptiveLimiter({ clock });
@@ -91,6 +108,7 @@ describe('adaptiveLimiter', () => {
   });
 
   it('rejects bad options with ConfigurationError', () => {
+    expect(() => adaptiveLimiter({ name: '' })).toThrow(/adaptiveLimiter.name/);
     expect(() => adaptiveLimiter({ min: 0 })).toThrow(/adaptiveLimiter.min/);
     expect(() => adaptiveLimiter({ min: 5, max: 2 })).toThrow(/adaptiveLimiter.max/);
     expect(() => adaptiveLimiter({ min: 1, max: 2, initial: 3 })).toThrow(/initial/);

@@ -1,3 +1,4 @@
+import type { Clock } from '@ballast/core';
 import { ManualClock } from '@ballast/core/testing';
 import { NotFoundError } from '@ballast/errors';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +80,67 @@ describe('batcher', () => {
     expect(await w).toMatch(/got string/);
   });
 
+  it('emits batch with its size and duration, and error when a run fails as a whole', async () => {
+    const clock = new ManualClock();
+    let fail = false;
+    const loader = batcher({
+      run: async (keys: string[]) => {
+        await clock.sleep(7);
+        if (fail) throw new Error('db down');
+        return keys.map((k) => new Error(`no ${k}`));
+      },
+      maxDelay: 5,
+      clock,
+    });
+    const batches: unknown[] = [];
+    const errors: unknown[] = [];
+    loader.on('batch', (e) => batches.push(e));
+    loader.on('error', ({ error, size, durationMs }) =>
+      errors.push({ message: (error as Error).message, size, durationMs }),
+    );
+    const loads = loader.loadMany(['a', 'b', 'a']);
+    await clock.advance(12);
+    await loads; // per-key errors: the batch itself succeeded
+    fail = true;
+    const failed = loader.load('c').catch((e: Error) => e.message);
+    await clock.advance(12);
+    expect(await failed).toBe('db down');
+    expect(batches).toEqual([{ size: 2, durationMs: 7 }]);
+    expect(errors).toEqual([{ message: 'db down', size: 1, durationMs: 7 }]);
+    const shape = batcher({ run: async () => [], clock });
+    const shapeErrors: number[] = [];
+    shape.on('error', (e) => shapeErrors.push(e.size));
+    const bad = shape.load('x').catch(() => 'rejected');
+    await clock.advance(0);
+    expect(await bad).toBe('rejected');
+    expect(shapeErrors).toEqual([1]);
+  });
+
+  it('reads the clock only when a listener or a metric needs the duration', async () => {
+    const clock = new ManualClock();
+    let reads = 0;
+    const counting: Clock = {
+      now: () => {
+        reads++;
+        return clock.now();
+      },
+      setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+      clearTimeout: (handle) => clock.clearTimeout(handle),
+      setInterval: (callback, ms) => clock.setInterval(callback, ms),
+      sleep: (ms, signal) => clock.sleep(ms, signal),
+    };
+    const loader = batcher({ run: async (keys: number[]) => keys, clock: counting });
+    const quiet = loader.load(1);
+    loader.flush();
+    await quiet;
+    expect(reads).toBe(0);
+    loader.on('batch', () => {});
+    const heard = loader.load(2);
+    loader.flush();
+    await heard;
+    expect(reads).toBe(2);
+  });
+
   it('runs the pending batch on close and refuses loads afterwards', async () => {
     const loader = batcher({ run: async (keys: number[]) => keys.map((k) => k + 1), maxDelay: '1h' });
     const pending = loader.load(1);
@@ -92,5 +154,6 @@ describe('batcher', () => {
     expect(() => batcher({} as never)).toThrow(/batcher.run/);
     expect(() => batcher({ run: async () => [], maxBatch: 0 })).toThrow(/maxBatch/);
     expect(() => batcher({ run: async () => [], maxDelay: -1 })).toThrow(/maxDelay/);
+    expect(() => batcher({ run: async () => [], name: '' })).toThrow(/batcher.name/);
   });
 });

@@ -295,6 +295,55 @@ describe('circuitBreaker', () => {
     expect(() => circuitBreaker({ name: '' })).toThrow(/name/);
     expect(() => circuitBreaker({ isFailure: 'yes' as never })).toThrow(/isFailure/);
   });
+
+  it('validates hand-written strategy and slow-call objects as strictly as the factories', () => {
+    const plain = (value: unknown) => value as never;
+    expect(() => circuitBreaker({ strategy: plain({ kind: 'consecutive', failures: -1 }) })).toThrow(
+      /consecutiveFailures.failures/,
+    );
+    expect(() =>
+      circuitBreaker({
+        strategy: plain({
+          kind: 'rate',
+          threshold: 2,
+          minThroughput: 1,
+          window: { kind: 'count', calls: 5 },
+        }),
+      }),
+    ).toThrow(/threshold/);
+    expect(() =>
+      circuitBreaker({
+        strategy: plain({
+          kind: 'rate',
+          threshold: 0.5,
+          minThroughput: 1,
+          window: { kind: 'time', ms: 5, buckets: 10 },
+        }),
+      }),
+    ).toThrow(/failureRate.window/);
+    expect(() =>
+      circuitBreaker({ strategy: plain({ kind: 'rate', threshold: 0.5, minThroughput: 1 }) }),
+    ).toThrow(/strategy.window/);
+    expect(() => circuitBreaker({ slowCall: plain({ duration: 10, rateThreshold: 5 }) })).toThrow(
+      /rateThreshold/,
+    );
+    expect(() => circuitBreaker({ slowCall: plain('2s') })).toThrow(/slowCall/);
+    const rate = { kind: 'rate', threshold: 0.5, minThroughput: 2, window: { kind: 'count', calls: 4 } };
+    expect(circuitBreaker({ strategy: plain(rate) }).state).toBe('closed');
+  });
+
+  it('accepts a plain slowCall object with a string duration and counts slow calls', async () => {
+    const clock = new ManualClock();
+    const breaker = circuitBreaker({
+      strategy: consecutiveFailures(1),
+      slowCall: { duration: '2s' } as never,
+      clock,
+    });
+    const slow = breaker.execute(() => clock.sleep(2_000));
+    await clock.advance(2_000);
+    await slow;
+    expect(breaker.state).toBe('open');
+  });
 });
 
 describe('circuitBreaker with a time window', () => {

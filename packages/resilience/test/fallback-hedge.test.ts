@@ -63,6 +63,29 @@ describe('hedge', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('emits won with the winning attempt only for calls that hedged', async () => {
+    const clock = new ManualClock();
+    const policy = hedge({ delay: 50, maxHedged: 2, clock });
+    const won: unknown[] = [];
+    policy.on('won', (e) => won.push(e));
+    await policy.execute(() => 'fast');
+    const hedgeWins = policy.execute(({ attempt }) =>
+      clock.sleep(attempt === 1 ? 1_000 : 10).then(() => attempt),
+    );
+    await clock.advance(60);
+    await expect(hedgeWins).resolves.toBe(2);
+    const firstWins = policy.execute(({ attempt }) =>
+      clock.sleep(attempt === 1 ? 70 : 1_000).then(() => attempt),
+    );
+    await clock.advance(70);
+    await expect(firstWins).resolves.toBe(1);
+    expect(won).toEqual([
+      { attempt: 2, winner: 'hedge', attempts: 2 },
+      { attempt: 1, winner: 'first', attempts: 2 },
+    ]);
+    await clock.advance(2_000);
+  });
+
   it('waits for the slower attempt when the first fails after hedging', async () => {
     const clock = new ManualClock();
     const policy = pipeline(timeout(10_000, { clock }), hedge({ delay: 10, clock }));

@@ -1,4 +1,6 @@
-import { requireRedis, startRedisServer, uniquePrefix } from '@ballast/test-utils';
+import { ManualClock } from '@ballast/core/testing';
+import { TimeoutError } from '@ballast/errors';
+import { requireRedis, startFaultProxy, startRedisServer, uniquePrefix } from '@ballast/test-utils';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +133,14 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     expect((await limiter.take('gcra:1', 0)).allowed).toBe(true);
   });
 
+  it('takes a large cost in one call (more members than one Lua unpack can hold)', async () => {
+    const limiter = redisRateLimiter({ client: redis, limits: [{ max: 10_000, per: '1m' }], prefix });
+    expect(await limiter.take('bulk', 5_000)).toMatchObject({ allowed: true, remaining: 5_000 });
+    expect(await limiter.take('bulk', 5_000)).toMatchObject({ allowed: true, remaining: 0 });
+    expect((await limiter.take('bulk')).allowed).toBe(false);
+    expect(await redis.zcard(`${prefix}{bulk}:10000:60000`)).toBe(10_000);
+  });
+
   it('refuses a cost above the tightest limit and bad options', async () => {
     const limiter = redisRateLimiter({ client: redis, limits: [{ max: 2, per: 1000 }], prefix });
     await expect(limiter.take('k', 3)).rejects.toThrow(/cost/);
@@ -142,6 +152,58 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     expect(() =>
       redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], onRedisError: 'x' as never }),
     ).toThrow(/onRedisError/);
+    expect(() => redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], timeout: 0 })).toThrow(
+      /timeout/,
+    );
+    expect(() =>
+      redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], timeout: 'soon' as never }),
+    ).toThrow(/timeout/);
+  });
+
+  it('follows onRedisError when Redis stops answering, after the timeout and not before', async () => {
+    const { hostname, port } = new URL(url!);
+    const proxy = await startFaultProxy({ target: { host: hostname, port: Number(port || 6379) } });
+    const client = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: 0 });
+    const clock = new ManualClock();
+    try {
+      const limits = [{ max: 5, per: '1m' }];
+      const open = redisRateLimiter({ client, limits, prefix, clock, timeout: '300ms' });
+      const closed = redisRateLimiter({ client, limits, prefix, clock, onRedisError: 'deny' });
+      const errors: unknown[] = [];
+      open.on('error', (e) => errors.push(e.error));
+      expect((await open.take('hole')).remaining).toBe(4);
+      proxy.setMode('blackhole');
+      let settled = false;
+      const admitted = open.take('hole').finally(() => {
+        settled = true;
+      });
+      const refused = closed.take('hole');
+      await clock.advance(299);
+      expect(settled).toBe(false);
+      await clock.advance(1);
+      expect(await admitted).toMatchObject({ allowed: true, remaining: 5 });
+      expect(errors[0]).toBeInstanceOf(TimeoutError);
+      expect((errors[0] as Error).message).toContain('300 ms');
+      await clock.advance(700); // the default timeout, 1 s
+      expect(await refused).toMatchObject({ allowed: false, retryAfterMs: 60_000 });
+      expect(clock.pendingTimers).toBe(0);
+    } finally {
+      client.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it('waits for Redis as long as the client does with timeout: false', async () => {
+    const clock = new ManualClock();
+    const limiter = redisRateLimiter({
+      client: redis,
+      limits: [{ max: 1, per: '1m' }],
+      prefix,
+      clock,
+      timeout: false,
+    });
+    expect((await limiter.take('no-deadline')).allowed).toBe(true);
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 

@@ -33,6 +33,39 @@ describe('tokenBucket', () => {
     expect((error as { retryAfterMs: number }).retryAfterMs).toBe(1_000);
   });
 
+  it('emits rejected with key, cost and retryAfterMs for refused takes and policy calls', async () => {
+    const clock = new ManualClock();
+    const limiter = tokenBucket({ rate: 2, per: 1_000, clock });
+    const rejected: unknown[] = [];
+    const off = limiter.on('rejected', (e) => rejected.push(e));
+    expect(limiter.take('alice', 2).allowed).toBe(true);
+    expect(limiter.take('alice', 1).allowed).toBe(false);
+    await limiter.execute(() => 1);
+    await limiter.execute(() => 1);
+    await expect(limiter.execute(() => 1)).rejects.toThrow(/token bucket/);
+    expect(rejected).toEqual([
+      { key: 'alice', cost: 1, retryAfterMs: 500 },
+      { key: 'default', cost: 1, retryAfterMs: 500 },
+    ]);
+    off();
+    limiter.take('alice', 1);
+    expect(rejected).toHaveLength(2);
+  });
+
+  it('does not report waiting in wait mode as a rejection', async () => {
+    const clock = new ManualClock();
+    const limiter = tokenBucket({ rate: 1, per: 100, mode: 'wait', clock });
+    const rejected: unknown[] = [];
+    limiter.on('rejected', (e) => rejected.push(e));
+    await limiter.execute(() => 1);
+    const second = limiter.execute(() => 2);
+    const third = limiter.wait('default');
+    await clock.advance(200);
+    await expect(second).resolves.toBe(2);
+    await expect(third).resolves.toMatchObject({ allowed: true });
+    expect(rejected).toEqual([]);
+  });
+
   it('waits for a token in wait mode, and wait() honours its signal', async () => {
     const clock = new ManualClock();
     const limiter = tokenBucket({ rate: 1, per: 100, mode: 'wait', clock });

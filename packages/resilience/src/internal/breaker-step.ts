@@ -5,7 +5,7 @@ import type { BreakerStrategy, SlowCallConfig } from '../breaker-strategy.js';
 import type { CircuitBreakerEvents, CircuitState } from '../circuit-breaker.js';
 import { BrokenCircuitError } from '../errors.js';
 import type { Call, Scope, Step } from './call.js';
-import { type Instruments, instruments, rejection } from './metrics.js';
+import { type Instruments, instruments, observeGauge, rejection } from './metrics.js';
 import { createTracker, type Tracker } from './tracker.js';
 
 const CLOSED = 0;
@@ -48,12 +48,14 @@ export class BreakerStep implements Step {
     const breaker = { 'resilience.breaker': name };
     this.rejectedAttributes = NAMES.map((state) => rejection('circuit_breaker', state, breaker));
     if (this.metrics !== undefined) {
-      const attributes = Object.freeze(breaker);
-      this.metrics.meter
-        .createObservableGauge('ballast.resilience.breaker.state', {
-          description: 'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated',
-        })
-        .addCallback((result) => result.observe(this.state, attributes));
+      observeGauge(
+        this.metrics.meter,
+        'ballast.resilience.breaker.state',
+        'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated',
+        this,
+        (step) => step.state,
+        Object.freeze(breaker),
+      );
     }
   }
 

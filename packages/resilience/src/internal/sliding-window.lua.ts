@@ -46,7 +46,10 @@ for i = 1, n do
   local win = tonumber(ARGV[i * 2 + 2])
   local count = used[i]
   if members then
-    redis.call('ZADD', KEYS[i], unpack(members))
+    -- unpack() has a stack limit (about 8,000 values): add large costs in chunks.
+    for from = 1, #members, 2000 do
+      redis.call('ZADD', KEYS[i], unpack(members, from, math.min(from + 1999, #members)))
+    end
     redis.call('PEXPIRE', KEYS[i], win)
     count = count + cost
   end
