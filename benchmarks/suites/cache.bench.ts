@@ -86,7 +86,7 @@ export default defineSuite({
     },
     ...[1, IN_FLIGHT].map((inFlight) => ({
       title: `L2-only hit (Redis), ${inFlight} in flight`,
-      note: 'Redis is the only tier. The baseline is raw ioredis GET + JSON.parse of the same value.',
+      note: 'Redis is the only tier. The baseline is raw ioredis GET + JSON.parse of the same value, on the same ioredis client with default options (no auto-pipelining): every case sends one GET per read, each its own socket write. Ballast reads through its circuit breaker and timeout, single flight, stats and a span.',
       setup: async () => {
         client = new Redis(REDIS_URL);
         l2 = ballastCache({ tiers: [redisTier({ client, prefix: `${prefix}ballast:` })], ttl: '1h' });

@@ -9,7 +9,7 @@ import { createView } from './internal/view.js';
 import { WriteBehind } from './internal/write-behind.js';
 import type { Cache, CacheOptions, WriteBehindOptions } from './options.js';
 import { DEFAULT_POLICY, type ResolvedPolicy, resolvePolicy } from './policy.js';
-import { type CacheStats, withRatio } from './stats.js';
+import { type CacheStats, hitRatio, type WriteBehindStats, withRatio } from './stats.js';
 import type { CacheTier } from './tier.js';
 import { memoryTier } from './tiers/memory.js';
 
@@ -46,6 +46,12 @@ function writeBehindSettings(options: WriteBehindOptions | boolean | undefined) 
   };
 }
 
+function writeBehindStats(queue: WriteBehind | undefined): WriteBehindStats | undefined {
+  if (queue === undefined) return undefined;
+  const { pending: queued, flushed, failed, dropped, superseded } = queue;
+  return { queued, flushed, failed, dropped, superseded };
+}
+
 /**
  * Creates a tiered cache: memory (L1) → Redis → disk or any `CacheTier`, fastest first.
  * Every tier that is not in-process runs behind a circuit breaker and a timeout, so a
@@ -80,7 +86,7 @@ export function createCache(options: CacheOptions = {}): Cache {
   const bus = options.bus;
   const engine = new CacheEngine({ name, tiers, runner, clock, random, emitter, bus, maxKeyLength });
   if (writeBehind !== undefined)
-    engine.writeBehind = new WriteBehind(runner, engine.remote, clock, writeBehind);
+    engine.writeBehind = new WriteBehind(runner, engine.remote, clock, writeBehind, engine);
 
   const stats = (): CacheStats => {
     const totals = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, errors: 0 };
@@ -96,14 +102,17 @@ export function createCache(options: CacheOptions = {}): Cache {
       l1: engine.l1 === undefined ? undefined : { entries: l1?.entries ?? 0, bytes: l1?.bytes ?? 0 },
       tiers: tiers.map((tier, index) => {
         const guard = guards[index];
+        const counters = runner.counters[index]!;
         return {
           name: tier.name,
-          ...runner.counters[index]!,
+          ...counters,
+          hitRatio: hitRatio(counters),
           ...tier.stats?.(),
           ...(guard === undefined ? {} : { breaker: guard.state }),
         };
       }),
       namespaces,
+      writeBehind: writeBehindStats(engine.writeBehind),
     };
   };
 

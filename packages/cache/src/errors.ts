@@ -6,6 +6,7 @@ import { defineError } from '@ballast/errors';
  * so callers never see it.
  */
 export const CorruptEntryError = defineError<{ tier: string; key: string }>('CACHE_ENTRY_CORRUPT', {
+  name: 'CorruptEntryError',
   category: 'validation',
   message: ({ tier, key }) => `The ${tier} tier held an entry for "${key}" that could not be deserialized.`,
   description:

@@ -14,6 +14,11 @@ export interface CacheEvents {
   'bus:reconnect': Record<string, never>;
   /** A tier's circuit breaker changed state. */
   breaker: { tier: string; state: 'closed' | 'open' | 'half-open' | 'isolated' };
+  /**
+   * Write-behind gave up on a write after `maxAttempts` failed attempts: the slower tiers
+   * (Redis) miss it until the key is written again. Counted in `stats().writeBehind.dropped`.
+   */
+  'write-behind:drop': { key: string; operation: 'set' | 'delete'; attempts: number };
   /** Progress of `warm()`. */
   'warm:progress': { loaded: number; failed: number };
 }

@@ -1,6 +1,8 @@
 import { abortReason, type Duration } from '@ballast/core';
+import type { Span } from '@opentelemetry/api';
 import type { CacheEngine } from './internal/engine.js';
 import { runFactory } from './internal/factory.js';
+import type { PendingWrite } from './internal/write-behind.js';
 import type { ResolvedPolicy } from './policy.js';
 import type { NamespaceCounters } from './stats.js';
 import type { CacheEntry } from './tier.js';
@@ -45,33 +47,131 @@ export interface TierRead {
   previous: CacheEntry | undefined;
 }
 
-/**
- * Reads the tiers in order until one holds a fresh entry, backfilling the faster tiers
- * with it; remembers the first stale entry seen for fail-safe.
- */
-export function readTiers(engine: CacheEngine, key: string): Promise<TierRead> {
-  return readFrom(engine, key, 0, { fresh: undefined, stale: undefined, previous: undefined });
-}
+const RESOLVED = Promise.resolve();
 
-/** One tier of {@link readTiers}: a single continuation per tier, no async machinery. */
-function readFrom(engine: CacheEngine, key: string, index: number, read: TierRead): Promise<TierRead> {
-  return engine.runner.get(index, key).then((entry) => {
+/**
+ * One pass over the tiers for a key: reads them in order until one holds a fresh entry,
+ * backfilling the faster tiers with it, and remembers the first stale entry seen for
+ * fail-safe. In-process tiers are read synchronously; each remote tier costs one
+ * continuation on its guarded read, with handlers bound once per pass.
+ */
+class TierScan implements TierRead {
+  fresh: CacheEntry | undefined = undefined;
+  stale: CacheEntry | undefined = undefined;
+  previous: CacheEntry | undefined = undefined;
+  index = 0;
+  span: Span | undefined = undefined;
+
+  constructor(
+    readonly engine: CacheEngine,
+    readonly key: string,
+  ) {}
+
+  /** Reads from tier `index` on; settles with {@link TierScan.done}'s answer. */
+  scan(): Promise<unknown> {
+    const { engine, key } = this;
+    const { runner, tiers } = engine;
+    while (this.index < tiers.length && runner.guards[this.index] === undefined) {
+      const index = this.index;
+      let entry: CacheEntry | undefined;
+      try {
+        entry = tiers[index]!.getSync!(key);
+      } catch (error) {
+        entry = runner.getFailed(index, key, error);
+      }
+      // Settle on a later turn, as a remote read would: `load` registers first.
+      if (this.seen(index, entry)) return RESOLVED.then(() => this.finish());
+      this.index++;
+    }
+    if (this.index >= tiers.length) return RESOLVED.then(() => this.finish());
+    const queued = engine.writeBehind?.latest(key);
+    if (queued !== undefined) return RESOLVED.then(() => this.queued(queued));
+    this.span = runner.startSpan(this.index);
+    return runner.startRead(this.index, key).then(this.onEntry, this.onError);
+  }
+
+  /** Records what tier `index` held; true when it is fresh (the scan is over). */
+  seen(index: number, entry: CacheEntry | undefined): boolean {
+    const { engine, key } = this;
     const counters = engine.runner.counters[index]!;
     if (entry !== undefined) {
       const state = entryState(entry, engine.clock.now());
       if (state === 'fresh') {
         counters.hits++;
         engine.backfill(index, key, entry);
-        read.fresh = entry;
-        return read;
+        this.fresh = entry;
+        return true;
       }
-      read.previous ??= entry;
-      if (state === 'stale') read.stale ??= entry;
+      this.previous ??= entry;
+      if (state === 'stale') this.stale ??= entry;
       else if (index === 0 && engine.l1 !== undefined) engine.l1.delete(key);
     }
     counters.misses++;
-    return index + 1 < engine.tiers.length ? readFrom(engine, key, index + 1, read) : read;
-  });
+    return false;
+  }
+
+  /**
+   * This process queued a write of the key (write-behind) that the slower tiers may not
+   * have yet: that write is the answer, so a queued delete is not undone by an older copy.
+   */
+  queued(write: PendingWrite): unknown {
+    const { engine } = this;
+    this.index = engine.tiers.length;
+    if (write.kind === 'set') {
+      const state = entryState(write.entry, engine.clock.now());
+      if (state === 'fresh') {
+        this.fresh = write.entry;
+        engine.l1?.set(this.key, write.entry);
+      } else {
+        this.previous ??= write.entry;
+        if (state === 'stale') this.stale ??= write.entry;
+      }
+    }
+    return this.finish();
+  }
+
+  readonly onEntry = (entry: CacheEntry | undefined): unknown => this.next(entry, false, undefined);
+
+  readonly onError = (error: unknown): unknown => this.next(undefined, true, error);
+
+  /** Ends a scan that read no remote tier. */
+  finish(): unknown {
+    try {
+      return this.done();
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  /** Continues after a remote read: the next tier, or the answer. */
+  next(entry: CacheEntry | undefined, failed: boolean, error: unknown): unknown {
+    const { engine, index } = this;
+    try {
+      if (failed) engine.runner.readFailed(index, this.key, this.span!, error);
+      else this.span!.end();
+      if (this.seen(index, entry) || ++this.index >= engine.tiers.length) return this.done();
+      return this.scan();
+    } catch (thrown) {
+      return this.failed(thrown);
+    }
+  }
+
+  /** The answer once the scan is over: the scan itself (a {@link TierRead}). */
+  done(): unknown {
+    return this;
+  }
+
+  failed(error: unknown): never {
+    throw error;
+  }
+}
+
+/**
+ * Reads the tiers in order until one holds a fresh entry, backfilling the faster tiers
+ * with it; remembers the first stale entry seen for fail-safe.
+ */
+export function readTiers(engine: CacheEngine, key: string): Promise<TierRead> {
+  return new TierScan(engine, key).scan() as Promise<TierRead>;
 }
 
 /** Resolves with `promise`, or rejects as soon as the caller's own signal aborts. */
@@ -94,46 +194,52 @@ export function forCaller<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
+/**
+ * A caller-facing load: reads the tiers, then produces on a miss, removing its own
+ * `loads` entry once the answer is known (always on a later turn than `load` set it).
+ */
+class Load<T> extends TierScan {
+  constructor(
+    engine: CacheEngine,
+    readonly call: ReadCall<T>,
+  ) {
+    super(engine, call.key);
+  }
+
+  override done(): unknown {
+    const { engine, call } = this;
+    const fresh = this.fresh;
+    if (fresh !== undefined) {
+      engine.loads.delete(this.key);
+      call.counters.hits++;
+      const ratio = call.policy.earlyRefresh;
+      if (ratio !== undefined && refreshDue(fresh, engine.clock.now(), ratio))
+        refreshAhead(engine, call, fresh);
+      return fresh.value;
+    }
+    call.counters.misses++;
+    if (engine.emitter.has('miss')) engine.emitter.emit('miss', { key: this.key });
+    const produced = produce(engine, call, this.stale, this.previous);
+    const finished = (): void => {
+      engine.loads.delete(this.key);
+    };
+    produced.then(finished, finished);
+    return produced;
+  }
+
+  override failed(error: unknown): never {
+    this.engine.loads.delete(this.key);
+    throw error;
+  }
+}
+
 /** The slow path of `getOrSet`: one load per key however many callers wait (single flight). */
 export function load<T>(engine: CacheEngine, call: ReadCall<T>): Promise<T> {
   const pending = engine.loads.get(call.key) as Promise<T> | undefined;
   if (pending !== undefined) return forCaller(pending, call.signal);
-  const loading = readThenProduce(engine, call);
+  const loading = new Load(engine, call).scan() as Promise<T>;
   engine.loads.set(call.key, loading);
   return forCaller(loading, call.signal);
-}
-
-/**
- * Reads the tiers, then produces on a miss, removing its own `loads` entry once the
- * answer is known (a continuation, so never before `load` has set it).
- */
-function readThenProduce<T>(engine: CacheEngine, call: ReadCall<T>): Promise<T> {
-  const { key } = call;
-  const finished = (): void => {
-    engine.loads.delete(key);
-  };
-  return readTiers(engine, key).then(
-    (read) => {
-      const fresh = read.fresh;
-      if (fresh !== undefined) {
-        engine.loads.delete(key);
-        call.counters.hits++;
-        const ratio = call.policy.earlyRefresh;
-        if (ratio !== undefined && refreshDue(fresh, engine.clock.now(), ratio))
-          refreshAhead(engine, call, fresh);
-        return fresh.value as T;
-      }
-      call.counters.misses++;
-      if (engine.emitter.has('miss')) engine.emitter.emit('miss', { key });
-      const produced = produce(engine, call, read.stale, read.previous);
-      produced.then(finished, finished);
-      return produced;
-    },
-    (error: unknown) => {
-      finished();
-      throw error;
-    },
-  );
 }
 
 /** Starts a background refresh of a fresh entry past its refresh-ahead point, once per key. */

@@ -65,7 +65,10 @@ export interface WriteBehindOptions {
   maxBatch?: number;
   /** Queue size past which writers wait for a flush (backpressure). @defaultValue 10000 */
   maxQueue?: number;
-  /** Attempts per write before it is dropped and counted. @defaultValue 3 */
+  /**
+   * Attempts per write before it is dropped: counted in `stats().writeBehind.dropped` and
+   * reported by a `write-behind:drop` event. @defaultValue 3
+   */
   maxAttempts?: number;
 }
 

@@ -25,8 +25,31 @@ export interface TierStatsSnapshot extends TierStats {
   errors: number;
   /** Entries that could not be deserialized: deleted and treated as misses. */
   corrupt: number;
+  /** hits / (hits + misses) of this tier's reads; 0 before any read. */
+  hitRatio: number;
   /** The tier's circuit breaker, for tiers that are not in-process. */
   breaker?: string;
+}
+
+/** Counters of the write-behind queue (`writeBehind` option). */
+export interface WriteBehindStats {
+  /** Writes waiting for a flush (at most one per key: the latest). */
+  queued: number;
+  /** Writes that reached every slower tier. */
+  flushed: number;
+  /** Failed attempts; a failed write is retried until `maxAttempts`. */
+  failed: number;
+  /**
+   * Writes given up after `maxAttempts` failed attempts: the slower tiers miss them (each
+   * is also reported by a `write-behind:drop` event). A full queue never drops writes: it
+   * makes writers wait.
+   */
+  dropped: number;
+  /**
+   * Writes replaced before they reached the slower tiers: by a newer write of their key, or
+   * overtaken by `clear()` or `deleteByTag()`.
+   */
+  superseded: number;
 }
 
 /** What `cache.stats()` returns: totals, per tier and per namespace. */
@@ -36,27 +59,18 @@ export interface CacheStats extends NamespaceStats {
   l1: { entries: number; bytes: number } | undefined;
   tiers: TierStatsSnapshot[];
   namespaces: Record<string, NamespaceStats>;
+  /** The write-behind queue, when `writeBehind` is on. */
+  writeBehind: WriteBehindStats | undefined;
 }
 
-/** Mutable counters of a namespace. */
-export interface NamespaceCounters {
-  hits: number;
-  misses: number;
-  stale: number;
-  sets: number;
-  deletes: number;
-  errors: number;
-}
+/** Mutable counters of a namespace: its stats without the derived ratio. */
+export type NamespaceCounters = Omit<NamespaceStats, 'hitRatio'>;
 
-/** Mutable counters of a tier. */
-export interface TierCounters {
-  hits: number;
-  misses: number;
-  sets: number;
-  deletes: number;
-  errors: number;
-  corrupt: number;
-}
+/** Mutable counters of a tier: the counted part of its stats. */
+export type TierCounters = Pick<
+  TierStatsSnapshot,
+  'hits' | 'misses' | 'sets' | 'deletes' | 'errors' | 'corrupt'
+>;
 
 /** Fresh zeroed namespace counters. */
 export function namespaceCounters(): NamespaceCounters {
@@ -68,8 +82,13 @@ export function tierCounters(): TierCounters {
   return { hits: 0, misses: 0, sets: 0, deletes: 0, errors: 0, corrupt: 0 };
 }
 
+/** hits / (hits + misses); 0 before any read. */
+export function hitRatio(counters: { hits: number; misses: number }): number {
+  const reads = counters.hits + counters.misses;
+  return reads === 0 ? 0 : counters.hits / reads;
+}
+
 /** Adds the hit ratio to a copy of the counters. */
 export function withRatio(counters: NamespaceCounters): NamespaceStats {
-  const reads = counters.hits + counters.misses;
-  return { ...counters, hitRatio: reads === 0 ? 0 : counters.hits / reads };
+  return { ...counters, hitRatio: hitRatio(counters) };
 }

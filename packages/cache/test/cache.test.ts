@@ -46,6 +46,11 @@ describe('createCache: TTL', () => {
     await clock.advance(600);
     expect(await other.get('k')).toBeUndefined();
     expect(other.stats().tiers[1]).toMatchObject({ name: 'remote', hits: 1 });
+    const [l1, remote] = other.stats().tiers;
+    expect(l1!.hitRatio).toBe(l1!.hits / (l1!.hits + l1!.misses));
+    expect(remote!.hitRatio).toBe(remote!.hits / (remote!.hits + remote!.misses));
+    expect(remote!.hitRatio).toBeGreaterThan(0);
+    expect(createCache().stats().tiers[0]!.hitRatio).toBe(0);
   });
 
   it('honours per-call and per-namespace TTLs', async () => {

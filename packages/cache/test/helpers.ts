@@ -5,6 +5,8 @@ export interface MapTier extends CacheTier {
   readonly map: Map<string, CacheEntry>;
   down: boolean;
   calls: number;
+  /** Decides whether one write (`set` or `delete`) fails, when set. */
+  failWrite: ((operation: 'set' | 'delete', key: string) => boolean) | undefined;
 }
 
 export function mapTier(name = 'remote'): MapTier {
@@ -17,6 +19,7 @@ export function mapTier(name = 'remote'): MapTier {
     map,
     down: false,
     calls: 0,
+    failWrite: undefined,
     async get(key) {
       tier.calls++;
       if (tier.down) throw new Error(`${name} is down`);
@@ -24,12 +27,12 @@ export function mapTier(name = 'remote'): MapTier {
     },
     async set(key, entry) {
       tier.calls++;
-      if (tier.down) throw new Error(`${name} is down`);
+      if (tier.down || tier.failWrite?.('set', key)) throw new Error(`${name} is down`);
       map.set(key, entry);
     },
     async delete(key) {
       tier.calls++;
-      if (tier.down) throw new Error(`${name} is down`);
+      if (tier.down || tier.failWrite?.('delete', key)) throw new Error(`${name} is down`);
       map.delete(key);
     },
     async deleteByTag(tag) {

@@ -1,3 +1,4 @@
+import { ManualClock } from '@ballast/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { type BusHandlers, type BusMessage, type CacheBus, createCache, memoryTier } from '../src/index.js';
 import { mapTier } from './helpers.js';
@@ -125,5 +126,32 @@ describe('createCache: invalidation', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await cache.set('k', 1);
     expect(errors.mock.calls.map(([event]) => event.operation).sort()).toEqual(['bus', 'publish']);
+  });
+
+  it('with write-behind, publishes the keys of each batch once they are written, not when queued', async () => {
+    const clock = new ManualClock();
+    const bus = localBus();
+    const l2 = mapTier();
+    const failing = new Set(['b']);
+    l2.failWrite = (_operation, key) => failing.delete(key);
+    const cache = createCache({
+      tiers: [memoryTier(), l2],
+      bus: bus.connect(),
+      clock,
+      writeBehind: { flushInterval: 50, maxBatch: 2 },
+    });
+    await cache.set('a', 1);
+    await cache.set('b', 2);
+    await cache.delete('c');
+    expect(bus.published).toEqual([]);
+    await clock.advance(50); // b fails once: not published
+    expect(bus.published.map((message) => message.type === 'delete' && message.keys)).toEqual([['a'], ['c']]);
+    await clock.advance(50);
+    expect(bus.published.map((message) => message.type === 'delete' && message.keys)).toEqual([
+      ['a'],
+      ['c'],
+      ['b'],
+    ]);
+    await cache.close();
   });
 });

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ManualClock } from '@ballast/core/testing';
 import { requireRedis, uniquePrefix } from '@ballast/test-utils';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -89,6 +90,21 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     await tier.clear();
   });
 
+  it('writes entries header first and still reads those of earlier versions, value first', async () => {
+    const tier = redisTier({ client, prefix: `${prefix}layout:` });
+    const cache = createCache({ tiers: [tier], ttl: '1h' });
+    await cache.set('new', { id: 1 }, { tags: ['t'] });
+    const raw = await client.get(`${prefix}layout:{s0}:e:new`);
+    expect(raw).toMatch(/^\{"c":\d+,"f":\d+,"s":\d+,"l":3600000,"t":\["t"\],"v":\{"id":1\}\}$/);
+    const now = Date.now();
+    const old = JSON.stringify({ v: { id: 2 }, c: now, f: now + 60_000, s: now + 60_000, l: 60_000, t: [] });
+    await client.set(`${prefix}layout:{s0}:e:old`, old, 'PX', 60_000);
+    expect(await cache.getOrSet('old', () => ({ id: 0 }))).toEqual({ id: 2 });
+    expect(await cache.getOrSet('new', () => ({ id: 0 }))).toEqual({ id: 1 });
+    expect(cache.stats().tiers[0]).toMatchObject({ hits: 2, corrupt: 0, errors: 0 });
+    await tier.clear();
+  });
+
   it('connects lazily from a URL and closes what it opened', async () => {
     const tier = redisTier({ url: url!, prefix: `${prefix}url:` });
     const now = Date.now();
@@ -148,6 +164,49 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     expect(seenByA.mock.calls.map(([event]) => event.keys)).toEqual([['y']]);
     await a.clear();
     await a.close();
+    await b.close();
+  });
+
+  it('with write-behind, tells other instances only once Redis has the write', async () => {
+    const channel = `${prefix}wb-bus`;
+    const tierPrefix = `${prefix}wb:`;
+    const clock = new ManualClock({ now: Date.now() });
+    const a = createCache({
+      tiers: [memoryTier(), redisTier({ client, prefix: tierPrefix, clock })],
+      bus: redisBus({ client, channel }),
+      clock,
+      ttl: '1h',
+      protection: { timeout: '1h' },
+      writeBehind: { flushInterval: 1_000 },
+    });
+    const b = createCache({
+      tiers: [memoryTier(), redisTier({ client: other, prefix: tierPrefix })],
+      bus: redisBus({ client: other, channel }),
+      ttl: '1h',
+    });
+    await until(async () => {
+      const [, subscribers] = (await client.pubsub('NUMSUB', channel)) as [string, number];
+      return subscribers >= 2;
+    });
+    const invalidated = vi.fn();
+    b.on('invalidate', invalidated);
+    await b.set('k', 'old');
+    await a.set('k', 'new'); // queued: Redis still holds 'old'
+    await sleep(50); // long enough for a message to arrive
+    expect(invalidated).not.toHaveBeenCalled();
+    expect(await b.get('k')).toBe('old');
+    await clock.advance(1_000); // the flush writes 'new' to Redis, then tells b
+    await until(() => invalidated.mock.calls.length === 1);
+    expect(invalidated).toHaveBeenCalledWith({ type: 'delete', keys: ['k'] });
+    expect(await b.get('k')).toBe('new');
+    await a.delete('k');
+    await sleep(50);
+    expect(invalidated).toHaveBeenCalledTimes(1);
+    await clock.advance(1_000);
+    await until(() => invalidated.mock.calls.length === 2);
+    expect(await b.get('k')).toBeUndefined();
+    await a.close();
+    await b.clear();
     await b.close();
   });
 

@@ -1,34 +1,12 @@
-import { metrics, trace } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { ManualClock } from '@ballast/core/testing';
+import { telemetryCapture } from '@ballast/test-utils/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCache, memoryTier } from '../src/index.js';
 import { mapTier } from './helpers.js';
 
-const spans = new InMemorySpanExporter();
-const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
-
-beforeAll(() => {
-  trace.setGlobalTracerProvider(
-    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
-  );
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-});
-
-afterAll(() => {
-  trace.disable();
-  metrics.disable();
-});
+const otel = telemetryCapture();
+beforeAll(otel.install);
+afterAll(otel.uninstall);
 
 describe('OpenTelemetry', () => {
   it('publishes ballast.cache.* metrics by namespace, tier and result', async () => {
@@ -36,12 +14,8 @@ describe('OpenTelemetry', () => {
     await cache.getOrSet('k', () => 1);
     await cache.getOrSet('k', () => 1);
     await cache.delete('k');
-    await reader.forceFlush();
-    const found = exporter
-      .getMetrics()
-      .flatMap((m) => m.scopeMetrics)
-      .flatMap((s) => s.metrics);
-    const names = new Set(found.map((metric) => metric.descriptor.name));
+    const found = await otel.metrics('@ballast/cache');
+    const names = new Set(found.keys());
     for (const name of [
       'ballast.cache.requests',
       'ballast.cache.tier.requests',
@@ -51,21 +25,40 @@ describe('OpenTelemetry', () => {
     ]) {
       expect(names).toContain(name);
     }
-    const requests = found.find((metric) => metric.descriptor.name === 'ballast.cache.requests')!;
-    const hit = requests.dataPoints.find((point) => point.attributes['cache.result'] === 'hit');
+    const requests = found.get('ballast.cache.requests')?.points ?? [];
+    const hit = requests.find((point) => point.attributes['cache.result'] === 'hit');
     expect(hit?.value).toBe(1);
     expect(hit?.attributes['cache.name']).toBe('otel');
     await cache.close();
   });
 
+  it('publishes the write-behind queue: queued writes and writes by result', async () => {
+    const l2 = mapTier();
+    const clock = new ManualClock();
+    const cache = createCache({ name: 'queued', tiers: [memoryTier(), l2], clock, writeBehind: true });
+    await cache.set('a', 1);
+    const before = await otel.metrics('@ballast/cache');
+    const gauge = before.get('ballast.cache.write_behind.queued')?.points ?? [];
+    expect(gauge.find((point) => point.attributes['cache.name'] === 'queued')?.value).toBe(1);
+    await clock.advance(100);
+    const after = await otel.metrics('@ballast/cache');
+    const writes = after.get('ballast.cache.write_behind.writes')?.points ?? [];
+    const flushed = writes.find(
+      (point) =>
+        point.attributes['cache.name'] === 'queued' && point.attributes['cache.result'] === 'flushed',
+    );
+    expect(flushed?.value).toBe(1);
+    await cache.close();
+  });
+
   it('traces tier I/O but never an L1 hit', async () => {
-    spans.reset();
+    otel.spans.reset();
     const cache = createCache({ name: 'traced', tiers: [memoryTier(), mapTier()] });
     await cache.getOrSet('k', () => 1);
-    const afterMiss = spans.getFinishedSpans().length;
-    expect(spans.getFinishedSpans().map((span) => span.name)).toEqual(['cache.get', 'cache.set']);
+    const afterMiss = otel.spans.getFinishedSpans().length;
+    expect(otel.spans.getFinishedSpans().map((span) => span.name)).toEqual(['cache.get', 'cache.set']);
     await cache.getOrSet('k', () => 1);
-    expect(spans.getFinishedSpans().length).toBe(afterMiss);
+    expect(otel.spans.getFinishedSpans().length).toBe(afterMiss);
     await cache.close();
   });
 });

@@ -5,7 +5,7 @@ import type { CacheEvents } from '../events.js';
 import { type NamespaceCounters, namespaceCounters, type TierCounters } from '../stats.js';
 import type { CacheEntry, CacheTier } from '../tier.js';
 import type { TierRunner } from './tier-runner.js';
-import type { WriteBehind } from './write-behind.js';
+import type { WriteBehind, WriteBehindHooks } from './write-behind.js';
 
 /** Everything the engine is built from. */
 export interface EngineParts {
@@ -23,7 +23,7 @@ export interface EngineParts {
  * The state shared by a cache and its namespaces: tiers, in-flight loads, counters, and
  * the write and invalidation paths. The read path lives in `get-or-set.ts`.
  */
-export class CacheEngine {
+export class CacheEngine implements WriteBehindHooks {
   readonly name: string;
   readonly tiers: readonly CacheTier[];
   readonly runner: TierRunner;
@@ -80,15 +80,33 @@ export class CacheEngine {
     return this.#remote;
   }
 
-  /** Writes an entry to every tier (L1 first, synchronously), then tells other processes. */
+  /**
+   * Writes an entry to every tier (L1 first, synchronously), then tells other processes.
+   * With write-behind the write is only queued here: other processes are told once it has
+   * been flushed (see {@link CacheEngine.flushed}).
+   */
   async write(key: string, entry: CacheEntry): Promise<void> {
     if (this.l1 !== undefined) {
       this.l1.set(key, entry);
       this.l1Counters!.sets++;
     }
-    if (this.writeBehind !== undefined) await this.writeBehind.set(key, entry);
-    else await Promise.all(this.#remote.map((index) => this.runner.set(index, key, entry)));
+    if (this.writeBehind !== undefined) return this.writeBehind.set(key, entry);
+    await Promise.all(this.#remote.map((index) => this.runner.set(index, key, entry)));
     void this.publish({ type: 'delete', keys: [key] });
+  }
+
+  /**
+   * Write-behind wrote these keys to the slower tiers: now other processes may drop their
+   * copies. Telling them earlier would let them re-read the old value from the shared tier
+   * before the flush and keep it for its whole TTL.
+   */
+  flushed(keys: readonly string[]): void {
+    void this.publish({ type: 'delete', keys });
+  }
+
+  /** Write-behind gave up on a write: reported, since the slower tiers now miss it. */
+  dropped(key: string, operation: 'set' | 'delete', attempts: number): void {
+    this.emitter.emit('write-behind:drop', { key, operation, attempts });
   }
 
   /** Copies an entry found in a slower tier into the faster ones, with its remaining life. */
@@ -107,13 +125,17 @@ export class CacheEngine {
       this.l1.delete(key);
       this.l1Counters!.deletes++;
     }
-    if (this.writeBehind !== undefined) await this.writeBehind.delete(key);
-    else await Promise.all(this.#remote.map((index) => this.runner.delete(index, key)));
+    if (this.writeBehind !== undefined) return this.writeBehind.delete(key);
+    await Promise.all(this.#remote.map((index) => this.runner.delete(index, key)));
     void this.publish({ type: 'delete', keys: [key] });
   }
 
   async deleteByTags(tags: readonly string[]): Promise<void> {
     await this.writeBehind?.flush();
+    this.writeBehind?.overtake(
+      (write) => write.kind === 'set' && write.entry.tags.some((tag) => tags.includes(tag)),
+      'delete',
+    );
     await Promise.all(
       this.tiers.flatMap((tier, index) =>
         tier.deleteByTag === undefined ? [] : tags.map((tag) => this.runner.deleteByTag(index, tag)),
@@ -124,6 +146,7 @@ export class CacheEngine {
 
   async clear(): Promise<void> {
     await this.writeBehind?.flush();
+    this.writeBehind?.overtake(() => true, 'drop');
     await Promise.all(this.tiers.map((_, index) => this.runner.clear(index)));
     void this.publish({ type: 'clear' });
   }

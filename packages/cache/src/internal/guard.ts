@@ -1,9 +1,30 @@
 import type { Clock, Emitter } from '@ballast/core';
-import { durationOption, integerOption } from '@ballast/errors';
+import { durationOption, integerOption, TimeoutError } from '@ballast/errors';
 import { circuitBreaker, consecutiveFailures, pipeline, timeout } from '@ballast/resilience';
 import type { CacheEvents } from '../events.js';
 import type { TierProtection } from '../options.js';
-import type { TierGuard } from './tier-runner.js';
+import type { CacheEntry, CacheTier } from '../tier.js';
+import { type Deadline, Deadlines } from './deadlines.js';
+import type { SplitRead } from './split-read.js';
+
+/** Runs a remote tier's operations behind its protections (breaker, timeout). */
+export interface TierGuard {
+  run<T>(operation: (context: { readonly signal: AbortSignal }) => Promise<T>): Promise<T>;
+  /**
+   * Reads `key` from `tier` through the same breaker and timeout, on the read hot path:
+   * no per-call timer, no signal unless `withSignal`. Rejects with the tier's error,
+   * a `TimeoutError` or a `BrokenCircuitError`.
+   */
+  read(
+    tier: CacheTier,
+    key: string,
+    withSignal: boolean,
+    split: SplitRead | undefined,
+  ): Promise<CacheEntry | undefined>;
+  /** The breaker state, for stats and health. */
+  readonly state: string;
+  close(): void;
+}
 
 /** Resolved protection settings, validated once per cache. */
 export interface ProtectionSettings {
@@ -22,10 +43,104 @@ export function protectionSettings(options: TierProtection = {}): ProtectionSett
   };
 }
 
+let captured: TimedRead | undefined;
+function capture(resolve: (entry: CacheEntry | undefined) => void, reject: (error: unknown) => void): void {
+  const read = captured!;
+  read.resolve = resolve;
+  read.reject = reject;
+}
+
 /**
- * Puts a tier behind a `@ballast/resilience` circuit breaker and timeout: a slow or
+ * One tier read under the timeout: the promise the breaker watches settles with the
+ * tier's answer, or with a `TimeoutError` when the shared deadline list expires it.
+ */
+class TimedRead implements Deadline {
+  deadline = 0;
+  prev: Deadline | undefined = undefined;
+  next: Deadline | undefined = undefined;
+  queued = false;
+  resolve: ((entry: CacheEntry | undefined) => void) | undefined = undefined;
+  reject: ((error: unknown) => void) | undefined = undefined;
+  controller: AbortController | undefined = undefined;
+
+  constructor(
+    readonly deadlines: Deadlines,
+    readonly tier: CacheTier,
+    readonly key: string,
+    readonly withSignal: boolean,
+    readonly split: SplitRead | undefined,
+  ) {}
+
+  /** The breaker's work: starts the read once the breaker admits it. */
+  readonly start = (): Promise<CacheEntry | undefined> => {
+    captured = this;
+    const promise = new Promise<CacheEntry | undefined>(capture);
+    captured = undefined;
+    this.deadlines.add(this);
+    try {
+      const sent = this.split?.fetch(this.key);
+      if (sent !== undefined) sent.then(this.fetched, this.fail);
+      else this.get();
+    } catch (error) {
+      this.fail(error);
+    }
+    return promise;
+  };
+
+  /** The read through `CacheTier.get`, for tiers without a split read. */
+  get(): void {
+    let signal: AbortSignal | undefined;
+    if (this.withSignal) {
+      this.controller = new AbortController();
+      signal = this.controller.signal;
+    }
+    const result = this.tier.get(this.key, signal);
+    (result instanceof Promise ? result : Promise.resolve(result)).then(
+      (entry) => this.done(entry),
+      this.fail,
+    );
+  }
+
+  /** The split read's answer: decoded here, in the continuation that settles the read. */
+  readonly fetched = (raw: string | null): void => {
+    if (!this.queued) return;
+    let entry: CacheEntry | undefined | Promise<never>;
+    try {
+      entry = this.split!.decode(raw, this.key);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (entry instanceof Promise) entry.then(undefined, this.fail);
+    else this.done(entry);
+  };
+
+  done(entry: CacheEntry | undefined): void {
+    if (!this.queued) return;
+    this.deadlines.remove(this);
+    this.resolve!(entry);
+  }
+
+  readonly fail = (error: unknown): void => {
+    if (!this.queued) return;
+    this.deadlines.remove(this);
+    this.reject!(error);
+  };
+
+  expire(): void {
+    const ms = this.deadlines.ms;
+    const error = new TimeoutError(`The operation timed out after ${ms} ms`, { details: { timeoutMs: ms } });
+    this.controller?.abort(error);
+    this.reject!(error);
+  }
+}
+
+/**
+ * Puts a tier behind a `@ballast/resilience` circuit breaker and a timeout: a slow or
  * failing tier costs at most `timeout` per call until the breaker opens, then nothing
- * until a probe finds it healthy again.
+ * until a probe finds it healthy again. Writes run through `pipeline(breaker, timeout)`;
+ * reads, the hot path, through the same breaker and a deadline list with one coarse
+ * timer per tier.
  */
 export function createGuard(
   tier: string,
@@ -40,9 +155,12 @@ export function createGuard(
     clock,
   });
   const policy = pipeline(breaker, timeout(settings.timeout, { clock }));
+  const deadlines = new Deadlines(clock, settings.timeout);
   const off = breaker.on('stateChange', ({ to }) => emitter.emit('breaker', { tier, state: to }));
   return {
     run: (operation) => policy.execute(operation),
+    read: (target, key, withSignal, split) =>
+      breaker.execute(new TimedRead(deadlines, target, key, withSignal, split).start),
     get state() {
       return breaker.state;
     },

@@ -24,6 +24,12 @@ export function registerMetrics(name: string, stats: () => CacheStats): () => vo
     description: 'Estimated bytes held by a tier.',
     unit: 'By',
   });
+  const queueWrites = meter.createObservableCounter('ballast.cache.write_behind.writes', {
+    description: 'Write-behind writes by result (flushed, failed attempt, dropped, superseded).',
+  });
+  const queued = meter.createObservableGauge('ballast.cache.write_behind.queued', {
+    description: 'Write-behind writes waiting for a flush.',
+  });
   const callback: Parameters<typeof meter.addBatchObservableCallback>[0] = (result) => {
     const snapshot = stats();
     for (const [namespace, counts] of Object.entries(snapshot.namespaces)) {
@@ -43,8 +49,17 @@ export function registerMetrics(name: string, stats: () => CacheStats): () => vo
       if (tier.entries !== undefined) result.observe(entries, tier.entries, base);
       if (tier.bytes !== undefined) result.observe(bytes, tier.bytes, base);
     }
+    const queue = snapshot.writeBehind;
+    if (queue !== undefined) {
+      const base = { 'cache.name': name };
+      result.observe(queued, queue.queued, base);
+      result.observe(queueWrites, queue.flushed, { ...base, 'cache.result': 'flushed' });
+      result.observe(queueWrites, queue.failed, { ...base, 'cache.result': 'failed' });
+      result.observe(queueWrites, queue.dropped, { ...base, 'cache.result': 'dropped' });
+      result.observe(queueWrites, queue.superseded, { ...base, 'cache.result': 'superseded' });
+    }
   };
-  const observables = [requests, tierRequests, writes, entries, bytes];
+  const observables = [requests, tierRequests, writes, entries, bytes, queueWrites, queued];
   meter.addBatchObservableCallback(callback, observables);
   return () => meter.removeBatchObservableCallback(callback, observables);
 }

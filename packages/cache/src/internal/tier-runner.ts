@@ -5,14 +5,8 @@ import { CorruptEntryError } from '../errors.js';
 import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
 import type { CacheEntry, CacheLock, CacheTier } from '../tier.js';
-
-/** Runs a remote tier's operation behind its protections (breaker, timeout). */
-export interface TierGuard {
-  run<T>(operation: (context: { readonly signal: AbortSignal }) => Promise<T>): Promise<T>;
-  /** The breaker state, for stats and health. */
-  readonly state: string;
-  close(): void;
-}
+import type { TierGuard } from './guard.js';
+import { type SplitRead, splitReadOf } from './split-read.js';
 
 function failSpan(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
@@ -21,10 +15,6 @@ function failSpan(span: Span, error: unknown): void {
     message: error instanceof Error ? error.message : String(error),
   });
   span.end();
-}
-
-function toPromise<T>(value: T | Promise<T>): Promise<T> {
-  return value instanceof Promise ? value : Promise.resolve(value);
 }
 
 /** What a lock attempt came to. */
@@ -43,6 +33,8 @@ export class TierRunner {
    * so the hot L2 read skips it for tiers that would ignore it.
    */
   readonly #signals: boolean[];
+  /** Each tier's split read, when it has one (the Redis tier). */
+  readonly #splits: (SplitRead | undefined)[];
 
   constructor(
     readonly tiers: readonly CacheTier[],
@@ -53,36 +45,54 @@ export class TierRunner {
   ) {
     this.counters = tiers.map(() => tierCounters());
     this.#signals = tiers.map((tier) => tier.get.length > 1);
+    this.#splits = tiers.map(splitReadOf);
     this.#attributes = tiers.map((tier) => ({ 'cache.name': cacheName, 'cache.tier': tier.name }));
   }
 
+  /**
+   * Reads a tier, never rejecting: a failure is counted, reported and read as "nothing
+   * found". The read path of `getOrSet` uses {@link TierRunner.startRead} instead.
+   */
   get(index: number, key: string): Promise<CacheEntry | undefined> {
     const tier = this.tiers[index]!;
-    const guard = this.guards[index];
-    if (guard === undefined) {
+    if (this.guards[index] === undefined) {
       try {
-        return toPromise(tier.get(key)).catch((error: unknown) => this.#getFailed(index, key, error));
+        return Promise.resolve(tier.getSync!(key));
       } catch (error) {
-        return Promise.resolve(this.#getFailed(index, key, error));
+        return Promise.resolve(this.getFailed(index, key, error));
       }
     }
-    // The L2 read path: one span, the guard, and a single continuation.
-    const span = this.tracer.startSpan('cache.get', { attributes: this.#attributes[index]! });
-    return guard
-      .run((context) => toPromise(tier.get(key, this.#signals[index] ? context.signal : undefined)))
-      .then(
-        (entry) => {
-          span.end();
-          return entry;
-        },
-        (error: unknown) => {
-          failSpan(span, error);
-          return this.#getFailed(index, key, error);
-        },
-      );
+    const span = this.startSpan(index);
+    return this.startRead(index, key).then(
+      (entry) => {
+        span.end();
+        return entry;
+      },
+      (error: unknown) => this.readFailed(index, key, span, error),
+    );
   }
 
-  #getFailed(index: number, key: string, error: unknown): undefined {
+  /** The span of one remote read; the caller ends it (or hands it to {@link TierRunner.readFailed}). */
+  startSpan(index: number): Span {
+    return this.tracer.startSpan('cache.get', { attributes: this.#attributes[index]! });
+  }
+
+  /**
+   * Starts a read of a remote (guarded) tier. The promise rejects with the failure,
+   * which the caller passes to {@link TierRunner.readFailed}.
+   */
+  startRead(index: number, key: string): Promise<CacheEntry | undefined> {
+    return this.guards[index]!.read(this.tiers[index]!, key, this.#signals[index]!, this.#splits[index]);
+  }
+
+  /** Ends the read's span as failed, counts and reports the failure: nothing was found. */
+  readFailed(index: number, key: string, span: Span, error: unknown): undefined {
+    failSpan(span, error);
+    return this.getFailed(index, key, error);
+  }
+
+  /** Counts a failed read (or a corrupt entry) and reports it: nothing was found. */
+  getFailed(index: number, key: string, error: unknown): undefined {
     if (CorruptEntryError.is(error)) this.counters[index]!.corrupt++;
     else this.#fail(index, 'get', error, key);
     return undefined;

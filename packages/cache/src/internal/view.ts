@@ -30,8 +30,10 @@ function invalidKey(key: unknown, max: number): Error {
   });
 }
 
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 function checkTags(tags: readonly string[] | undefined, max: number): readonly string[] {
-  if (tags === undefined) return [];
+  if (tags === undefined) return NO_TAGS;
   if (!Array.isArray(tags)) throw new ValidationError('Invalid cache tags: expected an array of strings');
   for (const tag of tags) {
     if (typeof tag !== 'string' || tag.length === 0 || tag.length > max) {
