@@ -137,33 +137,50 @@ export type AuditVerification =
       records: number;
       /** 1-based line number of the first bad line. */
       line: number;
+      /**
+       * `'altered'`: the hash does not match the line; `'malformed'`: not an audit
+       * record; `'missing'`: `seq` skips a record found nowhere later in the file;
+       * `'reordered'`: `seq` skips a record that comes later (swapped or moved
+       * lines), goes back, or `prev_hash` does not link to the previous record.
+       */
       reason: 'malformed' | 'altered' | 'missing' | 'reordered';
     };
 
 /**
  * Re-computes the chain of an audit log and reports the first line that was
- * altered (its hash does not match), is malformed, or follows a missing or
- * reordered record (its `seq` or `prev_hash` breaks the chain).
+ * altered (its hash does not match), is malformed, or breaks the chain: its `seq`
+ * jumps ahead and the skipped record is nowhere later in the file (`missing`), its
+ * `seq` jumps ahead and the skipped record does appear later, or goes back, or its
+ * `prev_hash` does not link to the previous record (`reordered`).
  */
 export async function verifyAuditLog(path: string): Promise<AuditVerification> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
   let prev = GENESIS_HASH;
   let records = 0;
   let number = 0;
+  // A seq that jumped ahead: missing, unless the skipped record turns up later.
+  let skipped: { line: number; seq: number } | undefined;
+  const fail = (
+    reason: 'malformed' | 'altered' | 'missing' | 'reordered',
+    line = number,
+  ): AuditVerification => {
+    lines.close();
+    return { ok: false, records, line, reason };
+  };
   for await (const line of lines) {
     number++;
     if (line === '') continue;
-    const cut = line.lastIndexOf(HASH_KEY);
     let entry: { seq?: unknown; prev_hash?: unknown; hash?: unknown } | undefined;
     try {
       entry = JSON.parse(line);
     } catch {
       entry = undefined;
     }
-    const fail = (reason: 'malformed' | 'altered' | 'missing' | 'reordered'): AuditVerification => {
-      lines.close();
-      return { ok: false, records, line: number, reason };
-    };
+    if (skipped !== undefined) {
+      if (entry?.seq === skipped.seq) return fail('reordered', skipped.line);
+      continue;
+    }
+    const cut = line.lastIndexOf(HASH_KEY);
     if (
       entry === undefined ||
       cut === -1 ||
@@ -179,10 +196,14 @@ export async function verifyAuditLog(path: string): Promise<AuditVerification> {
     ) {
       return fail('altered');
     }
-    if (entry.seq !== records + 1) return fail(entry.seq > records + 1 ? 'missing' : 'reordered');
-    if (entry.prev_hash !== prev) return fail('reordered');
+    if (entry.seq > records + 1) {
+      skipped = { line: number, seq: records + 1 };
+      continue;
+    }
+    if (entry.seq !== records + 1 || entry.prev_hash !== prev) return fail('reordered');
     prev = entry.hash;
     records++;
   }
+  if (skipped !== undefined) return { ok: false, records, line: skipped.line, reason: 'missing' };
   return { ok: true, records };
 }

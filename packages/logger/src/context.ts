@@ -34,6 +34,12 @@ export function getLogContext(): LogContextFields {
   return store === undefined ? {} : { ...store.fields };
 }
 
+/** Whether the current log context holds `key` with exactly `value` (so a line need not repeat it). */
+export function contextHolds(key: string, value: unknown): boolean {
+  const store = storage.getStore();
+  return store !== undefined && Object.hasOwn(store.fields, key) && store.fields[key] === value;
+}
+
 /** The current context as `,"k":v` members, serialized once per context and scrub. */
 export function contextJson(s: Scrub): string {
   const store = storage.getStore();

@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
 import { createCore } from './internal/core.js';
 import { createDedupe, createSampler, type DedupeOptions, type SamplingOptions } from './internal/noise.js';
+import { rejectUnknownKeys } from './internal/options.js';
 import { compileRedaction, type RedactOption } from './internal/redaction.js';
 import { fieldsJson } from './internal/serialize.js';
 import { LEVELS, type LevelName, levelOption } from './levels.js';
@@ -24,8 +25,9 @@ export interface LoggerOptions {
   /**
    * Redaction. By default the default keys and patterns of `@ballast/redact` are on
    * (secure by default); pass paths (`['req.headers.cookie']`) or an object to add
-   * paths, keys, patterns, a censor or `remove`, `{ defaults: false }` to drop the
-   * defaults, or `false` to turn redaction off entirely.
+   * paths, keys, patterns, a censor or `remove`, `{ defaultKeys: false }` and/or
+   * `{ defaultPatterns: false }` to drop the default keys or patterns, or `false` to
+   * turn redaction off entirely. An unknown key in the object throws.
    * @defaultValue default keys and patterns
    */
   redact?: RedactOption;
@@ -67,6 +69,22 @@ export interface LoggerOptions {
   clock?: Clock;
 }
 
+const LOGGER_KEYS = [
+  'name',
+  'level',
+  'levels',
+  'redact',
+  'sinks',
+  'base',
+  'timestamp',
+  'levelFormat',
+  'dedupe',
+  'sampling',
+  'context',
+  'trace',
+  'clock',
+] as const satisfies ReadonlyArray<keyof LoggerOptions>;
+
 function checkSinks(sinks: unknown): Array<{ sink: LogSink; min: number }> {
   if (!Array.isArray(sinks) || sinks.length === 0)
     throw invalidOption('sinks', sinks, 'a non-empty array of sinks');
@@ -98,9 +116,13 @@ function checkChoice<T extends string | boolean>(option: string, value: unknown,
  * // {"level":"info","time":1732450000000,"name":"api","pid":1,"hostname":"web-1","userId":42,"password":"[REDACTED]","msg":"signed in"}
  *
  * @throws ConfigurationError for an unknown level, a malformed redact path, a
- * sink without `write` or any other invalid option.
+ * sink without `write`, an unknown option (here, in `redact` or in `dedupe`) or
+ * any other invalid option.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  if (typeof options !== 'object' || options === null)
+    throw invalidOption('options', options, 'an options object');
+  rejectUnknownKeys('createLogger', options, LOGGER_KEYS);
   const { name, clock = systemClock } = options;
   if (name !== undefined && typeof name !== 'string') throw invalidOption('name', name, 'a string');
   const level = levelOption('level', options.level ?? 'info');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerLike } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
-import { withLogContext } from './context.js';
+import { contextHolds, withLogContext } from './context.js';
 
 /** Options for {@link httpLogger}. */
 export interface HttpLoggerOptions {
@@ -117,12 +117,16 @@ export function httpLogger(options: HttpLoggerOptions): HttpMiddleware {
       return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
     } as ServerResponse['end'];
     const skip = ignore?.(req) === true;
-    const fields = (): Record<string, unknown> => ({
-      [field]: id,
-      req: { method: req.method, path: safePath(req.url ?? '/'), user_agent: req.headers['user-agent'] },
-      res: { status: res.statusCode, bytes },
-      duration_ms: Math.round((performance.now() - start) * 1000) / 1000,
-    });
+    const fields = (): Record<string, unknown> => {
+      const line: Record<string, unknown> = {
+        req: { method: req.method, path: safePath(req.url ?? '/'), user_agent: req.headers['user-agent'] },
+        res: { status: res.statusCode, bytes },
+        duration_ms: Math.round((performance.now() - start) * 1000) / 1000,
+      };
+      // 'finish' usually fires inside the request's log context, which already carries the
+      // id: writing it again would put the same key twice on one JSON line.
+      return contextHolds(field, id) ? line : { [field]: id, ...line };
+    };
     res.once('finish', () => {
       if (skip) return;
       const status = res.statusCode;

@@ -54,12 +54,16 @@ describe('createAuditLog', () => {
     expect(await verifyAuditLog(path)).toEqual({ ok: false, records: 2, line: 3, reason: 'altered' });
   });
 
-  it('finds a missing, a reordered and a malformed line', async () => {
+  it('finds a missing, a reordered (swapped, moved or replayed) and a malformed line', async () => {
     const lines = await writeTrail(5);
     rewrite([lines[0], lines[1], lines[3], lines[4]] as string[]);
     expect(await verifyAuditLog(path)).toEqual({ ok: false, records: 2, line: 3, reason: 'missing' });
     rewrite([lines[0], lines[2], lines[1]] as string[]);
-    expect(await verifyAuditLog(path)).toMatchObject({ ok: false, records: 1, line: 2, reason: 'missing' });
+    expect(await verifyAuditLog(path)).toEqual({ ok: false, records: 1, line: 2, reason: 'reordered' });
+    rewrite([lines[0], lines[1], lines[3], lines[4], lines[2]] as string[]);
+    expect(await verifyAuditLog(path)).toEqual({ ok: false, records: 2, line: 3, reason: 'reordered' });
+    rewrite([lines[0], lines[2], 'not json', lines[3]] as string[]);
+    expect(await verifyAuditLog(path)).toEqual({ ok: false, records: 1, line: 2, reason: 'missing' });
     rewrite([lines[0], lines[1], lines[0]] as string[]);
     expect(await verifyAuditLog(path)).toMatchObject({ ok: false, records: 2, line: 3, reason: 'reordered' });
     rewrite([lines[0], 'not json'] as string[]);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,6 +128,66 @@ describe('fileSink', () => {
     expect(allLines(path).map((line) => (JSON.parse(line) as { n: number }).n)).toEqual(
       Array.from({ length: 12 }, (_, n) => n),
     );
+  });
+
+  it('never shows a partial .gz: compresses to a temp name, renames, then deletes the source', async () => {
+    const path = join(dir, 'app.log');
+    const sink = fileSink({ path, rotate: { size: 4 * 1024 * 1024, compress: true } });
+    // About 4 MB of incompressible lines, so gzip spans many event-loop turns.
+    const lines: string[] = [];
+    for (let n = 0; lines.length < 16_000; n++) {
+      lines.push(`{"n":${n},"noise":"${randomBytes(192).toString('base64')}"}\n`);
+    }
+    for (const line of lines) sink.write(line, 30);
+    sink.write('{"n":"next"}\n', 30);
+    let done = false;
+    const flushing = sink.flush?.().then(() => {
+      done = true;
+    });
+    let turns = 0;
+    while (!done) {
+      turns++;
+      for (const name of readdirSync(dir)) {
+        if (!name.endsWith('.gz')) continue;
+        // A partial gzip throws "unexpected end of file".
+        expect(() => gunzipSync(readFileSync(join(dir, name))), name).not.toThrow();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await flushing;
+    await sink.close?.();
+    expect(turns).toBeGreaterThan(3); // compression was watched while it ran
+    const rotated = readdirSync(dir).filter((name) => name !== 'app.log');
+    expect(rotated).toHaveLength(1);
+    expect(rotated[0]).toMatch(/^app\.log\.\d+\.gz$/);
+    const gz = gunzipSync(readFileSync(join(dir, rotated[0] as string))).toString('utf8');
+    expect(gz).toBe(lines.slice(0, gz.split('\n').length - 1).join(''));
+    expect(gz + readFileSync(path, 'utf8')).toBe(`${lines.join('')}{"n":"next"}\n`);
+  });
+
+  it('on start-up deletes temp files of an interrupted compression and compresses what it left', async () => {
+    const path = join(dir, 'app.log');
+    writeFileSync(`${path}.1`, 'one\n');
+    writeFileSync(`${path}.2`, 'two\n');
+    writeFileSync(`${path}.2.gz.tmp`, 'partial');
+    writeFileSync(`${path}.3`, 'three\n');
+    writeFileSync(`${path}.3.gz`, 'not a complete gzip');
+    writeFileSync(`${path}.4.gz.tmp`, 'partial');
+    const plainSink = fileSink({ path: join(dir, 'plain.log'), rotate: { size: 100 } });
+    await plainSink.close?.();
+    const sink = fileSink({ path, rotate: { size: 100, compress: true } });
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    await sink.flush?.();
+    await sink.close?.();
+    expect(readdirSync(dir).sort()).toEqual([
+      'app.log',
+      'app.log.1.gz',
+      'app.log.2.gz',
+      'app.log.3.gz',
+      'plain.log',
+    ]);
+    const text = (g: number) => gunzipSync(readFileSync(`${path}.${g}.gz`)).toString('utf8');
+    expect([text(1), text(2), text(3)]).toEqual(['one\n', 'two\n', 'three\n']);
   });
 
   it('reports a failed rotation once and keeps writing', async () => {

@@ -68,6 +68,23 @@ describe('httpLogger', () => {
     expect(sink.raw.join('')).not.toContain('abc123');
   });
 
+  it('writes the request id once per line, whether or not the response ends inside the log context', async () => {
+    const { sink, logger } = setup();
+    const middleware = httpLogger({ logger, genReqId: () => 'once-1' });
+    const port = await serve((req, res) => {
+      if (req.url === '/inside') middleware(req, res, () => res.end('x'));
+      else {
+        middleware(req, res); // no next: the response ends outside the request's log context
+        res.end('y');
+      }
+    });
+    await get(port, '/inside');
+    await get(port, '/outside');
+    await until(() => sink.raw.length === 2);
+    for (const raw of sink.raw) expect(raw.match(/"req_id"/g)).toHaveLength(1);
+    expect(sink.lines.map((line) => line.req_id)).toEqual(['once-1', 'once-1']);
+  });
+
   it('takes the request id from x-request-id, else from traceparent, and echoes it', async () => {
     const { sink, logger } = setup();
     const middleware = httpLogger({ logger });

@@ -48,6 +48,18 @@ describe('createLogger', () => {
     expect(sink.lines[3]).toMatchObject({ only: true });
   });
 
+  it('never throws on printf arguments that refuse to become numbers', () => {
+    const { sink, logger } = setup();
+    const hostile = {
+      valueOf() {
+        throw new Error('no');
+      },
+    };
+    logger.info('%d %i %f', Object.create(null), Symbol('s'), hostile);
+    logger.info('%d %i %f', 12345678901234567890n, -3n, 2n);
+    expect(sink.lines.map((l) => l.msg)).toEqual(['NaN NaN NaN', '12345678901234567890 -3 2']);
+  });
+
   it('puts an Error given first under err, with its message as msg unless one is given', () => {
     const { sink, logger } = setup();
     const cause = new Error('disk full');

@@ -1,6 +1,6 @@
+import { ConfigurationError } from '@ballast/errors';
 import { createLogger, withLogContext } from '@ballast/logger';
 import { describe, expect, it } from 'vitest';
-import { splitPath } from '../src/internal/paths.js';
 import { memorySink } from './helpers.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
@@ -110,6 +110,28 @@ describe('redaction', () => {
     expect(keysOnly.sink.lines[0]).toEqual({ level: 'info', password: '[REDACTED]', msg: JWT });
   });
 
+  it('rejects an unknown key in the redact object, pointing `defaults` to defaultKeys/defaultPatterns', () => {
+    const attempt = (redact: unknown) => () =>
+      createLogger({ sinks: [{ name: 'x', write() {} }], redact } as never);
+    expect(attempt({ defaults: false })).toThrow(ConfigurationError);
+    expect(attempt({ defaults: false })).toThrow(
+      /redact\.defaults.*defaultKeys: false.*defaultPatterns: false/,
+    );
+    expect(attempt({ path: ['a.b'] })).toThrow(
+      /redact\.path.*paths, keys, patterns, defaultKeys, defaultPatterns, censor, remove\.$/,
+    );
+    expect(attempt({ defaultKeys: false, defaultPatterns: false, censor: '*' })).not.toThrow();
+  });
+
+  it('rejects unknown top-level and dedupe options instead of ignoring them', () => {
+    const sinks = [{ name: 'x', write() {} }];
+    expect(() => createLogger({ sinks, redacts: false } as never)).toThrow(/createLogger\.redacts.*redact/);
+    expect(() => createLogger({ sinks, dedupe: { window: '1s', windows: 2 } } as never)).toThrow(
+      /dedupe\.windows.*window/,
+    );
+    expect(() => createLogger(null as never)).toThrow(ConfigurationError);
+  });
+
   it('censors secrets used as keys, in objects and Maps', () => {
     const { sink, logger } = setup();
     logger.info({ sessions: { [JWT]: 'active' }, byToken: new Map([[`Bearer ${JWT}`, 1]]) });
@@ -123,17 +145,19 @@ describe('redaction', () => {
     expect(sink.lines[0]).toEqual({ level: 'info', session: '[REDACTED]', msg: 'x' });
   });
 
-  it('splits fast-redact paths into segments', () => {
-    expect(splitPath('a.b')).toEqual(['a', 'b']);
-    expect(splitPath(`a["x-y"].c['q\\'s'][0][*].*`)).toEqual([
-      'a',
-      'x-y',
-      'c',
-      "q's",
-      '0',
-      { any: true },
-      { any: true },
-    ]);
+  it('censors paths with quoted keys, indices and wildcards', () => {
+    const { sink, logger } = setup({
+      paths: [`a["x-y"].c['q\\'s'][0]`, 'list[*].*.pin'],
+      defaultKeys: false,
+    });
+    logger.info({
+      a: { 'x-y': { c: { "q's": ['first', 'second'] } } },
+      list: [{ card: { pin: 1234, ok: true } }],
+    });
+    expect(sink.lines[0]).toMatchObject({
+      a: { 'x-y': { c: { "q's": ['[REDACTED]', 'second'] } } },
+      list: [{ card: { pin: '[REDACTED]', ok: true } }],
+    });
   });
 });
 

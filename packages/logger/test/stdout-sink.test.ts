@@ -1,4 +1,5 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError } from '@ballast/errors';
@@ -71,8 +72,53 @@ describe('stdoutSink', () => {
     expect(stderr).toHaveBeenCalledTimes(1);
   });
 
-  it('rejects a bad fd or level', () => {
+  it('never blocks or loses a line on a pipe whose reader is paused', async () => {
+    const fifo = join(dir, 'paused.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const logger = createLogger({ base: null, timestamp: false, sinks: [stdoutSink({ fd: writer })] });
+    const count = 5000;
+    const pad = 'x'.repeat(200);
+    const started = performance.now();
+    // About 1 MB, far more than the pipe holds while nobody reads.
+    for (let n = 0; n < count; n++) logger.info({ n, pad }, 'line');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(performance.now() - started).toBeLessThan(2000);
+    let flushed = false;
+    const flushing = logger.flush().then(() => {
+      flushed = true;
+    });
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(65_536);
+    while (!flushed || chunks.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      for (;;) {
+        let read = 0;
+        try {
+          read = readSync(reader, buffer);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+        }
+        if (read <= 0) break;
+        chunks.push(Buffer.from(buffer.subarray(0, read)));
+      }
+    }
+    await flushing;
+    await logger.close();
+    closeSync(writer);
+    closeSync(reader);
+    const numbers = Buffer.concat(chunks)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { n: number }).n);
+    expect(numbers).toEqual(Array.from({ length: count }, (_, n) => n));
+  });
+
+  it('rejects a bad fd, maxBuffer or level', () => {
     expect(() => stdoutSink({ fd: -1 })).toThrow(ConfigurationError);
+    expect(() => stdoutSink({ maxBuffer: '0KB' })).toThrow(ConfigurationError);
     expect(() => stdoutSink({ level: 'x' as 'info' })).toThrow(ConfigurationError);
   });
 });
@@ -100,6 +146,42 @@ describe('handleExit', () => {
     expect(signal).toBe('SIGTERM');
     expect(stdout).toContain('"msg":"waiting"');
   });
+
+  it('on process.exit writes every line to a pipe whose reader is slow', async () => {
+    const fifo = join(dir, 'exit.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const count = 5000;
+    let exited = false;
+    const child = runFixture('write-fifo.ts', [fifo, String(count)]).then((result) => {
+      exited = true;
+      return result;
+    });
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(16_384);
+    for (;;) {
+      // Read slowly: at most 16 KB every 5 ms, so the child meets a full pipe.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      let read = 0;
+      try {
+        read = readSync(reader, buffer);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      }
+      if (read > 0) chunks.push(Buffer.from(buffer.subarray(0, read)));
+      else if (exited) break;
+    }
+    closeSync(reader);
+    const { code, stderr } = await child;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const numbers = Buffer.concat(chunks)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { n: number }).n);
+    expect(numbers).toEqual(Array.from({ length: count }, (_, n) => n));
+  }, 30_000);
 
   it('can be undone', () => {
     const logger = createLogger({ sinks: [{ name: 'x', write() {} }] });

@@ -28,11 +28,11 @@ export function format(
           piece = typeof arg === 'object' && arg !== null ? json(arg) : String(arg);
           break;
         case 100: // d
-        case 102: // f
-          piece = String(Number(arg));
-          break;
         case 105: // i
-          piece = String(Math.trunc(Number(arg)));
+          piece = typeof arg === 'bigint' ? String(arg) : String(integerOrNot(code, toNumber(arg)));
+          break;
+        case 102: // f
+          piece = String(toNumber(arg));
           break;
         case 106: // j
         case 111: // o
@@ -53,4 +53,23 @@ export function format(
     out += ` ${typeof arg === 'object' && arg !== null ? json(arg) : String(arg)}`;
   }
   return out;
+}
+
+/**
+ * `Number(arg)` without ever throwing: a null-prototype object, a symbol or a
+ * `valueOf` that throws becomes `NaN`, because a log call must not fail on its
+ * arguments.
+ */
+function toNumber(arg: unknown): number {
+  if (typeof arg === 'number') return arg;
+  if (typeof arg === 'symbol') return Number.NaN;
+  try {
+    return Number(arg);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function integerOrNot(code: number, n: number): number {
+  return code === 105 ? Math.trunc(n) : n;
 }

@@ -1,6 +1,7 @@
 import type { Duration } from '@ballast/core';
 import { durationOption, invalidOption, numberOption } from '@ballast/errors';
 import { LEVELS, type LevelName } from '../levels.js';
+import { rejectUnknownKeys } from './options.js';
 
 /** Keep-rates per level, from 0 (drop all) to 1 (keep all). */
 export type SamplingOptions = Partial<Record<Exclude<LevelName, 'silent'>, number>>;
@@ -66,6 +67,7 @@ const MAX_TRACKED = 10_000;
 export function createDedupe(options: DedupeOptions | undefined): Dedupe | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) throw invalidOption('dedupe', options, '{ window }');
+  rejectUnknownKeys('dedupe', options, ['window']);
   const window = durationOption('dedupe.window', options.window);
   const seen = new Map<string, Seen>();
   const withCount = (body: string, count: number): string => `${body},"repeated":${count}`;

@@ -1,6 +1,13 @@
 import { invalidOption, serializeError } from '@ballast/errors';
-import { createRedactor, DEFAULT_KEYS, normalizeKey, type RedactPattern } from '@ballast/redact';
-import { splitPath } from './paths.js';
+import {
+  createRedactor,
+  DEFAULT_KEYS,
+  normalizeKey,
+  parsePath,
+  type RedactPattern,
+  WILDCARD,
+} from '@ballast/redact';
+import { rejectUnknownKeys } from './options.js';
 import { memberPrefixes, quote } from './quote.js';
 import { cachedKeyTest, noScrub, type PathNode, type Scrub } from './scrub.js';
 
@@ -38,14 +45,29 @@ export interface RedactOptions {
 /** `false` (off), a list of paths, or {@link RedactOptions}; the defaults stay on unless turned off. */
 export type RedactOption = false | string[] | RedactOptions;
 
+const REDACT_KEYS = [
+  'paths',
+  'keys',
+  'patterns',
+  'defaultKeys',
+  'defaultPatterns',
+  'censor',
+  'remove',
+] as const satisfies ReadonlyArray<keyof RedactOptions>;
+
+const REDACT_HINTS = {
+  defaults:
+    'to turn the defaults off use defaultKeys: false (key names) and/or defaultPatterns: false (value patterns)',
+};
+
 function compilePaths(paths: readonly string[]): PathNode | undefined {
   if (paths.length === 0) return undefined;
   const fresh = (): PathNode => ({ end: false, children: undefined, any: undefined });
   const root = fresh();
   for (const path of paths) {
     let node = root;
-    for (const segment of splitPath(path)) {
-      if (typeof segment !== 'string') {
+    for (const segment of parsePath(path)) {
+      if (segment === WILDCARD) {
         node.any ??= fresh();
         node = node.any;
         continue;
@@ -134,7 +156,9 @@ function validated<T>(option: string, value: unknown, build: () => T): T {
  * `createRedactor` (its shared pre-check skips most strings at once) and a trie of
  * paths. The line is censored as it is written; nothing is cloned.
  *
- * @throws ConfigurationError for a malformed path, pattern or option.
+ * @throws ConfigurationError for a malformed path, pattern or option, or a key
+ * of the `redact` object that is not an option (`defaults` is not: use
+ * `defaultKeys`/`defaultPatterns`).
  */
 export function compileRedaction(option: RedactOption | undefined): Scrub {
   if (option === false) return noScrub(serializeError);
@@ -143,9 +167,10 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
     throw invalidOption(
       'redact',
       option,
-      'false, an array of paths or { paths, keys, patterns, censor, remove }',
+      'false, an array of paths or { paths, keys, patterns, defaultKeys, defaultPatterns, censor, remove }',
     );
   }
+  rejectUnknownKeys('redact', settings, REDACT_KEYS, REDACT_HINTS);
   const { paths = [], keys = [], patterns = [], censor = '[REDACTED]', remove = false } = settings;
   const { defaultKeys = true, defaultPatterns = true } = settings;
   if (typeof censor !== 'string') throw invalidOption('redact.censor', censor, 'a string');

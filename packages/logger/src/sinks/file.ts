@@ -9,23 +9,26 @@ import {
   renameSync,
   unlinkSync,
 } from 'node:fs';
-import { unlink } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { open as openFile, rename, rm, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { type Clock, systemClock } from '@ballast/core';
 import { integerOption, invalidOption } from '@ballast/errors';
-import { createBatcher, writeFully } from '../internal/batch.js';
+import { createBatcher, fdWriter } from '../internal/batch.js';
 import { flushOnExit } from '../internal/exit.js';
 import { checkSinkLevel } from './check.js';
 import {
+  COMPRESS_TEMP_SUFFIX,
   nextRotation,
   parseInterval,
   parseSize,
   type RotationInterval,
   rotatedGenerations,
+  unfinishedCompression,
 } from './rotation.js';
 import { type LogSink, reportSinkFailure, type SinkOptions } from './sink.js';
+import { dropNote } from './stdout.js';
 
 /** When and how {@link fileSink} rotates its file. */
 export interface RotateOptions {
@@ -39,7 +42,11 @@ export interface RotateOptions {
    */
   keep?: number;
   /**
-   * Gzip each rotated file (`app.log.3.gz`) in the background.
+   * Gzip each rotated file (`app.log.3.gz`) in the background. The gzip is written
+   * to `app.log.3.gz.tmp`, synced and renamed, and only then is `app.log.3`
+   * deleted, so a crash never leaves a partial `.gz`; on start-up, temp files of an
+   * interrupted compression are deleted and rotated files still uncompressed are
+   * compressed.
    * @defaultValue `false`
    */
   compress?: boolean;
@@ -89,14 +96,19 @@ export function fileSink(options: FileSinkOptions): LogSink {
     throw invalidOption('fileSink.path', path, `a writable file path (${(error as Error).message})`);
   }
   let size = fstatSync(fd).size;
-  let generation = (rotatedGenerations(base, readdirSync(dir))[0] ?? 0) + 1;
+  const present = readdirSync(dir);
+  let generation = (rotatedGenerations(base, present)[0] ?? 0) + 1;
   let dueAt = interval === undefined ? Number.POSITIVE_INFINITY : nextRotation(clock.now(), interval);
   let compressing: Promise<void> = Promise.resolve();
   let open = true;
 
   const fail = (error: unknown): void => reportSinkFailure(name, error);
-  const batcher = createBatcher((text) => writeFully(fd, text), fail);
-  const unregister = flushOnExit(batcher.flush);
+  const batcher = createBatcher({
+    write: fdWriter(() => fd),
+    onError: fail,
+    note: (dropped) => dropNote(name, dropped),
+  });
+  const unregister = flushOnExit(batcher.flushSync);
 
   const prune = (): void => {
     for (const old of rotatedGenerations(base, readdirSync(dir)).slice(keep)) {
@@ -110,18 +122,46 @@ export function fileSink(options: FileSinkOptions): LogSink {
     }
   };
 
+  /**
+   * Compresses a rotated file to a temp name, syncs and renames it, then deletes
+   * the source: at any moment the `.gz` is either absent or complete, and the
+   * lines are in the source until it is.
+   */
   const gzip = async (file: string): Promise<void> => {
+    const temp = `${file}${COMPRESS_TEMP_SUFFIX}`;
     try {
-      await pipeline(createReadStream(file), createGzip(), createWriteStream(`${file}.gz`));
+      await pipeline(createReadStream(file), createGzip(), createWriteStream(temp));
+      const handle = await openFile(temp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, `${file}.gz`);
       await unlink(file);
       prune();
     } catch (error) {
+      // A failed clean-up is reported, never thrown: it would break every later compression.
+      await rm(temp, { force: true }).catch(fail);
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') fail(error);
     }
   };
 
+  // Finish what a previous run left half done (a crash or process.exit() mid-compression).
+  const unfinished = unfinishedCompression(base, present);
+  for (const temp of unfinished.temps) {
+    try {
+      unlinkSync(join(dir, temp));
+    } catch {
+      // gone already
+    }
+  }
+  if (compress) {
+    for (const file of unfinished.plain) compressing = compressing.then(() => gzip(join(dir, file)));
+  }
+
   const rotateNow = (): void => {
-    batcher.flush();
+    batcher.flushSync();
     try {
       const rotated = `${path}.${generation++}`;
       closeSync(fd);
@@ -157,14 +197,15 @@ export function fileSink(options: FileSinkOptions): LogSink {
       size += bytes;
       batcher.push(line);
     },
-    flushSync: batcher.flush,
+    flushSync: batcher.flushSync,
     async flush() {
-      batcher.flush();
+      await batcher.drained();
       await compressing;
     },
     async close() {
       if (!open) return;
-      batcher.flush();
+      await batcher.drained();
+      if (!open) return;
       open = false;
       unregister();
       closeSync(fd);

@@ -67,3 +67,27 @@ export function rotatedGenerations(base: string, names: readonly string[]): numb
   }
   return [...found].sort((a, b) => b - a);
 }
+
+/** The suffix a rotated file is compressed under before it is renamed to `.gz`. */
+export const COMPRESS_TEMP_SUFFIX = '.gz.tmp';
+
+/**
+ * What a previous run left half done among `names`: `temps`, partial gzip files of
+ * an interrupted compression (`app.log.3.gz.tmp`), and `plain`, rotated files not
+ * yet compressed (`app.log.3`, with or without a `.gz` beside it), oldest first.
+ */
+export function unfinishedCompression(
+  base: string,
+  names: readonly string[],
+): { temps: string[]; plain: string[] } {
+  const prefix = escapeRegExp(base);
+  const temp = new RegExp(`^${prefix}\\.\\d+${escapeRegExp(COMPRESS_TEMP_SUFFIX)}$`);
+  const rotated = new RegExp(`^${prefix}\\.(\\d+)$`);
+  const temps = names.filter((name) => temp.test(name));
+  const plain = names
+    .map((name) => rotated.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .sort((a, b) => Number(a[1]) - Number(b[1]))
+    .map((match) => match[0]);
+  return { temps, plain };
+}
