@@ -1,5 +1,5 @@
-#!/usr/bin/env -S npx tsx
-// The `courses` command: `pnpm --filter cli-doctor courses doctor`, or `tsx src/cli.ts list`.
+// The `courses` command. `pnpm courses doctor` (or `pnpm --filter cli-doctor courses doctor`)
+// builds dist/cli.js when it is stale and runs it; the build adds the `#!/usr/bin/env node` line.
 import { main } from './main.js';
 
 process.exitCode = await main(process.argv.slice(2), process.env, {

@@ -1,25 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { access, constants, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@ballast/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, cliPath } from '../scripts/build.js';
 import { type StubApi, startStubApi } from '../src/stub-api.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** A port nothing listens on: the OS picks a free one, and we close it again. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 interface Run {
   code: number;
@@ -27,7 +16,7 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI as a person would: a child process through tsx, from the example's folder (its tsconfig paths). */
+/** Runs the built CLI as a person would: `node dist/cli.js`, a child process with no loader. */
 function courses(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('COURSES_')),
@@ -35,7 +24,7 @@ function courses(args: string[], env: Record<string, string> = {}): Promise<Run>
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', ...args],
+      [cliPath, ...args],
       { cwd: root, env: { ...clean, NO_COLOR: '1', ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
@@ -51,6 +40,8 @@ describe('courses CLI (child process)', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
+    // A fresh clone has no dist/: build it (about half a second), or rebuild it when a source changed.
+    await buildCli({ ifStale: true });
     cacheDir = await mkdtemp(join(tmpdir(), 'courses-cli-'));
     stub = await startStubApi();
     env = { COURSES_CACHE_DIR: cacheDir, COURSES_API_URL: stub.url, COURSES_API_TOKEN: 'test-token' };
@@ -60,22 +51,20 @@ describe('courses CLI (child process)', () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
 
-  it('runs from source: tsx resolves @ballast/* through the example tsconfig paths, no build needed', async () => {
-    const resolved = await new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          '--input-type=module',
-          '-e',
-          "console.log(import.meta.resolve('@ballast/health'))",
-        ],
-        { cwd: root },
-        (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
-      );
-    });
-    expect(resolved).toMatch(/\/packages\/health\/src\/index\.ts$/);
+  it('is built into one executable ESM file that plain node runs: the package bin, Ballast bundled from source', async () => {
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    expect(join(root, pkg.bin.courses ?? '')).toBe(cliPath);
+    const code = await readFile(cliPath, 'utf8');
+    expect(code.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    await access(cliPath, constants.X_OK);
+    expect(code).not.toMatch(/from ["']@ballast\//); // bundled: nothing to resolve at run time
+    const meta = JSON.parse(await readFile(join(root, 'dist', 'meta.json'), 'utf8')) as { inputs: object };
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs).toContain('../../packages/health/src/index.ts');
+    expect(inputs.filter((input) => input.includes('/dist/') && input.includes('packages/'))).toEqual([]);
+    expect(await buildCli({ ifStale: true })).toMatchObject({ built: false }); // up to date: not rebuilt
   });
 
   it('prints its usage with the cache TTL of every data type', async () => {
@@ -137,7 +126,7 @@ describe('courses CLI (child process)', () => {
   });
 
   it('says the API could not be reached and suggests the doctor', async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens on it once freePort has closed it;
     const run = await courses(['assignments', '1'], { ...env, COURSES_API_URL: `http://127.0.0.1:${port}` });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`The courses API at http://127.0.0.1:${port} could not be reached`);

@@ -1,25 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@ballast/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const example = fileURLToPath(new URL('..', import.meta.url));
 const guide = fileURLToPath(new URL('../../../docs/getting-started.md', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 // The docs must match the code: the first `ts` block of docs/getting-started.md runs as written.
 describe('docs/getting-started.md: the first composition', () => {

@@ -32,13 +32,18 @@ export interface ServiceConfig {
   upstreamTimeout?: string | number;
   /** Print spans to stdout (`OTEL_TRACES_CONSOLE=1`). @defaultValue `false` */
   consoleTraces?: boolean;
+  /** Send spans over OTLP/HTTP to this URL (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`). */
+  otlpTracesUrl?: string;
   /** Expose `POST /_chaos` to switch the upstream's behaviour (never in production). @defaultValue `false` */
   chaosEndpoint?: boolean;
   /** Listen for SIGTERM/SIGINT and exit the process after draining (as `main.ts` does). @defaultValue `false` */
   handleSignals?: boolean;
 }
 
-/** The config from the environment: `PORT`, `HOST`, `REDIS_URL`, `LOG_LEVEL`, `OTEL_TRACES_CONSOLE`, `TRUST_PROXY`. */
+/**
+ * The config from the environment: `PORT`, `HOST`, `REDIS_URL`, `LOG_LEVEL`, `OTEL_TRACES_CONSOLE`,
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT`, `TRUST_PROXY`, `CHAOS`.
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   return {
     port: env.PORT === undefined ? 3000 : Number(env.PORT),
@@ -46,8 +51,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     redisUrl: env.REDIS_URL || undefined,
     ...(env.LOG_LEVEL ? { logLevel: env.LOG_LEVEL as LevelName } : {}),
     consoleTraces: env.OTEL_TRACES_CONSOLE === '1',
+    ...otlpFromEnv(env),
     trustProxy: env.TRUST_PROXY === '1',
     chaosEndpoint: env.CHAOS !== '0',
     handleSignals: true,
   };
+}
+
+/** The OTLP traces URL the standard OpenTelemetry variables ask for, if any. */
+function otlpFromEnv(env: NodeJS.ProcessEnv): { otlpTracesUrl?: string } {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
+    return { otlpTracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT };
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    return { otlpTracesUrl: `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` };
+  }
+  return {};
 }

@@ -2,14 +2,22 @@ import { configFromEnv } from './config.js';
 import { createService } from './service.js';
 
 // `pnpm --filter http-service start`: the service alone on PORT (default 3000), until
-// SIGTERM or SIGINT, after which it drains in-flight requests and exits.
-const service = await createService(configFromEnv());
-console.error(
-  [
-    `http-service on ${service.url} (upstream ${service.upstream.url})`,
-    `  curl ${service.url}/products/1`,
-    `  curl ${service.url}/health/ready`,
-    `  curl ${service.url}/metrics`,
-    `  curl -X POST '${service.url}/_chaos?mode=outage'   # then ?mode=throttle, ?mode=ok`,
-  ].join('\n'),
+// SIGTERM or SIGINT, after which it drains in-flight requests and exits. It runs as the
+// CommonJS bundle dist/main.cjs (scripts/build.ts), hence no top-level await.
+createService(configFromEnv()).then(
+  (service) => {
+    console.error(
+      [
+        `http-service on ${service.url} (upstream ${service.upstream.url})`,
+        `  curl ${service.url}/products/1`,
+        `  curl ${service.url}/health/ready`,
+        `  curl ${service.url}/metrics`,
+        `  curl -X POST '${service.url}/_chaos?mode=outage'   # then ?mode=throttle, ?mode=ok`,
+      ].join('\n'),
+    );
+  },
+  (error: unknown) => {
+    console.error('http-service did not start:', error);
+    process.exit(1);
+  },
 );

@@ -52,7 +52,10 @@ export interface Service {
  * `redisUrl`, rate limits and the cache's L2 live in Redis.
  */
 export async function createService(config: ServiceConfig = {}): Promise<Service> {
-  const telemetry = installTelemetry({ consoleTraces: config.consoleTraces ?? false });
+  const telemetry = await installTelemetry({
+    consoleTraces: config.consoleTraces ?? false,
+    ...(config.otlpTracesUrl === undefined ? {} : { otlpTracesUrl: config.otlpTracesUrl }),
+  });
   const logger = createLogger({
     name: 'http-service',
     level: config.logLevel ?? 'info',
@@ -149,6 +152,7 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     // Hooks run in reverse order: the upstream first, the logs last.
     onShutdown: [
       { name: 'flush logs', run: () => logger.flush() },
+      { name: 'flush traces', run: () => telemetry.flush() },
       { name: 'close redis', run: async () => void (await redis?.quit()) },
       { name: 'close health', run: () => health.close() },
       { name: 'close cache', run: () => catalog.cache.close() },

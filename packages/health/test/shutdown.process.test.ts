@@ -24,7 +24,7 @@ function fetchText(
 }
 
 describe('gracefulShutdown in a real process', () => {
-  it('keeps serving an in-flight request, answers readiness 503 during the drain and exits 0', async () => {
+  it('keeps serving an in-flight request, answers readiness 503 during the drain and exits 0 in time', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
       cwd: root,
       env: { ...process.env, PRE_STOP_MS: '1000', SLOW_MS: '1500' },
@@ -49,6 +49,7 @@ describe('gracefulShutdown in a real process', () => {
       expect((await fetchText(port, '/health/ready', agent)).status).toBe(200);
       const slow = fetchText(port, '/slow', false);
       await waitFor('slow started');
+      const signalled = performance.now();
       child.kill('SIGTERM');
       await waitFor('shutdown started');
       const ready = await fetchText(port, '/health/ready', agent);
@@ -57,6 +58,10 @@ describe('gracefulShutdown in a real process', () => {
       expect(await slow).toEqual({ status: 200, body: 'done' });
       const [code] = await exited;
       expect(code).toBe(0);
+      // In time: the drain ended with the slow request (the idle keep-alive connection did not
+      // hold it), well before preStopDelay (1 s) + drainTimeout (5 s) would have forced it.
+      expect(lines.some((line) => line.startsWith('in-flight requests outlived'))).toBe(false);
+      expect(performance.now() - signalled).toBeLessThan(6_000);
       expect(lines).toContain('hook: close cache');
       expect(lines.some((line) => line.startsWith('shutdown finished {"code":0}'))).toBe(true);
     } finally {

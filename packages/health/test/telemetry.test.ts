@@ -1,22 +1,10 @@
-import { metrics } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
+import { telemetryCapture } from '@ballast/test-utils/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealth } from '../src/index.js';
 
-const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
-
-beforeAll(() => {
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-});
-afterAll(() => {
-  metrics.disable();
-});
+const otel = telemetryCapture();
+beforeAll(otel.install);
+afterAll(otel.uninstall);
 
 describe('telemetry', () => {
   it('records each run in ballast.health.check.duration by check and status', async () => {
@@ -28,14 +16,9 @@ describe('telemetry', () => {
     });
     await health.check();
     await health.check();
-    await reader.forceFlush();
-    const scope = exporter
-      .getMetrics()
-      .flatMap((batch) => batch.scopeMetrics)
-      .find((s) => s.scope.name === '@ballast/health');
-    const metric = scope?.metrics.find((m) => m.descriptor.name === 'ballast.health.check.duration');
-    expect(metric?.descriptor.unit).toBe('ms');
-    const points = (metric?.dataPoints ?? []).map((p) => ({
+    const metric = (await otel.metrics('@ballast/health')).get('ballast.health.check.duration');
+    expect(metric?.unit).toBe('ms');
+    const points = (metric?.points ?? []).map((p) => ({
       attributes: p.attributes,
       count: (p.value as { count: number }).count,
     }));

@@ -1,0 +1,94 @@
+import { realpathSync } from 'node:fs';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+// The `courses` binary: src/cli.ts bundled with the Ballast packages it uses (from their
+// sources, so nothing needs building first) into one ESM file that plain `node` runs:
+// dist/cli.js, the package's `bin`. `pnpm --filter cli-doctor build` always builds;
+// `--if-stale` (used by `pnpm courses` and the tests) builds only when dist/cli.js is
+// missing or older than one of the files it was bundled from (listed in dist/meta.json).
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const repo = join(root, '..', '..');
+
+/** The built CLI, and the esbuild metafile listing its inputs. */
+export const cliPath = join(root, 'dist', 'cli.js');
+const metaPath = join(root, 'dist', 'meta.json');
+
+/** `@ballast/x` and `@ballast/x/sub` resolve to `packages/x/src` (the root vitest alias, tsconfig paths). */
+const ballastFromSource: Plugin = {
+  name: 'ballast-from-source',
+  setup(b) {
+    b.onResolve({ filter: /^@ballast\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
+      const [, name, sub] = args.path.split('/');
+      return { path: join(repo, 'packages', name ?? '', 'src', `${sub ?? 'index'}.ts`) };
+    });
+  },
+};
+
+/** The files dist/cli.js was last bundled from, or undefined when it is missing or stale. */
+async function freshInputs(): Promise<string[] | undefined> {
+  try {
+    const [built, meta] = await Promise.all([stat(cliPath), readFile(metaPath, 'utf8')]);
+    const inputs = [...Object.keys((JSON.parse(meta) as { inputs: object }).inputs), 'scripts/build.ts'];
+    const times = await Promise.all(inputs.map(async (input) => (await stat(join(root, input))).mtimeMs));
+    return times.every((time) => time <= built.mtimeMs) ? inputs : undefined;
+  } catch {
+    return undefined; // no build yet, or an input moved: build again
+  }
+}
+
+export interface BuildResult {
+  /** False when `ifStale` found dist/cli.js up to date. */
+  built: boolean;
+  ms: number;
+}
+
+/**
+ * Bundles src/cli.ts into dist/cli.js (with a `#!/usr/bin/env node` line, executable).
+ * The file is written next to its final place and renamed over it, so a CLI started by a
+ * concurrent test run never reads half a file.
+ */
+export async function buildCli({ ifStale = false } = {}): Promise<BuildResult> {
+  const started = performance.now();
+  if (ifStale && (await freshInputs()) !== undefined) {
+    return { built: false, ms: performance.now() - started };
+  }
+  const result = await build({
+    entryPoints: [join(root, 'src', 'cli.ts')],
+    outfile: cliPath,
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    // Only loaded for a Redis URL, which the CLI never uses.
+    external: ['ioredis'],
+    plugins: [ballastFromSource],
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  await mkdir(join(root, 'dist'), { recursive: true });
+  const suffix = `.${process.pid}.${Date.now()}.tmp`;
+  for (const file of result.outputFiles) {
+    await writeFile(`${file.path}${suffix}`, file.contents, { mode: 0o755 });
+  }
+  await writeFile(`${metaPath}${suffix}`, JSON.stringify(result.metafile, null, 2));
+  for (const file of result.outputFiles) await rename(`${file.path}${suffix}`, file.path);
+  await rename(`${metaPath}${suffix}`, metaPath);
+  await chmod(cliPath, 0o755);
+  return { built: true, ms: performance.now() - started };
+}
+
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const ifStale = process.argv.includes('--if-stale');
+  const { built, ms } = await buildCli({ ifStale });
+  // Quiet when nothing was built: `pnpm courses doctor --json` prints only the report.
+  if (built && !ifStale) {
+    console.log(`${relative(process.cwd(), cliPath) || cliPath} built in ${Math.round(ms)} ms`);
+  }
+}

@@ -1,0 +1,92 @@
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromEnv } from '../src/config.js';
+
+const example = fileURLToPath(new URL('..', import.meta.url));
+const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+/** A stand-in OTLP/HTTP collector: keeps every JSON body POSTed to /v1/traces. */
+async function startCollector(): Promise<{ server: Server; url: string; bodies: unknown[] }> {
+  const bodies: unknown[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/traces') bodies.push(JSON.parse(body));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
+}
+
+function status(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}
+
+describe('OTLP traces', () => {
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  beforeAll(async () => {
+    collector = await startCollector();
+    await promisify(execFile)(process.execPath, [tsx, 'scripts/build.ts'], { cwd: example });
+  }, 60_000);
+  afterAll(() => collector.server.close());
+
+  it('reads the standard OpenTelemetry variables', () => {
+    expect(configFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318/' }).otlpTracesUrl).toBe(
+      'http://otel:4318/v1/traces',
+    );
+    expect(
+      configFromEnv({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4318/custom',
+      }).otlpTracesUrl,
+    ).toBe('http://traces:4318/custom');
+    expect(configFromEnv({}).otlpTracesUrl).toBeUndefined();
+  });
+
+  it('the deployed bundle sends server and upstream spans to the collector and flushes them on shutdown', async () => {
+    const child = spawn(process.execPath, ['dist/main.cjs'], {
+      cwd: example,
+      env: {
+        ...process.env,
+        PORT: '0',
+        REDIS_URL: '',
+        LOG_LEVEL: 'warn',
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const exited = once(child, 'exit');
+      const lines = createInterface({ input: child.stderr! });
+      const [banner] = (await once(lines, 'line')) as [string];
+      const url = /on (http:\/\/\S+)/.exec(banner)?.[1];
+      expect(url, banner).toBeDefined();
+      expect(await status(`${url}/products/1`)).toBe(200);
+      child.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+      const spans = collector.bodies.flatMap((body) =>
+        (body as { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] }).resourceSpans.flatMap(
+          (r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)),
+        ),
+      );
+      expect(spans).toEqual(expect.arrayContaining(['GET /products/:id', 'upstream GET']));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
