@@ -2,7 +2,8 @@
 // `pnpm fuzz`: the fast-check properties of @ballast/redact, @ballast/errors and the
 // circuit-breaker model of @ballast/resilience at 100× their usual runs (from source, no
 // build needed). Bounded: each property stops after FUZZ_PROPERTY_SECONDS (default 60)
-// and the whole run after FUZZ_MAX_SECONDS (default 1200). FC_RUNS_MULTIPLIER changes the
+// and the whole run after FUZZ_MAX_SECONDS (default 1200); a property stopped early prints
+// how many runs it reached (FUZZ_STRICT=1 fails it instead). FC_RUNS_MULTIPLIER changes the
 // factor. Not part of CI: run it before a release or after touching these packages.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -13,9 +13,9 @@ interface Workflow {
   jobs: Record<string, { steps: Step[]; strategy?: { matrix?: { node?: number[] } }; services?: object }>;
 }
 
-/** The `pnpm <script>` commands that .ci/run executes, in order. */
+/** The `pnpm <script>` commands that .ci/run executes, in order (indented, or under `timeout`, too). */
 function ciScripts(): string[] {
-  return [...read('.ci/run').matchAll(/^pnpm ([a-z:]+)$/gm)].map((m) => m[1]!);
+  return [...read('.ci/run').matchAll(/^\s*(?:timeout \d+ )?pnpm ([a-z:]+)/gm)].map((m) => m[1]!);
 }
 
 describe('GitHub workflows', () => {
@@ -30,13 +30,39 @@ describe('GitHub workflows', () => {
 
   it('runs every check that .ci/run runs, in the same order', () => {
     const scripts = ciScripts();
-    expect(scripts).toEqual(expect.arrayContaining(['lint', 'typecheck', 'build', 'check:exports', 'test']));
+    expect(scripts).toEqual(
+      expect.arrayContaining([
+        'install',
+        'lint',
+        'typecheck',
+        'build',
+        'check:exports',
+        'audit:prod',
+        'docs:errors:check',
+        'test',
+      ]),
+    );
     const runs = ci.jobs.test!.steps.map((step) => step.run).filter((run): run is string => Boolean(run));
-    const positions = scripts.map((script) => runs.findIndex((run) => run === `pnpm ${script}`));
+    const positions = scripts.map((script) =>
+      runs.findIndex((run) => run === `pnpm ${script}` || run.startsWith(`pnpm ${script} `)),
+    );
     for (const [i, position] of positions.entries()) {
       expect(position, `ci.yml runs "pnpm ${scripts[i]}"`).toBeGreaterThanOrEqual(0);
     }
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('releases only a main commit whose CI run passed, after the contract checks', () => {
+    const trigger = (release.on as { workflow_run?: { workflows?: string[]; branches?: string[] } })
+      .workflow_run;
+    expect(trigger?.workflows).toEqual([(parse(read('.github/workflows/ci.yml')) as { name: string }).name]);
+    expect(trigger?.branches).toEqual(['main']);
+    const job = release.jobs.release as { if?: string; steps: Step[] };
+    expect(job.if).toContain("conclusion == 'success'");
+    const runs = job.steps.map((step) => step.run);
+    expect(runs).toEqual(
+      expect.arrayContaining(['pnpm api:check', 'pnpm size:check', 'pnpm check:packages']),
+    );
   });
 
   it('publishes with provenance through changesets', () => {
