@@ -1,6 +1,6 @@
 import { abortReason, type Duration } from '@ballast/core';
 import type { Span } from '@opentelemetry/api';
-import type { CacheEngine } from './internal/engine.js';
+import type { CacheEngine, ReadMark } from './internal/engine.js';
 import { runFactory } from './internal/factory.js';
 import type { PendingWrite } from './internal/write-behind.js';
 import type { ResolvedPolicy } from './policy.js';
@@ -61,6 +61,10 @@ class TierScan implements TierRead {
   previous: CacheEntry | undefined = undefined;
   index = 0;
   span: Span | undefined = undefined;
+  /** Set while the scan reads remote tiers: the key's changes and the epoch it began with. */
+  mark: ReadMark | undefined = undefined;
+  changes = 0;
+  epoch = 0;
 
   constructor(
     readonly engine: CacheEngine,
@@ -86,6 +90,11 @@ class TierScan implements TierRead {
     if (this.index >= tiers.length) return RESOLVED.then(() => this.finish());
     const queued = engine.writeBehind?.latest(key);
     if (queued !== undefined) return RESOLVED.then(() => this.queued(queued));
+    if (this.mark === undefined) {
+      this.mark = engine.beginRead(key);
+      this.changes = this.mark.changes;
+      this.epoch = engine.epoch;
+    }
     this.span = runner.startSpan(this.index);
     return runner.startRead(this.index, key).then(this.onEntry, this.onError);
   }
@@ -98,7 +107,10 @@ class TierScan implements TierRead {
       const state = entryState(entry, engine.clock.now());
       if (state === 'fresh') {
         counters.hits++;
-        engine.backfill(index, key, entry);
+        // A change of the key since the read began makes this entry the older one.
+        const mark = this.mark;
+        if (mark === undefined || !engine.overtaken(mark, this.changes, this.epoch))
+          engine.backfill(index, key, entry);
         this.fresh = entry;
         return true;
       }
@@ -134,8 +146,17 @@ class TierScan implements TierRead {
 
   readonly onError = (error: unknown): unknown => this.next(undefined, true, error);
 
-  /** Ends a scan that read no remote tier. */
+  /** Ends the scan's remote reads, once. */
+  release(): void {
+    const mark = this.mark;
+    if (mark === undefined) return;
+    this.mark = undefined;
+    this.engine.endRead(this.key, mark);
+  }
+
+  /** Ends a scan without a remote read pending: after in-process tiers or a queued write. */
   finish(): unknown {
+    this.release();
     try {
       return this.done();
     } catch (error) {
@@ -149,9 +170,13 @@ class TierScan implements TierRead {
     try {
       if (failed) engine.runner.readFailed(index, this.key, this.span!, error);
       else this.span!.end();
-      if (this.seen(index, entry) || ++this.index >= engine.tiers.length) return this.done();
+      if (this.seen(index, entry) || ++this.index >= engine.tiers.length) {
+        this.release();
+        return this.done();
+      }
       return this.scan();
     } catch (thrown) {
+      this.release();
       return this.failed(thrown);
     }
   }

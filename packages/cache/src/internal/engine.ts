@@ -7,6 +7,12 @@ import type { CacheEntry, CacheTier } from '../tier.js';
 import type { TierRunner } from './tier-runner.js';
 import type { WriteBehind, WriteBehindHooks } from './write-behind.js';
 
+/** The reads of one key from remote tiers in flight, and the changes they have seen. */
+export interface ReadMark {
+  readers: number;
+  changes: number;
+}
+
 /** Everything the engine is built from. */
 export interface EngineParts {
   readonly name: string;
@@ -45,6 +51,13 @@ export class CacheEngine implements WriteBehindHooks {
   /** Identifies this process's messages on the bus. */
   readonly id = randomUUID();
   writeBehind: WriteBehind | undefined;
+  /**
+   * Changes seen so far by any read of a remote tier in flight, per key. A read that
+   * started before a change must not copy what it found into the faster tiers.
+   */
+  readonly #reading = new Map<string, ReadMark>();
+  /** Bumped by changes that touch unknown keys (tags, clear, a bus reconnect). */
+  #epoch = 0;
   readonly #remote: number[];
   readonly #local: number[];
 
@@ -86,12 +99,15 @@ export class CacheEngine implements WriteBehindHooks {
    * been flushed (see {@link CacheEngine.flushed}).
    */
   async write(key: string, entry: CacheEntry): Promise<void> {
+    this.#changed(key);
     if (this.l1 !== undefined) {
       this.l1.set(key, entry);
       this.l1Counters!.sets++;
     }
     if (this.writeBehind !== undefined) return this.writeBehind.set(key, entry);
     await Promise.all(this.#remote.map((index) => this.runner.set(index, key, entry)));
+    // Reads that started while the slower tiers still held the old value.
+    this.#changed(key);
     void this.publish({ type: 'delete', keys: [key] });
   }
 
@@ -109,6 +125,40 @@ export class CacheEngine implements WriteBehindHooks {
     this.emitter.emit('write-behind:drop', { key, operation, attempts });
   }
 
+  /**
+   * Marks the start of a read of `key` from a remote tier. Pair with
+   * {@link CacheEngine.endRead}; {@link CacheEngine.overtaken} says whether the key
+   * changed meanwhile.
+   */
+  beginRead(key: string): ReadMark {
+    let mark = this.#reading.get(key);
+    if (mark === undefined) {
+      mark = { readers: 0, changes: 0 };
+      this.#reading.set(key, mark);
+    }
+    mark.readers++;
+    return mark;
+  }
+
+  endRead(key: string, mark: ReadMark): void {
+    if (--mark.readers === 0) this.#reading.delete(key);
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** Whether `key` changed since a read saw `changes` of its mark and `epoch`. */
+  overtaken(mark: ReadMark, changes: number, epoch: number): boolean {
+    return mark.changes !== changes || this.#epoch !== epoch;
+  }
+
+  /** Records a change of `key` for the reads of it in flight. */
+  #changed(key: string): void {
+    const mark = this.#reading.get(key);
+    if (mark !== undefined) mark.changes++;
+  }
+
   /** Copies an entry found in a slower tier into the faster ones, with its remaining life. */
   backfill(found: number, key: string, entry: CacheEntry): void {
     for (let index = 0; index < found; index++) {
@@ -121,16 +171,19 @@ export class CacheEngine implements WriteBehindHooks {
   }
 
   async delete(key: string): Promise<void> {
+    this.#changed(key);
     if (this.l1 !== undefined) {
       this.l1.delete(key);
       this.l1Counters!.deletes++;
     }
     if (this.writeBehind !== undefined) return this.writeBehind.delete(key);
     await Promise.all(this.#remote.map((index) => this.runner.delete(index, key)));
+    this.#changed(key);
     void this.publish({ type: 'delete', keys: [key] });
   }
 
   async deleteByTags(tags: readonly string[]): Promise<void> {
+    this.#epoch++;
     await this.writeBehind?.flush();
     this.writeBehind?.overtake(
       (write) => write.kind === 'set' && write.entry.tags.some((tag) => tags.includes(tag)),
@@ -141,19 +194,24 @@ export class CacheEngine implements WriteBehindHooks {
         tier.deleteByTag === undefined ? [] : tags.map((tag) => this.runner.deleteByTag(index, tag)),
       ),
     );
+    this.#epoch++;
     void this.publish({ type: 'tag', tags });
   }
 
   async clear(): Promise<void> {
+    this.#epoch++;
     await this.writeBehind?.flush();
     this.writeBehind?.overtake(() => true, 'drop');
     await Promise.all(this.tiers.map((_, index) => this.runner.clear(index)));
+    this.#epoch++;
     void this.publish({ type: 'clear' });
   }
 
   /** Applies another process's invalidation to this process's local tiers. */
   receive(message: BusMessage): void {
     if (message.from === this.id || message.cache !== this.name) return;
+    if (message.type === 'delete') for (const key of message.keys) this.#changed(key);
+    else this.#epoch++;
     for (const index of this.#local) {
       if (message.type === 'delete') for (const key of message.keys) void this.runner.delete(index, key);
       else if (message.type === 'tag')
@@ -167,6 +225,7 @@ export class CacheEngine implements WriteBehindHooks {
 
   /** After a bus reconnect messages may have been lost: drop everything held locally. */
   reconnected(): void {
+    this.#epoch++;
     for (const index of this.#local) void this.runner.clear(index);
     this.emitter.emit('bus:reconnect', {});
   }
