@@ -124,6 +124,8 @@ describe('logger properties', () => {
           expect(() => JSON.parse(line)).not.toThrow();
         }
       }),
+      // `%d` of a null-prototype object threw inside the logger (CI, seed 658211390).
+      { examples: [[Object.create(null), false, '%d']] },
     );
   });
 });

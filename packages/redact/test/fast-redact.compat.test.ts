@@ -54,7 +54,15 @@ describe('fast-redact compatibility', () => {
         (paths, value, remove) => {
           const ours = createRedactor({ paths, keys: false, patterns: false, remove });
           const theirs = fastRedact({ paths, remove, strict: false });
-          const expected = theirs(structuredClone(value));
+          let expected: string;
+          try {
+            expected = theirs(structuredClone(value)) as string;
+          } catch {
+            // fast-redact 3.5 throws restoring some overlapping paths (`*.b[0]` with
+            // `*.b`): nothing to compare with. paths.test.ts pins our answer for those.
+            fc.pre(false);
+            return;
+          }
           expect(JSON.stringify(ours(value))).toBe(expected);
         },
       ),

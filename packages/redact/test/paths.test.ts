@@ -62,6 +62,22 @@ describe.each([
     });
   });
 
+  it('censors a parent path whole when a path below it is also listed, in either order', () => {
+    // fast-redact 3.5 throws on ['*.b[0]', '*.b'] when it restores the object.
+    for (const paths of [
+      ['*.b[0]', '*.b'],
+      ['*.b', '*.b[0]'],
+      ['a.b.c', 'a.b'],
+      ['a.*.c', 'a.b'],
+    ]) {
+      for (const remove of [false, true]) {
+        const value = { a: { b: { 0: 'x', c: 1 } } };
+        expect(make(paths, { remove })(value)).toEqual({ a: remove ? {} : { b: '[REDACTED]' } });
+        expect(value).toEqual({ a: { b: { 0: 'x', c: 1 } } });
+      }
+    }
+  });
+
   it('redacts whole subtrees at a terminal wildcard', () => {
     const redact = make(['a.*']);
     expect(redact({ a: { x: { deep: 1 }, y: 2 }, b: 3 })).toEqual({
