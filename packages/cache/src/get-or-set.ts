@@ -1,6 +1,6 @@
 import { abortReason, type Duration } from '@ballast/core';
 import type { Span } from '@opentelemetry/api';
-import type { CacheEngine, ReadMark } from './internal/engine.js';
+import type { CacheEngine, KeyWatch } from './internal/engine.js';
 import { runFactory } from './internal/factory.js';
 import type { PendingWrite } from './internal/write-behind.js';
 import type { ResolvedPolicy } from './policy.js';
@@ -62,7 +62,7 @@ class TierScan implements TierRead {
   index = 0;
   span: Span | undefined = undefined;
   /** Set while the scan reads remote tiers: the key's changes and the epoch it began with. */
-  mark: ReadMark | undefined = undefined;
+  watch: KeyWatch | undefined = undefined;
   changes = 0;
   epoch = 0;
 
@@ -90,9 +90,9 @@ class TierScan implements TierRead {
     if (this.index >= tiers.length) return RESOLVED.then(() => this.finish());
     const queued = engine.writeBehind?.latest(key);
     if (queued !== undefined) return RESOLVED.then(() => this.queued(queued));
-    if (this.mark === undefined) {
-      this.mark = engine.beginRead(key);
-      this.changes = this.mark.changes;
+    if (this.watch === undefined) {
+      this.watch = engine.watch(key);
+      this.changes = this.watch.changes;
       this.epoch = engine.epoch;
     }
     this.span = runner.startSpan(this.index);
@@ -108,8 +108,8 @@ class TierScan implements TierRead {
       if (state === 'fresh') {
         counters.hits++;
         // A change of the key since the read began makes this entry the older one.
-        const mark = this.mark;
-        if (mark === undefined || !engine.overtaken(mark, this.changes, this.epoch))
+        const watch = this.watch;
+        if (watch === undefined || !engine.overtaken(watch, this.changes, this.epoch))
           engine.backfill(index, key, entry);
         this.fresh = entry;
         return true;
@@ -148,10 +148,10 @@ class TierScan implements TierRead {
 
   /** Ends the scan's remote reads, once. */
   release(): void {
-    const mark = this.mark;
-    if (mark === undefined) return;
-    this.mark = undefined;
-    this.engine.endRead(this.key, mark);
+    const watch = this.watch;
+    if (watch === undefined) return;
+    this.watch = undefined;
+    this.engine.unwatch(this.key, watch);
   }
 
   /** Ends a scan without a remote read pending: after in-process tiers or a queued write. */

@@ -7,9 +7,12 @@ import type { CacheEntry, CacheTier } from '../tier.js';
 import type { TierRunner } from './tier-runner.js';
 import type { WriteBehind, WriteBehindHooks } from './write-behind.js';
 
-/** The reads of one key from remote tiers in flight, and the changes they have seen. */
-export interface ReadMark {
-  readers: number;
+/**
+ * The slower-tier reads and factory runs of one key in flight (`watchers`), and how many
+ * changes of the key they have seen.
+ */
+export interface KeyWatch {
+  watchers: number;
   changes: number;
 }
 
@@ -52,10 +55,11 @@ export class CacheEngine implements WriteBehindHooks {
   readonly id = randomUUID();
   writeBehind: WriteBehind | undefined;
   /**
-   * Changes seen so far by any read of a remote tier in flight, per key. A read that
-   * started before a change must not copy what it found into the faster tiers.
+   * Changes of each key seen by the slower-tier reads and factory runs in flight. A read
+   * or factory run that began before a change of its key must not cache what it got: the
+   * change is newer.
    */
-  readonly #reading = new Map<string, ReadMark>();
+  readonly #watched = new Map<string, KeyWatch>();
   /** Bumped by changes that touch unknown keys (tags, clear, a bus reconnect). */
   #epoch = 0;
   readonly #remote: number[];
@@ -126,37 +130,37 @@ export class CacheEngine implements WriteBehindHooks {
   }
 
   /**
-   * Marks the start of a read of `key` from a remote tier. Pair with
-   * {@link CacheEngine.endRead}; {@link CacheEngine.overtaken} says whether the key
-   * changed meanwhile.
+   * Starts watching `key` for changes; pair with {@link CacheEngine.unwatch}. Remember
+   * `watch.changes` and {@link CacheEngine.epoch} to ask {@link CacheEngine.overtaken} later.
    */
-  beginRead(key: string): ReadMark {
-    let mark = this.#reading.get(key);
-    if (mark === undefined) {
-      mark = { readers: 0, changes: 0 };
-      this.#reading.set(key, mark);
+  watch(key: string): KeyWatch {
+    let watch = this.#watched.get(key);
+    if (watch === undefined) {
+      watch = { watchers: 0, changes: 0 };
+      this.#watched.set(key, watch);
     }
-    mark.readers++;
-    return mark;
+    watch.watchers++;
+    return watch;
   }
 
-  endRead(key: string, mark: ReadMark): void {
-    if (--mark.readers === 0) this.#reading.delete(key);
+  unwatch(key: string, watch: KeyWatch): void {
+    if (--watch.watchers === 0) this.#watched.delete(key);
   }
 
+  /** Counts changes that touch keys unknown here: tag deletions, clears, bus reconnects. */
   get epoch(): number {
     return this.#epoch;
   }
 
-  /** Whether `key` changed since a read saw `changes` of its mark and `epoch`. */
-  overtaken(mark: ReadMark, changes: number, epoch: number): boolean {
-    return mark.changes !== changes || this.#epoch !== epoch;
+  /** Whether the key changed since its watcher saw `changes` and `epoch`. */
+  overtaken(watch: KeyWatch, changes: number, epoch: number): boolean {
+    return watch.changes !== changes || this.#epoch !== epoch;
   }
 
-  /** Records a change of `key` for the reads of it in flight. */
+  /** Records a change of `key` for its watchers. */
   #changed(key: string): void {
-    const mark = this.#reading.get(key);
-    if (mark !== undefined) mark.changes++;
+    const watch = this.#watched.get(key);
+    if (watch !== undefined) watch.changes++;
   }
 
   /** Copies an entry found in a slower tier into the faster ones, with its remaining life. */

@@ -8,7 +8,8 @@ import type { CacheEngine } from './engine.js';
 /**
  * Runs a factory for one key: takes the cross-process lock when asked, enforces the hard
  * timeout, computes the TTL (per call, from the factory, or adaptive) and writes the value
- * through every tier. On failure with a stale value at hand, holds it (fail-safe throttle).
+ * through every tier, unless the key changed meanwhile. On failure with a stale value at
+ * hand, holds it (fail-safe throttle).
  */
 export async function runFactory<T>(
   engine: CacheEngine,
@@ -20,6 +21,11 @@ export async function runFactory<T>(
   let tags = call.tags;
   let skipped = false;
   let lock: CacheLock | undefined;
+  // A set, delete or invalidation of the key while the factory runs is newer than what
+  // the factory read from its source: the value then goes to the callers, not the cache.
+  const watch = engine.watch(call.key);
+  const changes = watch.changes;
+  const epoch = engine.epoch;
   try {
     if (call.lockTtl !== undefined && engine.lockTier >= 0) {
       const outcome = await acquireLock(engine, call.key, call.lockTtl);
@@ -42,7 +48,7 @@ export async function runFactory<T>(
       },
     };
     const value = await withHardTimeout(engine, call, controller, () => call.factory(context));
-    if (value === undefined || skipped) return value;
+    if (value === undefined || skipped || engine.overtaken(watch, changes, epoch)) return value;
     let lifetime = ttl ?? call.policy.ttl;
     const adaptive = call.policy.adaptiveTtl;
     if (ttl === undefined && adaptive !== undefined) {
@@ -62,9 +68,10 @@ export async function runFactory<T>(
     return value;
   } catch (error) {
     call.counters.errors++;
-    if (stale !== undefined) holdStale(engine, call, stale);
+    if (stale !== undefined && !engine.overtaken(watch, changes, epoch)) holdStale(engine, call, stale);
     throw error;
   } finally {
+    engine.unwatch(call.key, watch);
     if (lock !== undefined) void lock.release();
   }
 }
