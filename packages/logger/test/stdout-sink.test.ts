@@ -108,12 +108,7 @@ describe('stdoutSink', () => {
     await logger.close();
     closeSync(writer);
     closeSync(reader);
-    const numbers = Buffer.concat(chunks)
-      .toString('utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => (JSON.parse(line) as { n: number }).n);
-    expect(numbers).toEqual(Array.from({ length: count }, (_, n) => n));
+    expect(numbered(chunks)).toEqual(Array.from({ length: count }, (_, n) => n));
   });
 
   it('rejects a bad fd, maxBuffer or level', () => {
@@ -175,12 +170,7 @@ describe('handleExit', () => {
     const { code, stderr } = await child;
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const numbers = Buffer.concat(chunks)
-      .toString('utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => (JSON.parse(line) as { n: number }).n);
-    expect(numbers).toEqual(Array.from({ length: count }, (_, n) => n));
+    expect(numbered(chunks)).toEqual(Array.from({ length: count }, (_, n) => n));
   }, 30_000);
 
   it('can be undone', () => {
@@ -218,3 +208,12 @@ describe('prettySink', () => {
     expect(stderr).toHaveBeenCalledTimes(1);
   });
 });
+
+/** The `n` of every NDJSON line in what a pipe's reader received. */
+function numbered(chunks: readonly Buffer[]): number[] {
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { n: number }).n);
+}
