@@ -1,5 +1,6 @@
 import { createEmitter, getTracer, type HealthIndicator, systemClock } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
+import type { CacheBus } from './bus/bus.js';
 import type { CacheEvents } from './events.js';
 import { CacheEngine } from './internal/engine.js';
 import { createGuard, protectionSettings } from './internal/guard.js';
@@ -35,8 +36,28 @@ function checkTiers(tiers: unknown): readonly CacheTier[] {
   return tiers as CacheTier[];
 }
 
+function checkBus(bus: unknown): CacheBus | undefined {
+  if (bus === undefined) return undefined;
+  const ok =
+    typeof bus === 'object' &&
+    bus !== null &&
+    ['publish', 'subscribe', 'close'].every(
+      (method) => typeof (bus as Record<string, unknown>)[method] === 'function',
+    );
+  if (!ok)
+    throw invalidOption('bus', bus, 'a CacheBus (publish, subscribe, close), such as redisBus({ client })');
+  return bus as CacheBus;
+}
+
 function writeBehindSettings(options: WriteBehindOptions | boolean | undefined) {
   if (options === undefined || options === false) return undefined;
+  if (options !== true && (typeof options !== 'object' || options === null)) {
+    throw invalidOption(
+      'writeBehind',
+      options,
+      'true, false or { flushInterval, maxBatch, maxQueue, maxAttempts }',
+    );
+  }
   const given = options === true ? {} : options;
   return {
     flushInterval: Math.max(1, durationOption('writeBehind.flushInterval', given.flushInterval ?? 100)),
@@ -83,7 +104,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     tier.getSync === undefined ? createGuard(tier.name, protection, clock, emitter) : undefined,
   );
   const runner = new TierRunner(tiers, guards, emitter, getTracer('cache'), name);
-  const bus = options.bus;
+  const bus = checkBus(options.bus);
   const engine = new CacheEngine({ name, tiers, runner, clock, random, emitter, bus, maxKeyLength });
   if (writeBehind !== undefined)
     engine.writeBehind = new WriteBehind(runner, engine.remote, clock, writeBehind, engine);

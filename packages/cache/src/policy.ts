@@ -27,18 +27,21 @@ export interface CachePolicy {
   /**
    * Adaptive TTL: a refresh that returns an unchanged value doubles the entry's TTL up to
    * `max`; a changed value resets it to `min`. Replaces `ttl` for values from a factory.
+   * It compares with the previous entry, so give the policy a `grace` (or `earlyRefresh`):
+   * without either, an expired entry is gone and every load starts again at `min`.
    * @defaultValue off
    */
   adaptiveTtl?: { min: Duration; max: Duration };
   /**
-   * Refresh-ahead: a hit after this fraction (in (0, 1)) of the TTL refreshes the value in
+   * Refresh-ahead: a hit after this fraction (in (0, 1]) of the TTL refreshes the value in
    * the background, so hot keys never go stale.
    * @defaultValue off
    */
   earlyRefresh?: number;
   /**
    * Factory time limits. Past `soft`, a caller with a stale value at hand gets it and the
-   * factory finishes in the background; past `hard`, the factory is aborted.
+   * factory finishes in the background; past `hard`, the factory is aborted. Each is a
+   * duration above zero.
    * @defaultValue no limits
    */
   timeouts?: { soft?: Duration; hard?: Duration };
@@ -76,6 +79,13 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   retryAfter: 1_000,
 };
 
+/** A factory time limit: a duration above zero (a limit of 0 would fail every factory). */
+function timeLimit(option: string, value: Duration): number {
+  const ms = durationOption(option, value);
+  if (ms === 0) throw invalidOption(option, value, 'a duration > 0, or no limit (leave it out)');
+  return ms;
+}
+
 /**
  * Lays `policy` over `base`, validating every value given. A bare duration is a TTL.
  * @throws ConfigurationError naming `where` and the bad option.
@@ -102,10 +112,11 @@ export function resolvePolicy(
     adaptiveTtl = { min, max };
   }
   const timeouts = policy.timeouts;
-  const soft =
-    timeouts?.soft === undefined ? base.soft : durationOption(`${where}.timeouts.soft`, timeouts.soft);
-  const hard =
-    timeouts?.hard === undefined ? base.hard : durationOption(`${where}.timeouts.hard`, timeouts.hard);
+  if (timeouts !== undefined && (typeof timeouts !== 'object' || timeouts === null)) {
+    throw invalidOption(`${where}.timeouts`, timeouts, "an object such as { soft: '100ms', hard: '2s' }");
+  }
+  const soft = timeouts?.soft === undefined ? base.soft : timeLimit(`${where}.timeouts.soft`, timeouts.soft);
+  const hard = timeouts?.hard === undefined ? base.hard : timeLimit(`${where}.timeouts.hard`, timeouts.hard);
   if (soft !== undefined && hard !== undefined && hard < soft) {
     throw invalidOption(`${where}.timeouts`, timeouts, 'hard ≥ soft');
   }

@@ -8,6 +8,8 @@ import {
   CorruptEntryError,
   createCache,
   memoryTier,
+  redisBus,
+  redisTier,
 } from '../src/index.js';
 import { deferred, mapTier } from './helpers.js';
 
@@ -79,8 +81,39 @@ describe('createCache: bad input', () => {
       { protection: { failures: 0 } },
       { protection: { timeout: 0 } },
       { writeBehind: { maxBatch: 0 } },
+      { writeBehind: 'yes' as never },
+      { timeouts: '20ms' as never },
+      { timeouts: { hard: 0 } },
+      { timeouts: { soft: 0 } },
+      { bus: {} as never },
+      { bus: { publish: () => Promise.resolve(), subscribe: () => {} } as never },
     ];
     for (const options of bad) expect(codeOf(() => createCache(options))).toBe('INVALID_CONFIGURATION');
+  });
+
+  it('throws ConfigurationError for invalid tier options at construction', () => {
+    const bad = [
+      () => memoryTier({ sizeOf: 5 as never }),
+      () => memoryTier({ name: '' }),
+      () => redisTier({ client: {} as never }),
+      () => redisTier({ url: 'redis://127.0.0.1:6379', prefix: '' }),
+      () => redisBus({ client: {} as never }),
+    ];
+    for (const make of bad) expect(codeOf(make)).toBe('INVALID_CONFIGURATION');
+    // An empty prefix would let clear() SCAN and delete every key of the database.
+    expect(() => redisTier({ url: 'redis://127.0.0.1:6379', prefix: '' })).toThrow(/prefix/);
+  });
+
+  it('validates the tags a factory sets like the tags of a call', async () => {
+    const cache = createCache();
+    for (const tags of ['abc', [''], ['x'.repeat(2_000)], [1]]) {
+      const loading = cache.getOrSet('k', (ctx) => {
+        ctx.setTags(tags as never);
+        return 'v';
+      });
+      await expect(loading).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect(await cache.get('k')).toBeUndefined();
   });
 });
 
@@ -167,6 +200,28 @@ describe('createCache: corrupt entries, write-behind, locks', () => {
     expect(factory).toHaveBeenCalledTimes(1);
     expect(tokens).toEqual([1]);
     expect(held.size).toBe(0);
+  });
+
+  it('reads the tier again after taking the lock, since the holder may have just finished', async () => {
+    const clock = new ManualClock();
+    const l2 = mapTier();
+    const other = createCache({ tiers: [l2], clock });
+    const take = l2.lock!.bind(l2);
+    let attempts = 0;
+    l2.lock = async (key, ttl) => {
+      // Busy at first; by the second attempt the holder has written its value and let go.
+      if (++attempts === 1) return undefined;
+      await other.set(key, 'theirs');
+      return take(key, ttl);
+    };
+    const cache = createCache({ tiers: [memoryTier(), l2], clock });
+    const factory = vi.fn(() => 'ours');
+    const loading = cache.getOrSet('k', factory, { lock: { ttl: 1_000 } });
+    await clock.advance(50);
+    expect(await loading).toBe('theirs');
+    expect(factory).not.toHaveBeenCalled();
+    expect(attempts).toBe(2);
+    expect(await l2.lock('k', 1_000)).toBeDefined(); // released
   });
 
   it('runs the factory anyway when the lock is held too long or the lock tier fails', async () => {

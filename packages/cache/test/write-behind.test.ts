@@ -136,6 +136,20 @@ describe('write-behind: the last write of a key wins', () => {
   });
 });
 
+describe('write-behind: after close()', () => {
+  it('writes straight through instead of queueing where nothing would flush', async () => {
+    const { cache, l2 } = setup();
+    await cache.set('before', 1);
+    await cache.close();
+    expect(l2.map.get('before')?.value).toBe(1);
+    await cache.set('after', 2);
+    expect(l2.map.get('after')?.value).toBe(2);
+    await cache.delete('before');
+    expect(l2.map.has('before')).toBe(false);
+    expect(cache.stats().writeBehind).toMatchObject({ queued: 0 });
+  });
+});
+
 describe('write-behind: stats and events', () => {
   it('counts queued, flushed, failed, superseded and dropped writes and reports each drop', async () => {
     const clock = new ManualClock();

@@ -108,7 +108,7 @@ export class CacheEngine implements WriteBehindHooks {
       this.l1.set(key, entry);
       this.l1Counters!.sets++;
     }
-    if (this.writeBehind !== undefined) return this.writeBehind.set(key, entry);
+    if (this.writeBehind?.open === true) return this.writeBehind.set(key, entry);
     await Promise.all(this.#remote.map((index) => this.runner.set(index, key, entry)));
     // Reads that started while the slower tiers still held the old value.
     this.#changed(key);
@@ -180,7 +180,7 @@ export class CacheEngine implements WriteBehindHooks {
       this.l1.delete(key);
       this.l1Counters!.deletes++;
     }
-    if (this.writeBehind !== undefined) return this.writeBehind.delete(key);
+    if (this.writeBehind?.open === true) return this.writeBehind.delete(key);
     await Promise.all(this.#remote.map((index) => this.runner.delete(index, key)));
     this.#changed(key);
     void this.publish({ type: 'delete', keys: [key] });

@@ -4,6 +4,7 @@ import type { FactoryContext, ReadCall } from '../get-or-set.js';
 import type { CacheEntry, CacheLock } from '../tier.js';
 import { createEntry, entryState, nextAdaptiveTtl } from '../ttl.js';
 import type { CacheEngine } from './engine.js';
+import { checkTags } from './tags.js';
 
 /**
  * Runs a factory for one key: takes the cross-process lock when asked, enforces the hard
@@ -41,7 +42,7 @@ export async function runFactory<T>(
         ttl = durationOption('setTtl', value);
       },
       setTags: (extra) => {
-        tags = [...call.tags, ...extra];
+        tags = [...call.tags, ...checkTags(extra, engine.maxKeyLength)];
       },
       skip: () => {
         skipped = true;
@@ -132,13 +133,25 @@ async function acquireLock(engine: CacheEngine, key: string, ttl: number): Promi
   for (;;) {
     const attempt = await engine.runner.lock(index, key, ttl);
     if (attempt === 'failed') return { lock: undefined };
-    if (attempt !== 'busy') return attempt;
-    if (engine.clock.now() >= deadline) return { lock: undefined };
-    await engine.clock.sleep(poll);
-    const entry = await engine.runner.get(index, key);
-    if (entry !== undefined && entryState(entry, engine.clock.now()) === 'fresh') {
-      engine.backfill(index, key, entry);
+    if (attempt !== 'busy') {
+      // The previous holder may have written the value and released the lock since this
+      // process last looked: check before running the factory a second time.
+      const entry = await freshIn(engine, index, key);
+      if (entry === undefined) return attempt;
+      void attempt.lock.release();
       return { entry };
     }
+    if (engine.clock.now() >= deadline) return { lock: undefined };
+    await engine.clock.sleep(poll);
+    const entry = await freshIn(engine, index, key);
+    if (entry !== undefined) return { entry };
   }
+}
+
+/** The fresh entry tier `index` holds for `key`, backfilled into the faster tiers. */
+async function freshIn(engine: CacheEngine, index: number, key: string): Promise<CacheEntry | undefined> {
+  const entry = await engine.runner.get(index, key);
+  if (entry === undefined || entryState(entry, engine.clock.now()) !== 'fresh') return undefined;
+  engine.backfill(index, key, entry);
+  return entry;
 }

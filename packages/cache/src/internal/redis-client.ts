@@ -14,7 +14,7 @@ export interface ClientSource {
 /**
  * Resolves `{ client }` or `{ url }`. With a URL, ioredis is imported lazily on first
  * use, so importing `@ballast/cache` never loads it.
- * @throws ConfigurationError unless exactly one of the two is given.
+ * @throws ConfigurationError unless exactly one of the two is given, or for a client that is not ioredis's.
  */
 export function redisClientFrom(
   owner: string,
@@ -29,6 +29,9 @@ export function redisClientFrom(
     );
   }
   if (client !== undefined) {
+    if (typeof (client as { defineCommand?: unknown }).defineCommand !== 'function') {
+      throw invalidOption(`${owner}.client`, client, 'an ioredis Redis or Cluster client');
+    }
     const ready = Promise.resolve(client);
     return { get: () => ready, close: async () => {} };
   }

@@ -8,6 +8,7 @@ import type { CacheStats } from '../stats.js';
 import { createEntry, refreshDue } from '../ttl.js';
 import { runWarm } from '../warm.js';
 import type { CacheEngine } from './engine.js';
+import { checkTags } from './tags.js';
 
 /** What every view shares with the root cache. */
 export interface RootParts {
@@ -28,21 +29,6 @@ function invalidKey(key: unknown, max: number): Error {
   return new ValidationError(`Invalid cache key: got ${shown}; expected a string of 1 to ${max} characters`, {
     details: { maxKeyLength: max },
   });
-}
-
-const NO_TAGS: readonly string[] = Object.freeze([]);
-
-function checkTags(tags: readonly string[] | undefined, max: number): readonly string[] {
-  if (tags === undefined) return NO_TAGS;
-  if (!Array.isArray(tags)) throw new ValidationError('Invalid cache tags: expected an array of strings');
-  for (const tag of tags) {
-    if (typeof tag !== 'string' || tag.length === 0 || tag.length > max) {
-      throw new ValidationError(
-        `Invalid cache tag ${JSON.stringify(tag)}: expected a string of 1 to ${max} characters`,
-      );
-    }
-  }
-  return tags;
 }
 
 const POLICY_KEYS = [

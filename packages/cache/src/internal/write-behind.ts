@@ -104,6 +104,9 @@ export class WriteBehind {
     }
   }
 
+  /** False once {@link WriteBehind.close} has drained the queue: writes then go straight through. */
+  open = true;
+
   /** Flushes until the queue is empty (or every write ran out of attempts), then stops the timer. */
   async close(): Promise<void> {
     this.clock.clearTimeout(this.#timer);
@@ -111,6 +114,7 @@ export class WriteBehind {
       await this.#waiting;
       await this.flush();
     }
+    this.open = false;
   }
 
   /**

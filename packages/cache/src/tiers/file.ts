@@ -6,7 +6,7 @@ import { invalidOption } from '@ballast/errors';
 import { CorruptEntryError } from '../errors.js';
 import { jsonSerializer, type Serializer } from '../serializer.js';
 import type { CacheEntry, CacheTier } from '../tier.js';
-import { parseBytes } from './memory.js';
+import { parseBytes, tierName } from './memory.js';
 
 /** Options for {@link fileTier}. */
 export interface FileTierOptions {
@@ -48,7 +48,7 @@ export function fileTier(options: FileTierOptions): CacheTier {
   const maxBytes = parseBytes('fileTier.maxBytes', options.maxBytes ?? '1GB');
   const serializer = options.serializer ?? jsonSerializer;
   const clock = options.clock ?? systemClock;
-  const name = options.name ?? 'file';
+  const name = tierName('fileTier', options.name, 'file');
   /** Files in least-recently-used order (Map order), with their sizes and tags. */
   const records = new Map<string, FileRecord>();
   let total = 0;

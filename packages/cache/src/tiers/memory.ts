@@ -72,6 +72,14 @@ class TagIndex {
   }
 }
 
+/** A tier's `name` option: a non-empty string, or `fallback` when left out. */
+export function tierName(factory: string, name: unknown, fallback: string): string {
+  if (name === undefined) return fallback;
+  if (typeof name !== 'string' || name.length === 0)
+    throw invalidOption(`${factory}.name`, name, 'a non-empty string');
+  return name;
+}
+
 /**
  * An in-process tier on lru-cache: synchronous reads (so L1 hits cost no promise),
  * least-recently-used eviction by entry count and by estimated bytes, and a tag index.
@@ -87,7 +95,11 @@ export function memoryTier(options: MemoryTierOptions = {}): CacheTier {
     options.maxEntries === undefined && maxBytes !== undefined
       ? undefined
       : integerOption('memoryTier.maxEntries', options.maxEntries ?? 10_000, 1);
+  if (options.sizeOf !== undefined && typeof options.sizeOf !== 'function') {
+    throw invalidOption('memoryTier.sizeOf', options.sizeOf, 'a function (value, key) => bytes');
+  }
   const sizeOf: (value: unknown, key: string) => number = options.sizeOf ?? ((value) => estimateBytes(value));
+  const name = tierName('memoryTier', options.name, 'memory');
   const tags = new TagIndex();
   let evictions = 0;
   const limits: { max?: number; maxSize?: number } = {};
@@ -105,7 +117,7 @@ export function memoryTier(options: MemoryTierOptions = {}): CacheTier {
   } as LRUCache.Options<string, CacheEntry, unknown>);
 
   return {
-    name: options.name ?? 'memory',
+    name,
     shared: false,
     getSync: (key) => lru.get(key),
     get: (key) => lru.get(key),

@@ -7,6 +7,7 @@ import { type RedisClient, redisClientFrom } from '../internal/redis-client.js';
 import { SPLIT_READ, type SplitRead } from '../internal/split-read.js';
 import { jsonSerializer, type Serializer } from '../serializer.js';
 import type { CacheLock, CacheTier } from '../tier.js';
+import { tierName } from './memory.js';
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, RELEASE_SCRIPT, SET_SCRIPT } from './redis-scripts.js';
 
 /** Options for {@link redisTier}. Give `client` or `url`. */
@@ -61,11 +62,14 @@ function shardOf(key: string, shards: number): number {
  */
 export function redisTier(options: RedisTierOptions): CacheTier {
   const prefix = options.prefix ?? 'ballast:cache:';
-  if (typeof prefix !== 'string') throw invalidOption('redisTier.prefix', prefix, 'a string');
+  // Empty, clear() would SCAN and delete every key of the database.
+  if (typeof prefix !== 'string' || prefix.length === 0) {
+    throw invalidOption('redisTier.prefix', prefix, "a non-empty string such as 'myapp:cache:'");
+  }
   const shards = integerOption('redisTier.shards', options.shards ?? 1, 1, 16_384);
   const serializer = options.serializer ?? jsonSerializer;
   const clock = options.clock ?? systemClock;
-  const name = options.name ?? 'redis';
+  const name = tierName('redisTier', options.name, 'redis');
   const source = redisClientFrom('redisTier', options);
   let scripted: Promise<Scripted> | undefined;
   let ready: Scripted | undefined;
