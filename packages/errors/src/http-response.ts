@@ -17,7 +17,7 @@ export interface HttpResponseErrorOptions {
   clock?: Pick<Clock, 'now'>;
   /** The request method, for the message (`GET`). */
   method?: string;
-  /** The request URL, for the message; strip credentials and secrets from it first. */
+  /** The request URL, for the message, which shows it without user info, query or fragment. */
   url?: string;
 }
 
@@ -87,6 +87,15 @@ function readProblem(contentType: string, body: unknown): Problem | undefined {
   return problem;
 }
 
+/**
+ * The URL as a message may show it: without user info, query or fragment, which is
+ * where credentials and tokens travel (`https://u:pw@host/p?access_token=…`).
+ */
+function shownUrl(url: string): string {
+  const bare = (url.split(/[?#]/, 1)[0] ?? '').trim();
+  return bare.replace(/^([a-z][a-z0-9+.-]*:)?\/\/[^/]*@/i, '$1//');
+}
+
 function snippet(body: unknown): string | undefined {
   if (typeof body !== 'string' || body.length === 0) return undefined;
   return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}…` : body;
@@ -121,7 +130,8 @@ export function errorFromHttpResponse(
   } catch {
     // Unreadable headers or body: the status alone still says what happened.
   }
-  const request = [options.method?.toUpperCase(), options.url].filter(Boolean).join(' ');
+  const url = typeof options.url === 'string' ? shownUrl(options.url) : undefined;
+  const request = [options.method?.toUpperCase(), url].filter(Boolean).join(' ');
   const reason = problem?.detail ?? problem?.title ?? (problem ? undefined : snippet(body));
   const prefix = request ? `${request} failed: ` : '';
   const message = `${prefix}HTTP ${status}${reason === undefined ? '' : ` ${reason}`}`;

@@ -46,9 +46,10 @@ export interface ProblemDetailsOptions {
    */
   exposeInternals?: boolean;
   /**
-   * Redacts `details` and exposed internals through `@ballast/redact`: a redactor,
-   * `RedactOptions`, `true` for the default keys and patterns, or `false`. When
-   * redaction fails, the details are left out (fail closed).
+   * Redacts what the client sees of a 4xx (`detail`, `details`, `suggestions`) and exposed
+   * internals through `@ballast/redact`: a redactor, `RedactOptions`, `true` for the
+   * default keys and patterns, or `false`. When redaction fails, `detail` falls back to
+   * the user message and the rest is left out (fail closed).
    * @defaultValue `true`
    */
   redact?: Redaction;
@@ -121,16 +122,22 @@ export function toProblemDetails(error: unknown, options: ProblemDetailsOptions 
   const hasDetails = expose && Object.keys(err.details).length > 0;
   let redactor: Redactor | undefined;
   let redactable = true;
-  if (hasDetails || exposeInternals) {
+  if (expose) {
     try {
       redactor = resolveRedactor(options.redact, true);
+      if (redactor !== undefined && !internal) problem.detail = redactor(problem.detail) as string;
       if (hasDetails) problem.details = safeDetails(err.details, redactor);
     } catch {
       // Fail closed: what cannot be redacted is not sent.
       redactable = false;
+      problem.detail = err.userMessage;
     }
   }
-  if (expose && err.suggestions.length > 0) problem.suggestions = [...err.suggestions];
+  if (expose && redactable && err.suggestions.length > 0) {
+    const scrub = redactor;
+    problem.suggestions =
+      scrub === undefined ? [...err.suggestions] : err.suggestions.map((text) => scrub(text) as string);
+  }
   if (err.retryAfterMs !== undefined) problem.retryAfterMs = err.retryAfterMs;
   if (exposeInternals && redactable) {
     const serialized = serializeError(err, { redact: redactor ?? false });

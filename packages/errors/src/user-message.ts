@@ -1,4 +1,5 @@
 import { formatDuration } from '@ballast/core';
+import { type Redaction, resolveRedactor } from './internal/redaction.js';
 import { normalizeError } from './normalize-error.js';
 
 /** Options for {@link toUserMessage}. */
@@ -9,6 +10,14 @@ export interface UserMessageOptions {
    * @defaultValue `true`, except for `internal` errors (bugs), whose message is not for users
    */
   showMessage?: boolean;
+  /**
+   * Redacts the developer message and suggestions through `@ballast/redact` (a
+   * redactor, `RedactOptions`, `true` for the default keys and patterns, or `false`):
+   * error messages carry URLs with credentials and tokens. When redaction fails, the
+   * developer message and suggestions are left out (fail closed).
+   * @defaultValue `true`
+   */
+  redact?: Redaction;
   /**
    * Indentation of the "Try:" list items.
    * @defaultValue `'  '`
@@ -37,13 +46,25 @@ function sentence(text: string): string {
 export function toUserMessage(error: unknown, options: UserMessageOptions = {}): string {
   const err = normalizeError(error);
   const indent = options.indent ?? '  ';
-  const showMessage = options.showMessage ?? err.category !== 'internal';
+  let showMessage = options.showMessage ?? err.category !== 'internal';
+  let suggestions = err.suggestions;
+  let scrub = (text: string): string => text;
+  try {
+    const redactor = resolveRedactor(options.redact, true);
+    if (redactor !== undefined) scrub = (text) => redactor(text) as string;
+  } catch {
+    // Fail closed: what cannot be redacted is not printed.
+    showMessage = false;
+    suggestions = [];
+  }
   const head = sentence(err.userMessage);
   const message = err.message.trim();
   const lines = [
-    showMessage && message !== '' && message !== err.userMessage.trim() ? `${head} (${message})` : head,
+    showMessage && message !== '' && message !== err.userMessage.trim()
+      ? `${head} (${scrub(message)})`
+      : head,
   ];
-  const tries = [...err.suggestions];
+  const tries = suggestions.map(scrub);
   if (err.retryAfterMs !== undefined && err.retryAfterMs > 0) {
     const ms = Math.min(err.retryAfterMs, Number.MAX_SAFE_INTEGER);
     // Whole seconds read better than "1m30s500ms", and rounding up never invites an early retry.

@@ -97,6 +97,23 @@ describe('errorFromHttpResponse', () => {
     expect(NotFoundError.is(err)).toBe(true);
   });
 
+  it('keeps credentials and the query string of the URL out of the message', () => {
+    const cases = [
+      ['https://svc:p4ssw0rd@payments.internal/x?api_key=sk_live_abc123#frag', 'GET https://payments.internal/x'],
+      ['https://payments.internal/v1/users/1?access_token=ya29.SECRET', 'GET https://payments.internal/v1/users/1'],
+      ['/relative/path?token=abc', 'GET /relative/path'],
+      ['//user:pw@host/p?q=1', 'GET //host/p'],
+      ['not a url ?sig=xyz', 'GET not a url'],
+    ];
+    for (const [url, shown] of cases) {
+      const err = errorFromHttpResponse(503, {}, 'down', { method: 'GET', url });
+      expect(err.message).toBe(`${shown} failed: HTTP 503 down`);
+      for (const secret of ['p4ssw0rd', 'sk_live', 'ya29', 'token=abc', 'pw@', 'xyz']) {
+        expect(err.message).not.toContain(secret);
+      }
+    }
+  });
+
   it('accepts an already-parsed problem object and a JSON body with a title', () => {
     const parsed = errorFromHttpResponse(
       409,

@@ -119,4 +119,23 @@ describe('toProblemDetails', () => {
       }),
     );
   });
+
+  it('redacts the detail and suggestions a 4xx client sees, unless redact is false', () => {
+    const err = new ValidationError('Bad header Bearer abcdefghijklmnop12345 from https://u:hunter2@h/x', {
+      suggestions: ['Send Bearer abcdefghijklmnop12345 again'],
+    });
+    const json = JSON.stringify(toProblemDetails(err));
+    expect(json).not.toContain('abcdefghijklmnop12345');
+    expect(json).not.toContain('hunter2');
+    expect(toProblemDetails(err).detail).toBe('Bad header Bearer [REDACTED] from https://u:[REDACTED]@h/x');
+    expect(JSON.stringify(toProblemDetails(err, { redact: false }))).toContain('hunter2');
+  });
+
+  it('fails closed when the redaction options are invalid: user message, no details or suggestions', () => {
+    const err = new ValidationError('token abc in the body', { details: { a: 1 }, suggestions: ['x'] });
+    const problem = toProblemDetails(err, { redact: { paths: ['a..b'] } });
+    expect(problem.detail).toBe(err.userMessage);
+    expect(problem).not.toHaveProperty('details');
+    expect(problem).not.toHaveProperty('suggestions');
+  });
 });

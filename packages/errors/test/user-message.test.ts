@@ -7,6 +7,7 @@ import {
   NetworkError,
   RateLimitedError,
   toUserMessage,
+  UnavailableError,
 } from '../src/index.js';
 
 describe('toUserMessage', () => {
@@ -61,5 +62,21 @@ describe('toUserMessage', () => {
     });
     expect(toUserMessage(new Quota())).toBe('Quota used up.\nTry:\n  - Upgrade your plan!\n  - ');
     expect(toUserMessage(new ConfigurationError(''))).toBe('The service is misconfigured.');
+  });
+
+  it('redacts secrets in the developer message and suggestions it prints', () => {
+    const err = new UnavailableError('GET https://svc:p4ssw0rd@h/x failed with Bearer abcdefghijklmnop12345', {
+      suggestions: ['Check https://svc:p4ssw0rd@h is up'],
+    });
+    const text = toUserMessage(err);
+    expect(text).not.toContain('p4ssw0rd');
+    expect(text).not.toContain('abcdefghijklmnop12345');
+    expect(text).toContain('https://svc:[REDACTED]@h/x');
+  });
+
+  it('prints secrets only with redact: false, and nothing but the user message when redaction fails', () => {
+    const err = new UnavailableError('see https://u:pw12345@h/x', { suggestions: ['Call https://u:pw12345@h'] });
+    expect(toUserMessage(err, { redact: false })).toContain('pw12345');
+    expect(toUserMessage(err, { redact: { paths: ['a..b'] } })).toBe(`${err.userMessage}`);
   });
 });
