@@ -29,8 +29,9 @@ export interface HealthOptions {
   /** The source of time and timers. @defaultValue `systemClock` */
   clock?: Clock;
   /**
-   * Redacts each result's `output`, `details` and `suggestion` once per run, before
-   * anything reports them. @defaultValue `createRedactor()` from `@ballast/redact`: secret-named keys, credentials in URLs, bearer tokens, JWTs, keys and card numbers
+   * Redacts each result's `output`, `details`, `suggestion` and `observedValue` (unless it
+   * is a number or a boolean) once per run, before anything reports them. It receives one
+   * object with those fields and must return the same shape. @defaultValue `createRedactor()` from `@ballast/redact`: secret-named keys, credentials in URLs, bearer tokens, JWTs, keys and card numbers
    */
   redact?: RedactFn;
 }

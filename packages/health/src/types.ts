@@ -72,6 +72,7 @@ export interface CheckReport {
   /** The check's name. */
   componentId: string;
   componentType?: string;
+  /** What the check measured (redacted when it is a string). */
   observedValue?: number | string | boolean;
   observedUnit?: string;
   status: HealthStatus;

@@ -69,6 +69,20 @@ describe('renderDoctor', () => {
     expect(text).toContain('⚠ disk (0 ms, non-critical) — 8% free on /\n    • path: /\n    • free: 8\n');
   });
 
+  it('shows a redacted observed value when verbose, never the credential in it', async () => {
+    const health = createHealth({
+      checks: [
+        {
+          name: 'cache',
+          run: () => ({ status: 'warn', observedValue: 'redis://default:pw123456@cache:6379' }),
+        },
+      ],
+    });
+    const text = renderDoctor(await health.check(), { color: false, verbose: true });
+    expect(text).toContain('    • observed: redis://default:[REDACTED]@cache:6379');
+    expect(text).not.toContain('pw123456');
+  });
+
   it('reports HEALTHY without actions, and DEGRADED for warnings only', () => {
     const healthy: HealthReport = {
       status: 'pass',

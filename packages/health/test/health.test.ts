@@ -1,6 +1,7 @@
 import type { HealthIndicator } from '@ballast/core';
 import { ManualClock } from '@ballast/core/testing';
 import { ConfigurationError, UnavailableError } from '@ballast/errors';
+import { createRedactor } from '@ballast/redact';
 import { describe, expect, it } from 'vitest';
 import { createHealth, type HealthCheck } from '../src/index.js';
 
@@ -123,6 +124,83 @@ describe('createHealth: results', () => {
       nested: [{ url: 'https://u:[REDACTED]@x.test/' }],
     });
     expect(JSON.stringify(entry)).not.toContain('hunter2');
+  });
+
+  it('redacts a string observedValue and the strings inside an object or array one', async () => {
+    const health = createHealth({
+      checks: [
+        {
+          name: 'cache',
+          run: () => ({ status: 'warn', observedValue: 'redis://default:pw123456@cache:6379' }),
+        },
+        {
+          name: 'pool',
+          critical: false,
+          run: () => ({
+            status: 'pass',
+            observedValue: { password: 'hunter2', urls: ['postgres://app:s3cr3t@db:5432/app'] } as never,
+          }),
+        },
+        { name: 'latency', critical: false, run: () => ({ status: 'pass', observedValue: 12 }) },
+        { name: 'up', critical: false, run: () => ({ status: 'pass', observedValue: true }) },
+      ],
+    });
+    const report = await health.check();
+    expect(report.checks.cache?.[0]?.observedValue).toBe('redis://default:[REDACTED]@cache:6379');
+    expect(report.checks.pool?.[0]?.observedValue).toEqual({
+      password: '[REDACTED]',
+      urls: ['postgres://app:[REDACTED]@db:5432/app'],
+    });
+    expect(report.checks.latency?.[0]?.observedValue).toBe(12);
+    expect(report.checks.up?.[0]?.observedValue).toBe(true);
+    const json = JSON.stringify(report);
+    for (const secret of ['pw123456', 'hunter2', 's3cr3t']) expect(json).not.toContain(secret);
+  });
+
+  it('redacts suggestions, including those of a thrown error', async () => {
+    const health = createHealth({
+      checks: [
+        {
+          name: 'db',
+          run: () => ({ status: 'fail', suggestion: 'Try psql postgres://app:s3cr3t@db:5432/app by hand.' }),
+        },
+        {
+          name: 'api',
+          run: () => {
+            throw new UnavailableError('the API is down', {
+              suggestions: ['Retry with Authorization: Bearer 4eC39HqLyjWDarjtT1zdp7dc'],
+            });
+          },
+        },
+      ],
+    });
+    const report = await health.check();
+    expect(report.checks.db?.[0]?.suggestion).toBe('Try psql postgres://app:[REDACTED]@db:5432/app by hand.');
+    expect(report.checks.api?.[0]?.suggestion).toBe('Retry with Authorization: Bearer [REDACTED]');
+  });
+
+  it('redacts with the @ballast/redact defaults, not a narrowed set', async () => {
+    const samples = [
+      'redis://default:pw123456@cache:6379',
+      'Authorization: Bearer 4eC39HqLyjWDarjtT1zdp7dc',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'AKIAIOSFODNN7EXAMPLE',
+      'card 4111 1111 1111 1111',
+      'password: hunter22 token=abc123xyz',
+    ];
+    const defaults = createRedactor();
+    const health = createHealth({
+      checks: samples.map((sample, i) => ({
+        name: `c${i}`,
+        run: () => ({ status: 'warn' as const, output: sample, observedValue: sample }),
+      })),
+    });
+    const report = await health.check();
+    samples.forEach((sample, i) => {
+      const entry = report.checks[`c${i}`]?.[0];
+      expect(entry?.output).toBe(defaults(sample));
+      expect(entry?.observedValue).toBe(defaults(sample));
+    });
   });
 
   it('uses a custom redactor when given one', async () => {

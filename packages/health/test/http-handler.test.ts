@@ -93,6 +93,23 @@ describe('healthHandler over real HTTP', () => {
     expect((await fetch(`${base}/health/checks/disk%20space`)).status).toBe(200);
   });
 
+  it('never serves the credential in an observed value', async () => {
+    const health = createHealth({
+      checks: [
+        {
+          name: 'cache',
+          run: () => ({ status: 'warn', observedValue: 'redis://default:pw123456@cache:6379' }),
+        },
+      ],
+    });
+    const base = await serve(health, { showDetails: 'always' });
+    for (const path of ['/health', '/health/ready', '/health/checks/cache']) {
+      const text = await (await fetch(`${base}${path}`)).text();
+      expect(text, path).toContain('"observedValue":"redis://default:[REDACTED]@cache:6379"');
+      expect(text, path).not.toContain('pw123456');
+    }
+  });
+
   it('answers readiness 503 once shutdown begins while liveness stays 200', async () => {
     const health = registry();
     const base = await serve(health);

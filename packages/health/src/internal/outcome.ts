@@ -25,6 +25,7 @@ interface Texts {
   output?: string | undefined;
   details?: Record<string, unknown> | undefined;
   suggestion?: string | undefined;
+  observedValue?: unknown;
 }
 
 /** Turns whatever `run` returned into a full result. */
@@ -60,7 +61,11 @@ export function errorToResult(error: unknown): HealthResult {
   return result;
 }
 
-/** Builds the stored record, redacting the free-text parts once per run (never per request). */
+/**
+ * Builds the stored record, redacting the parts that can carry text (output, details,
+ * suggestion, and an observed value that is not a number or boolean) once per run,
+ * never per request.
+ */
 export function toRecord(
   result: HealthResult,
   defaultUnit: string | undefined,
@@ -68,17 +73,27 @@ export function toRecord(
   duration: number,
   redact: RedactFn,
 ): RunRecord {
+  const observed = result.observedValue;
+  // Numbers and booleans cannot hold a secret; a string (or an object a JS caller passed) can.
+  const textual = observed !== undefined && typeof observed !== 'number' && typeof observed !== 'boolean';
   let texts: Texts = { output: result.output, details: result.details, suggestion: result.suggestion };
-  if (texts.output !== undefined || texts.details !== undefined || texts.suggestion !== undefined) {
+  if (textual) texts.observedValue = observed;
+  if (
+    textual ||
+    texts.output !== undefined ||
+    texts.details !== undefined ||
+    texts.suggestion !== undefined
+  ) {
     texts = redact(texts) as Texts;
   }
+  const observedValue = textual ? (texts.observedValue as RunRecord['observedValue']) : observed;
   return {
     status: result.status,
     output: texts.output,
     details: texts.details,
     suggestion: texts.suggestion,
-    observedValue: result.observedValue,
-    observedUnit: result.observedUnit ?? (result.observedValue === undefined ? undefined : defaultUnit),
+    observedValue,
+    observedUnit: result.observedUnit ?? (observedValue === undefined ? undefined : defaultUnit),
     time,
     duration,
   };
