@@ -1,3 +1,5 @@
+import { LongTimer, MAX_TIMER_DELAY } from './internal/long-timer.js';
+
 /** An opaque handle for a scheduled callback, returned by {@link Clock.setTimeout}. */
 export interface TimerHandle {
   /** Lets the process exit while this timer is pending (a no-op on clocks without a process). */
@@ -30,12 +32,23 @@ export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-/** The wall clock and Node's timers: the default `Clock` everywhere. */
+/**
+ * The wall clock and Node's timers: the default `Clock` everywhere. Delays beyond the
+ * 2^31−1 ms (about 24.8 days) a Node timer can hold are kept by a chain of shorter
+ * timers, so `setTimeout(fn, ms)`, `setInterval` and `sleep` wait the full delay instead of
+ * Node's 1 ms; their handles still work with `clearTimeout`, `unref()` and `ref()`
+ * (through this clock, not the global `clearTimeout`).
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-  setInterval: (callback, ms) => setInterval(callback, ms),
+  setTimeout: (callback, ms) =>
+    ms > MAX_TIMER_DELAY ? new LongTimer(callback, ms, undefined) : setTimeout(callback, ms),
+  clearTimeout: (handle) => {
+    if (handle instanceof LongTimer) handle.clear();
+    else clearTimeout(handle as NodeJS.Timeout);
+  },
+  setInterval: (callback, ms) =>
+    ms > MAX_TIMER_DELAY ? new LongTimer(callback, ms, ms) : setInterval(callback, ms),
   sleep: (ms, signal) => sleepWith(systemClock, ms, signal),
 };
 
