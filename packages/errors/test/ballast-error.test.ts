@@ -209,8 +209,25 @@ describe('option helpers', () => {
     expect(err.suggestions).toEqual(['Set retry.maxAttempts to a whole number ≥ 1.']);
     expect(invalidOption('f', () => 1, 'x').message).toContain('got a function');
     expect(invalidOption('s', 'v', 'x').message).toContain('got "v"');
-    expect(invalidOption('b', 1n, 'x').message).toContain('got 1');
     expect(invalidOption('u', undefined, 'x').message).toContain('got undefined');
+  });
+
+  it('shows NaN, ±Infinity, bigints and undefined as they are, not as JSON would', () => {
+    const got = (value: unknown) => /got (.*); expected/.exec(invalidOption('o', value, 'x').message)?.[1];
+    expect(got(Number.NaN)).toBe('NaN');
+    expect(got(Number.POSITIVE_INFINITY)).toBe('Infinity');
+    expect(got(Number.NEGATIVE_INFINITY)).toBe('-Infinity');
+    expect(got(10n)).toBe('10n');
+    expect(got(-3n)).toBe('-3n');
+    expect(got(undefined)).toBe('undefined');
+    expect(got(null)).toBe('null');
+    expect(got(2.5)).toBe('2.5');
+    expect(got({ a: 1 })).toBe('{"a":1}');
+    expect(() => integerOption('retry.maxAttempts', Number.NaN, 1)).toThrow(
+      'Invalid option retry.maxAttempts: got NaN; expected a whole number ≥ 1.',
+    );
+    expect(() => numberOption('r', Number.NEGATIVE_INFINITY, { min: 0 })).toThrow(/got -Infinity;/);
+    expect(() => durationOption('t', Number.POSITIVE_INFINITY)).toThrow(/got Infinity;/);
   });
 
   it('durationOption parses durations and rejects bad ones', () => {
