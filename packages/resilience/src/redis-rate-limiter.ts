@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Cluster, Redis } from 'ioredis';
+import { invalidArgument } from './internal/argument.js';
 import { GCRA_SCRIPT } from './internal/gcra.lua.js';
 import { instruments, rejection } from './internal/metrics.js';
 import { SLIDING_WINDOW_SCRIPT } from './internal/sliding-window.lua.js';
@@ -56,7 +57,11 @@ export interface RedisRateLimiterOptions {
 
 /** A distributed limiter over Redis; see {@link redisRateLimiter}. */
 export interface RedisRateLimiter extends RateLimiter, EventSource<RedisRateLimiterEvents> {
-  /** Takes `cost` units for `key` under every limit, atomically. */
+  /**
+   * Takes `cost` units for `key` under every limit, atomically.
+   * Rejects with `ValidationError` for an empty `key` or a `cost` that is not a whole
+   * number from 0 to the smallest limit's `max` (no number of waits could admit it).
+   */
   take(key: string, cost?: number): Promise<RateLimitDecision>;
 }
 
@@ -80,7 +85,8 @@ function isNoScript(error: unknown): boolean {
  * Redis failing or not answering within `timeout` never fails the call: the decision
  * follows `onRedisError` and an `error` event says why.
  *
- * @throws ConfigurationError for a missing client, no limits, a bad `max`/`per` or `timeout`.
+ * @throws ConfigurationError for a missing client, no limits, a bad `max`/`per` or `timeout`;
+ * `take` rejects with `ValidationError` (400) for a bad key or cost.
  *
  * @example
  * const limiter = redisRateLimiter({ client: redis, limits: [{ max: 60, per: '1m' }, { max: 1000, per: '1h' }] });
@@ -158,8 +164,15 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   return {
     async take(key, cost = 1) {
       if (typeof key !== 'string' || key.length === 0)
-        throw invalidOption('redisRateLimiter.take key', key, 'a non-empty string');
-      integerOption('redisRateLimiter.take cost', cost, 0, tightest.max);
+        throw invalidArgument('redisRateLimiter.take', 'key', key, 'a non-empty string');
+      if (!Number.isInteger(cost) || cost < 0 || cost > tightest.max) {
+        throw invalidArgument(
+          'redisRateLimiter.take',
+          'cost',
+          cost,
+          `a whole number from 0 to ${tightest.max} (the smallest limit's max)`,
+        );
+      }
       const keys = keysOf(key);
       sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
       const nonce = `${instance}:${sequence}`;

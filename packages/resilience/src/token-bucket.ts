@@ -6,6 +6,7 @@ import {
   numberOption,
   RateLimitedError,
 } from '@ballast/errors';
+import { invalidArgument } from './internal/argument.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
 import { type Instruments, instruments, rejection } from './internal/metrics.js';
 import type { Policy } from './policy.js';
@@ -42,9 +43,15 @@ export interface TokenBucketOptions {
 
 /** A keyed {@link tokenBucket} limiter; as a policy it takes one token of key `'default'` per call. */
 export interface TokenBucket extends Policy, RateLimiter, EventSource<TokenBucketEvents> {
-  /** Takes `cost` tokens for `key` now; never waits. A refusal counts as a rejection (event and metric). */
+  /**
+   * Takes `cost` tokens for `key` now; never waits. A refusal counts as a rejection (event and metric).
+   * @throws ValidationError when `cost` is not a number from 0 to the burst (it could never be admitted).
+   */
   take(key?: string, cost?: number): RateLimitDecision;
-  /** Waits until `cost` tokens of `key` are available, takes them, and resolves the decision. */
+  /**
+   * Waits until `cost` tokens of `key` are available, takes them, and resolves the decision.
+   * Rejects with `ValidationError` when `cost` is not a number from 0 to the burst.
+   */
   wait(key?: string, cost?: number, signal?: AbortSignal): Promise<RateLimitDecision>;
   /** Keys currently tracked. */
   readonly size: number;
@@ -78,7 +85,7 @@ class TokenBucketStep implements Step {
 
   /** Takes `cost` tokens for `key`; a refusal is reported as a rejection. */
   take(key: string, cost: number): RateLimitDecision {
-    const decision = this.decide(key, cost);
+    const decision = this.decide(key, cost, 'tokenBucket.take');
     if (!decision.allowed) {
       this.metrics?.rejections.add(1, LIMITED);
       if (this.events.has('rejected')) {
@@ -88,10 +95,10 @@ class TokenBucketStep implements Step {
     return decision;
   }
 
-  /** The decision for `key` and `cost`, consuming the tokens when allowed. */
-  decide(key: string, cost: number): RateLimitDecision {
+  /** The decision for `key` and `cost`, consuming the tokens when allowed; `call` names the caller in errors. */
+  decide(key: string, cost: number, call: string): RateLimitDecision {
     if (!(cost >= 0) || cost > this.burst) {
-      throw invalidOption('tokenBucket.take cost', cost, `a number from 0 to the burst (${this.burst})`);
+      throw invalidArgument(call, 'cost', cost, `a number from 0 to the burst (${this.burst})`);
     }
     const now = this.clock.now();
     let bucket = this.buckets.get(key);
@@ -131,7 +138,7 @@ class TokenBucketStep implements Step {
 
   async waitFor(key: string, cost: number, signal: AbortSignal | undefined): Promise<RateLimitDecision> {
     for (;;) {
-      const decision = this.decide(key, cost);
+      const decision = this.decide(key, cost, 'tokenBucket.wait');
       if (decision.allowed) return decision;
       await this.clock.sleep(decision.retryAfterMs, signal);
     }
@@ -159,7 +166,8 @@ class TokenBucketStep implements Step {
  * are more than `maxKeys`. Refusals emit `rejected` and count in
  * `ballast.resilience.rejections` (`token_bucket`, `rate_limited`).
  *
- * @throws ConfigurationError for a non-positive rate or burst, a bad period or mode.
+ * @throws ConfigurationError for a non-positive rate or burst, a bad period or mode;
+ * `take` and `wait` throw `ValidationError` (400) for a cost above the burst.
  *
  * @example
  * const perUser = tokenBucket({ rate: 10, per: '1s', burst: 20 });

@@ -1,5 +1,5 @@
 import { ManualClock } from '@ballast/core/testing';
-import { TimeoutError } from '@ballast/errors';
+import { ConfigurationError, TimeoutError, ValidationError } from '@ballast/errors';
 import { requireRedis, startFaultProxy, startRedisServer, uniquePrefix } from '@ballast/test-utils';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
@@ -141,10 +141,39 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     expect(await redis.zcard(`${prefix}{bulk}:10000:60000`)).toBe(10_000);
   });
 
-  it('refuses a cost above the tightest limit and bad options', async () => {
-    const limiter = redisRateLimiter({ client: redis, limits: [{ max: 2, per: 1000 }], prefix });
-    await expect(limiter.take('k', 3)).rejects.toThrow(/cost/);
-    await expect(limiter.take('')).rejects.toThrow(/key/);
+  it('rejects an empty key or a cost above the smallest max as invalid input (ValidationError, 400)', async () => {
+    const limiter = redisRateLimiter({
+      client: redis,
+      limits: [
+        { max: 5, per: 1000 },
+        { max: 50, per: 60_000 },
+      ],
+      prefix,
+    });
+    const invalid = (error: unknown) => ValidationError.is(error) && !ConfigurationError.is(error);
+    await expect(limiter.take('k', 6)).rejects.toSatisfy(invalid);
+    await expect(limiter.take('k', 6)).rejects.toMatchObject({
+      status: 400,
+      message:
+        "Invalid cost for redisRateLimiter.take(): got 6; expected a whole number from 0 to 5 (the smallest limit's max).",
+      details: { argument: 'cost' },
+    });
+    await expect(limiter.take('k', 1.5)).rejects.toThrow(/got 1.5;/);
+    await expect(limiter.take('k', -1)).rejects.toSatisfy(invalid);
+    await expect(limiter.take('')).rejects.toSatisfy(invalid);
+    await expect(limiter.take('')).rejects.toThrow(
+      'Invalid key for redisRateLimiter.take(): got an empty string; expected a non-empty string.',
+    );
+    await expect(limiter.take(42 as never)).rejects.toThrow(/got 42;/);
+    await expect(limiter.take(undefined as never)).rejects.toThrow(/key .*got undefined;/);
+    await expect(limiter.take('k', null as never)).rejects.toThrow(/cost .*got null;/);
+    await expect(limiter.take('k', true as never)).rejects.toThrow(/cost .*got true;/);
+    await expect(limiter.take({ secret: 'x' } as never)).rejects.toThrow(/got an object;/);
+    expect(await redis.exists(`${prefix}{k}:5:1000`)).toBe(0);
+    expect((await limiter.take('k', 5)).allowed).toBe(true);
+  });
+
+  it('refuses bad options with ConfigurationError', () => {
     expect(() => redisRateLimiter({ client: {} as never, limits: [{ max: 1, per: 1 }] })).toThrow(/client/);
     expect(() => redisRateLimiter({ client: redis, limits: [] })).toThrow(/limits/);
     expect(() => redisRateLimiter({ client: redis, limits: [{ max: 0, per: 1 }] })).toThrow(/max/);

@@ -1,5 +1,5 @@
 import { ManualClock } from '@ballast/core/testing';
-import { RateLimitedError } from '@ballast/errors';
+import { ConfigurationError, RateLimitedError, ValidationError } from '@ballast/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rateLimitHeaders, tokenBucket } from '../src/index.js';
@@ -18,10 +18,43 @@ describe('tokenBucket', () => {
     expect(limiter.take('a', 3)).toMatchObject({ allowed: true, remaining: 0, resetMs: 1_500 });
   });
 
-  it('refuses a cost larger than the burst as a configuration error', () => {
-    const limiter = tokenBucket({ rate: 1 });
-    expect(() => limiter.take('a', 2)).toThrow(/cost/);
-    expect(() => limiter.take('a', -1)).toThrow(/cost/);
+  it('refuses a cost outside 0..burst as invalid input (ValidationError, 400), naming the range', async () => {
+    const limiter = tokenBucket({ rate: 5 });
+    const invalid = (cost: number) => {
+      try {
+        limiter.take('a', cost);
+      } catch (error) {
+        return error;
+      }
+      throw new Error(`take('a', ${cost}) did not throw`);
+    };
+    const above = invalid(6);
+    expect(ValidationError.is(above)).toBe(true);
+    expect(ConfigurationError.is(above)).toBe(false);
+    expect(above).toMatchObject({
+      status: 400,
+      message: 'Invalid cost for tokenBucket.take(): got 6; expected a number from 0 to the burst (5).',
+      details: { argument: 'cost', expected: 'a number from 0 to the burst (5)' },
+    });
+    expect(invalid(-1)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/got -1;/),
+    });
+    expect(invalid(Number.NaN)).toMatchObject({ message: expect.stringMatching(/got NaN;/) });
+    expect(invalid(10n as never)).toMatchObject({ message: expect.stringMatching(/got 10n;/) });
+    // Only numbers are shown as they are: a key or a stray string may hold personal data.
+    expect(invalid('9 tokens for alice@example.com' as never)).toMatchObject({
+      message: expect.stringMatching(/got a string;/),
+    });
+    expect(invalid({ user: 'alice' } as never)).toMatchObject({
+      message: expect.stringMatching(/got an object;/),
+    });
+    expect(invalid((() => 1) as never)).toMatchObject({ message: expect.stringMatching(/got a function;/) });
+    await expect(limiter.wait('a', 6)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/^Invalid cost for tokenBucket\.wait\(\): got 6;/),
+    });
+    expect(limiter.take('a', 5).allowed).toBe(true);
   });
 
   it('rejects with RateLimitedError carrying retryAfterMs when used as a policy', async () => {
