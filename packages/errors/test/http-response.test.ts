@@ -99,8 +99,14 @@ describe('errorFromHttpResponse', () => {
 
   it('keeps credentials and the query string of the URL out of the message', () => {
     const cases = [
-      ['https://svc:p4ssw0rd@payments.internal/x?api_key=sk_live_abc123#frag', 'GET https://payments.internal/x'],
-      ['https://payments.internal/v1/users/1?access_token=ya29.SECRET', 'GET https://payments.internal/v1/users/1'],
+      [
+        'https://svc:p4ssw0rd@payments.internal/x?api_key=sk_live_abc123#frag',
+        'GET https://payments.internal/x',
+      ],
+      [
+        'https://payments.internal/v1/users/1?access_token=ya29.SECRET',
+        'GET https://payments.internal/v1/users/1',
+      ],
       ['/relative/path?token=abc', 'GET /relative/path'],
       ['//user:pw@host/p?q=1', 'GET //host/p'],
       ['not a url ?sig=xyz', 'GET not a url'],

@@ -65,9 +65,12 @@ describe('toUserMessage', () => {
   });
 
   it('redacts secrets in the developer message and suggestions it prints', () => {
-    const err = new UnavailableError('GET https://svc:p4ssw0rd@h/x failed with Bearer abcdefghijklmnop12345', {
-      suggestions: ['Check https://svc:p4ssw0rd@h is up'],
-    });
+    const err = new UnavailableError(
+      'GET https://svc:p4ssw0rd@h/x failed with Bearer abcdefghijklmnop12345',
+      {
+        suggestions: ['Check https://svc:p4ssw0rd@h is up'],
+      },
+    );
     const text = toUserMessage(err);
     expect(text).not.toContain('p4ssw0rd');
     expect(text).not.toContain('abcdefghijklmnop12345');
@@ -75,7 +78,9 @@ describe('toUserMessage', () => {
   });
 
   it('prints secrets only with redact: false, and nothing but the user message when redaction fails', () => {
-    const err = new UnavailableError('see https://u:pw12345@h/x', { suggestions: ['Call https://u:pw12345@h'] });
+    const err = new UnavailableError('see https://u:pw12345@h/x', {
+      suggestions: ['Call https://u:pw12345@h'],
+    });
     expect(toUserMessage(err, { redact: false })).toContain('pw12345');
     expect(toUserMessage(err, { redact: { paths: ['a..b'] } })).toBe(`${err.userMessage}`);
   });
