@@ -98,7 +98,7 @@ describe('errorFromHttpResponse', () => {
   });
 
   it('keeps credentials and the query string of the URL out of the message', () => {
-    const cases = [
+    const cases: [string, string][] = [
       [
         'https://svc:p4ssw0rd@payments.internal/x?api_key=sk_live_abc123#frag',
         'GET https://payments.internal/x',
