@@ -1,4 +1,5 @@
 import type { HealthStatus } from '@ballast/core';
+import { checkOptions, keysOf } from './internal/options.js';
 import type { CheckReport, HealthReport } from './types.js';
 
 /** Options for {@link renderDoctor}. */
@@ -13,6 +14,7 @@ export interface DoctorOptions {
   verbose?: boolean;
 }
 
+const DOCTOR_KEYS = keysOf<DoctorOptions>({ color: true, verbose: true });
 const SYMBOL: Readonly<Record<HealthStatus, string>> = { pass: '✓', warn: '⚠', fail: '✗' };
 const OVERALL: Readonly<Record<HealthStatus, string>> = {
   pass: 'HEALTHY',
@@ -42,8 +44,11 @@ function useColour(option: boolean | undefined): boolean {
  * const report = await health.check();
  * console.log(renderDoctor(report));
  * process.exitCode = doctorExitCode(report);
+ *
+ * @throws ConfigurationError for an unknown option (a typo such as `verbos`).
  */
 export function renderDoctor(report: HealthReport, options: DoctorOptions = {}): string {
+  checkOptions('renderDoctor', options, DOCTOR_KEYS);
   const paint = useColour(options.color) ? ansi : plain;
   const verbose = options.verbose === true;
   const lines: string[] = [];

@@ -10,6 +10,7 @@ import {
 } from '@ballast/core';
 import { ConfigurationError, durationOption } from '@ballast/errors';
 import { createRedactor } from '@ballast/redact';
+import { checkOptions, keysOf } from './internal/options.js';
 import type { RedactFn, RunRecord } from './internal/outcome.js';
 import { buildReport, failedReport, serviceFields } from './internal/report.js';
 import { positiveDuration, resolveCheck } from './internal/resolve-check.js';
@@ -85,6 +86,15 @@ export interface Health extends EventSource<HealthEvents> {
 }
 
 const SHUTTING_DOWN = 'the service is shutting down';
+const HEALTH_KEYS = keysOf<HealthOptions>({
+  checks: true,
+  timeout: true,
+  cacheFor: true,
+  service: true,
+  clock: true,
+  redact: true,
+});
+const SERVICE_KEYS = keysOf<ServiceInfo>({ name: true, version: true, releaseId: true });
 
 /**
  * Creates a health registry. Every run is recorded in the OpenTelemetry histogram
@@ -94,9 +104,12 @@ const SHUTTING_DOWN = 'the service is shutting down';
  * const health = createHealth({ service: { name: 'api', version: '1' }, checks: [redisCheck(redis)] });
  * const report = await health.check('readiness'); // { status: 'pass', checks: { 'redis:responseTime': [...] } }
  *
- * @throws ConfigurationError for a bad timeout or cacheFor, an invalid check or duplicate check names.
+ * @throws ConfigurationError for an unknown option (a typo such as `timout`), a bad timeout or
+ * cacheFor, an invalid check (including an unknown key on a check) or duplicate check names.
  */
 export function createHealth(options: HealthOptions = {}): Health {
+  checkOptions('createHealth', options, HEALTH_KEYS);
+  if (options.service !== undefined) checkOptions('createHealth.service', options.service, SERVICE_KEYS);
   const clock = options.clock ?? systemClock;
   const redact = options.redact ?? createRedactor();
   const defaults = {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidOption } from '@ballast/errors';
 import type { Health } from './health.js';
+import { checkOptions, keysOf } from './internal/options.js';
 import type { CheckKind, HealthReport } from './types.js';
 
 /** Who may see check details (outputs, observed values, suggestions). */
@@ -26,6 +27,7 @@ export type HealthRequestHandler = (
 ) => void;
 
 const MEDIA_TYPE = 'application/health+json';
+const HANDLER_KEYS = keysOf<HealthHandlerOptions>({ basePath: true, showDetails: true });
 const PROBES: Readonly<Record<string, CheckKind | undefined>> = {
   '': undefined,
   '/live': 'liveness',
@@ -43,9 +45,11 @@ const PROBES: Readonly<Record<string, CheckKind | undefined>> = {
  * http.createServer(healthHandler(health, { showDetails: 'always' })).listen(9000);
  * app.use(healthHandler(health)); // Express: other paths fall through to next()
  *
- * @throws ConfigurationError for a basePath that does not start with `/` or a bad showDetails.
+ * @throws ConfigurationError for an unknown option (a typo such as `showDetail`), a basePath
+ * that does not start with `/` or a bad showDetails.
  */
 export function healthHandler(health: Health, options: HealthHandlerOptions = {}): HealthRequestHandler {
+  checkOptions('healthHandler', options, HANDLER_KEYS);
   const basePath = (options.basePath ?? '/health').replace(/\/+$/, '');
   if (!/^(\/[^/?#\s]+)*$/.test(basePath)) {
     throw invalidOption(

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
 import { type Clock, type Duration, type LoggerLike, noopLogger, systemClock } from '@ballast/core';
 import { durationOption, invalidOption } from '@ballast/errors';
+import { checkOptions, keysOf } from './internal/options.js';
 import { positiveDuration } from './internal/resolve-check.js';
 
 /** A cleanup step run on shutdown: close a cache, flush logs, disconnect a pool. */
@@ -66,6 +67,20 @@ export interface GracefulShutdown {
   dispose(): void;
 }
 
+const SHUTDOWN_KEYS = keysOf<GracefulShutdownOptions>({
+  signals: true,
+  preStopDelay: true,
+  drainTimeout: true,
+  hookTimeout: true,
+  onShutdown: true,
+  health: true,
+  logger: true,
+  clock: true,
+  exit: true,
+  signalSource: true,
+});
+const HOOK_KEYS = keysOf<ShutdownHook>({ name: true, run: true, timeout: true });
+
 interface Hook {
   name: string;
   run: (signal: AbortSignal) => unknown;
@@ -82,12 +97,14 @@ interface Hook {
  * @example
  * gracefulShutdown(server, { health, preStopDelay: '5s', onShutdown: [() => cache.close(), () => logger.flush()] });
  *
- * @throws ConfigurationError for bad durations, signals or hooks.
+ * @throws ConfigurationError for an unknown option (a typo such as `preStopDelai`, here or on a
+ * hook), bad durations, signals or hooks.
  */
 export function gracefulShutdown(
   target: DrainableServer,
   options: GracefulShutdownOptions = {},
 ): GracefulShutdown {
+  checkOptions('gracefulShutdown', options, SHUTDOWN_KEYS);
   const server: Server =
     'server' in target && typeof target.server === 'object' ? target.server : (target as Server);
   if (typeof server?.close !== 'function')
@@ -218,6 +235,7 @@ function toHook(input: ShutdownHookInput, index: number, defaultMs: number): Hoo
   if (typeof input !== 'object' || input === null || typeof input.run !== 'function') {
     throw invalidOption('onShutdown', input, 'a function or { name?, run(signal), timeout? }');
   }
+  checkOptions(`onShutdown[${JSON.stringify(input.name ?? name)}]`, input, HOOK_KEYS);
   return {
     name: input.name ?? name,
     run: input.run.bind(input),

@@ -1,7 +1,8 @@
 import { statfs } from 'node:fs/promises';
 import { invalidOption } from '@ballast/errors';
+import { checkOptions, keysOf } from '../internal/options.js';
 import type { HealthCheck } from '../types.js';
-import { applySettings, type CheckSettings, reason } from './settings.js';
+import { applySettings, type CheckSettings, reason, SETTINGS_KEYS } from './settings.js';
 
 /** An amount of free space: bytes, a size string (`'500MB'`, `'2GiB'`) or a share of the disk (`'10%'`). */
 export type FreeSpace = number | string;
@@ -13,6 +14,9 @@ export interface DiskSpaceCheckOptions extends CheckSettings {
   /** Less free space than this warns. @defaultValue `'10%'` */
   warnFree?: FreeSpace;
 }
+
+const DISK_KEYS = keysOf<DiskSpaceCheckOptions>({ ...SETTINGS_KEYS, minFree: true, warnFree: true });
+const DISK_HINTS = { path: "the path is diskSpaceCheck's first argument: diskSpaceCheck(path, options)" };
 
 const UNITS: Readonly<Record<string, number>> = {
   b: 1,
@@ -73,6 +77,7 @@ export function formatBytes(bytes: number): string {
  * @throws ConfigurationError for a bad minFree or warnFree.
  */
 export function diskSpaceCheck(path = '/', options: DiskSpaceCheckOptions = {}): HealthCheck {
+  checkOptions('diskSpaceCheck', options, DISK_KEYS, DISK_HINTS);
   const min = parseFreeSpace('minFree', options.minFree ?? '5%');
   const warn = parseFreeSpace('warnFree', options.warnFree ?? '10%');
   const suggestion = `Free space on ${path} (old logs, caches, temporary files) or grow the volume.`;

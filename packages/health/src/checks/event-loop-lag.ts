@@ -1,8 +1,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Duration, HealthResult } from '@ballast/core';
 import { durationOption, invalidOption } from '@ballast/errors';
+import { checkOptions, keysOf } from '../internal/options.js';
 import type { HealthCheck } from '../types.js';
-import { applySettings, type CheckSettings } from './settings.js';
+import { applySettings, type CheckSettings, SETTINGS_KEYS } from './settings.js';
 
 /** Options for {@link eventLoopLagCheck}. */
 export interface EventLoopLagCheckOptions extends CheckSettings {
@@ -13,6 +14,13 @@ export interface EventLoopLagCheckOptions extends CheckSettings {
   /** The sampling resolution of the delay monitor in ms. @defaultValue `20` */
   resolution?: number;
 }
+
+const LAG_KEYS = keysOf<EventLoopLagCheckOptions>({
+  ...SETTINGS_KEYS,
+  max: true,
+  warn: true,
+  resolution: true,
+});
 
 /** Judges a p99 event-loop delay (ms) against the warn and fail limits. */
 export function evaluateLag(p99: number, warnMs: number, maxMs: number): HealthResult {
@@ -34,6 +42,7 @@ export function evaluateLag(p99: number, warnMs: number, maxMs: number): HealthR
  * @throws ConfigurationError for a bad max, warn or resolution, or warn above max.
  */
 export function eventLoopLagCheck(options: EventLoopLagCheckOptions = {}): HealthCheck {
+  checkOptions('eventLoopLagCheck', options, LAG_KEYS);
   const maxMs = durationOption('max', options.max ?? '500ms');
   const warnMs = options.warn === undefined ? maxMs / 2 : durationOption('warn', options.warn);
   if (warnMs > maxMs) throw invalidOption('warn', options.warn, `a duration not above max (${maxMs} ms)`);

@@ -1,7 +1,8 @@
 import { systemClock } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
+import { checkOptions, keysOf } from '../internal/options.js';
 import type { HealthCheck } from '../types.js';
-import { applySettings, type CheckSettings, reason } from './settings.js';
+import { applySettings, type CheckSettings, reason, SETTINGS_KEYS } from './settings.js';
 
 /** Options for {@link httpCheck}. */
 export interface HttpCheckOptions extends CheckSettings {
@@ -15,6 +16,14 @@ export interface HttpCheckOptions extends CheckSettings {
   /** Request headers (an API key, a Host override). */
   headers?: Record<string, string>;
 }
+
+const HTTP_KEYS = keysOf<HttpCheckOptions>({
+  ...SETTINGS_KEYS,
+  expectStatus: true,
+  method: true,
+  headers: true,
+});
+const HTTP_HINTS = { url: "the URL is httpCheck's first argument: httpCheck(url, options)" };
 
 function statusMatcher(expect: HttpCheckOptions['expectStatus']): [(status: number) => boolean, string] {
   if (expect === undefined) return [(status) => status >= 200 && status < 400, '2xx or 3xx'];
@@ -42,6 +51,7 @@ function statusMatcher(expect: HttpCheckOptions['expectStatus']): [(status: numb
  * @throws ConfigurationError for a URL that is not http(s) or a bad expectStatus.
  */
 export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): HealthCheck {
+  checkOptions('httpCheck', options, HTTP_KEYS, HTTP_HINTS);
   let target: URL;
   try {
     target = new URL(url);

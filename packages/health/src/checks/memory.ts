@@ -1,9 +1,10 @@
 import { getHeapStatistics } from 'node:v8';
 import type { HealthResult } from '@ballast/core';
 import { invalidOption, numberOption } from '@ballast/errors';
+import { checkOptions, keysOf } from '../internal/options.js';
 import type { HealthCheck } from '../types.js';
 import { formatBytes, parseFreeSpace } from './disk-space.js';
-import { applySettings, type CheckSettings } from './settings.js';
+import { applySettings, type CheckSettings, SETTINGS_KEYS } from './settings.js';
 
 /** Options for {@link memoryCheck}. */
 export interface MemoryCheckOptions extends CheckSettings {
@@ -12,6 +13,8 @@ export interface MemoryCheckOptions extends CheckSettings {
   /** A heap above this share of V8's heap limit fails; 90 % of it warns. @defaultValue `0.9` */
   maxHeapRatio?: number;
 }
+
+const MEMORY_KEYS = keysOf<MemoryCheckOptions>({ ...SETTINGS_KEYS, maxRss: true, maxHeapRatio: true });
 
 /** One reading of the process's memory. */
 export interface MemoryReading {
@@ -60,6 +63,7 @@ function readMemory(): MemoryReading {
  * @throws ConfigurationError for a bad maxRss or a maxHeapRatio outside (0, 1].
  */
 export function memoryCheck(options: MemoryCheckOptions = {}): HealthCheck {
+  checkOptions('memoryCheck', options, MEMORY_KEYS);
   let maxRss: number | undefined;
   if (options.maxRss !== undefined) {
     const parsed = parseFreeSpace('maxRss', options.maxRss);

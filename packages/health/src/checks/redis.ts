@@ -1,7 +1,8 @@
 import { type Duration, systemClock } from '@ballast/core';
 import { durationOption } from '@ballast/errors';
+import { checkOptions, keysOf } from '../internal/options.js';
 import type { HealthCheck } from '../types.js';
-import { applySettings, type CheckSettings, reason } from './settings.js';
+import { applySettings, type CheckSettings, reason, SETTINGS_KEYS } from './settings.js';
 
 /**
  * The part of a Redis client that {@link redisCheck} uses: an ioredis `Redis` or
@@ -19,6 +20,9 @@ export interface RedisCheckOptions extends CheckSettings {
   warnLatency?: Duration;
 }
 
+const REDIS_KEYS = keysOf<RedisCheckOptions>({ ...SETTINGS_KEYS, warnLatency: true });
+const REDIS_HINTS = { client: "the client is redisCheck's first argument: redisCheck(client, options)" };
+
 const DOWN: ReadonlySet<string> = new Set(['end', 'close', 'reconnecting']);
 const SUGGESTION =
   'Check that Redis is running and reachable from this host (address, port, TLS, password, firewall).';
@@ -32,6 +36,7 @@ const SUGGESTION =
  * @throws ConfigurationError for a bad warnLatency.
  */
 export function redisCheck(client: RedisPingable, options: RedisCheckOptions = {}): HealthCheck {
+  checkOptions('redisCheck', options, REDIS_KEYS, REDIS_HINTS);
   const warnMs = durationOption('warnLatency', options.warnLatency ?? '100ms');
   const clock = options.clock ?? systemClock;
   const check: HealthCheck = {

@@ -8,6 +8,17 @@ export interface CheckSettings
   clock?: Clock;
 }
 
+/** The keys of {@link CheckSettings}, for each built-in check's list of known options. */
+export const SETTINGS_KEYS = {
+  name: true,
+  critical: true,
+  kinds: true,
+  timeout: true,
+  interval: true,
+  cacheFor: true,
+  clock: true,
+} as const satisfies Record<keyof CheckSettings, true>;
+
 /** Copies the registry settings (not the check-specific ones) onto a built-in check. */
 export function applySettings(check: HealthCheck, settings: CheckSettings): HealthCheck {
   const out: { -readonly [K in keyof HealthCheck]: HealthCheck[K] } = { ...check };

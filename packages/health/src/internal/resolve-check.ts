@@ -1,9 +1,26 @@
 import type { Duration } from '@ballast/core';
 import { durationOption, invalidOption } from '@ballast/errors';
-import type { CheckInput, CheckKind } from '../types.js';
+import type { CheckInput, CheckKind, HealthCheck } from '../types.js';
+import { checkOptions, keysOf } from './options.js';
 import type { ResolvedCheck } from './runner.js';
 
 const KINDS: ReadonlySet<string> = new Set<CheckKind>(['liveness', 'readiness', 'startup']);
+const CHECK_KEYS = keysOf<HealthCheck>({
+  name: true,
+  run: true,
+  critical: true,
+  kinds: true,
+  timeout: true,
+  interval: true,
+  cacheFor: true,
+  componentType: true,
+  measurement: true,
+  observedUnit: true,
+  close: true,
+});
+const CHECK_HINTS = {
+  check: 'a check has run(signal), or is a HealthIndicator with check(signal), not both',
+};
 
 /** Registry-wide defaults a check falls back to. */
 export interface CheckDefaults {
@@ -19,8 +36,10 @@ export function positiveDuration(option: string, value: Duration): number {
 }
 
 /**
- * Validates a check (or a core `HealthIndicator`) and resolves its settings.
- * @throws ConfigurationError naming the bad setting.
+ * Validates a check (or a core `HealthIndicator`) and resolves its settings. A check with
+ * `run` may hold only the {@link HealthCheck} keys; an indicator's other members (a circuit
+ * breaker's `execute`, `state`…) belong to its owner and are left alone.
+ * @throws ConfigurationError naming the bad setting or unknown key.
  */
 export function resolveCheck(input: CheckInput, defaults: CheckDefaults): ResolvedCheck {
   if (typeof input !== 'object' || input === null) {
@@ -32,14 +51,17 @@ export function resolveCheck(input: CheckInput, defaults: CheckDefaults): Resolv
   }
   const at = (setting: string): string => `checks["${name}"].${setting}`;
   let run: ResolvedCheck['run'];
-  if (typeof input.run === 'function') run = input.run.bind(input);
-  else if ('check' in input && typeof input.check === 'function') run = input.check.bind(input);
-  else
+  if (typeof input.run === 'function') {
+    checkOptions(`checks["${name}"]`, input, CHECK_KEYS, CHECK_HINTS);
+    run = input.run.bind(input);
+  } else if ('check' in input && typeof input.check === 'function') run = input.check.bind(input);
+  else {
     throw invalidOption(
       at('run'),
       input.run,
       'a function run(signal) (or a HealthIndicator with check(signal))',
     );
+  }
 
   const kinds = input.kinds ?? ['readiness'];
   if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((kind) => KINDS.has(kind))) {
