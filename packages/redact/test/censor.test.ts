@@ -54,6 +54,14 @@ describe('censor', () => {
     expect(out.token).not.toBe(out.secret);
   });
 
+  it('hashes a hostile value under a secret key without throwing', () => {
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const r = createRedactor({ censor: 'hash', hashKey: 'k' });
+    const out = r({ token: revocable.proxy }) as Record<string, string>;
+    expect(out.token).toMatch(/^\[REDACTED:[0-9a-f]{8}\]$/);
+  });
+
   it.each([undefined, '', new Uint8Array(0), 42])(
     "requires a hashKey for censor: 'hash' (got %s)",
     (hashKey) => {

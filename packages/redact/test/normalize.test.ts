@@ -180,6 +180,66 @@ describe('normalizing values', () => {
     });
   });
 
+  it('marks hostile proxies [Unserializable] instead of throwing, wherever they are', () => {
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const throwingGet = new Proxy(
+      {},
+      {
+        get() {
+          throw 1;
+        },
+      },
+    );
+    const errorProxy = new Proxy(new Error('x'), {
+      getPrototypeOf() {
+        throw new Error('gp');
+      },
+    });
+    const lengthless = new Proxy([1, 2], {
+      get(target, key) {
+        if (key === 'length') throw new Error('no length');
+        return Reflect.get(target, key);
+      },
+    });
+    const input = {
+      get: throwingGet,
+      revoked: revocable.proxy,
+      error: errorProxy,
+      lengthless,
+      map: new Proxy(new Map([['token', 't']]), {}),
+      set: new Proxy(new Set([1]), {}),
+      date: new Proxy(new Date(0), {}),
+      boxed: new Proxy(new String('s'), {}),
+      list: [revocable.proxy, 'Bearer abcdef123456'],
+      ok: 1,
+    };
+    const out = redact(input);
+    const U = '[Unserializable]';
+    expect(out).toEqual({
+      get: U,
+      revoked: U,
+      error: U,
+      lengthless: U,
+      map: U,
+      set: U,
+      date: U,
+      boxed: U,
+      list: [U, 'Bearer [REDACTED]'],
+      ok: 1,
+    });
+    expect(() => JSON.stringify(out)).not.toThrow();
+    expect(redact(revocable.proxy)).toBe(U);
+    expect(redact(throwingGet)).toBe(U);
+    expect(redact([errorProxy])).toEqual([U]);
+  });
+
+  it('honours toJSON on arrays, as JSON.stringify does', () => {
+    const list = Object.assign(['kept'], { toJSON: () => ({ password: 'hunter2', n: 1 }) });
+    const out = redact({ list });
+    expect(JSON.stringify(out)).toBe('{"list":{"password":"[REDACTED]","n":1}}');
+  });
+
   it('stringifies BigInts and unwraps boxed primitives', () => {
     expect(redact({ n: 10n, s: new String('Bearer abcdef123456'), b: new Boolean(true) })).toEqual({
       n: '10',

@@ -129,6 +129,54 @@ const tree: fc.Arbitrary<Case> = fc.letrec<{ node: Case }>((tie) => ({
   ),
 })).node;
 
+const U = '[Unserializable]';
+const fail = (): never => {
+  throw new Error('hostile');
+};
+
+/**
+ * Values that throw when read, listed or converted, and what each becomes in the copy.
+ * Built inside the property: fast-check itself would trip over them while generating.
+ */
+const HOSTILE: readonly (() => { value: unknown; expected: unknown })[] = [
+  () => ({ value: new Proxy({}, { get: fail }), expected: U }),
+  () => {
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    return { value: revocable.proxy, expected: U };
+  },
+  () => ({ value: new Proxy(new Error('x'), { getPrototypeOf: fail }), expected: U }),
+  () => ({ value: new Proxy({ a: 1 }, { ownKeys: fail }), expected: U }),
+  () => ({ value: new Proxy([1, 2], { get: fail }), expected: U }),
+  () => ({ value: new Proxy(new Map([['a', 1]]), {}), expected: U }),
+  () => ({ value: new Proxy(new Date(0), {}), expected: U }),
+  () => ({ value: { toJSON: fail }, expected: U }),
+  () => ({
+    value: Object.defineProperty({ ok: 1 }, 'boom', { get: fail, enumerable: true }),
+    expected: { ok: 1, boom: U },
+  }),
+  () => ({ value: Object.defineProperty([1], 1, { get: fail, enumerable: true }), expected: [1, U] }),
+];
+const hostileKind = fc.nat({ max: HOSTILE.length - 1 });
+
+/** Stands for a hostile value in a generated structure until {@link plantHostile} swaps it in. */
+class Slot {
+  constructor(readonly kind: number) {}
+}
+
+/** A copy of `value` with every {@link Slot} (in arrays, objects and Map values) made hostile. */
+function plantHostile(value: unknown): unknown {
+  if (value instanceof Slot) return HOSTILE[value.kind]!().value;
+  if (Array.isArray(value)) return value.map(plantHostile);
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, plantHostile(v)]));
+  if (typeof value !== 'object' || value === null) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out = Object.create(proto) as Record<string, unknown>;
+  for (const key of Object.keys(value)) out[key] = plantHostile((value as Record<string, unknown>)[key]);
+  return out;
+}
+
 describe('redaction properties', () => {
   it('leaves no planted secret in the JSON, keeps everything else byte for byte, never mutates, is idempotent', () => {
     fc.assert(
@@ -143,6 +191,23 @@ describe('redaction properties', () => {
         expect(JSON.stringify(redact(out))).toBe(json);
       }),
       { numRuns: numRuns * 2 },
+    );
+  });
+
+  it('redacts every planted secret beside hostile values, and marks each hostile value [Unserializable]', () => {
+    fc.assert(
+      fc.property(tree, hostileKind, fc.boolean(), ({ input, expected, secrets, paths }, kind, inArray) => {
+        const bad = HOSTILE[kind]!();
+        const value = inArray ? [bad.value, input] : { bad: bad.value, input };
+        const at = inArray ? 1 : 'input';
+        const out = createRedactor({ paths: paths.map((path) => pathString([at, ...path])) })(value);
+        const json = JSON.stringify(out);
+        for (const secret of secrets) expect(json).not.toContain(secret);
+        expect(json).toBe(
+          JSON.stringify(inArray ? [bad.expected, expected] : { bad: bad.expected, input: expected }),
+        );
+      }),
+      { numRuns },
     );
   });
 
@@ -177,8 +242,16 @@ describe('redaction properties', () => {
     );
   });
 
-  it('never throws and always returns JSON-stringifiable output, for anything including cycles', () => {
+  it('never throws and always returns JSON-stringifiable output, for anything including cycles and hostile values', () => {
     const anything = fc.anything({
+      values: [
+        fc.boolean(),
+        fc.integer(),
+        fc.string(),
+        fc.constant(null),
+        fc.constant(undefined),
+        hostileKind.map((kind) => new Slot(kind)),
+      ],
       withBigInt: true,
       withMap: true,
       withSet: true,
@@ -190,7 +263,8 @@ describe('redaction properties', () => {
       withObjectString: true,
     });
     fc.assert(
-      fc.property(anything, fc.boolean(), (value, cyclic) => {
+      fc.property(anything, fc.boolean(), (generated, cyclic) => {
+        const value = plantHostile(generated);
         let input: unknown = value;
         if (cyclic) {
           const holder: Record<string, unknown> = { value };

@@ -15,7 +15,12 @@ function text(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    try {
+      return String(value);
+    } catch {
+      // A revoked proxy, or an object whose toString throws: all such values share one pseudonym.
+      return '[Unserializable]';
+    }
   }
 }
 

@@ -13,7 +13,8 @@ export function setKey(target: Record<string, unknown>, key: string, value: unkn
   }
 }
 
-function read(source: object, key: PropertyKey): unknown {
+/** Reads `source[key]`; {@link THREW} when a getter or proxy trap throws. */
+export function read(source: object, key: PropertyKey): unknown {
   try {
     return (source as Record<PropertyKey, unknown>)[key];
   } catch {
@@ -64,4 +65,40 @@ export function mapView(map: Map<unknown, unknown>): Record<string, unknown> {
 export function binarySummary(value: ArrayBufferView | ArrayBuffer): string {
   const name = (value.constructor as { name?: string } | undefined)?.name ?? 'ArrayBuffer';
   return `[${name}: ${value.byteLength} bytes]`;
+}
+
+/** A special value converted to a plain object or array, which the walk then copies. */
+export class View {
+  constructor(readonly value: Record<string, unknown> | unknown[]) {}
+}
+
+/** Returned by {@link specialView} for a value the copy keeps as it is (a Date). */
+export const KEEP: unique symbol = Symbol('keep');
+const dateTime = Date.prototype.getTime;
+const dateToJSON = Date.prototype.toJSON;
+
+/**
+ * What a value that is neither a plain object nor an array stands for in the copy:
+ * {@link KEEP} (a Date), a {@link View} (an Error, Map or Set), a primitive (a binary
+ * summary, an unboxed primitive), the result of `toJSON` when `callToJSON`, or the value
+ * itself (a class instance, walked for its own fields).
+ *
+ * Throws when a getter, `toJSON` or proxy trap throws: a proxy of a Map, Set, Date or boxed
+ * primitive passes `instanceof` but fails once its internal slots are touched, where
+ * `JSON.stringify` would fail too. The caller marks such a value `'[Unserializable]'`.
+ */
+export function specialView(value: object, key: string, callToJSON: boolean): unknown {
+  if (value instanceof Error) return new View(errorView(value));
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return binarySummary(value);
+  if (value instanceof Date && (value as { toJSON?: unknown }).toJSON === dateToJSON) {
+    dateTime.call(value);
+    return KEEP;
+  }
+  if (callToJSON) return (value as { toJSON: (key: string) => unknown }).toJSON(key);
+  if (value instanceof Map) return new View(mapView(value));
+  if (value instanceof Set) return new View(Array.from(value));
+  if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+    return value.valueOf();
+  }
+  return value;
 }

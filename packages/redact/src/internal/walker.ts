@@ -2,7 +2,7 @@ import { normalizeKey } from '../keys.js';
 import { type CompiledCensor, pseudonym } from './censor.js';
 import { nextState, type PathState } from './path-automaton.js';
 import { type Scanner, scan } from './scanner.js';
-import { binarySummary, errorView, mapView, setKey, THREW, UNSERIALIZABLE } from './special.js';
+import { KEEP, read, setKey, specialView, THREW, UNSERIALIZABLE, View } from './special.js';
 
 /** Everything a walk needs, fixed at creation. */
 export interface WalkConfig {
@@ -34,15 +34,35 @@ function spreadCopy(obj: Record<string, unknown>): Record<string, unknown> | und
   }
 }
 
-/** A copy of the first `count` keys, already read once without throwing. */
+/**
+ * A copy of the first `count` keys, read again one by one: they did not throw the first
+ * time, but a proxy may answer differently on the second read.
+ */
 function copyKeys(
   obj: Record<string, unknown>,
   keys: readonly string[],
   count: number,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (let j = 0; j < count; j++) setKey(out, keys[j]!, obj[keys[j]!]);
+  for (let j = 0; j < count; j++) {
+    const value = read(obj, keys[j]!);
+    setKey(out, keys[j]!, value === THREW ? UNSERIALIZABLE : value);
+  }
   return out;
+}
+
+/** The first `count` elements: a slice, or element by element when the array is a proxy that throws. */
+function copyElements(arr: readonly unknown[], count: number): unknown[] {
+  try {
+    return arr.slice(0, count);
+  } catch {
+    const out: unknown[] = [];
+    for (let j = 0; j < count; j++) {
+      const value = read(arr, j);
+      out.push(value === THREW ? UNSERIALIZABLE : value);
+    }
+    return out;
+  }
 }
 
 /**
@@ -128,43 +148,59 @@ export class Walker {
     for (let i = 0; i < depth; i++) if (ancestors[i] === value) return CIRCULAR;
     if (depth > this.config.maxDepth) return TRUNCATED;
     ancestors[depth] = value;
-    if (Array.isArray(value)) return this.walkArray(value, state, depth);
-    const proto = getPrototypeOf(value);
-    if (
-      (proto === objectProto || proto === null) &&
-      typeof (value as { toJSON?: unknown }).toJSON !== 'function'
-    ) {
-      return this.walkObject(value as Record<string, unknown>, state, depth);
+    // A revoked proxy, or one whose traps throw, fails one of these three reads.
+    let isArray: boolean;
+    let proto: unknown;
+    let toJSON: unknown;
+    try {
+      isArray = Array.isArray(value);
+      proto = getPrototypeOf(value);
+      toJSON = (value as { toJSON?: unknown }).toJSON;
+    } catch {
+      return UNSERIALIZABLE;
     }
-    return this.visitSpecial(value, state, depth, key, allowToJSON);
+    if (typeof toJSON !== 'function' || !allowToJSON) {
+      if (isArray) return this.walkArray(value as unknown[], state, depth);
+      if (proto === objectProto || proto === null) {
+        return this.walkObject(value as Record<string, unknown>, state, depth);
+      }
+    }
+    return this.visitSpecial(value, state, depth, key, allowToJSON && typeof toJSON === 'function');
   }
 
+  /**
+   * Everything but plain objects and arrays. The conversion (an Error or Map to a plain
+   * object, `toJSON`, unboxing) runs inside one `try`: a proxy of a Map, Set, Date or
+   * boxed primitive passes `instanceof` but throws when its internal slots are touched.
+   * The walk of the result runs outside it, so a throwing censor function still surfaces.
+   */
   private visitSpecial(
     value: object,
     state: PathState | null,
     depth: number,
     key: string,
-    allowToJSON: boolean,
+    callToJSON: boolean,
   ): unknown {
-    if (value instanceof Error) return this.walkObject(errorView(value), state, depth);
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return binarySummary(value);
-    if (value instanceof Date) return value;
-    if (allowToJSON && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-      let json: unknown;
-      try {
-        json = (value as { toJSON: (key: string) => unknown }).toJSON(key);
-      } catch {
-        return UNSERIALIZABLE;
-      }
-      if (typeof json !== 'object' || json === null) return this.visit(json, state, depth, key);
-      return this.visitObject(json, state, depth, key, false);
+    let view: unknown;
+    try {
+      view = specialView(value, key, callToJSON);
+    } catch {
+      return UNSERIALIZABLE;
     }
-    if (value instanceof Map) return this.walkObject(mapView(value), state, depth);
-    if (value instanceof Set) return this.walkArray(Array.from(value), state, depth);
-    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-      return this.visit(value.valueOf(), state, depth, key);
+    if (view === KEEP) return value;
+    if (view === value) {
+      return Array.isArray(value)
+        ? this.walkArray(value, state, depth)
+        : this.walkObject(value as Record<string, unknown>, state, depth);
     }
-    return this.walkObject(value as Record<string, unknown>, state, depth);
+    if (view instanceof View) {
+      return Array.isArray(view.value)
+        ? this.walkArray(view.value, state, depth)
+        : this.walkObject(view.value, state, depth);
+    }
+    if (typeof view !== 'object' || view === null) return this.visit(view, state, depth, key);
+    // The result of toJSON: walked as any value, but its own toJSON is not called again.
+    return this.visitObject(view, state, depth, key, false);
   }
 
   private walkObject(obj: Record<string, unknown>, state: PathState | null, depth: number): unknown {
@@ -213,10 +249,16 @@ export class Walker {
   }
 
   private walkArray(arr: readonly unknown[], state: PathState | null, depth: number): unknown {
+    let length: number;
+    try {
+      length = arr.length;
+    } catch {
+      return UNSERIALIZABLE;
+    }
     let out: unknown[] | undefined;
     const childDepth = depth + 1;
     const named = state !== null && state.named !== null;
-    for (let i = 0; i < arr.length; i++) {
+    for (let i = 0; i < length; i++) {
       let value: unknown;
       try {
         value = arr[i];
@@ -238,7 +280,7 @@ export class Walker {
         out.push(next === REMOVED ? undefined : next);
       } else if (next !== value) {
         // Copy only what was already read: re-reading later elements could hit a throwing getter.
-        out = arr.slice(0, i);
+        out = copyElements(arr, i);
         out.push(next === REMOVED ? undefined : next);
       }
     }
