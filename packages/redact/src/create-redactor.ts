@@ -1,5 +1,5 @@
 import { type CompiledCensor, DEFAULT_CENSOR } from './internal/censor.js';
-import { invalidOption } from './internal/configuration-error.js';
+import { invalidOption, rejectUnknownKeys } from './internal/configuration-error.js';
 import { compilePaths } from './internal/path-automaton.js';
 import { compileLiteralPaths } from './internal/path-compiler.js';
 import { PathWalker } from './internal/path-walker.js';
@@ -10,6 +10,19 @@ import { DEFAULT_PATTERNS, type RedactPattern } from './patterns.js';
 import type { RedactOptions, Redactor } from './types.js';
 
 const DEFAULT_MAX_DEPTH = 20;
+
+const OPTION_KEYS = [
+  'paths',
+  'keys',
+  'defaultKeys',
+  'patterns',
+  'defaultPatterns',
+  'censor',
+  'hashKey',
+  'remove',
+  'normalize',
+  'maxDepth',
+] as const satisfies ReadonlyArray<keyof RedactOptions>;
 
 function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
@@ -48,6 +61,11 @@ function isPattern(value: unknown): value is RedactPattern | RegExp {
   );
 }
 
+/** How many capture groups `regex` has: an empty alternative always matches, with every group unset. */
+function captureGroups(regex: RegExp): number {
+  return new RegExp(`${regex.source}|`, regex.flags.replace(/[gy]/g, '')).exec('')!.length - 1;
+}
+
 function compilePatterns(options: RedactOptions) {
   const { patterns = [] } = options;
   if (patterns === false) return null;
@@ -61,6 +79,19 @@ function compilePatterns(options: RedactOptions) {
         pattern,
         'a RegExp or { name, regex, group?, validate?, hint?, minLength? }',
       );
+    }
+    const group = pattern instanceof RegExp ? 0 : (pattern.group ?? 0);
+    if (group > 0) {
+      // A group the regex lacks never matches, so the secret would be left in place.
+      const { regex } = pattern as RedactPattern;
+      const count = captureGroups(regex);
+      if (group > count) {
+        throw invalidOption(
+          `patterns[${i}].group`,
+          group,
+          `a capture group of ${String(regex)}, which has ${count} (0 is the whole match)`,
+        );
+      }
     }
     all.push(pattern);
   });
@@ -115,6 +146,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   if (typeof options !== 'object' || options === null) {
     throw invalidOption('options', options, 'an options object');
   }
+  rejectUnknownKeys('createRedactor', options, OPTION_KEYS);
   const paths = compilePathList(options.paths);
   const keys = compileKeys(options);
   const scanner = compilePatterns(options);

@@ -300,6 +300,11 @@ describe('option validation', () => {
     [{ normalize: false }, 'normalize'],
     [{ maxDepth: 0 }, 'maxDepth'],
     [{ maxDepth: 1.5 }, 'maxDepth'],
+    [{ key: ['iban'] }, 'key'],
+    [{ pattern: [/x/] }, 'pattern'],
+    [{ censorship: 'x' }, 'censorship'],
+    [{ patterns: [{ name: 'p', regex: /pin=(\d{4})/, group: 3 }] }, 'patterns[0].group'],
+    [{ patterns: [{ name: 'p', regex: /pin=\d{4}/, group: 1 }] }, 'patterns[0].group'],
   ])('rejects %j naming %s', (options, option) => {
     expect(() => createRedactor(options as never)).toThrowError(
       expect.objectContaining({
@@ -310,6 +315,30 @@ describe('option validation', () => {
         message: expect.stringContaining(`Invalid option ${option}`),
       }),
     );
+  });
+
+  it('rejects an unknown option, naming the option it was probably meant to be', () => {
+    expect(() => createRedactor({ key: ['iban'] } as never)).toThrow(
+      /Invalid option key: .*did you mean keys\?.*createRedactor accepts paths, keys, defaultKeys, patterns/,
+    );
+    expect(() => createRedactor({ defaultKey: false } as never)).toThrow(/did you mean defaultKeys\?/);
+    expect(() => createRedactor({ Censor: 'x' } as never)).toThrow(/did you mean censor\?/);
+    expect(() => createRedactor({ serialize: true } as never)).not.toThrow(/did you mean/);
+    expect(() => createRedactor({ serialize: true } as never)).toThrow(/no such option/);
+  });
+
+  it('rejects a capture group the regex does not have, which would leave the secret in place', () => {
+    const pattern = { name: 'p', regex: /pin=(\d{4})/, group: 3 };
+    expect(() => createRedactor({ patterns: [pattern] })).toThrow(
+      /Invalid option patterns\[0\]\.group: got 3; expected a capture group of \/pin=\(\\d\{4\}\)\/, which has 1/,
+    );
+    const groups = /(?:a)(?<name>b)\((c)[(]/;
+    expect(() => createRedactor({ patterns: [{ name: 'g', regex: groups, group: 2 }] })).not.toThrow();
+    expect(() => createRedactor({ patterns: [{ name: 'g', regex: groups, group: 3 }] })).toThrow(
+      /which has 2/,
+    );
+    const unicode = { name: 'u', regex: /(\p{L}+)=(\d)/u, group: 2 };
+    expect(createRedactor({ defaultPatterns: false, patterns: [unicode] })('é=1')).toBe('é=[REDACTED]');
   });
 
   it('rejects a non-object options value', () => {

@@ -1,3 +1,5 @@
+import { closest } from './closest.js';
+
 /**
  * `@ballast/errors` depends on this package (its `serializeError` redacts through
  * `createRedactor`), so importing its `ConfigurationError` here would make a package
@@ -61,4 +63,24 @@ export function invalidOption(option: string, value: unknown, expected: string):
     { option, expected },
     `Set ${option} to ${expected}.`,
   );
+}
+
+/**
+ * Rejects keys of an options object that no option reads, so a misspelt option
+ * (`key` for `keys`) fails at creation instead of silently turning redaction off.
+ *
+ * @throws RedactConfigurationError naming the first unknown key, the option it was
+ * probably meant to be, and the valid ones.
+ */
+export function rejectUnknownKeys(owner: string, options: object, valid: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (valid.includes(key)) continue;
+    const guess = closest(key, valid);
+    const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
+    throw invalidOption(
+      key,
+      (options as Record<string, unknown>)[key],
+      `no such option${hint}: ${owner} accepts ${valid.join(', ')}`,
+    );
+  }
 }
