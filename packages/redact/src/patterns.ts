@@ -115,8 +115,9 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
   },
   {
     name: 'url-credentials',
-    // Bounded repeats keep adversarial input (`a.a.a.a…:/`) linear.
-    regex: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#]{0,256}:([^\s@/?#]{1,256})@/gi,
+    // The password runs to the last `@` before the host (`u:p@ss@h` → `p@ss`): an unencoded
+    // `@` in it is common. Bounded repeats keep adversarial input (`a.a.a.a…:/`) linear.
+    regex: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#]{0,256}:([^\s/?#]{1,256})@/gi,
     group: 1,
     hint: ':\\/\\/',
     minLength: 7,

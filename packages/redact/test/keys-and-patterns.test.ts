@@ -88,6 +88,17 @@ describe('default patterns', () => {
       'connect to redis://:pw@host failed',
       'connect to redis://:[REDACTED]@host failed',
     ],
+    ['URL credentials with an unencoded @', 'mongodb://u:p@ss@h/db', 'mongodb://u:[REDACTED]@h/db'],
+    [
+      'URL credentials with @ and : in the password',
+      'postgres://app:a@b:c@@db:5432/x?next=a@b',
+      'postgres://app:[REDACTED]@db:5432/x?next=a@b',
+    ],
+    [
+      'URL credentials, then an @ in the path',
+      'see https://u:pw@host/users/@ada and http://x@y',
+      'see https://u:[REDACTED]@host/users/@ada and http://x@y',
+    ],
     ['several secrets', `${JWT} and AKIAIOSFODNN7EXAMPLE`, '[REDACTED] and [REDACTED]'],
   ])('replaces %s and keeps the rest', (_what, input, expected) => {
     expect(redact(input)).toBe(expected);
