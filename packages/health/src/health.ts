@@ -8,9 +8,9 @@ import {
   type HealthStatus,
   systemClock,
 } from '@ballast/core';
-import { ConfigurationError, durationOption } from '@ballast/errors';
+import { ConfigurationError, durationOption, invalidOption } from '@ballast/errors';
 import { createRedactor } from '@ballast/redact';
-import { checkOptions, keysOf } from './internal/options.js';
+import { checkMethods, checkOptions, keysOf } from './internal/options.js';
 import type { RedactFn, RunRecord } from './internal/outcome.js';
 import { buildReport, failedReport, serviceFields } from './internal/report.js';
 import { positiveDuration, resolveCheck } from './internal/resolve-check.js';
@@ -95,6 +95,17 @@ const HEALTH_KEYS = keysOf<HealthOptions>({
   redact: true,
 });
 const SERVICE_KEYS = keysOf<ServiceInfo>({ name: true, version: true, releaseId: true });
+const CLOCK_METHODS = ['now', 'setTimeout', 'clearTimeout', 'setInterval'];
+
+function checkService(service: ServiceInfo): ServiceInfo {
+  checkOptions('createHealth.service', service, SERVICE_KEYS);
+  for (const key of SERVICE_KEYS) {
+    const value = service[key as keyof ServiceInfo];
+    if (value !== undefined && typeof value !== 'string')
+      throw invalidOption(`service.${key}`, value, 'a string');
+  }
+  return service;
+}
 
 /**
  * Creates a health registry. Every run is recorded in the OpenTelemetry histogram
@@ -109,14 +120,29 @@ const SERVICE_KEYS = keysOf<ServiceInfo>({ name: true, version: true, releaseId:
  */
 export function createHealth(options: HealthOptions = {}): Health {
   checkOptions('createHealth', options, HEALTH_KEYS);
-  if (options.service !== undefined) checkOptions('createHealth.service', options.service, SERVICE_KEYS);
+  if (options.checks !== undefined && !Array.isArray(options.checks)) {
+    throw invalidOption(
+      'checks',
+      options.checks,
+      'an array of checks, like [redisCheck(redis), { name, run }]',
+    );
+  }
   const clock = options.clock ?? systemClock;
+  checkMethods(
+    'clock',
+    clock,
+    CLOCK_METHODS,
+    'a Clock, such as systemClock or a ManualClock from @ballast/core',
+  );
   const redact = options.redact ?? createRedactor();
+  if (typeof redact !== 'function') {
+    throw invalidOption('redact', redact, 'a function (value) => redacted value, such as createRedactor()');
+  }
   const defaults = {
     timeoutMs: positiveDuration('timeout', options.timeout ?? '2s'),
     cacheForMs: durationOption('cacheFor', options.cacheFor ?? 0),
   };
-  const service = serviceFields(options.service ?? {});
+  const service = serviceFields(checkService(options.service ?? {}));
   const events = createEmitter<HealthEvents>();
   const runners = new Map<string, Runner>();
   let byKind: Record<CheckKind | 'all', Runner[]> = { all: [], liveness: [], readiness: [], startup: [] };

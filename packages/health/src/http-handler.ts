@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidOption } from '@ballast/errors';
 import type { Health } from './health.js';
-import { checkOptions, keysOf } from './internal/options.js';
+import { checkMethods, checkOptions, keysOf } from './internal/options.js';
 import type { CheckKind, HealthReport } from './types.js';
 
 /** Who may see check details (outputs, observed values, suggestions). */
@@ -45,10 +45,16 @@ const PROBES: Readonly<Record<string, CheckKind | undefined>> = {
  * http.createServer(healthHandler(health, { showDetails: 'always' })).listen(9000);
  * app.use(healthHandler(health)); // Express: other paths fall through to next()
  *
- * @throws ConfigurationError for an unknown option (a typo such as `showDetail`), a basePath
+ * @throws ConfigurationError for a missing health registry, an unknown option (a typo such as `showDetail`), a basePath
  * that does not start with `/` or a bad showDetails.
  */
 export function healthHandler(health: Health, options: HealthHandlerOptions = {}): HealthRequestHandler {
+  checkMethods(
+    'healthHandler health',
+    health,
+    ['check', 'checkOne'],
+    'a registry from createHealth(), as in healthHandler(createHealth({ checks }))',
+  );
   checkOptions('healthHandler', options, HANDLER_KEYS);
   const basePath = (options.basePath ?? '/health').replace(/\/+$/, '');
   if (!/^(\/[^/?#\s]+)*$/.test(basePath)) {

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
+import { constants } from 'node:os';
 import { type Clock, type Duration, type LoggerLike, noopLogger, systemClock } from '@ballast/core';
 import { durationOption, invalidOption } from '@ballast/errors';
-import { checkOptions, keysOf } from './internal/options.js';
+import { checkMethods, checkOptions, keysOf } from './internal/options.js';
 import { positiveDuration } from './internal/resolve-check.js';
 
 /** A cleanup step run on shutdown: close a cache, flush logs, disconnect a pool. */
@@ -98,7 +99,9 @@ interface Hook {
  * gracefulShutdown(server, { health, preStopDelay: '5s', onShutdown: [() => cache.close(), () => logger.flush()] });
  *
  * @throws ConfigurationError for an unknown option (a typo such as `preStopDelai`, here or on a
- * hook), bad durations, signals or hooks.
+ * hook), bad durations, hooks, a signal this platform does not know (checked against
+ * `os.constants.signals`) or cannot catch (`SIGKILL`, `SIGSTOP`), or a `health`, `logger`,
+ * `clock`, `exit` or `signalSource` without the methods it needs.
  */
 export function gracefulShutdown(
   target: DrainableServer,
@@ -106,20 +109,47 @@ export function gracefulShutdown(
 ): GracefulShutdown {
   checkOptions('gracefulShutdown', options, SHUTDOWN_KEYS);
   const server: Server =
-    'server' in target && typeof target.server === 'object' ? target.server : (target as Server);
+    typeof target === 'object' && target !== null && 'server' in target && typeof target.server === 'object'
+      ? target.server
+      : (target as Server);
   if (typeof server?.close !== 'function')
     throw invalidOption('server', target, 'a node Server or { server }');
-  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
-  if (!Array.isArray(signals) || !signals.every((s) => typeof s === 'string' && /^SIG[A-Z0-9]+$/.test(s))) {
-    throw invalidOption('signals', signals, "signal names like ['SIGTERM', 'SIGINT']");
-  }
+  const signals = checkSignals(options.signals ?? ['SIGTERM', 'SIGINT']);
   const preStopMs = durationOption('preStopDelay', options.preStopDelay ?? 0);
   const drainMs = positiveDuration('drainTimeout', options.drainTimeout ?? '10s');
   const hookMs = positiveDuration('hookTimeout', options.hookTimeout ?? '5s');
+  if (options.health !== undefined) {
+    checkMethods(
+      'health',
+      options.health,
+      ['beginShutdown'],
+      'a registry from createHealth() (or anything with beginShutdown())',
+    );
+  }
   const logger = options.logger ?? noopLogger;
+  checkMethods(
+    'logger',
+    logger,
+    ['info', 'warn', 'error'],
+    'a logger with info, warn and error, such as createLogger() or pino',
+  );
   const clock = options.clock ?? systemClock;
+  checkMethods(
+    'clock',
+    clock,
+    ['setTimeout', 'clearTimeout', 'sleep'],
+    'a Clock, such as systemClock or a ManualClock from @ballast/core',
+  );
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  if (typeof exit !== 'function')
+    throw invalidOption('exit', exit, 'a function (code) => void, like process.exit');
   const source: SignalSource = options.signalSource ?? process;
+  checkMethods(
+    'signalSource',
+    source,
+    ['on', 'removeListener'],
+    'an event source with on and removeListener, like process',
+  );
   const http = server as Server & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
 
   const hooks: Hook[] = [];
@@ -227,6 +257,32 @@ export function gracefulShutdown(
     },
     dispose,
   };
+}
+
+// The kernel never lets a process catch these, so listening for them would fail or never fire.
+const UNCATCHABLE: ReadonlySet<string> = new Set(['SIGKILL', 'SIGSTOP']);
+
+function checkSignals(signals: readonly string[]): readonly string[] {
+  if (!Array.isArray(signals)) {
+    throw invalidOption('signals', signals, "an array of signal names, like ['SIGTERM', 'SIGINT']");
+  }
+  signals.forEach((signal: unknown, index) => {
+    if (typeof signal === 'string' && UNCATCHABLE.has(signal)) {
+      throw invalidOption(
+        `signals[${index}]`,
+        signal,
+        "a signal a process can catch (SIGKILL and SIGSTOP cannot be caught), like 'SIGTERM', 'SIGINT' or 'SIGHUP'",
+      );
+    }
+    if (typeof signal !== 'string' || !Object.hasOwn(constants.signals, signal)) {
+      throw invalidOption(
+        `signals[${index}]`,
+        signal,
+        "a signal name this platform knows (os.constants.signals), like 'SIGTERM', 'SIGINT' or 'SIGHUP'",
+      );
+    }
+  });
+  return signals;
 }
 
 function toHook(input: ShutdownHookInput, index: number, defaultMs: number): Hook {

@@ -11,7 +11,11 @@ export type FreeSpace = number | string;
 export interface DiskSpaceCheckOptions extends CheckSettings {
   /** Less free space than this fails. @defaultValue `'5%'` */
   minFree?: FreeSpace;
-  /** Less free space than this warns. @defaultValue `'10%'` */
+  /**
+   * Less free space than this warns; must not be below `minFree` when both are sizes or
+   * both are shares.
+   * @defaultValue `'10%'`, or `minFree` when that is a higher share
+   */
   warnFree?: FreeSpace;
 }
 
@@ -34,6 +38,8 @@ const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(%|[kmgt]i?b|b)?\s*$/i;
 /** A threshold resolved against the disk's size: bytes, or a fraction of the total. */
 type Threshold = { bytes: number } | { share: number };
 
+const DEFAULT_WARN: Threshold = { share: 0.1 };
+
 /** Reads a {@link FreeSpace} option. @throws ConfigurationError naming the option. */
 export function parseFreeSpace(option: string, value: FreeSpace): Threshold {
   if (typeof value === 'number') {
@@ -51,6 +57,12 @@ export function parseFreeSpace(option: string, value: FreeSpace): Threshold {
     }
   }
   throw invalidOption(option, value, "bytes ≥ 0, a size like '500MB' or '2GiB', or a share like '10%'");
+}
+
+/** Whether `a` is certainly less space than `b`; sizes and shares cannot be compared before the disk is read. */
+function below(a: Threshold, b: Threshold): boolean {
+  if ('bytes' in a) return 'bytes' in b && a.bytes < b.bytes;
+  return 'share' in b && a.share < b.share;
 }
 
 function toBytes(threshold: Threshold, total: number): number {
@@ -74,12 +86,27 @@ export function formatBytes(bytes: number): string {
  * available to this unprivileged process), reporting free bytes as the observed value.
  *
  * @example diskSpaceCheck('/var/lib/app', { minFree: '1GiB', warnFree: '10%' })
- * @throws ConfigurationError for a bad minFree or warnFree.
+ * @throws ConfigurationError for an empty path, a bad minFree or warnFree, or a warnFree below minFree.
  */
 export function diskSpaceCheck(path = '/', options: DiskSpaceCheckOptions = {}): HealthCheck {
   checkOptions('diskSpaceCheck', options, DISK_KEYS, DISK_HINTS);
+  if (typeof path !== 'string' || path === '') {
+    throw invalidOption('diskSpaceCheck path', path, "a file-system path, like '/' or '/var/lib/app'");
+  }
   const min = parseFreeSpace('minFree', options.minFree ?? '5%');
-  const warn = parseFreeSpace('warnFree', options.warnFree ?? '10%');
+  let warn: Threshold;
+  if (options.warnFree === undefined) {
+    warn = below(DEFAULT_WARN, min) ? min : DEFAULT_WARN;
+  } else {
+    warn = parseFreeSpace('warnFree', options.warnFree);
+    if (below(warn, min)) {
+      throw invalidOption(
+        'warnFree',
+        options.warnFree,
+        `at least minFree (${JSON.stringify(options.minFree ?? '5%')}): less free space than warnFree warns, less than minFree fails`,
+      );
+    }
+  }
   const suggestion = `Free space on ${path} (old logs, caches, temporary files) or grow the volume.`;
   const check: HealthCheck = {
     name: 'disk',

@@ -25,6 +25,28 @@ const HTTP_KEYS = keysOf<HttpCheckOptions>({
 });
 const HTTP_HINTS = { url: "the URL is httpCheck's first argument: httpCheck(url, options)" };
 
+// RFC 9110 token: what fetch accepts as a method.
+const TOKEN = /^[!#$%&'*+.^_`|~\dA-Za-z-]+$/;
+
+/** Fails at creation on headers fetch would reject on every run. */
+function checkHeaders(headers: Record<string, string>): Record<string, string> {
+  const expected = "an object of header names to values, like { 'x-api-key': key }";
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw invalidOption('headers', headers, expected);
+  }
+  try {
+    new Headers(headers);
+  } catch {
+    // The values are left out of the message: they are often credentials.
+    throw invalidOption(
+      'headers',
+      Object.keys(headers),
+      `${expected}; names without spaces or colons, values without line breaks`,
+    );
+  }
+  return headers;
+}
+
 function statusMatcher(expect: HttpCheckOptions['expectStatus']): [(status: number) => boolean, string] {
   if (expect === undefined) return [(status) => status >= 200 && status < 400, '2xx or 3xx'];
   if (typeof expect === 'function') return [expect, 'an accepted status'];
@@ -48,7 +70,7 @@ function statusMatcher(expect: HttpCheckOptions['expectStatus']): [(status: numb
  * the latency in ms; an unexpected status or a network error fails.
  *
  * @example httpCheck('https://payments.internal/health', { expectStatus: 200, timeout: '1s' })
- * @throws ConfigurationError for a URL that is not http(s) or a bad expectStatus.
+ * @throws ConfigurationError for a URL that is not http(s), a bad expectStatus, method or headers.
  */
 export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): HealthCheck {
   checkOptions('httpCheck', options, HTTP_KEYS, HTTP_HINTS);
@@ -63,7 +85,10 @@ export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): He
   }
   const [accepts, expected] = statusMatcher(options.expectStatus);
   const method = options.method ?? 'GET';
-  const headers = options.headers ?? {};
+  if (typeof method !== 'string' || !TOKEN.test(method)) {
+    throw invalidOption('method', method, "an HTTP method, like 'GET', 'HEAD' or 'POST'");
+  }
+  const headers = checkHeaders(options.headers ?? {});
   const clock = options.clock ?? systemClock;
   const shown = `${method} ${target.origin}${target.pathname}`;
   const check: HealthCheck = {

@@ -1,6 +1,6 @@
 import { type Duration, systemClock } from '@ballast/core';
 import { durationOption } from '@ballast/errors';
-import { checkOptions, keysOf } from '../internal/options.js';
+import { checkMethods, checkOptions, keysOf } from '../internal/options.js';
 import type { HealthCheck } from '../types.js';
 import { applySettings, type CheckSettings, reason, SETTINGS_KEYS } from './settings.js';
 
@@ -33,9 +33,15 @@ const SUGGESTION =
  * connection fails. Takes the client you already have; ioredis is an optional peer.
  *
  * @example createHealth({ checks: [redisCheck(redis, { warnLatency: '50ms' })] })
- * @throws ConfigurationError for a bad warnLatency.
+ * @throws ConfigurationError for a missing client (or one without `ping()`) or a bad warnLatency.
  */
 export function redisCheck(client: RedisPingable, options: RedisCheckOptions = {}): HealthCheck {
+  checkMethods(
+    'redisCheck client',
+    client,
+    ['ping'],
+    'a Redis client with ping(), such as an ioredis Redis or Cluster: redisCheck(redis)',
+  );
   checkOptions('redisCheck', options, REDIS_KEYS, REDIS_HINTS);
   const warnMs = durationOption('warnLatency', options.warnLatency ?? '100ms');
   const clock = options.clock ?? systemClock;

@@ -29,6 +29,25 @@ export function checkOptions(
   }
 }
 
+/**
+ * Checks that `value` is an object (or function) with every method in `methods`, so a
+ * wrong value fails at creation instead of with a TypeError on first use.
+ * @throws ConfigurationError naming the option and what it expects.
+ */
+export function checkMethods(
+  option: string,
+  value: unknown,
+  methods: readonly string[],
+  expected: string,
+): void {
+  const holder = value as Record<string, unknown> | null | undefined;
+  const usable =
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    methods.every((method) => typeof holder![method] === 'function');
+  if (!usable) throw invalidOption(option, value, expected);
+}
+
 function unknownOption(
   owner: string,
   key: string,
