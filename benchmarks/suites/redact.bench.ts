@@ -104,7 +104,7 @@ export default defineSuite({
     },
     {
       title: 'keys anywhere + value patterns, redact + JSON.stringify',
-      note: 'Ballast default (19 default keys at any depth, 8 default patterns on every string, normalizing walk) vs LogTape `redactByField` (13 default field regexes) + `redactByPattern` (JWT, card). The paths-only Ballast row is the reference for the goal: keys + patterns ≤ 2× the cost of paths only.',
+      note: 'Ballast default (19 default keys at any depth, 9 default patterns on every string, key=value text included, normalizing walk) vs LogTape `redactByField` (13 default field regexes) + `redactByPattern` (JWT, card). The paths-only Ballast row is the reference for the goal: keys + patterns ≤ 2× the cost of paths only.',
       cases: [
         { name: '@ballast/redact defaults + paths', role: 'ballast', fn: () => JSON.stringify(full(line)) },
         { name: '@ballast/redact keys only', role: 'ballast', fn: () => JSON.stringify(keysOnly(line)) },

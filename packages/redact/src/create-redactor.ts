@@ -1,3 +1,4 @@
+import { assignmentPattern } from './internal/assignment.js';
 import { type CompiledCensor, DEFAULT_CENSOR } from './internal/censor.js';
 import { invalidOption, rejectUnknownKeys } from './internal/configuration-error.js';
 import { compilePaths } from './internal/path-automaton.js';
@@ -71,7 +72,17 @@ function compilePatterns(options: RedactOptions) {
   if (patterns === false) return null;
   if (!Array.isArray(patterns)) throw invalidOption('patterns', patterns, 'an array of patterns, or false');
   const all: (RedactPattern | RegExp)[] = [];
-  if (booleanOption('defaultPatterns', options.defaultPatterns, true)) all.push(...DEFAULT_PATTERNS);
+  if (booleanOption('defaultPatterns', options.defaultPatterns, true)) {
+    // The key-assignment detector covers the default keys and the host's own (keys is checked by now).
+    const keys = Array.isArray(options.keys) ? options.keys : [];
+    for (const pattern of DEFAULT_PATTERNS) {
+      all.push(
+        pattern.name === 'key-assignment' && keys.length > 0
+          ? assignmentPattern([...DEFAULT_KEYS, ...keys])
+          : pattern,
+      );
+    }
+  }
   patterns.forEach((pattern: unknown, i) => {
     if (!isPattern(pattern)) {
       throw invalidOption(

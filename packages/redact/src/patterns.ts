@@ -1,3 +1,6 @@
+import { assignmentPattern } from './internal/assignment.js';
+import { DEFAULT_KEYS } from './keys.js';
+
 /**
  * A value detector: where `regex` matches inside a string, the secret part (the whole
  * match, or capture group `group`) is replaced by the censor and the rest of the string
@@ -61,7 +64,9 @@ function isBearerToken(token: string): boolean {
  * The value detectors on unless `defaultPatterns: false`: JWTs, `Bearer`/`Basic`
  * credentials (the token goes, the scheme stays), AWS access key ids and secret keys
  * after their usual names, PEM private keys, Luhn-valid card numbers of the major
- * networks, and the password in `scheme://user:password@host` URLs.
+ * networks, the password in `scheme://user:password@host` URLs, and the value written
+ * after a {@link DEFAULT_KEYS | default key} in text (`password=…`, `"token":"…"`,
+ * `secret: …`; `createRedactor` extends this one with your own `keys`).
  */
 export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
   {
@@ -122,4 +127,5 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     hint: ':\\/\\/',
     minLength: 7,
   },
+  assignmentPattern(DEFAULT_KEYS),
 ] satisfies RedactPattern[]);

@@ -134,7 +134,56 @@ describe('default patterns', () => {
       'private-key',
       'card-number',
       'url-credentials',
+      'key-assignment',
     ]);
+  });
+
+  it.each([
+    [
+      'key=value text',
+      'auth failed token=abcdef secret: shh',
+      'auth failed token=[REDACTED] secret: [REDACTED]',
+    ],
+    ['JSON text', '{"password":"hunter2","user":"ada"}', '{"password":"[REDACTED]","user":"ada"}'],
+    ['a query string', 'GET /cb?x=1&access_token=abc&y=2', 'GET /cb?x=1&access_token=[REDACTED]&y=2'],
+    [
+      'any spelling of a default key',
+      "API-Key: k1, Client_Secret = 's3'",
+      "API-Key: [REDACTED], Client_Secret = '[REDACTED]'",
+    ],
+    ['the credential after its scheme', 'authorization: Basic not-base64', 'authorization: Basic [REDACTED]'],
+    ['a short bearer token after its key', 'Authorization: Bearer abc', 'Authorization: Bearer [REDACTED]'],
+    [
+      'a bearer token after its key',
+      'Authorization: Bearer abc123def456ghi',
+      'Authorization: Bearer [REDACTED]',
+    ],
+  ])('key-assignment: redacts the value in %s, keeping the key', (_what, input, expected) => {
+    expect(redact(input)).toBe(expected);
+    expect(redact(expected)).toBe(expected);
+  });
+
+  it.each([
+    ['a plural', 'tokens: 5'],
+    ['a longer key', 'passwordPolicy=strong'],
+    ['a key without a value sign', 'token count 3, password reset'],
+    ['an already redacted value', 'password: [REDACTED]'],
+  ])('key-assignment: leaves %s alone', (_what, input) => {
+    expect(redact(input)).toBe(input);
+  });
+
+  it("key-assignment covers the host's keys, and the default keys even with defaultKeys: false", () => {
+    const withIban = createRedactor({ keys: ['iban', 'nationalId'] });
+    expect(withIban('iban=DE00 national_id: 42 password=p')).toBe(
+      'iban=[REDACTED] national_id: [REDACTED] password=[REDACTED]',
+    );
+    const noDefaultKeys = createRedactor({ defaultKeys: false, keys: ['iban'] });
+    expect(noDefaultKeys('iban=DE00 password=p')).toBe('iban=[REDACTED] password=[REDACTED]');
+    expect(noDefaultKeys({ password: 'p' })).toEqual({ password: 'p' });
+    expect(createRedactor({ keys: false })('token=t')).toBe('token=[REDACTED]');
+    expect(createRedactor({ keys: ['iban'], defaultPatterns: false })('iban=DE00 token=t')).toBe(
+      'iban=DE00 token=t',
+    );
   });
 
   it('turns patterns off with patterns: false', () => {

@@ -28,7 +28,14 @@ const secretKey = fc
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 /** Secrets that live inside strings: the raw text and what it must become. */
+/** A value written after its key in text; never an auth scheme, which the detector steps over. */
+const assignedValue = fc
+  .stringMatching(/^[a-z0-9]{1,12}$/)
+  .filter((v) => !['bearer', 'basic', 'digest', 'negotiate'].includes(v));
 const embedded = fc.oneof(
+  fc
+    .tuple(secretKey, fc.constantFrom('=', ': ', '":"', ' = '), assignedValue)
+    .map(([key, sep, value]) => ({ raw: `${key}${sep}${value}`, out: `${key}${sep}[REDACTED]` })),
   fc
     .tuple(fc.stringMatching(/^[A-Za-z0-9_-]{8,20}$/), fc.stringMatching(/^[A-Za-z0-9_-]{8,30}$/))
     .map(([a, b]) => ({ raw: `eyJ${a}.eyJ${b}.sig_${a}`, out: '[REDACTED]' })),
@@ -317,6 +324,13 @@ describe('redaction properties', () => {
           fc.stringMatching(/^[a-z0-9]{1,3}$/),
         )
         .map(([scheme, user, pass]) => `${scheme}://${user}:${pass}@`),
+      fc
+        .tuple(
+          fc.constantFrom('ssn', 'cvv', 'token', 'Api-Key'),
+          fc.constantFrom('=', ':', '": "'),
+          fc.stringMatching(/^[a-z0-9]{1,3}$/),
+        )
+        .map(([key, sep, value]) => `${key}${sep}${value}`),
       fc.stringMatching(/^[a-z0-9 .:@/-]{0,4}$/),
     );
     const glue = fc.constantFrom('', ' ', '.', '-', ':', '@', '/', 'x');

@@ -87,14 +87,14 @@ const dateToJSON = Date.prototype.toJSON;
  * primitive passes `instanceof` but fails once its internal slots are touched, where
  * `JSON.stringify` would fail too. The caller marks such a value `'[Unserializable]'`.
  */
-export function specialView(value: object, key: string, callToJSON: boolean): unknown {
+export function specialView(value: object, key: string | number, callToJSON: boolean): unknown {
   if (value instanceof Error) return new View(errorView(value));
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return binarySummary(value);
   if (value instanceof Date && (value as { toJSON?: unknown }).toJSON === dateToJSON) {
     dateTime.call(value);
     return KEEP;
   }
-  if (callToJSON) return (value as { toJSON: (key: string) => unknown }).toJSON(key);
+  if (callToJSON) return (value as { toJSON: (key: string) => unknown }).toJSON(String(key));
   if (value instanceof Map) return new View(mapView(value));
   if (value instanceof Set) return new View(Array.from(value));
   if (value instanceof String || value instanceof Number || value instanceof Boolean) {

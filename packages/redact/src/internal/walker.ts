@@ -75,11 +75,15 @@ export class Walker {
   private readonly ancestors: unknown[] = [];
   private readonly path: string[] = [];
   private readonly keyCache = new Map<string, boolean>();
+  /** Only a censor function is told where it is; otherwise the walk keeps no path. */
+  private readonly tracksPath: boolean;
   // Bound once so pattern replacement allocates no closure per string.
   private readonly replaceSecret = (secret: string): string => this.censorText(secret);
   private currentDepth = 0;
 
-  constructor(private readonly config: WalkConfig) {}
+  constructor(private readonly config: WalkConfig) {
+    this.tracksPath = config.censor.kind === 'function';
+  }
 
   run(value: unknown): unknown {
     // A lone string (a log message) with a fixed censor needs no bookkeeping: nothing can re-enter.
@@ -122,11 +126,11 @@ export class Walker {
     return String(censor.fn(secret, this.path.slice(0, this.currentDepth)));
   }
 
-  private visit(value: unknown, state: PathState | null, depth: number, key: string): unknown {
+  private visit(value: unknown, state: PathState | null, depth: number, key: string | number): unknown {
     switch (typeof value) {
       case 'string':
         if (this.config.scanner === null) return value;
-        this.currentDepth = depth;
+        if (this.tracksPath) this.currentDepth = depth;
         return scan(this.config.scanner, value, this.replaceSecret);
       case 'object':
         return value === null ? value : this.visitObject(value, state, depth, key, true);
@@ -141,7 +145,7 @@ export class Walker {
     value: object,
     state: PathState | null,
     depth: number,
-    key: string,
+    key: string | number,
     allowToJSON: boolean,
   ): unknown {
     const ancestors = this.ancestors;
@@ -178,7 +182,7 @@ export class Walker {
     value: object,
     state: PathState | null,
     depth: number,
-    key: string,
+    key: string | number,
     callToJSON: boolean,
   ): unknown {
     let view: unknown;
@@ -214,6 +218,7 @@ export class Walker {
     let partial = false;
     const childDepth = depth + 1;
     const hasKeys = this.config.keys !== null;
+    const tracksPath = this.tracksPath;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       let value: unknown;
@@ -227,10 +232,10 @@ export class Walker {
       if (value === THREW) {
         next = UNSERIALIZABLE;
       } else if (childState?.terminal || (hasKeys && this.isSecretKey(key))) {
-        this.path[depth] = key;
+        if (tracksPath) this.path[depth] = key;
         next = value === undefined || value === null ? value : this.censorValue(value, childDepth);
       } else {
-        this.path[depth] = key;
+        if (tracksPath) this.path[depth] = key;
         next = this.visit(value, childState, childDepth, key);
       }
       if (next === value) {
@@ -270,11 +275,11 @@ export class Walker {
       if (value === THREW) {
         next = UNSERIALIZABLE;
       } else if (childState?.terminal) {
-        this.path[depth] = String(i);
+        if (this.tracksPath) this.path[depth] = String(i);
         next = value === undefined || value === null ? value : this.censorValue(value, childDepth);
       } else {
-        this.path[depth] = String(i);
-        next = this.visit(value, childState, childDepth, String(i));
+        if (this.tracksPath) this.path[depth] = String(i);
+        next = this.visit(value, childState, childDepth, i);
       }
       if (out !== undefined) {
         out.push(next === REMOVED ? undefined : next);
