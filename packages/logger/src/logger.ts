@@ -4,11 +4,10 @@ import { contextJson } from './context.js';
 import type { Core } from './internal/core.js';
 import { format } from './internal/format.js';
 import { quote } from './internal/quote.js';
-import { fieldsJson, valueJson } from './internal/serialize.js';
+import { bindingName, errorMessage, isErrorLike, withoutName } from './internal/safe-read.js';
+import { fieldsJson, UNREADABLE_FIELDS, valueJson } from './internal/serialize.js';
 import { LABELS, LEVELS, type LevelName, levelOption } from './levels.js';
 import { traceJson } from './trace.js';
-
-const toTag = Object.prototype.toString;
 
 /** Options of {@link Logger.child}. */
 export interface ChildOptions {
@@ -142,11 +141,14 @@ class BallastLogger implements Logger {
     if (typeof a === 'string') {
       msg = b === undefined && rest.length === 0 ? a : format(a, [b, ...rest], 0, core.json);
     } else if (typeof a === 'object' && a !== null) {
-      if (a instanceof Error || toTag.call(a) === '[object Error]') {
+      const error = isErrorLike(a);
+      if (error === true) {
         fields = `,"err":${valueJson(a, s, core.errPath)}`;
-        msg = typeof b === 'string' ? format(b, rest, 0, core.json) : String((a as Error).message);
+        msg = typeof b === 'string' ? format(b, rest, 0, core.json) : errorMessage(a as Error);
       } else {
         fields = fieldsJson(a, s, s.paths);
+        // A proxy that cannot say what it is, and shows no field either, is still noted.
+        if (error === undefined && fields === '') fields = UNREADABLE_FIELDS;
         if (typeof b === 'string') msg = format(b, rest, 0, core.json);
       }
     } else if (a !== undefined && a !== null) {
@@ -168,10 +170,10 @@ class BallastLogger implements Logger {
     }
     let name = options.name;
     let own = bindings;
-    if (typeof bindings.name === 'string') {
-      name ??= bindings.name;
-      const { name: _, ...others } = bindings;
-      own = others;
+    const bound = bindingName(bindings);
+    if (bound !== undefined) {
+      name ??= bound;
+      own = withoutName(bindings);
     }
     if (name !== undefined && typeof name !== 'string') throw invalidOption('child.name', name, 'a string');
     const core = this.#core;

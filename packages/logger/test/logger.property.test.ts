@@ -1,7 +1,7 @@
 import { createLogger, withLogContext } from '@ballast/logger';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { memorySink } from './helpers.js';
+import { HOSTILE, HostileSlot, memorySink, plantHostile } from './helpers.js';
 
 const hex = (min: number, max: number) =>
   fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: min, maxLength: max });
@@ -72,6 +72,7 @@ const planted: fc.Arbitrary<Planted> = fc
   });
 
 const where = fc.constantFrom('fields', 'msg', 'binding', 'context', 'error-first', 'printf');
+const hostileSlot = fc.nat({ max: HOSTILE.length - 1 }).map((kind) => new HostileSlot(kind));
 
 describe('logger properties', () => {
   it('never writes a planted secret, at any depth, casing, inside strings or errors, wherever it is logged', () => {
@@ -93,8 +94,51 @@ describe('logger properties', () => {
     );
   });
 
-  it('writes exactly one valid JSON line per call for any value, cycles included', () => {
+  it('never writes a planted secret, and loses only the hostile values, when they sit beside it', () => {
+    fc.assert(
+      fc.property(
+        planted,
+        where,
+        fc.array(fc.tuple(safeKey, hostileSlot), { minLength: 1, maxLength: 3 }),
+        ({ value, secrets }, place, bad) => {
+          const sink = memorySink();
+          const logger = createLogger({ sinks: [sink], base: null });
+          const fields = plantHostile({ payload: value, ...Object.fromEntries(bad) }) as Record<
+            string,
+            unknown
+          >;
+          if (place === 'fields') logger.info(fields, 'm');
+          else if (place === 'msg')
+            logger.warn(typeof value === 'string' ? value : JSON.stringify({ payload: value }));
+          else if (place === 'binding') logger.child(fields).error('m');
+          else if (place === 'context') withLogContext(fields, () => logger.info('m'));
+          else if (place === 'error-first') logger.error(Object.assign(new Error('e'), fields));
+          else logger.info('value %s and %j', typeof value === 'string' ? value : 'x', fields);
+          expect(sink.raw).toHaveLength(1);
+          const line = JSON.parse(sink.raw[0] as string) as Record<string, unknown>;
+          for (const secret of secrets) expect(sink.raw[0]).not.toContain(secret);
+          // Only the hostile fields are lost: the payload beside them is written (redacted).
+          if (place === 'fields' || place === 'binding' || place === 'context') {
+            expect(line).toHaveProperty('payload');
+          }
+          if (place === 'error-first') expect(line.err).toHaveProperty('payload');
+          if (place === 'printf') expect(line.msg).toContain('"payload":');
+        },
+      ),
+    );
+  });
+
+  it('writes exactly one valid JSON line per call for any value, cycles and hostile values included', () => {
     const anything = fc.anything({
+      values: [
+        fc.boolean(),
+        fc.integer(),
+        fc.double(),
+        fc.string(),
+        fc.constant(null),
+        fc.constant(undefined),
+        hostileSlot,
+      ],
       withBigInt: true,
       withDate: true,
       withMap: true,
@@ -106,7 +150,8 @@ describe('logger properties', () => {
       withObjectString: true,
     });
     fc.assert(
-      fc.property(anything, fc.boolean(), noise, (value, cyclic, msg) => {
+      fc.property(anything, fc.boolean(), noise, (generated, cyclic, msg) => {
+        const value = plantHostile(generated);
         if (cyclic && typeof value === 'object' && value !== null && Object.isExtensible(value)) {
           (value as Record<string, unknown>).self = value;
           (value as Record<string, unknown>).nested = { back: value, list: [value] };

@@ -223,7 +223,7 @@ describe('serialization', () => {
     expect(sink.lines[1]).toMatchObject({ nested: { name: 'TypeError', message: 'from a vm' } });
   });
 
-  it('notes a throwing getter or toJSON instead of throwing', () => {
+  it('writes a throwing getter or toJSON as [Unserializable], keeping every other field', () => {
     const { sink, logger } = setup();
     logger.info({
       get bad() {
@@ -245,8 +245,113 @@ describe('serialization', () => {
       },
     });
     logger.info(err);
-    expect(sink.lines[0]).toEqual({ level: 'info', serialize_error: 'getter password=[REDACTED]' });
-    expect(sink.lines[1]).toEqual({ level: 'info', serialize_error: 'nope' });
+    expect(sink.lines[0]).toEqual({ level: 'info', bad: '[Unserializable]' });
+    expect(sink.lines[1]).toEqual({ level: 'info', nested: '[Unserializable]' });
     expect(sink.lines[2]).toMatchObject({ err: { message: 'e' } });
+  });
+
+  it('keeps the readable fields beside one that throws, at any depth and wherever it is logged', () => {
+    const sink = memorySink();
+    const logger = createLogger({ sinks: [sink], base: null, timestamp: false });
+    const profile = {
+      user: 'ada',
+      get profile(): never {
+        throw new Error('boom');
+      },
+    };
+    logger.info(profile, 'loaded');
+    expect(sink.raw[0]).toBe('{"level":"info","user":"ada","profile":"[Unserializable]","msg":"loaded"}\n');
+    const badJSON = {
+      toJSON() {
+        throw new Error('no');
+      },
+    };
+    const deep = {
+      a: { ok: 1, inner: profile, list: [1, badJSON, 'Bearer abcdef123456'] },
+      map: new Map<string, unknown>([
+        ['m', badJSON],
+        ['k', 2],
+      ]),
+      b: 2,
+      get password(): never {
+        throw new Error('never read');
+      },
+    };
+    logger.info(deep);
+    logger.child({ bound: deep }).info('child');
+    withLogContext({ ctx: deep }, () => logger.info('context'));
+    logger.info('printf %j', deep);
+    const expected = {
+      a: {
+        ok: 1,
+        inner: { user: 'ada', profile: '[Unserializable]' },
+        list: [1, '[Unserializable]', 'Bearer [REDACTED]'],
+      },
+      map: { m: '[Unserializable]', k: 2 },
+      b: 2,
+      password: '[REDACTED]',
+    };
+    expect(sink.lines[1]).toEqual({ level: 'info', ...expected });
+    expect(sink.lines[2]).toEqual({ level: 'info', bound: expected, msg: 'child' });
+    expect(sink.lines[3]).toEqual({ level: 'info', ctx: expected, msg: 'context' });
+    expect(sink.lines[4]).toEqual({ level: 'info', msg: `printf ${JSON.stringify(expected)}` });
+    const withBase = memorySink();
+    createLogger({ sinks: [withBase], base: { app: 'x', bad: badJSON }, timestamp: false }).info('b');
+    expect(withBase.lines[0]).toEqual({ level: 'info', app: 'x', bad: '[Unserializable]', msg: 'b' });
+  });
+
+  it('never throws on a hostile proxy: one valid line, the proxy written as [Unserializable]', () => {
+    const sink = memorySink();
+    const logger = createLogger({ sinks: [sink], base: null, timestamp: false });
+    const throwing = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('g');
+        },
+      },
+    );
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const errorProxy = new Proxy(new Error('x'), {
+      getPrototypeOf() {
+        throw new Error('gp');
+      },
+    });
+    const silentMessage = Object.defineProperty(new Error('x'), 'message', {
+      get() {
+        throw new Error('no message');
+      },
+    });
+    logger.info(throwing, 'hi');
+    logger.info(revocable.proxy);
+    logger.child(revocable.proxy).info('child');
+    logger.error(errorProxy);
+    logger.warn({ nested: revocable.proxy, list: [throwing, errorProxy], ok: true }, 'nested');
+    logger.info('printf %j %s %o', revocable.proxy, throwing, errorProxy);
+    withLogContext({ ctx: revocable.proxy }, () => logger.info('context'));
+    logger.error(silentMessage);
+    logger
+      .child({
+        name: 'db',
+        get pool(): never {
+          throw new Error('pool');
+        },
+        host: 'h',
+      })
+      .info('named');
+    const U = '[Unserializable]';
+    expect(sink.raw).toHaveLength(9);
+    expect(sink.lines).toEqual([
+      { level: 'info', serialize_error: U, msg: 'hi' },
+      { level: 'info', serialize_error: U },
+      { level: 'info', serialize_error: U, msg: 'child' },
+      { level: 'error', serialize_error: U },
+      { level: 'warn', nested: U, list: [U, U], ok: true, msg: 'nested' },
+      { level: 'info', msg: `printf "${U}" "${U}" "${U}"` },
+      { level: 'info', ctx: U, msg: 'context' },
+      { level: 'error', err: expect.objectContaining({ name: 'Error' }), msg: U },
+      { level: 'info', name: 'db', pool: U, host: 'h', msg: 'named' },
+    ]);
   });
 });

@@ -1,171 +1,148 @@
-import { quote } from './quote.js';
+import { child, MAX_DEPTH, members, value } from './json-writer.js';
 import type { PathNode, Scrub } from './scrub.js';
 
-/** Objects nested deeper than this are written as `"[Object]"`. */
-const MAX_DEPTH = 16;
-const hasOwn = Object.prototype.hasOwnProperty;
-const objectProto = Object.prototype;
 const toTag = Object.prototype.toString;
 
-function child(node: PathNode | undefined, key: string): PathNode | undefined {
-  if (node === undefined) return undefined;
-  return node.children?.get(key) ?? node.any;
+/** What a value that cannot be read or serialized is written as. */
+const UNSERIALIZABLE = '"[Unserializable]"';
+
+/** The members written for an object whose keys cannot even be listed (a revoked proxy). */
+export const UNREADABLE_FIELDS = `,"serialize_error":${UNSERIALIZABLE}`;
+
+/**
+ * Serializes an object as `,"k":v` members for a log line. When a getter, `toJSON` or
+ * proxy throws, it starts again member by member, so only what threw is written as
+ * `"[Unserializable]"`; an object whose keys cannot be listed gives {@link UNREADABLE_FIELDS}.
+ */
+export function fieldsJson(obj: object, s: Scrub, node: PathNode | undefined): string {
+  try {
+    return members(obj, s, node, 0, [obj]);
+  } catch {
+    return safeMembers(obj, s, node, 0, [obj]) ?? UNREADABLE_FIELDS;
+  }
 }
 
 /**
- * Writes the members of `obj` as `,"key":value` pairs (no braces), censoring by
- * path, by key name and by pattern on the way. Nothing is cloned: secrets are
- * replaced in the output string only.
+ * Serializes one value (an error, a printf argument, an audit event); never throws: what
+ * cannot be serialized is written as `"[Unserializable]"`, member by member.
  */
-export function members(
-  obj: object,
-  s: Scrub,
-  node: PathNode | undefined,
-  depth: number,
-  seen: unknown[],
-): string {
-  let out = '';
-  const record = obj as Record<string, unknown>;
-  for (const key in record) {
-    if (!hasOwn.call(record, key)) continue;
-    const next = node === undefined ? undefined : (node.children?.get(key) ?? node.any);
-    if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key) + s.censor;
-      continue;
-    }
-    const raw = record[key];
-    let v: string | undefined;
-    switch (typeof raw) {
-      case 'string':
-        v = quote(s.text(raw));
-        break;
-      case 'number':
-        v = Number.isFinite(raw) ? String(raw) : 'null';
-        break;
-      case 'boolean':
-        v = raw ? 'true' : 'false';
-        break;
-      default:
-        v = value(raw, s, next, depth + 1, seen);
-    }
-    if (v !== undefined) out += s.member(key) + v;
-  }
-  return out;
+export function valueJson(v: unknown, s: Scrub, node: PathNode | undefined): string {
+  return safeValue(v, s, node, 0, []) ?? 'null';
 }
 
-function entries(
-  map: Map<unknown, unknown>,
-  s: Scrub,
-  node: PathNode | undefined,
-  depth: number,
-  seen: unknown[],
-) {
-  let out = '';
-  for (const [k, raw] of map) {
-    const key = typeof k === 'string' ? k : String(k);
-    const next = child(node, key);
-    if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key) + s.censor;
-      continue;
-    }
-    const v = value(raw, s, next, depth + 1, seen);
-    if (v !== undefined) out += s.member(key) + v;
-  }
-  return out;
-}
+// The slow path, taken only once the fast serializer has thrown somewhere inside a value:
+// each value is tried whole first, and only one that throws is taken apart.
 
-function list(
-  items: Iterable<unknown>,
-  s: Scrub,
-  node: PathNode | undefined,
-  depth: number,
-  seen: unknown[],
-) {
-  let out = '';
-  let i = 0;
-  for (const item of items) {
-    const next = child(node, String(i));
-    const v = next?.end ? (s.remove ? undefined : s.censor) : value(item, s, next, depth + 1, seen);
-    out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
-    i++;
-  }
-  return `[${out}]`;
-}
-
-/**
- * Writes any value as JSON: never throws on cycles (`"[Circular]"`), BigInts
- * (as strings), non-finite numbers (`null`), Errors (through `s.error`), Maps and
- * Sets. Returns undefined for values JSON omits (undefined, functions, symbols).
- */
-export function value(
+function safeValue(
   v: unknown,
   s: Scrub,
   node: PathNode | undefined,
   depth: number,
   seen: unknown[],
 ): string | undefined {
-  switch (typeof v) {
-    case 'string':
-      return quote(s.text(v));
-    case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'bigint':
-      return `"${v}"`;
-    case 'object':
-      break;
-    default:
-      return undefined;
+  const mark = seen.length;
+  try {
+    return value(v, s, node, depth, seen);
+  } catch {
+    seen.length = mark;
   }
-  if (v === null) return 'null';
-  if (seen.includes(v)) return '"[Circular]"';
-  if (depth >= MAX_DEPTH) return '"[Object]"';
-  // A throw below leaves `seen` dirty, but every top-level call starts a fresh one.
+  // Only objects throw: a getter, toJSON or proxy trap somewhere inside this one.
+  if (typeof v !== 'object' || v === null || depth >= MAX_DEPTH) return UNSERIALIZABLE;
   seen.push(v);
   let out: string | undefined;
-  const proto = Object.getPrototypeOf(v);
-  if ((proto === objectProto || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
-    const body = members(v, s, node, depth, seen);
-    out = body === '' ? '{}' : `{${body.slice(1)}}`;
-  } else if (Array.isArray(v)) {
-    out = list(v, s, node, depth, seen);
-  } else if (v instanceof Error || toTag.call(v) === '[object Error]') {
-    out = value(s.error(v as Error), s, node, depth, seen);
-  } else if (ArrayBuffer.isView(v)) {
-    out = `"[${v.constructor.name}(${v.byteLength} bytes)]"`;
-  } else if (v instanceof Set) {
-    out = list(v, s, node, depth, seen);
-  } else if (v instanceof Map) {
-    const body = entries(v, s, node, depth, seen);
-    out = body === '' ? '{}' : `{${body.slice(1)}}`;
-  } else if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-    out = value((v as { toJSON(): unknown }).toJSON(), s, node, depth, seen);
-  } else {
-    const body = members(v, s, node, depth, seen);
-    out = body === '' ? '{}' : `{${body.slice(1)}}`;
+  try {
+    out = safeObject(v, s, node, depth, seen);
+  } catch {
+    out = UNSERIALIZABLE;
   }
-  seen.pop();
+  seen.length = mark;
   return out;
 }
 
-/**
- * Serializes an object as `,"k":v` members for a log line, falling back to a
- * note instead of throwing when a getter or `toJSON` throws.
- */
-export function fieldsJson(obj: object, s: Scrub, node: PathNode | undefined): string {
-  try {
-    return members(obj, s, node, 0, [obj]);
-  } catch (error) {
-    return `,"serialize_error":${quote(s.text(String(error instanceof Error ? error.message : error)))}`;
+/** `value` for an object, each member, element or entry serialized on its own. */
+function safeObject(
+  v: object,
+  s: Scrub,
+  node: PathNode | undefined,
+  depth: number,
+  seen: unknown[],
+): string | undefined {
+  if (Array.isArray(v)) {
+    let out = '';
+    for (let i = 0; i < v.length; i++) {
+      const next = child(node, String(i));
+      const item = next?.end ? (s.remove ? undefined : s.censor) : safeRead(v, i, s, next, depth, seen);
+      out += `${i === 0 ? '' : ','}${item ?? 'null'}`;
+    }
+    return `[${out}]`;
   }
+  if (v instanceof Error || toTag.call(v) === '[object Error]') {
+    return safeValue(s.error(v as Error), s, node, depth, seen);
+  }
+  if (v instanceof Map) {
+    let out = '';
+    for (const [k, raw] of v) {
+      const key = typeof k === 'string' ? k : String(k);
+      const next = child(node, key);
+      if (next?.end || s.isSecretKey(key)) {
+        if (!s.remove) out += s.member(key) + s.censor;
+        continue;
+      }
+      const item = safeValue(raw, s, next, depth + 1, seen);
+      if (item !== undefined) out += s.member(key) + item;
+    }
+    return out === '' ? '{}' : `{${out.slice(1)}}`;
+  }
+  if (v instanceof Set) return safeValue(Array.from(v), s, node, depth, seen);
+  const toJSON = (v as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return safeValue(toJSON.call(v), s, node, depth, seen);
+  const body = safeMembers(v, s, node, depth, seen);
+  if (body === undefined) return UNSERIALIZABLE;
+  return body === '' ? '{}' : `{${body.slice(1)}}`;
 }
 
-/** Serializes one value (an error, a binding) safely: a throw becomes a quoted note. */
-export function valueJson(v: unknown, s: Scrub, node: PathNode | undefined): string {
+/** `members`, each read and serialized on its own; `undefined` when the keys cannot be listed. */
+function safeMembers(
+  obj: object,
+  s: Scrub,
+  node: PathNode | undefined,
+  depth: number,
+  seen: unknown[],
+): string | undefined {
+  let keys: string[];
   try {
-    return value(v, s, node, 0, []) ?? 'null';
-  } catch (error) {
-    return quote(`[unserializable: ${s.text(String(error instanceof Error ? error.message : error))}]`);
+    // The prototype too: `members` walks it (for…in), and a proxy may throw there.
+    Object.getPrototypeOf(obj);
+    keys = Object.keys(obj);
+  } catch {
+    return undefined;
   }
+  let out = '';
+  for (const key of keys) {
+    const next = child(node, key);
+    if (next?.end || s.isSecretKey(key)) {
+      if (!s.remove) out += s.member(key) + s.censor;
+      continue;
+    }
+    const v = safeRead(obj, key, s, next, depth, seen);
+    if (v !== undefined) out += s.member(key) + v;
+  }
+  return out;
+}
+
+function safeRead(
+  obj: object,
+  key: string | number,
+  s: Scrub,
+  node: PathNode | undefined,
+  depth: number,
+  seen: unknown[],
+): string | undefined {
+  let raw: unknown;
+  try {
+    raw = (obj as Record<string | number, unknown>)[key];
+  } catch {
+    return UNSERIALIZABLE;
+  }
+  return safeValue(raw, s, node, depth + 1, seen);
 }
