@@ -110,6 +110,23 @@ describe('redaction', () => {
     expect(keysOnly.sink.lines[0]).toEqual({ level: 'info', password: '[REDACTED]', msg: JWT });
   });
 
+  it('finds password=… in text whenever the default patterns are on, whatever defaultKeys says', () => {
+    const text = 'Bearer abcdefgh12345 password=hunter2 iban: DE00';
+    const noDefaultKeys = setup({ defaultKeys: false });
+    noDefaultKeys.logger.info({ m: text, password: 'p' });
+    expect(noDefaultKeys.sink.lines[0]).toEqual({
+      level: 'info',
+      m: 'Bearer [REDACTED] password=[REDACTED] iban: DE00',
+      password: 'p',
+    });
+    const withKeys = setup({ defaultKeys: false, keys: ['iban'] });
+    withKeys.logger.info(text);
+    expect(withKeys.sink.lines[0]?.msg).toBe('Bearer [REDACTED] password=[REDACTED] iban: [REDACTED]');
+    const noPatterns = setup({ defaultPatterns: false, keys: ['iban'] });
+    noPatterns.logger.info(text);
+    expect(noPatterns.sink.lines[0]?.msg).toBe(text);
+  });
+
   it('rejects an unknown key in the redact object, pointing `defaults` to defaultKeys/defaultPatterns', () => {
     const attempt = (redact: unknown) => () =>
       createLogger({ sinks: [{ name: 'x', write() {} }], redact } as never);

@@ -20,13 +20,15 @@ export interface RedactOptions {
   /** Extra value detectors: the matching part of any string is censored. */
   patterns?: Array<RegExp | RedactPattern>;
   /**
-   * Censor `DEFAULT_KEYS` of `@ballast/redact`.
+   * Censor the values of `DEFAULT_KEYS` of `@ballast/redact` (key names only: secrets
+   * written as text, `password=…`, belong to `defaultPatterns`).
    * @defaultValue `true`
    */
   defaultKeys?: boolean;
   /**
    * Scan strings with `DEFAULT_PATTERNS` of `@ballast/redact` (JWTs, bearer tokens, AWS
-   * keys, private keys, card numbers, URL passwords).
+   * keys, private keys, card numbers, URL passwords, and `password=…`/`"token":"…"` written
+   * as text, for the default keys and your `keys`, even with `defaultKeys: false`).
    * @defaultValue `true`
    */
   defaultPatterns?: boolean;
@@ -116,30 +118,6 @@ function determinize(node: PathNode): void {
   if (node.any !== undefined) determinize(node.any);
 }
 
-function words(key: string): string {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[-_.\s]+/)
-    .filter(Boolean)
-    .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[-_.\\s]?');
-}
-
-/**
- * A detector for secrets written as text next to their key: `password=hunter2`,
- * `"token":"abc"`, `api-key: xyz` (a message holding JSON or a query string). The
- * value after the key and `=` or `:` is censored; the key stays readable.
- */
-export function assignmentPattern(keys: readonly string[]): RedactPattern {
-  const alternatives = [...new Set(keys.map(words))].join('|');
-  return {
-    name: 'key-assignment',
-    regex: new RegExp(`(?:${alternatives})["']?\\s*[:=]\\s*["']?((?!\\[)[^\\s"',;&}\\]]+)`, 'gi'),
-    group: 1,
-    hint: alternatives,
-  };
-}
-
 /** Lets `@ballast/redact` validate the options, reporting problems as this package does. */
 function validated<T>(option: string, value: unknown, build: () => T): T {
   try {
@@ -178,13 +156,13 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
   validated('redact.paths', paths, () => createRedactor({ paths, keys: false, patterns: false }));
   validated('redact.keys', keys, () => createRedactor({ keys, defaultKeys, patterns: false }));
   const allKeys = defaultKeys ? [...DEFAULT_KEYS, ...keys] : keys;
-  const detectors =
-    defaultPatterns && allKeys.length > 0 ? [...patterns, assignmentPattern(allKeys)] : patterns;
+  // Used on strings only. Given the keys, its key-assignment pattern (`password=…` in text,
+  // one of the default patterns) also covers the host's keys.
   const scanText = validated('redact.patterns', patterns, () =>
-    createRedactor({ keys: false, patterns: detectors, defaultPatterns, censor }),
+    createRedactor({ keys, defaultKeys, patterns, defaultPatterns, censor }),
   );
   const keySet = new Set(allKeys.map(normalizeKey));
-  const scans = detectors.length > 0 || defaultPatterns;
+  const scans = patterns.length > 0 || defaultPatterns;
   const text = scans ? (s: string) => scanText(s) as string : (s: string) => s;
   return {
     isSecretKey: keySet.size === 0 ? () => false : cachedKeyTest((key) => keySet.has(normalizeKey(key))),
