@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerLike } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
+import { createRedactor, type Redactor } from '@ballast/redact';
 import { contextHolds, withLogContext } from './context.js';
+import { rejectUnknownKeys } from './internal/options.js';
 
 /** Options for {@link httpLogger}. */
 export interface HttpLoggerOptions {
@@ -34,14 +36,52 @@ export type HttpMiddleware = (
   next?: (error?: unknown) => void,
 ) => void;
 
-const SECRET_PARAM =
-  /^(?:.*(?:password|passwd|secret|token|api[-_]?key|auth|signature|session|code|credential).*)$/i;
+const SECRET_PARAM = /password|passwd|secret|token|api[-_]?key|auth|signature|session|code|credential/i;
+/** Short secret names, matched as a word of the name only (`key`, `apiKey`, `sig`, not `monkey`). */
+const SECRET_WORD = /(?:^|[^a-z0-9])(?:key|sig)(?![a-z0-9])/;
 const ID = /^[\w.:@/+=-]{1,128}$/;
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HTTP_LOGGER_KEYS = ['logger', 'header', 'field', 'genReqId', 'ignore'] as const satisfies ReadonlyArray<
+  keyof HttpLoggerOptions
+>;
+
+let scanner: Redactor | undefined;
+
+/** The default patterns of `@ballast/redact`, compiled on first use. */
+function scan(text: string): string {
+  scanner ??= createRedactor({ keys: false });
+  return scanner(text) as string;
+}
+
+function decoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a query parameter name says its value is a secret (`token`, `api_key`, `sig`…). */
+function isSecretParam(name: string): boolean {
+  if (SECRET_PARAM.test(name)) return true;
+  return SECRET_WORD.test(name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase());
+}
+
+/** Whether a query value holds a secret a default pattern finds, as sent or percent-decoded. */
+function holdsSecret(value: string): boolean {
+  if (scan(value) !== value) return true;
+  const plain = value.includes('%') || value.includes('+') ? decoded(value) : undefined;
+  return plain !== undefined && plain !== value && scan(plain) !== plain;
+}
 
 /**
- * The path of a request URL with the values of secret-looking query parameters
- * (`token`, `password`, `api_key`, `signature`, `code`…) replaced by `[REDACTED]`.
+ * The path of a request URL with the values of secret query parameters replaced by
+ * `[REDACTED]`: those whose name contains `password`, `passwd`, `secret`, `token`,
+ * `api_key`/`apikey`, `auth`, `signature`, `session`, `code` or `credential`, or has `key` or
+ * `sig` as a word (`key`, `apiKey`, `x-key`, `sig`); and any value in which a default pattern
+ * of `@ballast/redact` finds a secret once percent-decoded (`?q=Bearer%20…`, `?next=…%3Apw%40…`).
  */
 export function safePath(url: string): string {
   const q = url.indexOf('?');
@@ -49,14 +89,10 @@ export function safePath(url: string): string {
   const params = url.slice(q + 1).split('&');
   const kept = params.map((pair) => {
     const eq = pair.indexOf('=');
-    const key = eq === -1 ? pair : pair.slice(0, eq);
-    let name = key;
-    try {
-      name = decodeURIComponent(key);
-    } catch {
-      // keep the raw key
-    }
-    return eq !== -1 && SECRET_PARAM.test(name) ? `${key}=[REDACTED]` : pair;
+    if (eq === -1) return pair;
+    const key = pair.slice(0, eq);
+    const name = decoded(key) ?? key;
+    return isSecretParam(name) || holdsSecret(pair.slice(eq + 1)) ? `${key}=[REDACTED]` : pair;
   });
   return `${url.slice(0, q)}?${kept.join('&')}`;
 }
@@ -85,18 +121,48 @@ function requestId(req: IncomingMessage, header: string, gen: (req: IncomingMess
  * http.createServer((req, res) => log(req, res, () => handler(req, res)));
  * app.use(httpLogger({ logger })); // Express / Connect
  *
- * @throws ConfigurationError without a logger.
+ * @throws ConfigurationError without a logger, for an option of the wrong type (a `header`
+ * that is not a header name, an `ignore` or `genReqId` that is not a function) or an
+ * unknown option.
  */
 export function httpLogger(options: HttpLoggerOptions): HttpMiddleware {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidOption('httpLogger', options, `an options object: { ${HTTP_LOGGER_KEYS.join(', ')} }`);
+  }
+  rejectUnknownKeys('httpLogger', options, HTTP_LOGGER_KEYS);
   const {
     logger,
     header = 'x-request-id',
     field = 'req_id',
     genReqId = () => randomUUID(),
     ignore,
-  } = options ?? {};
+  } = options;
   if (typeof logger !== 'object' || logger === null || typeof logger.info !== 'function') {
     throw invalidOption('httpLogger.logger', logger, 'a logger (createLogger() or any LoggerLike)');
+  }
+  if (typeof header !== 'string' || !HEADER_NAME.test(header)) {
+    throw invalidOption(
+      'httpLogger.header',
+      header,
+      "a header name such as 'x-request-id' (letters, digits and !#$%&'*+-.^_`|~, no spaces)",
+    );
+  }
+  if (typeof field !== 'string' || field === '') {
+    throw invalidOption('httpLogger.field', field, "a non-empty field name such as 'req_id'");
+  }
+  if (typeof genReqId !== 'function') {
+    throw invalidOption(
+      'httpLogger.genReqId',
+      genReqId,
+      'a function (req) => string that makes a request id',
+    );
+  }
+  if (ignore !== undefined && typeof ignore !== 'function') {
+    throw invalidOption(
+      'httpLogger.ignore',
+      ignore,
+      "a function (req) => boolean, true for requests not to log (e.g. (req) => req.url === '/health')",
+    );
   }
   const name = header.toLowerCase();
   return (req, res, next) => {

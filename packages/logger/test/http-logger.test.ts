@@ -141,10 +141,73 @@ describe('httpLogger', () => {
     expect(() => httpLogger({} as Parameters<typeof httpLogger>[0])).toThrow(ConfigurationError);
   });
 
+  it.each([
+    [{ header: 42 }, 'httpLogger.header', /a header name such as 'x-request-id'/],
+    [{ header: '' }, 'httpLogger.header', /a header name/],
+    [{ header: 'x request id' }, 'httpLogger.header', /a header name/],
+    [{ field: 7 }, 'httpLogger.field', /a non-empty field name such as 'req_id'/],
+    [{ field: '' }, 'httpLogger.field', /a non-empty field name/],
+    [{ genReqId: 'uuid' }, 'httpLogger.genReqId', /a function \(req\) => string/],
+    [{ ignore: 'health' }, 'httpLogger.ignore', /a function \(req\) => boolean/],
+    [
+      { ignores: () => true },
+      'httpLogger.ignores',
+      /did you mean ignore\?.*httpLogger accepts logger, header/,
+    ],
+    [{ headers: 'x-id' }, 'httpLogger.headers', /did you mean header\?/],
+  ])('rejects %j at creation, naming the option and the fix', (bad, option, fix) => {
+    const { logger } = setup();
+    let thrown: unknown;
+    try {
+      httpLogger({ logger, ...bad } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(ConfigurationError.is(thrown)).toBe(true);
+    expect((thrown as ConfigurationError).message).toContain(`Invalid option ${option}:`);
+    expect((thrown as ConfigurationError).message).toMatch(fix);
+  });
+
+  it('rejects options that are not an object', () => {
+    expect(() => httpLogger(null as never)).toThrow(/Invalid option httpLogger:/);
+    expect(() => httpLogger('logger' as never)).toThrow(/Invalid option httpLogger:/);
+  });
+
   it('redacts only secret-looking query parameters', () => {
     expect(safePath('/a')).toBe('/a');
     expect(safePath('/a?x=1&password=p&flag&%ZZ=1&Signature=s')).toBe(
       '/a?x=1&password=[REDACTED]&flag&%ZZ=1&Signature=[REDACTED]',
     );
+  });
+
+  it('treats key, sig and signature (as words of the name) as secret parameters', () => {
+    expect(safePath('/maps?key=sk_live_123&sig=abc123&signature=s&apiKey=k&x-key=1&sig_v2=z')).toBe(
+      '/maps?key=[REDACTED]&sig=[REDACTED]&signature=[REDACTED]&apiKey=[REDACTED]&x-key=[REDACTED]&sig_v2=[REDACTED]',
+    );
+    expect(safePath('/q?monkey=banana&keys=a,b&keyword=x&signal=on&%6Bey=k')).toBe(
+      '/q?monkey=banana&keys=a,b&keyword=x&signal=on&%6Bey=[REDACTED]',
+    );
+  });
+
+  it('redacts a query value that holds a secret, percent-encoded or not', () => {
+    expect(safePath('/s?q=Bearer%20abcdefghijk12345&page=2')).toBe('/s?q=[REDACTED]&page=2');
+    expect(safePath('/s?q=Bearer+abcdefghijk12345')).toBe('/s?q=[REDACTED]');
+    expect(safePath('/s?next=postgres%3A%2F%2Fapp%3Ahunter2%40db%2Fx')).toBe('/s?next=[REDACTED]');
+    expect(safePath('/s?next=https://app:hunter2@db/x')).toBe('/s?next=[REDACTED]');
+    expect(safePath('/s?msg=login%20failed%20password%3Dhunter2')).toBe('/s?msg=[REDACTED]');
+    expect(safePath('/s?q=hello%20world&bad=%E0%A4%A&n=1')).toBe('/s?q=hello%20world&bad=%E0%A4%A&n=1');
+  });
+
+  it('logs the path with encoded secrets redacted', async () => {
+    const { sink, logger } = setup();
+    const middleware = httpLogger({ logger, genReqId: () => 'r' });
+    const port = await serve((req, res) => middleware(req, res, () => res.end()));
+    await get(port, '/find?key=sk_live_123&q=Bearer%20abcdefghijk12345&sig=abc123');
+    await until(() => sink.raw.length === 1);
+    expect(sink.lines[0]).toMatchObject({
+      req: { path: '/find?key=[REDACTED]&q=[REDACTED]&sig=[REDACTED]' },
+    });
+    for (const secret of ['sk_live_123', 'abcdefghijk12345', 'abc123'])
+      expect(sink.raw[0]).not.toContain(secret);
   });
 });
