@@ -323,6 +323,7 @@ describe('option validation', () => {
     );
     expect(() => createRedactor({ defaultKey: false } as never)).toThrow(/did you mean defaultKeys\?/);
     expect(() => createRedactor({ Censor: 'x' } as never)).toThrow(/did you mean censor\?/);
+    expect(() => createRedactor({ ptahs: ['a'] } as never)).toThrow(/did you mean paths\?/);
     expect(() => createRedactor({ serialize: true } as never)).not.toThrow(/did you mean/);
     expect(() => createRedactor({ serialize: true } as never)).toThrow(/no such option/);
   });
