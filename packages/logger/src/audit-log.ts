@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { type Clock, systemClock } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
 import { writeFully } from './internal/batch.js';
+import { booleanOption, optionsObject } from './internal/options.js';
 import { compileRedaction, type RedactOption } from './internal/redaction.js';
 import { valueJson } from './internal/serialize.js';
 
@@ -45,6 +46,10 @@ export interface AuditLog {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+const AUDIT_KEYS = ['path', 'fsync', 'redact', 'clock'] as const satisfies ReadonlyArray<
+  keyof AuditLogOptions
+>;
+
 /** The `prev_hash` of the first record. */
 export const GENESIS_HASH = '0'.repeat(64);
 const HASH_KEY = ',"hash":"';
@@ -71,11 +76,15 @@ function lastLine(fd: number): string | undefined {
  * `prev_hash` and `hash`, so {@link verifyAuditLog} finds any line altered,
  * removed or moved afterwards. Continues the chain of an existing file.
  *
- * @throws ConfigurationError when the path cannot be opened for appending, or
- * the existing file's last line is not an audit record.
+ * @throws ConfigurationError when the path cannot be opened for appending, the
+ * existing file's last line is not an audit record, or an option is unknown or invalid.
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
-  const { path, fsync = true, clock = systemClock } = options ?? ({} as AuditLogOptions);
+  if (options === undefined || options === null) {
+    throw invalidOption('createAuditLog', options, `an options object with ${AUDIT_KEYS.join(', ')}`);
+  }
+  const { path, clock = systemClock } = optionsObject('createAuditLog', options, AUDIT_KEYS);
+  const fsync = booleanOption('createAuditLog.fsync', options.fsync, true);
   if (typeof path !== 'string' || path === '')
     throw invalidOption('createAuditLog.path', path, 'a file path');
   const scrub = compileRedaction(options.redact);

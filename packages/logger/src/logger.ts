@@ -3,6 +3,7 @@ import { invalidOption } from '@ballast/errors';
 import { contextJson } from './context.js';
 import type { Core } from './internal/core.js';
 import { format } from './internal/format.js';
+import { optionsObject } from './internal/options.js';
 import { quote } from './internal/quote.js';
 import { bindingName, errorMessage, isErrorLike, withoutName } from './internal/safe-read.js';
 import { fieldsJson, UNREADABLE_FIELDS, valueJson } from './internal/serialize.js';
@@ -50,6 +51,9 @@ export interface Logger extends LoggerLike {
   handleExit(): () => void;
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+const CHILD_KEYS = ['name', 'level'] as const satisfies ReadonlyArray<keyof ChildOptions>;
+const NO_OPTIONS: ChildOptions = Object.freeze({});
 
 /** Mutable level state, shared by a logger and the children that follow it. */
 interface LevelRef {
@@ -164,10 +168,11 @@ class BallastLogger implements Logger {
     core.emit(level, body);
   }
 
-  child(bindings: Record<string, unknown>, options: ChildOptions = {}): Logger {
+  child(bindings: Record<string, unknown>, options: ChildOptions = NO_OPTIONS): Logger {
     if (typeof bindings !== 'object' || bindings === null) {
       throw invalidOption('child.bindings', bindings, 'an object of fields');
     }
+    if (options !== NO_OPTIONS) optionsObject('child', options, CHILD_KEYS);
     let name = options.name;
     let own = bindings;
     const bound = bindingName(bindings);

@@ -1,17 +1,23 @@
 import { invalidOption } from '@ballast/errors';
 
-/** Edit distance between two short strings (insertions, deletions, substitutions). */
+/**
+ * Edit distance between two short strings: insertions, deletions, substitutions and
+ * swaps of two neighbouring characters (`prot` → `port` is one edit).
+ */
 function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+      }
     }
-    previous = current;
+    rows.push(row);
   }
-  return previous[b.length]!;
+  return rows[a.length]![b.length]!;
 }
 
 /**
@@ -76,4 +82,14 @@ export function optionsObject<T extends object>(
   }
   rejectUnknownKeys(option, options, valid);
   return options;
+}
+
+/**
+ * Checks an optional boolean option and returns it, or `fallback` when absent.
+ * @throws ConfigurationError naming `option` for anything but `true`, `false` or `undefined`.
+ */
+export function booleanOption(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalidOption(option, value, 'true or false');
+  return value;
 }

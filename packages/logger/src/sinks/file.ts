@@ -17,6 +17,7 @@ import { type Clock, systemClock } from '@ballast/core';
 import { integerOption, invalidOption } from '@ballast/errors';
 import { createBatcher, fdWriter } from '../internal/batch.js';
 import { flushOnExit } from '../internal/exit.js';
+import { booleanOption, optionsObject } from '../internal/options.js';
 import { checkSinkLevel } from './check.js';
 import {
   COMPRESS_TEMP_SUFFIX,
@@ -65,25 +66,34 @@ export interface FileSinkOptions extends SinkOptions {
   clock?: Clock;
 }
 
+const FILE_KEYS = ['level', 'path', 'rotate', 'clock'] as const satisfies ReadonlyArray<
+  keyof FileSinkOptions
+>;
+const ROTATE_KEYS = ['size', 'interval', 'keep', 'compress'] as const satisfies ReadonlyArray<
+  keyof RotateOptions
+>;
+
 /**
  * Appends NDJSON lines to a file, batched once per event-loop turn and written
  * synchronously, so a rotation happens between two lines and no line is lost or
  * written twice across it, and `process.exit()` loses nothing. Rotated files are
  * `<path>.1`, `<path>.2`… (higher is newer), gzipped when `compress` is set.
  *
- * @throws ConfigurationError when the path cannot be opened for appending or a
- * rotation option is invalid.
+ * @throws ConfigurationError when the path cannot be opened for appending, a
+ * rotation option is invalid, or an option (or rotation option) is unknown.
  */
 export function fileSink(options: FileSinkOptions): LogSink {
-  const { path, rotate = {}, clock = systemClock } = options;
+  const settings = optionsObject('fileSink', options, FILE_KEYS);
+  const { path, clock = systemClock } = settings;
+  const rotate = optionsObject('fileSink.rotate', settings.rotate, ROTATE_KEYS);
   if (typeof path !== 'string' || path === '') throw invalidOption('fileSink.path', path, 'a file path');
-  const level = checkSinkLevel('fileSink', options.level);
+  const level = checkSinkLevel('fileSink', settings.level);
   const maxSize =
     rotate.size === undefined ? Number.POSITIVE_INFINITY : parseSize('fileSink.rotate.size', rotate.size);
   const interval =
     rotate.interval === undefined ? undefined : parseInterval('fileSink.rotate.interval', rotate.interval);
   const keep = integerOption('fileSink.rotate.keep', rotate.keep ?? 10, 0);
-  const compress = rotate.compress ?? false;
+  const compress = booleanOption('fileSink.rotate.compress', rotate.compress, false);
   const dir = dirname(path);
   const base = basename(path);
   const name = `file:${path}`;

@@ -1,4 +1,6 @@
 import { inspect } from 'node:util';
+import { invalidOption } from '@ballast/errors';
+import { booleanOption, optionsObject } from '../internal/options.js';
 import { LABELS } from '../levels.js';
 import { checkSinkLevel } from './check.js';
 import { type LogSink, reportSinkFailure, type SinkOptions } from './sink.js';
@@ -16,6 +18,10 @@ export interface PrettySinkOptions extends SinkOptions {
    */
   destination?: { write(text: string): unknown; isTTY?: boolean };
 }
+
+const PRETTY_KEYS = ['level', 'colors', 'destination'] as const satisfies ReadonlyArray<
+  keyof PrettySinkOptions
+>;
 
 const COLORS: Record<string, string> = {
   trace: '\x1b[90m',
@@ -62,11 +68,18 @@ export function formatPretty(line: string, colors: boolean): string {
 /**
  * Writes lines in a readable, coloured form for development. Not for
  * production: it parses every line back into an object to format it.
+ *
+ * @throws ConfigurationError for an unknown `level` or option, `colors` that is not a
+ * boolean, or a `destination` without `write`.
  */
 export function prettySink(options: PrettySinkOptions = {}): LogSink {
+  optionsObject('prettySink', options, PRETTY_KEYS);
   const destination = options.destination ?? process.stdout;
+  if (typeof destination !== 'object' || destination === null || typeof destination.write !== 'function') {
+    throw invalidOption('prettySink.destination', destination, 'a stream: an object with write(text)');
+  }
   const level = checkSinkLevel('prettySink', options.level);
-  const colors = options.colors ?? destination.isTTY === true;
+  const colors = booleanOption('prettySink.colors', options.colors, destination.isTTY === true);
   return {
     name: 'pretty',
     level,

@@ -1,6 +1,7 @@
 import { integerOption } from '@ballast/errors';
 import { createBatcher, fdWriter } from '../internal/batch.js';
 import { flushOnExit } from '../internal/exit.js';
+import { booleanOption, optionsObject } from '../internal/options.js';
 import { syslogSeverity } from '../levels.js';
 import { checkSinkLevel } from './check.js';
 import { parseSize } from './rotation.js';
@@ -29,6 +30,10 @@ export interface StdoutSinkOptions extends SinkOptions {
   maxBuffer?: number | string;
 }
 
+const STDOUT_KEYS = ['level', 'journald', 'fd', 'maxBuffer'] as const satisfies ReadonlyArray<
+  keyof StdoutSinkOptions
+>;
+
 /** The line a batched sink writes where `dropped` lines are missing. */
 export function dropNote(name: string, dropped: number, prefix = ''): string {
   return `${prefix}{"level":"warn","time":${Date.now()},"msg":"@ballast/logger dropped ${dropped} lines: sink ${JSON.stringify(name).slice(1, -1)} could not write them","dropped":${dropped}}\n`;
@@ -44,10 +49,13 @@ export function dropNote(name: string, dropped: number, prefix = ''): string {
  * taking bytes (giving up after 10 s without progress), so no line is lost when
  * the process ends with `process.exit()`.
  *
- * @throws ConfigurationError for an unknown `level`, a bad `fd` or `maxBuffer`.
+ * @throws ConfigurationError for an unknown `level`, a bad `fd`, `maxBuffer` or `journald`,
+ * or an unknown option.
  */
 export function stdoutSink(options: StdoutSinkOptions = {}): LogSink {
-  const { journald = false, fd = 1 } = options;
+  optionsObject('stdoutSink', options, STDOUT_KEYS);
+  const { fd = 1 } = options;
+  const journald = booleanOption('stdoutSink.journald', options.journald, false);
   const level = checkSinkLevel('stdoutSink', options.level);
   integerOption('stdoutSink.fd', fd, 0);
   const maxBuffer = parseSize('stdoutSink.maxBuffer', options.maxBuffer ?? '16MB');

@@ -3,6 +3,7 @@ import { createConnection, isIPv6, type Socket } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { type Clock, type Duration, systemClock, type TimerHandle } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
+import { optionsObject } from '../internal/options.js';
 import { syslogSeverity } from '../levels.js';
 import { checkSinkLevel } from './check.js';
 import {
@@ -51,16 +52,43 @@ export interface SyslogSinkOptions extends SinkOptions {
   clock?: Clock;
 }
 
+const SYSLOG_KEYS = [
+  'level',
+  'transport',
+  'host',
+  'port',
+  'path',
+  'facility',
+  'appName',
+  'hostname',
+  'maxBuffer',
+  'reconnectDelay',
+  'maxReconnectDelay',
+  'clock',
+] as const satisfies ReadonlyArray<keyof SyslogSinkOptions>;
+
+function stringOption(option: string, value: unknown): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || value === '')) {
+    throw invalidOption(option, value, 'a non-empty string');
+  }
+  return value;
+}
+
 /**
  * Sends each line as an RFC 5424 syslog message whose MSG is the JSON line and
  * whose severity follows the level. Stream transports reconnect with exponential
  * backoff and keep a bounded buffer of lines while down; a failure is reported
  * once to stderr and never thrown.
  *
- * @throws ConfigurationError for a bad transport, port, facility or missing unix `path`.
+ * @throws ConfigurationError for a bad transport, host, port, facility, app name or
+ * hostname, a missing unix `path`, or an unknown option.
  */
 export function syslogSink(options: SyslogSinkOptions = {}): LogSink {
-  const { transport = 'udp', host = '127.0.0.1', port = 514, path, clock = systemClock } = options;
+  optionsObject('syslogSink', options, SYSLOG_KEYS);
+  const { transport = 'udp', port = 514, path, clock = systemClock } = options;
+  const host = stringOption('syslogSink.host', options.host) ?? '127.0.0.1';
+  const appName = stringOption('syslogSink.appName', options.appName) ?? process.title;
+  const hostname = stringOption('syslogSink.hostname', options.hostname) ?? osHostname();
   const level = checkSinkLevel('syslogSink', options.level);
   if (transport !== 'udp' && transport !== 'tcp' && transport !== 'unix') {
     throw invalidOption('syslogSink.transport', transport, "'udp', 'tcp' or 'unix'");
@@ -74,8 +102,8 @@ export function syslogSink(options: SyslogSinkOptions = {}): LogSink {
   const maxDelay = durationOption('syslogSink.maxReconnectDelay', options.maxReconnectDelay ?? '30s');
   const header: SyslogHeader = {
     facility: facilityOption(options.facility ?? 'user'),
-    hostname: headerField(options.hostname ?? osHostname(), 255),
-    appName: headerField(options.appName ?? process.title, 48),
+    hostname: headerField(hostname, 255),
+    appName: headerField(appName, 48),
     procId: String(process.pid),
   };
   const name = transport === 'unix' ? `syslog:unix:${path}` : `syslog:${transport}:${host}:${port}`;
