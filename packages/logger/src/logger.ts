@@ -148,12 +148,18 @@ class BallastLogger implements Logger {
       const error = isErrorLike(a);
       if (error === true) {
         fields = `,"err":${valueJson(a, s, core.errPath)}`;
-        msg = typeof b === 'string' ? format(b, rest, 0, core.json) : errorMessage(a as Error);
+        msg =
+          typeof b === 'string'
+            ? format(b, rest, 0, core.json)
+            : b === undefined
+              ? errorMessage(a as Error)
+              : messageOf(b, core.json);
       } else {
         fields = fieldsJson(a, s, s.paths);
         // A proxy that cannot say what it is, and shows no field either, is still noted.
         if (error === undefined && fields === '') fields = UNREADABLE_FIELDS;
         if (typeof b === 'string') msg = format(b, rest, 0, core.json);
+        else if (b !== undefined) msg = messageOf(b, core.json);
       }
     } else if (a !== undefined && a !== null) {
       msg = typeof b === 'string' ? format(b, rest, 0, core.json) : String(a);
@@ -210,4 +216,9 @@ class BallastLogger implements Logger {
 /** Builds the root logger over a core (used by createLogger). */
 export function rootLogger(core: Core, level: number, name: string | undefined): Logger {
   return new BallastLogger(core, ref(core, level), true, name, '');
+}
+
+/** A message given as something other than a string (`log.info({ id }, 42)`): kept, as pino does. */
+function messageOf(value: unknown, json: (value: unknown) => string): string {
+  return typeof value === 'object' && value !== null ? json(value) : String(value);
 }

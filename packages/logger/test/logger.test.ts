@@ -48,6 +48,15 @@ describe('createLogger', () => {
     expect(sink.lines[3]).toMatchObject({ only: true });
   });
 
+  it('keeps a message that is not a string after an object or error, as pino does', () => {
+    const { sink, logger } = setup();
+    logger.info({ x: 1 }, 42);
+    logger.info({ x: 1 }, { y: 2 });
+    logger.error(new Error('e'), false);
+    expect(sink.lines.map((l) => l.msg)).toEqual(['42', '{"y":2}', 'false']);
+    expect(sink.lines[0]).toMatchObject({ x: 1 });
+  });
+
   it('never throws on printf arguments that refuse to become numbers', () => {
     const { sink, logger } = setup();
     const hostile = {
