@@ -18,7 +18,7 @@ export interface HttpResponseErrorOptions {
   /** The request method, for the message (`GET`). */
   method?: string;
   /** The request URL, for the message, which shows it without user info, query or fragment. */
-  url?: string;
+  url?: string | URL;
 }
 
 /** An RFC 9457 problem document, as far as this package reads one. */
@@ -93,7 +93,7 @@ function readProblem(contentType: string, body: unknown): Problem | undefined {
  */
 function shownUrl(url: string): string {
   const bare = (url.split(/[?#]/, 1)[0] ?? '').trim();
-  return bare.replace(/^([a-z][a-z0-9+.-]*:)?\/\/[^/]*@/i, '$1//');
+  return bare.replace(/^([a-z][a-z0-9+.-]*:)?[\\/]{2}[^/\\]*@/i, '$1//');
 }
 
 function snippet(body: unknown): string | undefined {
@@ -130,7 +130,7 @@ export function errorFromHttpResponse(
   } catch {
     // Unreadable headers or body: the status alone still says what happened.
   }
-  const url = typeof options.url === 'string' ? shownUrl(options.url) : undefined;
+  const url = options.url === undefined || options.url === null ? undefined : shownUrl(String(options.url));
   const request = [options.method?.toUpperCase(), url].filter(Boolean).join(' ');
   const reason = problem?.detail ?? problem?.title ?? (problem ? undefined : snippet(body));
   const prefix = request ? `${request} failed: ` : '';

@@ -125,18 +125,19 @@ export function toProblemDetails(error: unknown, options: ProblemDetailsOptions 
   if (expose) {
     try {
       redactor = resolveRedactor(options.redact, true);
-      if (redactor !== undefined && !internal) problem.detail = redactor(problem.detail) as string;
-      if (hasDetails) problem.details = safeDetails(err.details, redactor);
+      const scrub = redactor;
+      const text = (value: string): string => (scrub === undefined ? value : String(scrub(value)));
+      const detail = internal ? problem.detail : text(problem.detail);
+      const details = hasDetails ? safeDetails(err.details, redactor) : undefined;
+      const suggestions = err.suggestions.map(text);
+      problem.detail = detail;
+      if (details !== undefined) problem.details = details;
+      if (suggestions.length > 0) problem.suggestions = suggestions;
     } catch {
       // Fail closed: what cannot be redacted is not sent.
       redactable = false;
       problem.detail = err.userMessage;
     }
-  }
-  if (expose && redactable && err.suggestions.length > 0) {
-    const scrub = redactor;
-    problem.suggestions =
-      scrub === undefined ? [...err.suggestions] : err.suggestions.map((text) => scrub(text) as string);
   }
   if (err.retryAfterMs !== undefined) problem.retryAfterMs = err.retryAfterMs;
   if (exposeInternals && redactable) {

@@ -46,25 +46,23 @@ function sentence(text: string): string {
 export function toUserMessage(error: unknown, options: UserMessageOptions = {}): string {
   const err = normalizeError(error);
   const indent = options.indent ?? '  ';
-  let showMessage = options.showMessage ?? err.category !== 'internal';
-  let suggestions = err.suggestions;
-  let scrub = (text: string): string => text;
-  try {
-    const redactor = resolveRedactor(options.redact, true);
-    if (redactor !== undefined) scrub = (text) => redactor(text) as string;
-  } catch {
-    // Fail closed: what cannot be redacted is not printed.
-    showMessage = false;
-    suggestions = [];
-  }
+  const showMessage = options.showMessage ?? err.category !== 'internal';
   const head = sentence(err.userMessage);
   const message = err.message.trim();
-  const lines = [
-    showMessage && message !== '' && message !== err.userMessage.trim()
-      ? `${head} (${scrub(message)})`
-      : head,
-  ];
-  const tries = suggestions.map(scrub);
+  const shown = showMessage && message !== '' && message !== err.userMessage.trim();
+  let extra: string | undefined;
+  let tries: string[];
+  try {
+    const redactor = resolveRedactor(options.redact, true);
+    const scrub = (text: string): string => (redactor === undefined ? text : String(redactor(text)));
+    extra = shown ? scrub(message) : undefined;
+    tries = err.suggestions.map(scrub);
+  } catch {
+    // Fail closed: what cannot be redacted is not printed.
+    extra = undefined;
+    tries = [];
+  }
+  const lines = [extra === undefined ? head : `${head} (${extra})`];
   if (err.retryAfterMs !== undefined && err.retryAfterMs > 0) {
     const ms = Math.min(err.retryAfterMs, Number.MAX_SAFE_INTEGER);
     // Whole seconds read better than "1m30s500ms", and rounding up never invites an early retry.

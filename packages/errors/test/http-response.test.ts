@@ -110,6 +110,7 @@ describe('errorFromHttpResponse', () => {
       ['/relative/path?token=abc', 'GET /relative/path'],
       ['//user:pw@host/p?q=1', 'GET //host/p'],
       ['not a url ?sig=xyz', 'GET not a url'],
+      ['https:\\\\u:p4ssw0rd@h\\x?sk_live=1', 'GET https://h\\x'],
     ];
     for (const [url, shown] of cases) {
       const err = errorFromHttpResponse(503, {}, 'down', { method: 'GET', url });
@@ -118,6 +119,13 @@ describe('errorFromHttpResponse', () => {
         expect(err.message).not.toContain(secret);
       }
     }
+  });
+
+  it('shows a URL object the same way', () => {
+    const url = new URL('https://svc:p4ssw0rd@payments.internal/x?api_key=sk_live_abc123');
+    expect(errorFromHttpResponse(500, {}, '', { method: 'POST', url }).message).toBe(
+      'POST https://payments.internal/x failed: HTTP 500',
+    );
   });
 
   it('accepts an already-parsed problem object and a JSON body with a title', () => {

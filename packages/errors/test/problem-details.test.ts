@@ -138,4 +138,16 @@ describe('toProblemDetails', () => {
     expect(problem).not.toHaveProperty('details');
     expect(problem).not.toHaveProperty('suggestions');
   });
+
+  it('fails closed when the redactor throws while it runs', () => {
+    const err = new ValidationError('token abc', { details: { a: 1 }, suggestions: ['x'] });
+    const problem = toProblemDetails(err, {
+      redact: () => {
+        throw new Error('redactor broke');
+      },
+    });
+    expect(problem.detail).toBe(err.userMessage);
+    expect(problem).not.toHaveProperty('details');
+    expect(problem).not.toHaveProperty('suggestions');
+  });
 });

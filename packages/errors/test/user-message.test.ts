@@ -84,4 +84,16 @@ describe('toUserMessage', () => {
     expect(toUserMessage(err, { redact: false })).toContain('pw12345');
     expect(toUserMessage(err, { redact: { paths: ['a..b'] } })).toBe(`${err.userMessage}`);
   });
+
+  it('fails closed when the redactor throws while it runs', () => {
+    const err = new UnavailableError('see https://u:pw12345@h/x', {
+      suggestions: ['Call https://u:pw12345@h'],
+    });
+    const throwing = (): never => {
+      throw new Error('redactor broke');
+    };
+    for (const redact of [throwing, { censor: throwing }]) {
+      expect(toUserMessage(err, { redact })).toBe(err.userMessage);
+    }
+  });
 });
