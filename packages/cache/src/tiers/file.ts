@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
 import { CorruptEntryError } from '../errors.js';
+import { tierName } from '../internal/tier-name.js';
 import { jsonSerializer, type Serializer } from '../serializer.js';
 import type { CacheEntry, CacheTier } from '../tier.js';
-import { parseBytes, tierName } from './memory.js';
+import { parseBytes } from './memory.js';
 
 /** Options for {@link fileTier}. */
 export interface FileTierOptions {

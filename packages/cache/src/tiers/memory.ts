@@ -1,6 +1,7 @@
 import { integerOption, invalidOption } from '@ballast/errors';
 import { LRUCache } from 'lru-cache';
 import { ENTRY_OVERHEAD, estimateBytes } from '../internal/size.js';
+import { tierName } from '../internal/tier-name.js';
 import type { CacheEntry, CacheTier, TierStats } from '../tier.js';
 
 /** Options for {@link memoryTier}. */
@@ -70,14 +71,6 @@ class TagIndex {
   clear(): void {
     this.#byTag.clear();
   }
-}
-
-/** A tier's `name` option: a non-empty string, or `fallback` when left out. */
-export function tierName(factory: string, name: unknown, fallback: string): string {
-  if (name === undefined) return fallback;
-  if (typeof name !== 'string' || name.length === 0)
-    throw invalidOption(`${factory}.name`, name, 'a non-empty string');
-  return name;
 }
 
 /**

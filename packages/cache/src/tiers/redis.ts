@@ -5,9 +5,9 @@ import { CorruptEntryError } from '../errors.js';
 import { decodeEntry, encodeEntry } from '../internal/envelope.js';
 import { type RedisClient, redisClientFrom } from '../internal/redis-client.js';
 import { SPLIT_READ, type SplitRead } from '../internal/split-read.js';
+import { tierName } from '../internal/tier-name.js';
 import { jsonSerializer, type Serializer } from '../serializer.js';
 import type { CacheLock, CacheTier } from '../tier.js';
-import { tierName } from './memory.js';
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, RELEASE_SCRIPT, SET_SCRIPT } from './redis-scripts.js';
 
 /** Options for {@link redisTier}. Give `client` or `url`. */
