@@ -158,6 +158,17 @@ describe('default patterns', () => {
       'Authorization: Bearer abc123def456ghi',
       'Authorization: Bearer [REDACTED]',
     ],
+    [
+      'a quoted value with spaces, whole',
+      'body={"password":"correct horse battery staple","user":"ada"}',
+      'body={"password":"[REDACTED]","user":"ada"}',
+    ],
+    ['a single-quoted value with spaces', "password: 'my secret pass' next", "password: '[REDACTED]' next"],
+    [
+      'a quoted credential after its scheme',
+      'headers={"authorization":"Bearer abc def"}',
+      'headers={"authorization":"Bearer [REDACTED]"}',
+    ],
   ])('key-assignment: redacts the value in %s, keeping the key', (_what, input, expected) => {
     expect(redact(input)).toBe(expected);
     expect(redact(expected)).toBe(expected);

@@ -23,7 +23,7 @@ function alternation(keys: readonly string[]): string {
 
 /**
  * A detector for secrets written as text next to their key: `password=hunter2`,
- * `"token":"abc"`, `api-key: xyz`, `authorization: Basic xyz` (a message holding JSON,
+ * `"token":"a b c"`, `api-key: xyz`, `authorization: Basic xyz` (a message holding JSON,
  * a query string or a header dump). The value after the key and `=` or `:` is censored,
  * after the auth scheme if there is one; the key stays readable.
  *
@@ -34,8 +34,12 @@ export function assignmentPattern(keys: readonly string[]): RedactPattern {
   const key = alternation(keys);
   return {
     name: 'key-assignment',
+    // A quoted value runs to its closing quote, spaces and all (the lookbehind sees the
+    // opening quote, perhaps before an auth scheme); a bare value, or a quote never
+    // closed, to the first space or delimiter.
     regex: new RegExp(
-      `(?:${key})["']?\\s*[:=]\\s*["']?(?:${SCHEMES}\\s+)?((?!\\[|${SCHEMES}\\s)[^\\s"',;&}\\]]+)`,
+      `(?:${key})["']?\\s*[:=]\\s*["']?(?:${SCHEMES}\\s+)?(?!\\[|${SCHEMES}\\s)` +
+        `((?<=["'](?:${SCHEMES}\\s+)?)[^"'\\n]+(?=["'])|[^\\s"',;&}\\]]+)`,
       'gi',
     ),
     group: 1,
