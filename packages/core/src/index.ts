@@ -1,4 +1,5 @@
 export { abortReason, type Clock, sleepWith, systemClock, type TimerHandle } from './clock.js';
+export { closestName } from './closest-name.js';
 export { type Duration, formatDuration, parseDuration } from './duration.js';
 export {
   createEmitter,
