@@ -3,6 +3,16 @@ import { createRedactor } from '../src/index.js';
 
 const redact = createRedactor();
 
+/** The error `run` throws, with the fields every Ballast error has. */
+function thrown(run: () => unknown): Error & { suggestions: readonly string[]; details: object } {
+  try {
+    run();
+  } catch (error) {
+    return error as Error & { suggestions: readonly string[]; details: object };
+  }
+  throw new Error('expected an error');
+}
+
 describe('normalizing values', () => {
   it('marks cycles [Circular] but keeps shared references', () => {
     const shared = { n: 1 };
@@ -300,9 +310,6 @@ describe('option validation', () => {
     [{ normalize: false }, 'normalize'],
     [{ maxDepth: 0 }, 'maxDepth'],
     [{ maxDepth: 1.5 }, 'maxDepth'],
-    [{ key: ['iban'] }, 'key'],
-    [{ pattern: [/x/] }, 'pattern'],
-    [{ censorship: 'x' }, 'censorship'],
     [{ patterns: [{ name: 'p', regex: /pin=(\d{4})/, group: 3 }] }, 'patterns[0].group'],
     [{ patterns: [{ name: 'p', regex: /pin=\d{4}/, group: 1 }] }, 'patterns[0].group'],
   ])('rejects %j naming %s', (options, option) => {
@@ -317,15 +324,56 @@ describe('option validation', () => {
     );
   });
 
+  it.each([
+    [{ key: ['iban'] }, 'createRedactor.key'],
+    [{ pattern: [/x/] }, 'createRedactor.pattern'],
+    [{ censorship: 'x' }, 'createRedactor.censorship'],
+  ])('rejects the unknown option in %j naming %s', (options, option) => {
+    expect(() => createRedactor(options as never)).toThrowError(
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        code: 'INVALID_CONFIGURATION',
+        category: 'configuration',
+        details: expect.objectContaining({ option }),
+        message: expect.stringContaining(`Unknown option ${option}`),
+      }),
+    );
+  });
+
   it('rejects an unknown option, naming the option it was probably meant to be', () => {
     expect(() => createRedactor({ key: ['iban'] } as never)).toThrow(
-      /Invalid option key: .*did you mean keys\?.*createRedactor accepts paths, keys, defaultKeys, patterns/,
+      'Unknown option createRedactor.key (did you mean keys?): expected one of paths, keys, defaultKeys, patterns, defaultPatterns, censor, hashKey, remove, normalize, maxDepth.',
     );
     expect(() => createRedactor({ defaultKey: false } as never)).toThrow(/did you mean defaultKeys\?/);
     expect(() => createRedactor({ Censor: 'x' } as never)).toThrow(/did you mean censor\?/);
     expect(() => createRedactor({ ptahs: ['a'] } as never)).toThrow(/did you mean paths\?/);
     expect(() => createRedactor({ serialize: true } as never)).not.toThrow(/did you mean/);
-    expect(() => createRedactor({ serialize: true } as never)).toThrow(/no such option/);
+    expect(() => createRedactor({ serialize: true } as never)).toThrow(
+      /^Unknown option createRedactor.serialize: /,
+    );
+  });
+
+  it('suggests the rename, or removing the key, with the option and the intended one in details', () => {
+    const error = thrown(() => createRedactor({ ptahs: ['a'] } as never));
+    expect(error).toMatchObject({
+      name: 'ConfigurationError',
+      code: 'INVALID_CONFIGURATION',
+      suggestions: ['Rename ptahs to paths.'],
+      details: { option: 'createRedactor.ptahs', intended: 'paths' },
+    });
+    expect(thrown(() => createRedactor({ serialize: true } as never)).suggestions).toEqual([
+      'Remove serialize.',
+    ]);
+  });
+
+  it('never shows the value under an unknown key, which may be the secret itself', () => {
+    for (const options of [{ hashkey: 'S3CRET' }, { hashKye: 'S3CRET' }, { secret: ['S3CRET'] }]) {
+      const error = thrown(() => createRedactor(options as never));
+      expect(JSON.stringify({ error, text: String(error), stack: error.stack })).not.toContain('S3CRET');
+    }
+    expect(thrown(() => createRedactor({ hashkey: 'S3CRET' } as never)).message).toContain(
+      'createRedactor.hashkey (did you mean hashKey?)',
+    );
   });
 
   it('rejects a capture group the regex does not have, which would leave the secret in place', () => {

@@ -1,4 +1,4 @@
-import { closest } from './closest.js';
+import { closestName } from '@ballast/core';
 
 /**
  * `@ballast/errors` depends on this package (its `serializeError` redacts through
@@ -66,8 +66,12 @@ export function invalidOption(option: string, value: unknown, expected: string):
 }
 
 /**
- * Rejects keys of an options object that no option reads, so a misspelt option
- * (`key` for `keys`) fails at creation instead of silently turning redaction off.
+ * Rejects the first key of `options` that no option reads, so a misspelt option (`key` for
+ * `keys`) fails at creation instead of silently turning redaction off. Worded exactly as
+ * `rejectUnknownKeys` from `@ballast/errors` (which this package cannot import), with the
+ * same `closestName` match from `@ballast/core`.
+ *
+ * The value under the unknown key is never shown: a misspelt `hashkey` holds a secret.
  *
  * @throws RedactConfigurationError naming the first unknown key, the option it was
  * probably meant to be, and the valid ones.
@@ -75,12 +79,14 @@ export function invalidOption(option: string, value: unknown, expected: string):
 export function rejectUnknownKeys(owner: string, options: object, valid: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (valid.includes(key)) continue;
-    const guess = closest(key, valid);
-    const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
-    throw invalidOption(
-      key,
-      (options as Record<string, unknown>)[key],
-      `no such option${hint}: ${owner} accepts ${valid.join(', ')}`,
+    const option = `${owner}.${key}`;
+    const intended = closestName(key, valid);
+    const expected = `one of ${valid.join(', ')}`;
+    const guess = intended === undefined ? '' : ` (did you mean ${intended}?)`;
+    throw new RedactConfigurationError(
+      `Unknown option ${option}${guess}: expected ${expected}.`,
+      { option, expected, ...(intended === undefined ? {} : { intended }) },
+      intended === undefined ? `Remove ${key}.` : `Rename ${key} to ${intended}.`,
     );
   }
 }
