@@ -61,10 +61,11 @@ class TierScan implements TierRead {
   previous: CacheEntry | undefined = undefined;
   index = 0;
   span: Span | undefined = undefined;
-  /** Set while the scan reads remote tiers: the key's changes and the epoch it began with. */
+  /** Set while the scan reads remote tiers, with the engine's counts when it began. */
   watch: KeyWatch | undefined = undefined;
   changes = 0;
   epoch = 0;
+  tagSeq = 0;
 
   constructor(
     readonly engine: CacheEngine,
@@ -90,13 +91,16 @@ class TierScan implements TierRead {
     if (this.index >= tiers.length) return RESOLVED.then(() => this.finish());
     const queued = engine.writeBehind?.latest(key);
     if (queued !== undefined) return RESOLVED.then(() => this.queued(queued));
+    this.span = runner.startSpan(this.index);
+    const reading = runner.startRead(this.index, key);
+    // Watched once the read is under way, so nothing can throw before `release`.
     if (this.watch === undefined) {
       this.watch = engine.watch(key);
       this.changes = this.watch.changes;
       this.epoch = engine.epoch;
+      this.tagSeq = engine.tagSeq;
     }
-    this.span = runner.startSpan(this.index);
-    return runner.startRead(this.index, key).then(this.onEntry, this.onError);
+    return reading.then(this.onEntry, this.onError);
   }
 
   /** Records what tier `index` held; true when it is fresh (the scan is over). */
@@ -109,7 +113,10 @@ class TierScan implements TierRead {
         counters.hits++;
         // A change of the key since the read began makes this entry the older one.
         const watch = this.watch;
-        if (watch === undefined || !engine.overtaken(watch, this.changes, this.epoch))
+        if (
+          watch === undefined ||
+          !engine.overtaken(watch, this.changes, this.epoch, this.tagSeq, entry.tags)
+        )
           engine.backfill(index, key, entry);
         this.fresh = entry;
         return true;

@@ -147,6 +147,45 @@ describe('createCache: a factory run overtaken by a write', () => {
   });
 });
 
+describe('createCache: tag deletions overtake only what carries the tag', () => {
+  it('still caches a read and a factory value whose tags were not deleted', async () => {
+    const { tier, release } = slowReads();
+    const cache = createCache({ tiers: [memoryTier(), tier] });
+    const writer = createCache({ tiers: [tier] });
+    await writer.set('read', 'r', { tags: ['kept'] });
+    let finish!: (value: string) => void;
+    const loading = cache.getOrSet('made', () => new Promise<string>((resolve) => (finish = resolve)), {
+      tags: ['kept'],
+    });
+    await release(); // its read misses: the factory runs
+    const reading = cache.get('read');
+    await turn();
+    await cache.deleteByTag('other');
+    finish('m');
+    await release();
+    expect([await reading, await loading]).toEqual(['r', 'm']);
+    const reads = tier.calls;
+    expect([await cache.get('read'), await cache.get('made')]).toEqual(['r', 'm']);
+    expect(tier.calls).toBe(reads); // both answered from L1
+  });
+
+  it('treats more deleted tags than it remembers as a clear', async () => {
+    const cache = createCache({ tiers: [memoryTier(), mapTier()] });
+    let finish!: (value: string) => void;
+    const loading = cache.getOrSet('k', () => new Promise<string>((resolve) => (finish = resolve)), {
+      tags: ['kept'],
+    });
+    await turn();
+    await cache.deleteByTag(Array.from({ length: 1_100 }, (_, i) => `t${i}`));
+    finish('v');
+    expect(await loading).toBe('v');
+    expect(await cache.get('k')).toBeUndefined();
+    // Once nothing is watched, the bound starts afresh.
+    expect(await cache.getOrSet('k', () => 'w', { tags: ['kept'] })).toBe('w');
+    expect(await cache.get('k')).toBe('w');
+  });
+});
+
 describe('createCache: reads and factories racing writes (property)', () => {
   const key = fc.constantFrom('a', 'b');
   const command = fc.oneof(

@@ -7,6 +7,9 @@ import type { CacheEntry, CacheTier } from '../tier.js';
 import type { TierRunner } from './tier-runner.js';
 import type { WriteBehind, WriteBehindHooks } from './write-behind.js';
 
+/** Deleted tags remembered for the watchers before a tag deletion counts as a clear. */
+const MAX_DELETED_TAGS = 1_024;
+
 /**
  * The slower-tier reads and factory runs of one key in flight (`watchers`), and how many
  * changes of the key they have seen.
@@ -60,8 +63,11 @@ export class CacheEngine implements WriteBehindHooks {
    * change is newer.
    */
   readonly #watched = new Map<string, KeyWatch>();
-  /** Bumped by changes that touch unknown keys (tags, clear, a bus reconnect). */
+  /** Bumped by changes that touch every key: a clear, a bus reconnect. */
   #epoch = 0;
+  /** Counts tag deletions; `#deletedTags` remembers each deleted tag's count while anything is watched. */
+  #tagSeq = 0;
+  readonly #deletedTags = new Map<string, number>();
   readonly #remote: number[];
   readonly #local: number[];
 
@@ -131,7 +137,8 @@ export class CacheEngine implements WriteBehindHooks {
 
   /**
    * Starts watching `key` for changes; pair with {@link CacheEngine.unwatch}. Remember
-   * `watch.changes` and {@link CacheEngine.epoch} to ask {@link CacheEngine.overtaken} later.
+   * `watch.changes`, {@link CacheEngine.epoch} and {@link CacheEngine.tagSeq} to ask
+   * {@link CacheEngine.overtaken} later.
    */
   watch(key: string): KeyWatch {
     let watch = this.#watched.get(key);
@@ -144,17 +151,52 @@ export class CacheEngine implements WriteBehindHooks {
   }
 
   unwatch(key: string, watch: KeyWatch): void {
-    if (--watch.watchers === 0) this.#watched.delete(key);
+    if (--watch.watchers > 0) return;
+    this.#watched.delete(key);
+    if (this.#watched.size === 0 && this.#deletedTags.size > 0) this.#deletedTags.clear();
   }
 
-  /** Counts changes that touch keys unknown here: tag deletions, clears, bus reconnects. */
+  /** Counts changes that touch every key: clears and bus reconnects. */
   get epoch(): number {
     return this.#epoch;
   }
 
-  /** Whether the key changed since its watcher saw `changes` and `epoch`. */
-  overtaken(watch: KeyWatch, changes: number, epoch: number): boolean {
-    return watch.changes !== changes || this.#epoch !== epoch;
+  /** Counts tag deletions. */
+  get tagSeq(): number {
+    return this.#tagSeq;
+  }
+
+  /**
+   * Whether the key changed since its watcher saw `changes`, `epoch` and `tagSeq`: a set
+   * or delete of the key, a clear, or the deletion of one of `tags` (the tags of what the
+   * watcher is about to cache).
+   */
+  overtaken(
+    watch: KeyWatch,
+    changes: number,
+    epoch: number,
+    tagSeq: number,
+    tags: readonly string[],
+  ): boolean {
+    if (watch.changes !== changes || this.#epoch !== epoch) return true;
+    if (this.#tagSeq === tagSeq) return false;
+    for (const tag of tags) {
+      const deleted = this.#deletedTags.get(tag);
+      if (deleted !== undefined && deleted > tagSeq) return true;
+    }
+    return false;
+  }
+
+  /** Records the deletion of `tags` for the watchers (beyond a bound, as a change of every key). */
+  #tagsDeleted(tags: readonly string[]): void {
+    this.#tagSeq++;
+    if (this.#watched.size === 0) return;
+    if (this.#deletedTags.size + tags.length > MAX_DELETED_TAGS) {
+      this.#deletedTags.clear();
+      this.#epoch++;
+      return;
+    }
+    for (const tag of tags) this.#deletedTags.set(tag, this.#tagSeq);
   }
 
   /** Records a change of `key` for its watchers. */
@@ -187,7 +229,7 @@ export class CacheEngine implements WriteBehindHooks {
   }
 
   async deleteByTags(tags: readonly string[]): Promise<void> {
-    this.#epoch++;
+    this.#tagsDeleted(tags);
     await this.writeBehind?.flush();
     this.writeBehind?.overtake(
       (write) => write.kind === 'set' && write.entry.tags.some((tag) => tags.includes(tag)),
@@ -198,7 +240,7 @@ export class CacheEngine implements WriteBehindHooks {
         tier.deleteByTag === undefined ? [] : tags.map((tag) => this.runner.deleteByTag(index, tag)),
       ),
     );
-    this.#epoch++;
+    this.#tagsDeleted(tags);
     void this.publish({ type: 'tag', tags });
   }
 
@@ -215,6 +257,7 @@ export class CacheEngine implements WriteBehindHooks {
   receive(message: BusMessage): void {
     if (message.from === this.id || message.cache !== this.name) return;
     if (message.type === 'delete') for (const key of message.keys) this.#changed(key);
+    else if (message.type === 'tag') this.#tagsDeleted(message.tags);
     else this.#epoch++;
     for (const index of this.#local) {
       if (message.type === 'delete') for (const key of message.keys) void this.runner.delete(index, key);

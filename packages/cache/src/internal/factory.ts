@@ -27,6 +27,7 @@ export async function runFactory<T>(
   const watch = engine.watch(call.key);
   const changes = watch.changes;
   const epoch = engine.epoch;
+  const tagSeq = engine.tagSeq;
   try {
     if (call.lockTtl !== undefined && engine.lockTier >= 0) {
       const outcome = await acquireLock(engine, call.key, call.lockTtl);
@@ -49,7 +50,7 @@ export async function runFactory<T>(
       },
     };
     const value = await withHardTimeout(engine, call, controller, () => call.factory(context));
-    if (value === undefined || skipped || engine.overtaken(watch, changes, epoch)) return value;
+    if (value === undefined || skipped || engine.overtaken(watch, changes, epoch, tagSeq, tags)) return value;
     let lifetime = ttl ?? call.policy.ttl;
     const adaptive = call.policy.adaptiveTtl;
     if (ttl === undefined && adaptive !== undefined) {
@@ -69,7 +70,8 @@ export async function runFactory<T>(
     return value;
   } catch (error) {
     call.counters.errors++;
-    if (stale !== undefined && !engine.overtaken(watch, changes, epoch)) holdStale(engine, call, stale);
+    if (stale !== undefined && !engine.overtaken(watch, changes, epoch, tagSeq, stale.tags))
+      holdStale(engine, call, stale);
     throw error;
   } finally {
     engine.unwatch(call.key, watch);
