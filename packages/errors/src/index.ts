@@ -41,7 +41,13 @@ export {
   parseRetryAfter,
 } from './http-response.js';
 export { normalizeError } from './normalize-error.js';
-export { durationOption, integerOption, invalidOption, numberOption } from './options.js';
+export {
+  durationOption,
+  integerOption,
+  invalidOption,
+  numberOption,
+  rejectUnknownKeys,
+} from './options.js';
 export { type ProblemDetails, type ProblemDetailsOptions, toProblemDetails } from './problem-details.js';
 export { createErrorReporter } from './reporter.js';
 export type {

@@ -1,4 +1,4 @@
-import { type Duration, parseDuration } from '@ballast/core';
+import { closestName, type Duration, parseDuration } from '@ballast/core';
 import { ConfigurationError } from './builtins.js';
 
 /** The received value as the message shows it: JSON, except where JSON would misreport it. */
@@ -27,6 +27,47 @@ export function invalidOption(option: string, value: unknown, expected: string) 
     details: { option, expected },
     suggestions: [`Set ${option} to ${expected}.`],
   });
+}
+
+/**
+ * Rejects the first own key of `options` that is not in `validKeys`, so a misspelt or
+ * invented option (`timout`, `rotate: { sise }`) fails at creation instead of silently
+ * leaving the default on. The message names the key, the valid key it most likely meant
+ * (by `closestName` from `@ballast/core`) and the valid keys; `hints` adds advice for keys
+ * users are known to pass by mistake (`{ client: "the client is the first argument" }`).
+ *
+ * The value under the unknown key is never shown, in the message or the details: a
+ * misspelt `pasword` or `hashkey` may well hold a secret.
+ *
+ * @example rejectUnknownKeys('createLogger', { levle: 'debug' }, ['level', 'sinks']);
+ * // Unknown option createLogger.levle (did you mean level?): expected one of level, sinks.
+ * // suggestions: ['Rename levle to level.']
+ * @throws ConfigurationError with `details: { option, expected, intended? }`.
+ */
+export function rejectUnknownKeys(
+  owner: string,
+  options: object,
+  validKeys: readonly string[],
+  hints: Readonly<Record<string, string>> = {},
+): void {
+  for (const key of Object.keys(options)) {
+    if (validKeys.includes(key)) continue;
+    const option = `${owner}.${key}`;
+    const intended = closestName(key, validKeys);
+    const hint = Object.hasOwn(hints, key) ? hints[key] : undefined;
+    const expected = validKeys.length > 0 ? `one of ${validKeys.join(', ')}` : 'no options';
+    const guess = intended === undefined ? '' : ` (did you mean ${intended}?)`;
+    let suggestion = `Rename ${key} to ${intended}.`;
+    if (intended === undefined)
+      suggestion = hint === undefined ? `Remove ${key}.` : `Remove ${key}; ${hint}.`;
+    throw new ConfigurationError(
+      `Unknown option ${option}${guess}: expected ${expected}${hint === undefined ? '' : `; ${hint}`}.`,
+      {
+        details: { option, expected, ...(intended === undefined ? {} : { intended }) },
+        suggestions: [suggestion],
+      },
+    );
+  }
 }
 
 /**
