@@ -1,9 +1,8 @@
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from '@ballast/core';
-import { invalidOption } from '@ballast/errors';
+import { invalidOption, rejectUnknownKeys } from '@ballast/errors';
 import { createCore } from './internal/core.js';
 import { createDedupe, createSampler, type DedupeOptions, type SamplingOptions } from './internal/noise.js';
-import { rejectUnknownKeys } from './internal/options.js';
 import { compileRedaction, type RedactOption } from './internal/redaction.js';
 import { fieldsJson } from './internal/serialize.js';
 import { LEVELS, type LevelName, levelOption } from './levels.js';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerLike } from '@ballast/core';
-import { invalidOption } from '@ballast/errors';
+import { invalidOption, rejectUnknownKeys } from '@ballast/errors';
 import { createRedactor, type Redactor } from '@ballast/redact';
 import { contextHolds, withLogContext } from './context.js';
-import { rejectUnknownKeys } from './internal/options.js';
 
 /** Options for {@link httpLogger}. */
 export interface HttpLoggerOptions {

@@ -149,12 +149,6 @@ describe('httpLogger', () => {
     [{ field: '' }, 'httpLogger.field', /a non-empty field name/],
     [{ genReqId: 'uuid' }, 'httpLogger.genReqId', /a function \(req\) => string/],
     [{ ignore: 'health' }, 'httpLogger.ignore', /a function \(req\) => boolean/],
-    [
-      { ignores: () => true },
-      'httpLogger.ignores',
-      /did you mean ignore\?.*httpLogger accepts logger, header/,
-    ],
-    [{ headers: 'x-id' }, 'httpLogger.headers', /did you mean header\?/],
   ])('rejects %j at creation, naming the option and the fix', (bad, option, fix) => {
     const { logger } = setup();
     let thrown: unknown;
@@ -166,6 +160,17 @@ describe('httpLogger', () => {
     expect(ConfigurationError.is(thrown)).toBe(true);
     expect((thrown as Error).message).toContain(`Invalid option ${option}:`);
     expect((thrown as Error).message).toMatch(fix);
+  });
+
+  it.each([
+    [
+      { ignores: () => true },
+      /^Unknown option httpLogger.ignores \(did you mean ignore\?\): expected one of logger, header/,
+    ],
+    [{ headers: 'x-id' }, /^Unknown option httpLogger.headers \(did you mean header\?\)/],
+  ])('rejects the unknown option in %j, naming the one it was meant to be', (bad, message) => {
+    const { logger } = setup();
+    expect(() => httpLogger({ logger, ...bad } as never)).toThrow(message);
   });
 
   it('rejects options that are not an object', () => {

@@ -12,7 +12,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The ConfigurationError `make` throws. */
-function rejection(make: () => unknown): Error & { details?: unknown } {
+function rejection(make: () => unknown): Error & { details?: unknown; suggestions?: readonly string[] } {
   try {
     make();
   } catch (error) {
@@ -57,11 +57,32 @@ describe('options of every factory', () => {
     '%s rejects an unknown key, naming it and the option it was meant to be',
     (_factory, make, option, meant) => {
       const error = rejection(make);
-      expect(error.message).toContain(`Invalid option ${option}:`);
-      expect(error.message).toContain(`did you mean ${meant}?`);
-      expect(error.details).toMatchObject({ option });
+      expect(error.message).toContain(`Unknown option ${option} (did you mean ${meant}?): expected one of `);
+      expect(error.details).toMatchObject({ option, intended: meant });
+      expect(error.suggestions).toEqual([`Rename ${option.split('.').pop()} to ${meant}.`]);
     },
   );
+
+  it('never shows the value under an unknown key, which may be the secret itself', () => {
+    const sinks = [{ name: 'x', write() {} }];
+    const attempts = [
+      () => createLogger({ sinks, redact: { hashkey: 'S3CRET' } } as never),
+      () => createLogger({ sinks, levle: 'S3CRET' } as never),
+      () => createLogger({ sinks, pasword: { nested: ['S3CRET'] } } as never),
+      () => fileSink({ path: file(), rotate: { secret: 'S3CRET' } } as never),
+      () => createLogger({ sinks }).child({}, { token: 'S3CRET' } as never),
+    ];
+    for (const attempt of attempts) {
+      const error = rejection(attempt);
+      expect(error.message).toMatch(/^Unknown option /);
+      expect(JSON.stringify({ error, text: String(error), stack: error.stack })).not.toContain('S3CRET');
+    }
+    const typo = rejection(() => createLogger({ sinks, levle: 'debug' } as never));
+    expect(typo.message).toMatch(
+      /^Unknown option createLogger\.levle \(did you mean level\?\): expected one of /,
+    );
+    expect(typo.suggestions).toEqual(['Rename levle to level.']);
+  });
 
   it('rejects an unknown key before touching the file system', () => {
     const path = join(dir, 'never', 'app.log');

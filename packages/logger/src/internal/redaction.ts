@@ -1,4 +1,4 @@
-import { invalidOption, serializeError } from '@ballast/errors';
+import { invalidOption, rejectUnknownKeys, serializeError } from '@ballast/errors';
 import {
   createRedactor,
   DEFAULT_KEYS,
@@ -7,7 +7,6 @@ import {
   type RedactPattern,
   WILDCARD,
 } from '@ballast/redact';
-import { rejectUnknownKeys } from './options.js';
 import { memberPrefixes, quote } from './quote.js';
 import { cachedKeyTest, noScrub, type PathNode, type Scrub } from './scrub.js';
 
