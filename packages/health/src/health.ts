@@ -116,7 +116,8 @@ function checkService(service: ServiceInfo): ServiceInfo {
  * const report = await health.check('readiness'); // { status: 'pass', checks: { 'redis:responseTime': [...] } }
  *
  * @throws ConfigurationError for an unknown option (a typo such as `timout`), a bad timeout or
- * cacheFor, an invalid check (including an unknown key on a check) or duplicate check names.
+ * cacheFor, an invalid check (including an unknown key on a check written as an object
+ * literal) or duplicate check names.
  */
 export function createHealth(options: HealthOptions = {}): Health {
   checkOptions('createHealth', options, HEALTH_KEYS);

@@ -3,7 +3,7 @@ import type { Server, Socket } from 'node:net';
 import { constants } from 'node:os';
 import { type Clock, type Duration, type LoggerLike, noopLogger, systemClock } from '@ballast/core';
 import { durationOption, invalidOption } from '@ballast/errors';
-import { checkMethods, checkOptions, keysOf } from './internal/options.js';
+import { checkMethods, checkOptions, isPlainObject, keysOf } from './internal/options.js';
 import { positiveDuration } from './internal/resolve-check.js';
 
 /** A cleanup step run on shutdown: close a cache, flush logs, disconnect a pool. */
@@ -99,7 +99,7 @@ interface Hook {
  * gracefulShutdown(server, { health, preStopDelay: '5s', onShutdown: [() => cache.close(), () => logger.flush()] });
  *
  * @throws ConfigurationError for an unknown option (a typo such as `preStopDelai`, here or on a
- * hook), bad durations, hooks, a signal this platform does not know (checked against
+ * hook written as an object literal), bad durations, hooks, a signal this platform does not know (checked against
  * `os.constants.signals`) or cannot catch (`SIGKILL`, `SIGSTOP`), or a `health`, `logger`,
  * `clock`, `exit` or `signalSource` without the methods it needs.
  */
@@ -291,14 +291,14 @@ function toHook(input: ShutdownHookInput, index: number, defaultMs: number): Hoo
   if (typeof input !== 'object' || input === null || typeof input.run !== 'function') {
     throw invalidOption('onShutdown', input, 'a function or { name?, run(signal), timeout? }');
   }
-  checkOptions(`onShutdown[${JSON.stringify(input.name ?? name)}]`, input, HOOK_KEYS);
+  // String(): a name of any type (a bigint, a symbol) must not make the check itself throw.
+  const label = String(input.name ?? name);
+  // Only a literal is held to the hook keys; a class instance's own fields are its business.
+  if (isPlainObject(input)) checkOptions(`onShutdown[${JSON.stringify(label)}]`, input, HOOK_KEYS);
   return {
-    name: input.name ?? name,
+    name: label,
     run: input.run.bind(input),
-    timeoutMs:
-      input.timeout === undefined
-        ? defaultMs
-        : positiveDuration(`${input.name ?? name}.timeout`, input.timeout),
+    timeoutMs: input.timeout === undefined ? defaultMs : positiveDuration(`${label}.timeout`, input.timeout),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Duration } from '@ballast/core';
 import { durationOption, invalidOption } from '@ballast/errors';
 import type { CheckInput, CheckKind, HealthCheck } from '../types.js';
-import { checkOptions, keysOf } from './options.js';
+import { checkOptions, isPlainObject, keysOf } from './options.js';
 import type { ResolvedCheck } from './runner.js';
 
 const KINDS: ReadonlySet<string> = new Set<CheckKind>(['liveness', 'readiness', 'startup']);
@@ -37,8 +37,9 @@ export function positiveDuration(option: string, value: Duration): number {
 
 /**
  * Validates a check (or a core `HealthIndicator`) and resolves its settings. A check with
- * `run` may hold only the {@link HealthCheck} keys; an indicator's other members (a circuit
- * breaker's `execute`, `state`…) belong to its owner and are left alone.
+ * `run` written as an object literal may hold only the {@link HealthCheck} keys; the other
+ * members of a class instance (`new PgCheck(pool)`) or of an indicator (a circuit breaker's
+ * `execute`, `state`…) belong to their owner and are left alone.
  * @throws ConfigurationError naming the bad setting or unknown key.
  */
 export function resolveCheck(input: CheckInput, defaults: CheckDefaults): ResolvedCheck {
@@ -52,7 +53,9 @@ export function resolveCheck(input: CheckInput, defaults: CheckDefaults): Resolv
   const at = (setting: string): string => `checks["${name}"].${setting}`;
   let run: ResolvedCheck['run'];
   if (typeof input.run === 'function') {
-    checkOptions(`checks["${name}"]`, input, CHECK_KEYS, CHECK_HINTS);
+    // A class instance's own fields (a pool, a client) are not options; only a literal
+    // is held to the HealthCheck keys, where an extra key is a typo.
+    if (isPlainObject(input)) checkOptions(`checks["${name}"]`, input, CHECK_KEYS, CHECK_HINTS);
     run = input.run.bind(input);
   } else if ('check' in input && typeof input.check === 'function') run = input.check.bind(input);
   else {
