@@ -1,6 +1,7 @@
 import {
   abortReason,
   type Clock,
+  closestName,
   createEmitter,
   type Duration,
   type EventSource,
@@ -8,7 +9,7 @@ import {
   type HealthStatus,
   systemClock,
 } from '@ballast/core';
-import { ConfigurationError, durationOption, invalidOption } from '@ballast/errors';
+import { ConfigurationError, durationOption, invalidOption, ValidationError } from '@ballast/errors';
 import { createRedactor } from '@ballast/redact';
 import { checkMethods, checkOptions, keysOf } from './internal/options.js';
 import type { RedactFn, RunRecord } from './internal/outcome.js';
@@ -238,6 +239,7 @@ export function createHealth(options: HealthOptions = {}): Health {
     on: events.on,
     register,
     async check(kind, callOptions) {
+      if (kind !== undefined && !CHECK_KINDS.includes(kind)) throw invalidKind(kind);
       const signal = callOptions?.signal;
       if (signal?.aborted) throw abortReason(signal);
       if (kind === 'readiness' && shuttingDown) return failedReport(service, SHUTTING_DOWN);
@@ -264,6 +266,19 @@ export function createHealth(options: HealthOptions = {}): Health {
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+const CHECK_KINDS: readonly unknown[] = ['liveness', 'readiness', 'startup'];
+
+/** The `ValidationError` for `health.check(kind)` with a kind that is not one of the three. */
+function invalidKind(kind: unknown): Error {
+  const got = typeof kind === 'string' ? JSON.stringify(kind.slice(0, 40)) : typeof kind;
+  const intended = typeof kind === 'string' ? closestName(kind, CHECK_KINDS as string[]) : undefined;
+  const hint = intended === undefined ? '' : ` Did you mean '${intended}'?`;
+  return new ValidationError(
+    `Invalid kind for health.check(): got ${got}; expected 'liveness', 'readiness', 'startup' or nothing for every check.${hint}`,
+    { details: { argument: 'kind' } },
+  );
 }
 
 function sameRecords(a: readonly RunRecord[], b: readonly RunRecord[]): boolean {

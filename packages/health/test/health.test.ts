@@ -1,6 +1,6 @@
 import type { HealthIndicator } from '@ballast/core';
 import { ManualClock } from '@ballast/core/testing';
-import { ConfigurationError, UnavailableError } from '@ballast/errors';
+import { ConfigurationError, UnavailableError, ValidationError } from '@ballast/errors';
 import { createRedactor } from '@ballast/redact';
 import { describe, expect, it } from 'vitest';
 import { createHealth, type HealthCheck } from '../src/index.js';
@@ -527,6 +527,17 @@ describe('createHealth: kinds', () => {
     expect(one?.status).toBe('pass');
     expect(Object.keys(one?.checks ?? {})).toEqual(['b']);
     expect(await health.checkOne('nope')).toBeUndefined();
+  });
+
+  it('rejects an unknown kind with a ValidationError that names the kinds and the likely one', async () => {
+    const health = createHealth({ checks: [{ name: 'a', run: () => true }] });
+    const typo = health.check('readyness' as never);
+    await expect(typo).rejects.toBeInstanceOf(ValidationError);
+    await expect(typo).rejects.toThrow(
+      `Invalid kind for health.check(): got "readyness"; expected 'liveness', 'readiness', 'startup' or nothing for every check. Did you mean 'readiness'?`,
+    );
+    await expect(health.check(7 as never)).rejects.toThrow(/got number; expected 'liveness'/);
+    await expect(health.check('all' as never)).rejects.toThrow(/got "all"; expected/);
   });
 });
 

@@ -24,9 +24,39 @@ const storage = new AsyncLocalStorage<Store>();
  */
 export function withLogContext<T>(fields: LogContextFields, fn: () => T): T {
   const outer = storage.getStore();
-  const merged = outer === undefined ? { ...fields } : { ...outer.fields, ...fields };
+  const own = copyFields(fields);
+  const merged = outer === undefined ? own : { ...outer.fields, ...own };
   return storage.run({ fields: merged, scrub: undefined, json: '' }, fn);
 }
+
+/**
+ * A copy of the host's fields that cannot throw, so `fn` always runs: a getter that throws
+ * leaves its field as `'[Unserializable]'`; a proxy whose keys cannot be listed leaves one
+ * `log_context: '[Unserializable]'` field, so the loss shows on every line.
+ */
+function copyFields(fields: LogContextFields): LogContextFields {
+  try {
+    return { ...fields };
+  } catch {
+    let keys: string[];
+    try {
+      keys = Object.keys(fields);
+    } catch {
+      return { log_context: UNSERIALIZABLE };
+    }
+    const copy: LogContextFields = {};
+    for (const key of keys) {
+      try {
+        copy[key] = fields[key];
+      } catch {
+        copy[key] = UNSERIALIZABLE;
+      }
+    }
+    return copy;
+  }
+}
+
+const UNSERIALIZABLE = '[Unserializable]';
 
 /** The fields of the current log context (a copy), or an empty object outside any. */
 export function getLogContext(): LogContextFields {

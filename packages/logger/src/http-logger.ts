@@ -21,10 +21,15 @@ export interface HttpLoggerOptions {
   field?: string;
   /**
    * Makes a request id when the request brings none (neither the header nor a `traceparent`).
+   * If it throws or returns anything but 1 to 256 printable ASCII characters, the request
+   * gets a random UUID and the fault is logged once at error.
    * @defaultValue `crypto.randomUUID`
    */
   genReqId?: (req: IncomingMessage) => string;
-  /** Requests for which no line is written (health probes). */
+  /**
+   * Requests for which no line is written (health probes). If it throws, the request is
+   * logged and the fault is logged once at error.
+   */
   ignore?: (req: IncomingMessage) => boolean;
 }
 
@@ -39,6 +44,8 @@ const SECRET_PARAM = /password|passwd|secret|token|api[-_]?key|auth|signature|se
 /** Short secret names, matched as a word of the name only (`key`, `apiKey`, `sig`, not `monkey`). */
 const SECRET_WORD = /(?:^|[^a-z0-9])(?:key|sig)(?![a-z0-9])/;
 const ID = /^[\w.:@/+=-]{1,128}$/;
+/** What a host's `genReqId` may return: printable ASCII a response header can carry. */
+const GENERATED_ID = /^[\x21-\x7e][\x20-\x7e]{0,255}$/;
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -164,9 +171,42 @@ export function httpLogger(options: HttpLoggerOptions): HttpMiddleware {
     );
   }
   const name = header.toLowerCase();
+  // A host function that throws, or returns an id no header can carry, must not take the
+  // request down with it: the request goes on with a random id (or is logged), and the
+  // fault is reported once per middleware, not once per request.
+  const reported = new Set<string>();
+  const hostFault = (option: string, problem: string, error?: unknown): void => {
+    const message = `httpLogger.${option} ${problem}; reported once, handled the same way from now on`;
+    if (reported.has(message)) return;
+    reported.add(message);
+    const fields = error === undefined ? {} : { err: error };
+    logger.error(fields, message);
+  };
+  const generate = (req: IncomingMessage): string => {
+    try {
+      const made = genReqId(req);
+      if (typeof made === 'string' && GENERATED_ID.test(made)) return made;
+      hostFault(
+        'genReqId',
+        'returned no usable request id (a string of 1 to 256 printable ASCII characters); used a random UUID instead',
+      );
+    } catch (error) {
+      hostFault('genReqId', 'threw; used a random UUID instead', error);
+    }
+    return randomUUID();
+  };
+  const ignored = (req: IncomingMessage): boolean => {
+    if (ignore === undefined) return false;
+    try {
+      return ignore(req) === true;
+    } catch (error) {
+      hostFault('ignore', 'threw; the request was logged', error);
+      return false;
+    }
+  };
   return (req, res, next) => {
     const start = performance.now();
-    const id = requestId(req, name, genReqId);
+    const id = requestId(req, name, generate);
     res.setHeader(name, id);
     let bytes = 0;
     const write = res.write;
@@ -181,7 +221,7 @@ export function httpLogger(options: HttpLoggerOptions): HttpMiddleware {
         bytes += Buffer.byteLength(chunk as string);
       return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
     } as ServerResponse['end'];
-    const skip = ignore?.(req) === true;
+    const skip = ignored(req);
     const fields = (): Record<string, unknown> => {
       const line: Record<string, unknown> = {
         req: { method: req.method, path: safePath(req.url ?? '/'), user_agent: req.headers['user-agent'] },

@@ -95,4 +95,33 @@ describe('withLogContext', () => {
     expect(sink.lines[0]?.password).toBe('[REDACTED]');
     expect(quiet.lines[0]).toEqual({ level: 'info', msg: 'y' });
   });
+  it('runs fn whatever the fields do: throwing getters and unlistable proxies are marked, not thrown', () => {
+    const sink = memorySink();
+    const logger = createLogger({ sinks: [sink], base: null, timestamp: false });
+    const getter = Object.defineProperty({ ok: 1 }, 'bad', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    const { proxy, revoke } = Proxy.revocable({ a: 1 }, {});
+    revoke();
+    const ran: string[] = [];
+    withLogContext(getter, () => {
+      ran.push('getter');
+      logger.info('one');
+      expect(getLogContext()).toEqual({ ok: 1, bad: '[Unserializable]' });
+    });
+    withLogContext({ tenant: 't' }, () =>
+      withLogContext(proxy, () => {
+        ran.push('revoked');
+        logger.info('two');
+      }),
+    );
+    expect(ran).toEqual(['getter', 'revoked']);
+    expect(sink.lines).toEqual([
+      { level: 'info', ok: 1, bad: '[Unserializable]', msg: 'one' },
+      { level: 'info', tenant: 't', log_context: '[Unserializable]', msg: 'two' },
+    ]);
+  });
 });

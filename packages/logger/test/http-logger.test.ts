@@ -215,4 +215,37 @@ describe('httpLogger', () => {
     for (const secret of ['sk_live_123', 'abcdefghijk12345', 'abc123'])
       expect(sink.raw[0]).not.toContain(secret);
   });
+  it('survives a genReqId or ignore that throws or returns junk, reporting each fault once', async () => {
+    const { sink, logger } = setup();
+    let calls = 0;
+    const middleware = httpLogger({
+      logger,
+      genReqId: () => {
+        calls++;
+        if (calls === 1) throw new Error('id service down');
+        return 'bad\r\nid' as string;
+      },
+      ignore: () => {
+        throw new Error('ignore broke');
+      },
+    });
+    const port = await serve((req, res) => middleware(req, res, () => res.end('ok')));
+    const first = await get(port, '/a');
+    const second = await get(port, '/b');
+    const third = await get(port, '/c');
+    await until(() => sink.lines.filter((line) => line.msg === 'request completed').length === 3);
+    for (const response of [first, second, third]) {
+      expect(response.status).toBe(200);
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const faults = sink.lines.filter((line) => line.level === 'error').map((line) => line.msg);
+    expect(faults).toEqual([
+      'httpLogger.genReqId threw; used a random UUID instead; reported once, handled the same way from now on',
+      'httpLogger.ignore threw; the request was logged; reported once, handled the same way from now on',
+      'httpLogger.genReqId returned no usable request id (a string of 1 to 256 printable ASCII characters); used a random UUID instead; reported once, handled the same way from now on',
+    ]);
+    expect(sink.lines.find((line) => line.level === 'error')).toMatchObject({
+      err: { message: 'id service down' },
+    });
+  });
 });
