@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@ballast/errors';
 import { createLogger, withLogContext } from '@ballast/logger';
+import { pseudonym } from '@ballast/redact';
 import { describe, expect, it } from 'vitest';
 import { memorySink } from './helpers.js';
 
@@ -92,6 +93,59 @@ describe('redaction', () => {
     expect(sink.lines[0]).toEqual({ level: 'info', a: { c: 2 }, list: [null, 2], s: 'jwt [REDACTED]' });
   });
 
+  it("writes keyed pseudonyms with censor: 'hash', the same ones pseudonym() computes", () => {
+    const { sink, logger } = setup({ censor: 'hash', hashKey: 'log-key', paths: ['user.email', 'ids[1]'] });
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const getter = Object.defineProperty({}, 'token', {
+      enumerable: true,
+      get() {
+        throw new Error('no');
+      },
+    });
+    logger.info({
+      user: { email: 'ada@example.com' },
+      password: 'hunter2',
+      ids: [1, 2],
+      m: new Map([['token', 't']]),
+    });
+    logger.info({ user: { email: 'ada@example.com' }, m: `jwt ${JWT}` });
+    logger.info({ a: getter, b: revoked.proxy });
+    const [first, second, third] = sink.lines;
+    expect(first).toEqual({
+      level: 'info',
+      user: { email: pseudonym('log-key', 'ada@example.com') },
+      password: pseudonym('log-key', 'hunter2'),
+      ids: [1, pseudonym('log-key', 2)],
+      m: { token: pseudonym('log-key', 't') },
+    });
+    expect(second?.user).toEqual(first?.user);
+    expect(second?.m).toBe(`jwt ${pseudonym('log-key', JWT)}`);
+    expect(third).toEqual({
+      level: 'info',
+      a: { token: pseudonym('log-key', '[Unserializable]') },
+      b: '[Unserializable]',
+    });
+    for (const secret of ['ada@example.com', 'hunter2', JWT]) expect(sink.raw.join('')).not.toContain(secret);
+  });
+
+  it("requires a hashKey with censor: 'hash', and refuses one without it, never showing the key", () => {
+    const attempt = (redact: unknown) => () =>
+      createLogger({ sinks: [{ name: 'x', write() {} }], redact } as never);
+    expect(attempt({ censor: 'hash' })).toThrow(ConfigurationError);
+    expect(attempt({ censor: 'hash' })).toThrow(/redact\.hashKey.*non-empty string or Uint8Array/);
+    expect(attempt({ censor: 'hash', hashKey: '' })).toThrow(/redact\.hashKey/);
+    expect(attempt({ hashKey: 'sup3r-secret' })).toThrow(/redact\.censor.*'hash' when a hashKey is given/);
+    let message = '';
+    try {
+      attempt({ censor: '[X]', hashKey: 'sup3r-secret' })();
+    } catch (error) {
+      message = String(error) + JSON.stringify(error);
+    }
+    expect(message).not.toContain('sup3r-secret');
+    expect(attempt({ censor: 'hash', hashKey: new Uint8Array([1]) })).not.toThrow();
+  });
+
   it('accepts a plain list of paths, keeping the defaults', () => {
     const { sink, logger } = setup(['user.email']);
     logger.info({ user: { email: 'a@b.c' }, token: 't' });
@@ -135,7 +189,7 @@ describe('redaction', () => {
       /redact\.defaults.*defaultKeys: false.*defaultPatterns: false/,
     );
     expect(attempt({ path: ['a.b'] })).toThrow(
-      /redact\.path.*paths, keys, patterns, defaultKeys, defaultPatterns, censor, remove\.$/,
+      /redact\.path.*paths, keys, patterns, defaultKeys, defaultPatterns, censor, hashKey, remove\.$/,
     );
     expect(attempt({ defaultKeys: false, defaultPatterns: false, censor: '*' })).not.toThrow();
   });

@@ -8,6 +8,7 @@ import { compileScanner } from './internal/scanner.js';
 import { type WalkConfig, Walker } from './internal/walker.js';
 import { DEFAULT_KEYS, normalizeKey } from './keys.js';
 import { DEFAULT_PATTERNS, type RedactPattern } from './patterns.js';
+import { HASH_KEY_EXPECTED, isHashKey } from './pseudonym.js';
 import type { RedactOptions, Redactor } from './types.js';
 
 const DEFAULT_MAX_DEPTH = 20;
@@ -112,16 +113,7 @@ function compilePatterns(options: RedactOptions) {
 function compileCensor(options: RedactOptions): CompiledCensor {
   const { censor = DEFAULT_CENSOR, hashKey } = options;
   if (censor === 'hash') {
-    const valid =
-      (typeof hashKey === 'string' && hashKey.length > 0) ||
-      (hashKey instanceof Uint8Array && hashKey.byteLength > 0);
-    if (!valid) {
-      throw invalidOption(
-        'hashKey',
-        hashKey,
-        "a non-empty string or Uint8Array (required by censor: 'hash')",
-      );
-    }
+    if (!isHashKey(hashKey)) throw invalidOption('hashKey', hashKey, HASH_KEY_EXPECTED);
     return { kind: 'hash', key: hashKey };
   }
   if (typeof censor === 'string') return { kind: 'string', text: censor };

@@ -3,4 +3,5 @@ export { DEFAULT_CENSOR } from './internal/censor.js';
 export { type PathSegment, parsePath, WILDCARD } from './internal/path-parser.js';
 export { DEFAULT_KEYS, normalizeKey } from './keys.js';
 export { DEFAULT_PATTERNS, luhnValid, type RedactPattern } from './patterns.js';
+export { pseudonym } from './pseudonym.js';
 export type { Censor, CensorFunction, RedactOptions, Redactor } from './types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, DEFAULT_CENSOR } from '../src/index.js';
+import { createRedactor, DEFAULT_CENSOR, pseudonym } from '../src/index.js';
 
 describe('censor', () => {
   it('defaults to [REDACTED]', () => {
@@ -44,6 +44,21 @@ describe('censor', () => {
     expect(a.email).toBe(b.email);
     expect(c.email).not.toBe(a.email);
     expect(a.msg).toMatch(/^Bearer \[REDACTED:[0-9a-f]{8}\]$/);
+  });
+
+  it('pseudonym() computes the pseudonym the hash censor writes, to find one value in the logs', () => {
+    const r = createRedactor({ censor: 'hash', hashKey: 'host-secret', keys: ['email'] });
+    const out = r({ email: 'ada@example.com', user: { id: 7 } }) as Record<string, string>;
+    expect(pseudonym('host-secret', 'ada@example.com')).toBe(out.email);
+    expect(pseudonym(new TextEncoder().encode('host-secret'), 'ada@example.com')).toBe(out.email);
+    expect(pseudonym('host-secret', 'bob@example.com')).not.toBe(out.email);
+    expect(pseudonym('host-secret', { id: 7 })).toBe(pseudonym('host-secret', '{"id":7}'));
+    expect(() => pseudonym('', 'x')).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_CONFIGURATION',
+        details: expect.objectContaining({ option: 'hashKey' }),
+      }),
+    );
   });
 
   it('hashes non-string values by their JSON, and unserializable ones by String()', () => {

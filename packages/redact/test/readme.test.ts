@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../src/index.js';
+import { createRedactor, pseudonym } from '../src/index.js';
 
 describe('README examples', () => {
   it('redacts the quick-start entry as shown', () => {
@@ -19,6 +19,7 @@ describe('README examples', () => {
   it('gives the documented pseudonym', () => {
     const redact = createRedactor({ censor: 'hash', hashKey: 'host-secret', keys: ['email'] });
     expect(redact({ email: 'ada@example.com' })).toEqual({ email: '[REDACTED:493b14e1]' });
+    expect(pseudonym('host-secret', 'ada@example.com')).toBe('[REDACTED:493b14e1]');
   });
 
   it('runs the custom keys and patterns recipe', () => {

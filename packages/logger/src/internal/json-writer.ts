@@ -35,7 +35,7 @@ export function members(
     if (!hasOwn.call(record, key)) continue;
     const next = node === undefined ? undefined : (node.children?.get(key) ?? node.any);
     if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key) + s.censor;
+      if (!s.remove) out += s.member(key) + (s.hashed === undefined ? s.censor : s.hashed(record[key]));
       continue;
     }
     const raw = record[key];
@@ -70,7 +70,7 @@ function entries(
     const key = typeof k === 'string' ? k : String(k);
     const next = child(node, key);
     if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key) + s.censor;
+      if (!s.remove) out += s.member(key) + (s.hashed === undefined ? s.censor : s.hashed(raw));
       continue;
     }
     const v = value(raw, s, next, depth + 1, seen);
@@ -90,7 +90,7 @@ function list(
   let i = 0;
   for (const item of items) {
     const next = child(node, String(i));
-    const v = next?.end ? (s.remove ? undefined : s.censor) : value(item, s, next, depth + 1, seen);
+    const v = next?.end ? censored(s, item) : value(item, s, next, depth + 1, seen);
     out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
     i++;
   }
@@ -152,4 +152,10 @@ export function value(
   }
   seen.pop();
   return out;
+}
+
+/** A secret value as written: nothing with `remove`, else the censor or its pseudonym. */
+export function censored(s: Scrub, secret: unknown): string | undefined {
+  if (s.remove) return undefined;
+  return s.hashed === undefined ? s.censor : s.hashed(secret);
 }

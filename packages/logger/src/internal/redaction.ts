@@ -4,6 +4,7 @@ import {
   DEFAULT_KEYS,
   normalizeKey,
   parsePath,
+  pseudonym,
   type RedactPattern,
   WILDCARD,
 } from '@ballast/redact';
@@ -32,10 +33,14 @@ export interface RedactOptions {
    */
   defaultPatterns?: boolean;
   /**
-   * The replacement text.
+   * The replacement text, or `'hash'` for a stable keyed pseudonym (`[REDACTED:3f9a1c2e]`,
+   * HMAC-SHA-256 under `hashKey`) so the lines about one user or email can be found and
+   * correlated without the value being written; `pseudonym` of `@ballast/redact` computes it.
    * @defaultValue `'[REDACTED]'`
    */
   censor?: string;
+  /** The HMAC key of `censor: 'hash'` (required by it, refused without it); keep it secret and stable. */
+  hashKey?: string | Uint8Array;
   /**
    * Drop censored keys instead of replacing their value (secrets inside strings are still replaced).
    * @defaultValue `false`
@@ -53,6 +58,7 @@ const REDACT_KEYS = [
   'defaultKeys',
   'defaultPatterns',
   'censor',
+  'hashKey',
   'remove',
 ] as const satisfies ReadonlyArray<keyof RedactOptions>;
 
@@ -144,13 +150,35 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
     throw invalidOption(
       'redact',
       option,
-      'false, an array of paths or { paths, keys, patterns, defaultKeys, defaultPatterns, censor, remove }',
+      'false, an array of paths or { paths, keys, patterns, defaultKeys, defaultPatterns, censor, hashKey, remove }',
     );
   }
   rejectUnknownKeys('redact', settings, REDACT_KEYS, REDACT_HINTS);
   const { paths = [], keys = [], patterns = [], censor = '[REDACTED]', remove = false } = settings;
-  const { defaultKeys = true, defaultPatterns = true } = settings;
-  if (typeof censor !== 'string') throw invalidOption('redact.censor', censor, 'a string');
+  const { defaultKeys = true, defaultPatterns = true, hashKey } = settings;
+  if (typeof censor !== 'string')
+    throw invalidOption('redact.censor', censor, "a string, or 'hash' with a hashKey");
+  const hashing = censor === 'hash';
+  if (hashKey !== undefined && !hashing) {
+    throw invalidOption(
+      'redact.censor',
+      censor,
+      "'hash' when a hashKey is given (hashKey only keys its pseudonyms)",
+    );
+  }
+  const validKey =
+    (typeof hashKey === 'string' && hashKey !== '') ||
+    (hashKey instanceof Uint8Array && hashKey.byteLength > 0);
+  if (hashing && !validKey) {
+    throw invalidOption(
+      'redact.hashKey',
+      hashKey,
+      "a non-empty string or Uint8Array (required by censor: 'hash')",
+    );
+  }
+  const hashed = hashing
+    ? (secret: unknown) => quote(pseudonym(hashKey as string | Uint8Array, secret))
+    : undefined;
   if (typeof remove !== 'boolean') throw invalidOption('redact.remove', remove, 'true or false');
   validated('redact.paths', paths, () => createRedactor({ paths, keys: false, patterns: false }));
   validated('redact.keys', keys, () => createRedactor({ keys, defaultKeys, patterns: false }));
@@ -158,7 +186,11 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
   // Used on strings only. Given the keys, its key-assignment pattern (`password=…` in text,
   // one of the default patterns) also covers the host's keys.
   const scanText = validated('redact.patterns', patterns, () =>
-    createRedactor({ keys, defaultKeys, patterns, defaultPatterns, censor }),
+    createRedactor(
+      hashing
+        ? { keys, defaultKeys, patterns, defaultPatterns, censor, hashKey: hashKey as string | Uint8Array }
+        : { keys, defaultKeys, patterns, defaultPatterns, censor },
+    ),
   );
   const keySet = new Set(allKeys.map(normalizeKey));
   const scans = patterns.length > 0 || defaultPatterns;
@@ -169,6 +201,7 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
     member: memberPrefixes(text),
     paths: compilePaths(paths),
     censor: quote(censor),
+    hashed,
     remove,
     error: serializeError,
   };

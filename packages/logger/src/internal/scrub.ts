@@ -24,6 +24,8 @@ export interface Scrub {
   readonly paths: PathNode | undefined;
   /** The censor, already quoted as JSON. */
   readonly censor: string;
+  /** With `censor: 'hash'`: the keyed pseudonym of a secret value, quoted as JSON. */
+  readonly hashed: ((value: unknown) => string) | undefined;
   /** Drop censored keys instead of replacing their value. */
   readonly remove: boolean;
   /** Turns an Error into a plain object (cause chains included). */
@@ -54,6 +56,7 @@ export function noScrub(error: (err: Error) => unknown): Scrub {
     text: identity,
     paths: undefined,
     censor: '""',
+    hashed: undefined,
     remove: false,
     error,
     member: memberPrefixes(identity),

@@ -1,4 +1,4 @@
-import { child, MAX_DEPTH, members, value } from './json-writer.js';
+import { censored, child, MAX_DEPTH, members, value } from './json-writer.js';
 import type { PathNode, Scrub } from './scrub.js';
 
 const toTag = Object.prototype.toString;
@@ -71,7 +71,7 @@ function safeObject(
     let out = '';
     for (let i = 0; i < v.length; i++) {
       const next = child(node, String(i));
-      const item = next?.end ? (s.remove ? undefined : s.censor) : safeRead(v, i, s, next, depth, seen);
+      const item = next?.end ? safeCensored(s, v, i) : safeRead(v, i, s, next, depth, seen);
       out += `${i === 0 ? '' : ','}${item ?? 'null'}`;
     }
     return `[${out}]`;
@@ -85,7 +85,7 @@ function safeObject(
       const key = typeof k === 'string' ? k : String(k);
       const next = child(node, key);
       if (next?.end || s.isSecretKey(key)) {
-        if (!s.remove) out += s.member(key) + s.censor;
+        if (!s.remove) out += s.member(key) + (censored(s, raw) as string);
         continue;
       }
       const item = safeValue(raw, s, next, depth + 1, seen);
@@ -121,7 +121,7 @@ function safeMembers(
   for (const key of keys) {
     const next = child(node, key);
     if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key) + s.censor;
+      if (!s.remove) out += s.member(key) + (safeCensored(s, obj, key) as string);
       continue;
     }
     const v = safeRead(obj, key, s, next, depth, seen);
@@ -145,4 +145,16 @@ function safeRead(
     return UNSERIALIZABLE;
   }
   return safeValue(raw, s, node, depth + 1, seen);
+}
+
+/** {@link censored} for `holder[key]`, a getter that throws hashed as `[Unserializable]`. */
+function safeCensored(s: Scrub, holder: object, key: string | number): string | undefined {
+  if (s.hashed === undefined) return censored(s, undefined);
+  let secret: unknown;
+  try {
+    secret = (holder as Record<string | number, unknown>)[key];
+  } catch {
+    secret = '[Unserializable]';
+  }
+  return censored(s, secret);
 }
