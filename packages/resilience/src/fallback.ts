@@ -13,7 +13,12 @@ export interface FallbackEvents {
 
 /** Options for {@link fallback}. */
 export interface FallbackOptions {
-  /** Whether the fallback should answer for `error`. @defaultValue every error except aborts */
+  /**
+   * Whether the fallback should answer for `error`. Whatever it says, the fallback never
+   * answers once the caller's own signal has aborted: nobody is waiting for the answer.
+   * @defaultValue every error except cancellations (`AbortError`, `CancelledError` and
+   * anything `normalizeError` puts in the `cancelled` category)
+   */
   shouldHandle?: (error: unknown) => boolean;
 }
 
@@ -23,8 +28,10 @@ export interface FallbackPolicy extends Policy, EventSource<FallbackEvents> {}
 /** Produces a fallback value from the error (and the caller's signal). */
 export type FallbackFn = (error: unknown, signal: AbortSignal) => unknown;
 
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && error.name === 'AbortError';
+/** The default `shouldHandle`: every error but a cancellation. */
+function notCancelled(error: unknown): boolean {
+  if (error instanceof Error && error.name === 'AbortError') return false;
+  return normalizeError(error).category !== 'cancelled';
 }
 
 class FallbackStep implements Step {
@@ -43,7 +50,7 @@ class FallbackStep implements Step {
     try {
       return await call.next(index, scope, attempt);
     } catch (error) {
-      if (!this.shouldHandle(error)) throw error;
+      if (!this.shouldHandle(error) || signalOf(scope, call.outer).aborted) throw error;
       if (this.metrics !== undefined) this.count(this.metrics, error);
       if (this.events.has('fallback')) this.events.emit('fallback', { error });
       return this.compute === undefined ? this.value : await this.compute(error, signalOf(scope, call.outer));
@@ -74,7 +81,7 @@ class FallbackStep implements Step {
  * const page = await withDefault.execute(() => recommendations.fetch(userId));
  */
 export function fallback(valueOrFn: unknown, options: FallbackOptions = {}): FallbackPolicy {
-  const shouldHandle = options.shouldHandle ?? ((error: unknown) => !isAbort(error));
+  const shouldHandle = options.shouldHandle ?? notCancelled;
   if (typeof shouldHandle !== 'function')
     throw invalidOption('fallback.shouldHandle', shouldHandle, 'a function');
   const events = createEmitter<FallbackEvents>();

@@ -1,6 +1,13 @@
-import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
+import {
+  abortReason,
+  type Clock,
+  createEmitter,
+  type Duration,
+  type EventSource,
+  systemClock,
+} from '@ballast/core';
 import { CancelledError, durationOption, integerOption } from '@ballast/errors';
-import { type Call, policyOf, Scope, type Step } from './internal/call.js';
+import { type Call, policyOf, Scope, type Step, signalOf } from './internal/call.js';
 import { type Instruments, instruments } from './internal/metrics.js';
 import type { Policy } from './policy.js';
 
@@ -52,6 +59,25 @@ class HedgeStep implements Step {
       let pending = 0;
       let done = false;
       let timer: ReturnType<Clock['setTimeout']> | undefined;
+      // The caller's signal: once it aborts, no attempt starts any more (work that ignores
+      // its signal would otherwise keep failing into new attempts) and the call rejects.
+      const caller =
+        scope === undefined && call.outer === undefined ? undefined : signalOf(scope, call.outer);
+      if (caller?.aborted) {
+        reject(abortReason(caller));
+        return;
+      }
+      const onAbort = (): void => {
+        if (done) return;
+        done = true;
+        if (timer !== undefined) this.clock.clearTimeout(timer);
+        reject(abortReason(caller as AbortSignal));
+      };
+      caller?.addEventListener('abort', onAbort, { once: true });
+      const settle = (): void => {
+        done = true;
+        caller?.removeEventListener('abort', onAbort);
+      };
       const launch = (reason: 'delay' | 'failure'): void => {
         if (timer !== undefined) this.clock.clearTimeout(timer);
         timer = undefined;
@@ -69,7 +95,7 @@ class HedgeStep implements Step {
           (value) => {
             own.release();
             if (done) return;
-            done = true;
+            settle();
             if (timer !== undefined) this.clock.clearTimeout(timer);
             const lost = new CancelledError('Another hedged attempt won');
             for (const other of scopes) if (other !== own) other.abort(lost);
@@ -82,7 +108,7 @@ class HedgeStep implements Step {
             if (done) return;
             if (scopes.length <= this.maxHedged) launch('failure');
             else if (pending === 0) {
-              done = true;
+              settle();
               reject(error);
             }
           },

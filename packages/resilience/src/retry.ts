@@ -111,7 +111,18 @@ class RetryStep implements Step {
         delay = Math.max(delay, Math.min(hinted, this.retryAfterCap));
       if (this.events.has('retry')) this.events.emit('retry', { attempt, delayMs: delay, error });
       this.metrics?.retries.add(1, ATTEMPT);
-      if (delay > 0) await this.clock.sleep(delay, signalOf(scope, call.outer));
+      if (delay > 0) {
+        try {
+          await this.clock.sleep(delay, signalOf(scope, call.outer));
+        } catch (aborted) {
+          // The caller gave up while we waited: it gets its abort reason, and listeners
+          // learn which failure was being retried.
+          annotate(error, attempt);
+          if (this.events.has('giveUp'))
+            this.events.emit('giveUp', { attempts: attempt, error, reason: 'aborted' });
+          throw aborted;
+        }
+      }
       this.metrics?.attempts.add(1, ATTEMPT);
       try {
         return await call.next(index, scope, attempt + 1);
@@ -138,8 +149,9 @@ class RetryStep implements Step {
 /**
  * Retries failed work with backoff. `maxAttempts` counts every attempt; the wait
  * honours `retryAfterMs` hints; a shared `budget` caps retries across callers;
- * aborting the caller's signal stops the wait at once. Gives up with the last
- * error, annotated with `attempts`.
+ * aborting the caller's signal stops the wait at once (the call rejects with the
+ * abort reason and `giveUp` reports `'aborted'` with the failure being retried).
+ * Gives up with the last error, annotated with `attempts`.
  *
  * @throws ConfigurationError for `maxAttempts` < 1, a bad backoff or `respectRetryAfter`.
  *

@@ -24,6 +24,20 @@ describe('fallback', () => {
     await expect(fallback(0).execute(() => Promise.reject(abort))).rejects.toBe(abort);
     expect(() => fallback(0, { shouldHandle: 1 as never })).toThrow(/shouldHandle/);
   });
+
+  it('never answers for a cancellation or once the caller has aborted, whatever the error', async () => {
+    const cancelled = new CancelledError('caller went away');
+    await expect(fallback(0).execute(() => Promise.reject(cancelled))).rejects.toBe(cancelled);
+    const everything = fallback('answer', { shouldHandle: () => true });
+    const controller = new AbortController();
+    const reason = new Error('user pressed stop');
+    const call = everything.execute(async ({ signal }) => {
+      controller.abort(reason);
+      throw signal.reason;
+    }, controller.signal);
+    await expect(call).rejects.toBe(reason);
+    await expect(everything.execute(() => Promise.reject(cancelled))).resolves.toBe('answer');
+  });
 });
 
 describe('hedge', () => {
@@ -96,6 +110,28 @@ describe('hedge', () => {
     );
     await clock.advance(40);
     await expect(result).resolves.toBe('second');
+  });
+
+  it('starts no attempt once the caller aborts, even when the work ignores its signal', async () => {
+    const clock = new ManualClock();
+    const policy = hedge({ delay: 1_000, maxHedged: 3, clock });
+    const controller = new AbortController();
+    let started = 0;
+    const call = policy.execute(() => {
+      started++;
+      return clock.sleep(5_000).then(() => Promise.reject(new Error('slow failure')));
+    }, controller.signal);
+    await clock.advance(1_000);
+    expect(started).toBe(2);
+    controller.abort(new Error('stop'));
+    await expect(call).rejects.toThrow('stop');
+    await clock.advance(20_000);
+    expect(started).toBe(2);
+    expect(clock.pendingTimers).toBe(0);
+    const early = new AbortController();
+    early.abort(new Error('before'));
+    await expect(policy.execute(() => started++, early.signal)).rejects.toThrow('before');
+    expect(started).toBe(2);
   });
 
   it('rejects bad options with ConfigurationError', () => {

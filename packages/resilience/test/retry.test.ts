@@ -98,10 +98,16 @@ describe('retry', () => {
     const clock = new ManualClock();
     const controller = new AbortController();
     const policy = retry({ backoff: constantBackoff(10_000), clock });
+    const gaveUp: Array<{ attempts: number; reason: string; error: unknown }> = [];
+    policy.on('giveUp', (e) => gaveUp.push(e));
     const result = policy.execute(flaky(5).fn, controller.signal);
     await clock.advance(0);
     controller.abort(new Error('caller left'));
     await expect(result).rejects.toThrow('caller left');
+    expect(gaveUp).toHaveLength(1);
+    expect(gaveUp[0]).toMatchObject({ attempts: 1, reason: 'aborted' });
+    expect((gaveUp[0]?.error as { attempts?: number }).attempts).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('does not retry once the caller signal has aborted', async () => {
