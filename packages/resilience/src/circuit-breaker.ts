@@ -86,7 +86,9 @@ export interface CircuitBreaker extends Policy, HealthIndicator, EventSource<Cir
  * with `BrokenCircuitError` instead. Closed, it counts failures with its strategy;
  * open, it rejects at once; after `halfOpenAfter` it lets `halfOpenProbes` trial
  * calls through: all succeeding close it with fresh statistics, any failing
- * reopens it. Client-side errors (validation, not found, auth, conflict) never trip it.
+ * reopens it, and one ending in an error that does not count (an abort, a client
+ * error) frees its slot for the next call. Client-side errors (validation, not found,
+ * auth, conflict) never trip it.
  *
  * @throws ConfigurationError for an unknown strategy, a bad `halfOpenAfter` or `halfOpenProbes`.
  *

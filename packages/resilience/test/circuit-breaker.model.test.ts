@@ -1,5 +1,5 @@
 import { ManualClock } from '@ballast/core/testing';
-import { UnavailableError } from '@ballast/errors';
+import { UnavailableError, ValidationError } from '@ballast/errors';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -46,9 +46,12 @@ function shouldOpen(model: Model): boolean {
   return window.filter(Boolean).length >= model.rate.threshold * window.length;
 }
 
+/** How the work of a call ends: success, a failure the breaker counts, or a client error it does not. */
+type Outcome = 'succeed' | 'fail' | 'reject-input';
+
 class CallCommand implements fc.AsyncCommand<Model, Real> {
   constructor(
-    readonly fails: boolean,
+    readonly outcome: Outcome,
     readonly duration: number,
   ) {}
   check(): boolean {
@@ -64,7 +67,8 @@ class CallCommand implements fc.AsyncCommand<Model, Real> {
       .execute(async () => {
         ran = true;
         await real.clock.sleep(this.duration);
-        if (this.fails) throw new UnavailableError('down');
+        if (this.outcome === 'fail') throw new UnavailableError('down');
+        if (this.outcome === 'reject-input') throw new ValidationError('bad input');
         return 'ok';
       })
       .then(
@@ -78,10 +82,13 @@ class CallCommand implements fc.AsyncCommand<Model, Real> {
     }
     await real.clock.advance(this.duration);
     model.now += this.duration;
-    expect(await result).toBe(this.fails ? 'failed' : 'ok');
-    const bad = this.fails || this.duration >= model.slowMs;
+    expect(await result).toBe(this.outcome === 'succeed' ? 'ok' : 'failed');
+    const slow = this.duration >= model.slowMs;
+    const bad = this.outcome === 'fail' || slow;
     if (model.state === 'half-open') {
+      // A probe whose error does not count is no evidence: its slot is freed, nothing changes.
       if (bad) open(model);
+      else if (this.outcome === 'reject-input') return void expect(real.breaker.state).toBe(observed(model));
       else if (++model.passed >= model.probes) {
         model.state = 'closed';
         model.outcomes = [];
@@ -93,7 +100,7 @@ class CallCommand implements fc.AsyncCommand<Model, Real> {
     expect(real.breaker.state).toBe(observed(model));
   }
   toString(): string {
-    return `${this.fails ? 'fail' : 'succeed'}(${this.duration}ms)`;
+    return `${this.outcome}(${this.duration}ms)`;
   }
 }
 
@@ -120,7 +127,9 @@ class AdvanceCommand implements fc.AsyncCommand<Model, Real> {
 
 const commands = fc.commands(
   [
-    fc.tuple(fc.boolean(), fc.constantFrom(0, 1, 5, 60)).map(([fails, d]) => new CallCommand(fails, d)),
+    fc
+      .tuple(fc.constantFrom<Outcome>('succeed', 'fail', 'reject-input'), fc.constantFrom(0, 1, 5, 60))
+      .map(([outcome, d]) => new CallCommand(outcome, d)),
     fc.integer({ min: 1, max: 400 }).map((ms) => new AdvanceCommand(ms)),
   ],
   { maxCommands: 60 },

@@ -51,6 +51,20 @@ describe('circuitBreaker', () => {
     expect(breaker.state).toBe('closed');
   });
 
+  it('stays half-open when a probe is cancelled by its caller, and gives the slot to the next call', async () => {
+    const clock = new ManualClock();
+    const breaker = circuitBreaker({ strategy: consecutiveFailures(1), halfOpenAfter: 100, clock });
+    await failTimes(breaker, 1);
+    await clock.advance(100);
+    const controller = new AbortController();
+    const probe = breaker.execute(({ signal }) => clock.sleep(1_000, signal), controller.signal);
+    controller.abort();
+    await expect(probe).rejects.toThrow();
+    expect(breaker.state).toBe('half-open');
+    await expect(breaker.execute(ok)).resolves.toBe('ok');
+    expect(breaker.state).toBe('closed');
+  });
+
   it('lets only halfOpenProbes trial calls through at once and needs all of them to succeed', async () => {
     const clock = new ManualClock();
     const breaker = circuitBreaker({

@@ -8,6 +8,14 @@ import type { Call, Scope, Step } from './call.js';
 import { type Instruments, instruments, observeGauge, rejection } from './metrics.js';
 import { createTracker, type Tracker } from './tracker.js';
 
+/** How a call admitted by the breaker ended. */
+type Outcome = 0 | 1 | 2;
+const SUCCEEDED: Outcome = 0;
+/** An error `isFailure` counts. */
+const FAILED: Outcome = 1;
+/** An error `isFailure` does not count (cancellations, client errors by default). */
+const IGNORED: Outcome = 2;
+
 const CLOSED = 0;
 const OPEN = 1;
 const HALF_OPEN = 2;
@@ -74,14 +82,14 @@ export class BreakerStep implements Step {
 
   valueHandler(generation: number): (value: unknown) => unknown {
     return (value) => {
-      this.settle(generation, false, 0, false, undefined);
+      this.settle(generation, SUCCEEDED, 0, false, undefined);
       return value;
     };
   }
 
   errorHandler(generation: number): (error: unknown) => never {
     return (error) => {
-      this.settle(generation, this.isFailure(error), 0, false, error);
+      this.settle(generation, this.isFailure(error) ? FAILED : IGNORED, 0, false, error);
       throw error;
     };
   }
@@ -97,7 +105,7 @@ export class BreakerStep implements Step {
     const start = timed ? this.clock.now() : 0;
     try {
       const value = await call.next(index, scope, attempt);
-      this.settle(generation, false, start, timed, undefined);
+      this.settle(generation, SUCCEEDED, start, timed, undefined);
       if (timed && this.events.has('success'))
         this.events.emit('success', { durationMs: this.clock.now() - start });
       return value;
@@ -106,7 +114,7 @@ export class BreakerStep implements Step {
       if (timed && this.events.has('failure')) {
         this.events.emit('failure', { error, durationMs: this.clock.now() - start, counted });
       }
-      this.settle(generation, counted, start, timed, error);
+      this.settle(generation, counted ? FAILED : IGNORED, start, timed, error);
       throw error;
     }
   }
@@ -133,14 +141,21 @@ export class BreakerStep implements Step {
     );
   }
 
-  settle(generation: number, failed: boolean, start: number, timed: boolean, error: unknown): void {
+  /**
+   * Records the outcome of a call admitted in `generation`. Closed, an error that does not
+   * count is recorded as a non-failure. Half-open, it is no evidence either way (the caller
+   * cancelled, or sent a bad request): the probe's slot is freed for the next call and the
+   * breaker stays half-open, as in resilience4j, so a client hanging up cannot close it.
+   */
+  settle(generation: number, outcome: Outcome, start: number, timed: boolean, error: unknown): void {
     if (generation !== this.generation) return;
     const now = timed || this.clockedTracker ? this.clock.now() : 0;
     const slow = this.slow !== undefined && now - start >= this.slow.duration;
     if (this.state === CLOSED) {
-      if (this.tracker.record(failed, slow, now)) this.open(error);
+      if (this.tracker.record(outcome === FAILED, slow, now)) this.open(error);
     } else if (this.state === HALF_OPEN) {
-      if (failed || slow) this.open(error);
+      if (outcome === FAILED || slow) this.open(error);
+      else if (outcome === IGNORED) this.probesStarted--;
       else if (++this.probesPassed >= this.probes) this.close(now);
     }
   }
