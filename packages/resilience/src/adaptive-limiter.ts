@@ -2,6 +2,7 @@ import { abortReason, type Clock, createEmitter, type EventSource, systemClock }
 import { integerOption, invalidOption, normalizeError, numberOption } from '@ballast/errors';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
 import { instruments, observeGauge } from './internal/metrics.js';
+import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 
 /** Events of an {@link AdaptiveLimiter}. */
@@ -191,6 +192,16 @@ function header(
   return Number.isFinite(date) ? Math.max(0, (date - now) / 1000) : undefined;
 }
 
+const ADAPTIVE_LIMITER_KEYS = [
+  'name',
+  'min',
+  'max',
+  'initial',
+  'decrease',
+  'isOverload',
+  'clock',
+] as const satisfies ReadonlyArray<keyof AdaptiveLimiterOptions>;
+
 /**
  * An AIMD concurrency limiter for clients of rate-limited APIs: the limit grows
  * by about one per limit's worth of successes and is multiplied by `decrease` on
@@ -207,6 +218,7 @@ function header(
  * const repo = await github.execute(() => octokit.repos.get({ owner, repo }));
  */
 export function adaptiveLimiter(options: AdaptiveLimiterOptions = {}): AdaptiveLimiter {
+  checkOptions('adaptiveLimiter', options, ADAPTIVE_LIMITER_KEYS, false);
   const name = options.name ?? 'adaptive-limiter';
   if (typeof name !== 'string' || name.length === 0)
     throw invalidOption('adaptiveLimiter.name', name, 'a non-empty string');

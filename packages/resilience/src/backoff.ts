@@ -1,5 +1,6 @@
 import type { Duration } from '@ballast/core';
 import { durationOption, invalidOption, numberOption } from '@ballast/errors';
+import { checkOptions } from './internal/options.js';
 
 /**
  * How long to wait before a retry (or before a breaker half-opens again).
@@ -45,12 +46,21 @@ export interface ExponentialBackoffOptions {
   random?: () => number;
 }
 
+const EXPONENTIAL_BACKOFF_KEYS = [
+  'initial',
+  'max',
+  'factor',
+  'jitter',
+  'random',
+] as const satisfies ReadonlyArray<keyof ExponentialBackoffOptions>;
+
 /**
  * Exponential backoff with jitter (AWS's "full" or "decorrelated" jitter), so many
  * clients retrying at once spread out instead of hammering a recovering dependency.
  * @throws ConfigurationError for negative durations, `max < initial`, `factor < 1` or an unknown jitter.
  */
 export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Backoff {
+  checkOptions('exponentialBackoff', options, EXPONENTIAL_BACKOFF_KEYS, false);
   const initial = durationOption('exponentialBackoff.initial', options.initial ?? 100);
   const max = durationOption('exponentialBackoff.max', options.max ?? 30_000);
   if (max < initial)

@@ -14,6 +14,7 @@ import {
   UnavailableError,
 } from '@ballast/errors';
 import { instruments } from './internal/metrics.js';
+import { checkOptions } from './internal/options.js';
 
 /** What `run` returns: values aligned with the keys, or a map from key to value; an `Error` fails that key only. */
 export type BatchResult<K, V> = ReadonlyArray<V | Error> | ReadonlyMap<K, V | Error>;
@@ -59,6 +60,10 @@ interface Pending<V> {
   reject: (error: unknown) => void;
 }
 
+const BATCHER_KEYS = ['name', 'run', 'maxBatch', 'maxDelay', 'clock'] as const satisfies ReadonlyArray<
+  keyof BatcherOptions<unknown, unknown>
+>;
+
 /**
  * Coalesces `load(key)` calls made within `maxDelay` (or until `maxBatch` keys)
  * into one `run(keys)`, with duplicate keys asked once. Each key resolves to its
@@ -74,6 +79,7 @@ interface Pending<V> {
  * const [a, b] = await Promise.all([users.load('1'), users.load('2')]); // one query
  */
 export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
+  checkOptions('batcher', options, BATCHER_KEYS, true);
   const run = options?.run;
   if (typeof run !== 'function')
     throw invalidOption('batcher.run', run, 'a function (keys) => Promise<values>');

@@ -1,5 +1,6 @@
 import type { Duration } from '@ballast/core';
 import { durationOption, integerOption, invalidOption, numberOption } from '@ballast/errors';
+import { checkOptions } from './internal/options.js';
 
 /** Opens the breaker after `failures` failures in a row. */
 export interface ConsecutiveFailuresStrategy {
@@ -47,12 +48,20 @@ export interface FailureRateOptions {
   minThroughput?: number;
 }
 
+const FAILURE_RATE_KEYS = [
+  'threshold',
+  'window',
+  'buckets',
+  'minThroughput',
+] as const satisfies ReadonlyArray<keyof FailureRateOptions>;
+
 /**
  * Opens the breaker when, over a sliding window holding at least `minThroughput`
  * calls, the share of failures reaches `threshold` (like resilience4j's breaker).
  * @throws ConfigurationError for a threshold outside (0, 1], a bad window, or bad counts.
  */
 export function failureRate(options: FailureRateOptions = {}): FailureRateStrategy {
+  checkOptions('failureRate', options, FAILURE_RATE_KEYS, false);
   const threshold = numberOption('failureRate.threshold', options.threshold ?? 0.5, {
     min: 0,
     max: 1,
@@ -93,12 +102,15 @@ export interface SlowCallOptions {
   rateThreshold?: number;
 }
 
+const SLOW_CALL_KEYS = ['duration', 'rateThreshold'] as const satisfies ReadonlyArray<keyof SlowCallOptions>;
+
 /**
  * Counts slow calls against a circuit breaker: a dependency that answers too
  * slowly is failing even if it answers.
  * @throws ConfigurationError when `duration` is not a positive duration or `rateThreshold` is outside (0, 1].
  */
 export function slowCall(options: SlowCallOptions): SlowCallConfig {
+  checkOptions('slowCall', options, SLOW_CALL_KEYS, true);
   const duration = durationOption('slowCall.duration', options?.duration);
   if (duration <= 0) throw invalidOption('slowCall.duration', options.duration, 'a duration greater than 0');
   const rateThreshold = numberOption('slowCall.rateThreshold', options.rateThreshold ?? 1, {

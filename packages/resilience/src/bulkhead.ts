@@ -11,6 +11,7 @@ import { durationOption, integerOption } from '@ballast/errors';
 import { BulkheadRejectedError } from './errors.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
 import { type Instruments, instruments, rejection } from './internal/metrics.js';
+import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 
 /** Events of a {@link Bulkhead}. */
@@ -136,6 +137,10 @@ class BulkheadStep implements Step {
   }
 }
 
+const BULKHEAD_KEYS = ['limit', 'queue', 'queueTimeout', 'clock'] as const satisfies ReadonlyArray<
+  keyof BulkheadOptions
+>;
+
 /**
  * Isolates a dependency by capping concurrent executions at `limit`, with up to
  * `queue` callers waiting in order for a slot; the rest are rejected at once with
@@ -148,6 +153,7 @@ class BulkheadStep implements Step {
  * await pool.execute(() => renderPdf(doc));
  */
 export function bulkhead(options: BulkheadOptions): Bulkhead {
+  checkOptions('bulkhead', options, BULKHEAD_KEYS, true);
   const limit = integerOption('bulkhead.limit', options?.limit, 1);
   const queue = integerOption('bulkhead.queue', options.queue ?? 0, 0);
   const queueTimeout =

@@ -19,6 +19,7 @@ import {
 import { BreakerStep } from './internal/breaker-step.js';
 import { policyOf } from './internal/call.js';
 import { isDependencyFailure } from './internal/failure.js';
+import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 
 /** Where a circuit breaker stands. `isolated` is open by hand until released. */
@@ -81,6 +82,17 @@ export interface CircuitBreaker extends Policy, HealthIndicator, EventSource<Cir
   reset(): void;
 }
 
+const CIRCUIT_BREAKER_KEYS = [
+  'name',
+  'strategy',
+  'slowCall',
+  'halfOpenAfter',
+  'halfOpenProbes',
+  'isFailure',
+  'critical',
+  'clock',
+] as const satisfies ReadonlyArray<keyof CircuitBreakerOptions>;
+
 /**
  * Stops calling a failing dependency for a while so it can recover, failing fast
  * with `BrokenCircuitError` instead. Closed, it counts failures with its strategy;
@@ -97,6 +109,7 @@ export interface CircuitBreaker extends Policy, HealthIndicator, EventSource<Cir
  * await breaker.execute(() => callPayments());
  */
 export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBreaker {
+  checkOptions('circuitBreaker', options, CIRCUIT_BREAKER_KEYS, false);
   const name = options.name ?? 'circuit-breaker';
   if (typeof name !== 'string' || name.length === 0)
     throw invalidOption('circuitBreaker.name', name, 'a non-empty string');

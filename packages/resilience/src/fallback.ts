@@ -3,6 +3,7 @@ import { invalidOption, normalizeError } from '@ballast/errors';
 import type { Attributes } from '@opentelemetry/api';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
 import { type Instruments, instruments } from './internal/metrics.js';
+import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 
 /** Events of a {@link FallbackPolicy}. */
@@ -68,6 +69,8 @@ class FallbackStep implements Step {
   }
 }
 
+const FALLBACK_KEYS = ['shouldHandle'] as const satisfies ReadonlyArray<keyof FallbackOptions>;
+
 /**
  * Answers with a fallback when the work fails: a fixed value, or a function of
  * the error (which may be async, e.g. a stale cache read). The policy's result
@@ -81,6 +84,7 @@ class FallbackStep implements Step {
  * const page = await withDefault.execute(() => recommendations.fetch(userId));
  */
 export function fallback(valueOrFn: unknown, options: FallbackOptions = {}): FallbackPolicy {
+  checkOptions('fallback', options, FALLBACK_KEYS, false);
   const shouldHandle = options.shouldHandle ?? notCancelled;
   if (typeof shouldHandle !== 'function')
     throw invalidOption('fallback.shouldHandle', shouldHandle, 'a function');

@@ -9,6 +9,7 @@ import {
 import { CancelledError, durationOption, integerOption } from '@ballast/errors';
 import { type Call, policyOf, Scope, type Step, signalOf } from './internal/call.js';
 import { type Instruments, instruments } from './internal/metrics.js';
+import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 
 /** Events of a {@link HedgePolicy}. */
@@ -126,6 +127,8 @@ class HedgeStep implements Step {
   }
 }
 
+const HEDGE_KEYS = ['delay', 'maxHedged', 'clock'] as const satisfies ReadonlyArray<keyof HedgeOptions>;
+
 /**
  * Hedges slow calls: if an attempt has not answered after `delay`, starts another
  * (up to `maxHedged` extra), and a failed attempt starts the next one at once.
@@ -142,6 +145,7 @@ class HedgeStep implements Step {
  * const row = await fast.execute(({ signal }) => replica.query(sql, { signal }));
  */
 export function hedge(options: HedgeOptions): HedgePolicy {
+  checkOptions('hedge', options, HEDGE_KEYS, true);
   const delay = durationOption('hedge.delay', options?.delay);
   const maxHedged = integerOption('hedge.maxHedged', options.maxHedged ?? 1, 1);
   const events = createEmitter<HedgeEvents>();

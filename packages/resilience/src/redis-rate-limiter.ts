@@ -5,6 +5,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { invalidArgument } from './internal/argument.js';
 import { GCRA_SCRIPT } from './internal/gcra.lua.js';
 import { instruments, rejection } from './internal/metrics.js';
+import { checkOptions } from './internal/options.js';
 import { SLIDING_WINDOW_SCRIPT } from './internal/sliding-window.lua.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
 import { timeout } from './timeout.js';
@@ -75,6 +76,16 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.includes('NOSCRIPT');
 }
 
+const REDIS_RATE_LIMITER_KEYS = [
+  'client',
+  'limits',
+  'prefix',
+  'algorithm',
+  'onRedisError',
+  'timeout',
+  'clock',
+] as const satisfies ReadonlyArray<keyof RedisRateLimiterOptions>;
+
 /**
  * A rate limiter shared by every process that uses the same Redis: an exact
  * sliding window per limit, kept by one Lua script (loaded once, then run with
@@ -94,6 +105,7 @@ function isNoScript(error: unknown): boolean {
  * res.writeHead(decision.allowed ? 200 : 429, rateLimitHeaders(decision));
  */
 export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
+  checkOptions('redisRateLimiter', options, REDIS_RATE_LIMITER_KEYS, true);
   const client = options?.client;
   if (typeof (client as { evalsha?: unknown } | undefined)?.evalsha !== 'function') {
     throw invalidOption('redisRateLimiter.client', client, 'an ioredis Redis or Cluster client');
@@ -101,10 +113,13 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   if (!Array.isArray(options.limits) || options.limits.length === 0) {
     throw invalidOption('redisRateLimiter.limits', options.limits, 'a non-empty array of { max, per }');
   }
-  const limits = options.limits.map((limit, i) => ({
-    max: integerOption(`redisRateLimiter.limits[${i}].max`, limit?.max, 1),
-    per: durationOption(`redisRateLimiter.limits[${i}].per`, limit?.per),
-  }));
+  const limits = options.limits.map((limit, i) => {
+    checkOptions(`redisRateLimiter.limits[${i}]`, limit, ['max', 'per'], true);
+    return {
+      max: integerOption(`redisRateLimiter.limits[${i}].max`, limit?.max, 1),
+      per: durationOption(`redisRateLimiter.limits[${i}].per`, limit?.per),
+    };
+  });
   limits.forEach((limit, i) => {
     if (limit.per < 1) throw invalidOption(`redisRateLimiter.limits[${i}].per`, limit.per, 'at least 1 ms');
   });

@@ -1,5 +1,6 @@
 import { type Clock, type Duration, systemClock } from '@ballast/core';
 import { durationOption, invalidOption, numberOption } from '@ballast/errors';
+import { checkOptions } from './internal/options.js';
 
 /**
  * A retry budget shared by every caller of a dependency: it caps retries to a
@@ -28,6 +29,10 @@ export interface RetryBudgetOptions {
 
 const BUCKETS = 10;
 
+const RETRY_BUDGET_KEYS = ['ratio', 'minPerSecond', 'window', 'clock'] as const satisfies ReadonlyArray<
+  keyof RetryBudgetOptions
+>;
+
 /**
  * Creates a retry budget (as in Finagle and gRPC): over the last `window`, retries
  * never exceed `minPerSecond · window(s) + ratio · calls`. Pass the same budget to
@@ -35,6 +40,7 @@ const BUCKETS = 10;
  * @throws ConfigurationError for a ratio outside [0, 1], a negative `minPerSecond` or a bad window.
  */
 export function retryBudget(options: RetryBudgetOptions = {}): RetryBudget {
+  checkOptions('retryBudget', options, RETRY_BUDGET_KEYS, false);
   const ratio = numberOption('retryBudget.ratio', options.ratio ?? 0.1, { min: 0, max: 1 });
   const minPerSecond = numberOption('retryBudget.minPerSecond', options.minPerSecond ?? 10, { min: 0 });
   const window = durationOption('retryBudget.window', options.window ?? '10s');

@@ -3,6 +3,7 @@ import { durationOption, integerOption, invalidOption, normalizeError } from '@b
 import { type Backoff, exponentialBackoff } from './backoff.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
 import { type Instruments, instruments } from './internal/metrics.js';
+import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 import type { RetryBudget } from './retry-budget.js';
 
@@ -146,6 +147,15 @@ class RetryStep implements Step {
   }
 }
 
+const RETRY_KEYS = [
+  'maxAttempts',
+  'backoff',
+  'shouldRetry',
+  'respectRetryAfter',
+  'budget',
+  'clock',
+] as const satisfies ReadonlyArray<keyof RetryOptions>;
+
 /**
  * Retries failed work with backoff. `maxAttempts` counts every attempt; the wait
  * honours `retryAfterMs` hints; a shared `budget` caps retries across callers;
@@ -160,6 +170,7 @@ class RetryStep implements Step {
  * const user = await policy.execute(() => api.getUser(id));
  */
 export function retry(options: RetryOptions = {}): RetryPolicy {
+  checkOptions('retry', options, RETRY_KEYS, false);
   const maxAttempts = integerOption('retry.maxAttempts', options.maxAttempts ?? 3, 1);
   const backoff = options.backoff ?? exponentialBackoff();
   if (typeof backoff?.delay !== 'function') throw invalidOption('retry.backoff', backoff, 'a Backoff');
@@ -172,13 +183,20 @@ export function retry(options: RetryOptions = {}): RetryPolicy {
     cap = durationOption('retry.respectRetryAfter.max', respect.max);
   else if (respect !== false)
     throw invalidOption('retry.respectRetryAfter', respect, 'a boolean or { max: duration }');
+  const budget = options.budget;
+  if (
+    budget !== undefined &&
+    (typeof budget?.deposit !== 'function' || typeof budget.withdraw !== 'function')
+  ) {
+    throw invalidOption('retry.budget', budget, 'a retry budget from retryBudget({ ratio, minPerSecond })');
+  }
   const events = createEmitter<RetryEvents>();
   const step = new RetryStep(
     maxAttempts,
     backoff,
     shouldRetry,
     cap,
-    options.budget,
+    budget,
     options.clock ?? systemClock,
     events,
   );

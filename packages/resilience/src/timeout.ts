@@ -3,6 +3,7 @@ import { durationOption, invalidOption, TimeoutError } from '@ballast/errors';
 import { type Call, policyOf, Scope, type Step } from './internal/call.js';
 import { type DeadlineEntry, DeadlineQueue } from './internal/deadline-queue.js';
 import { type Instruments, instruments, rejection } from './internal/metrics.js';
+import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 
 /** How a {@link timeout} treats work that is still running at the deadline. */
@@ -133,6 +134,8 @@ class TimeoutStep implements Step {
   }
 }
 
+const TIMEOUT_KEYS = ['strategy', 'clock'] as const satisfies ReadonlyArray<keyof TimeoutOptions>;
+
 /**
  * Limits how long the work may run. At the deadline the context's signal aborts
  * with a `TimeoutError`; with the `aggressive` strategy (the default) the call also
@@ -150,6 +153,7 @@ class TimeoutStep implements Step {
  * const body = await limited.execute(({ signal }) => fetch(url, { signal }).then((r) => r.text()));
  */
 export function timeout(ms: Duration, options: TimeoutOptions = {}): TimeoutPolicy {
+  checkOptions('timeout', options, TIMEOUT_KEYS, false);
   const limit = durationOption('timeout.ms', ms);
   if (limit <= 0) throw invalidOption('timeout.ms', ms, 'a duration greater than 0');
   const strategy = options.strategy ?? 'aggressive';

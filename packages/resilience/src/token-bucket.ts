@@ -9,6 +9,7 @@ import {
 import { invalidArgument } from './internal/argument.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
 import { type Instruments, instruments, rejection } from './internal/metrics.js';
+import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
 
@@ -159,6 +160,15 @@ class TokenBucketStep implements Step {
   }
 }
 
+const TOKEN_BUCKET_KEYS = [
+  'rate',
+  'per',
+  'burst',
+  'mode',
+  'maxKeys',
+  'clock',
+] as const satisfies ReadonlyArray<keyof TokenBucketOptions>;
+
 /**
  * A keyed token bucket: each key holds up to `burst` tokens and regains `rate`
  * every `per`. Over any interval `t` a key never admits more than
@@ -175,6 +185,7 @@ class TokenBucketStep implements Step {
  * if (!decision.allowed) throw new RateLimitedError(undefined, { retryAfterMs: decision.retryAfterMs });
  */
 export function tokenBucket(options: TokenBucketOptions): TokenBucket {
+  checkOptions('tokenBucket', options, TOKEN_BUCKET_KEYS, true);
   const rate = numberOption('tokenBucket.rate', options?.rate, { min: 0, exclusiveMin: true });
   const perMs = durationOption('tokenBucket.per', options.per ?? '1s');
   if (perMs <= 0) throw invalidOption('tokenBucket.per', options.per, 'a duration greater than 0');

@@ -129,6 +129,8 @@ describe('bulkhead', () => {
     expect(() => bulkhead({ limit: 0 })).toThrow(/bulkhead.limit/);
     expect(() => bulkhead({ limit: 1, queue: -1 })).toThrow(/bulkhead.queue/);
     expect(() => bulkhead({ limit: 1, queueTimeout: 'x' as never })).toThrow(/queueTimeout/);
-    expect(() => bulkhead(undefined as never)).toThrow(/bulkhead.limit/);
+    expect(() => bulkhead(undefined as never)).toThrow(
+      /^Invalid option bulkhead: got undefined; expected an options object: { limit/,
+    );
   });
 });

@@ -106,7 +106,7 @@ describe('retry', () => {
     await expect(result).rejects.toThrow('caller left');
     expect(gaveUp).toHaveLength(1);
     expect(gaveUp[0]).toMatchObject({ attempts: 1, reason: 'aborted' });
-    expect((gaveUp[0]?.error as { attempts?: number }).attempts).toBe(1);
+    expect((gaveUp[0]?.error as { attempts?: number } | undefined)?.attempts).toBe(1);
     expect(clock.pendingTimers).toBe(0);
   });
 
