@@ -1,4 +1,4 @@
-import { closestName } from '@ballast/core';
+import { closestName } from '@ballast/core/closest-name';
 
 /**
  * `@ballast/errors` depends on this package (its `serializeError` redacts through
