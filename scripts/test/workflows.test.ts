@@ -70,5 +70,20 @@ describe('GitHub workflows', () => {
     const publish = steps.find((step) => step.uses?.startsWith('changesets/action'));
     expect(publish).toBeDefined();
     expect(JSON.stringify(publish)).toContain('NPM_CONFIG_PROVENANCE');
+    // setup-node's registry-url makes npm read the token from NODE_AUTH_TOKEN, not NPM_TOKEN.
+    const registry = steps.some((step) => JSON.stringify(step).includes('registry-url'));
+    const env = (publish as { env?: Record<string, string> }).env ?? {};
+    if (registry) expect(env.NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}');
+  });
+
+  it('fails a pull request that changes a package without a changeset, and never skips advisories', () => {
+    const job = ci.jobs.changesets as { if?: string; steps: Step[] } | undefined;
+    expect(job?.if).toContain("github.event_name == 'pull_request'");
+    expect(job?.steps.some((step) => step.run?.startsWith('pnpm changeset status --since='))).toBe(true);
+    const audit = ci.jobs.test!.steps.find((step) => step.run === 'pnpm audit:prod') as
+      | { 'continue-on-error'?: boolean }
+      | undefined;
+    expect(audit?.['continue-on-error']).toBeUndefined();
+    expect(read('.ci/run')).not.toMatch(/audit:prod \|\| (echo|true)/);
   });
 });
