@@ -13,6 +13,7 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 
 const PART = /(\d+(?:\.\d+)?|\.\d+)\s*([a-zA-Z]*)\s*/y;
+const TOO_LARGE = 'it is too large (more than 2^53 − 1 ms, about 285,000 years)';
 const HINT = "use milliseconds or a string like '250ms', '10s', '5m', '1h30m' or '7d'";
 
 function invalid(input: unknown, why: string): TypeError {
@@ -23,15 +24,19 @@ function invalid(input: unknown, why: string): TypeError {
 /**
  * Converts a {@link Duration} to whole milliseconds (fractions round to the nearest ms).
  *
- * @throws TypeError naming the bad input for negatives, NaN, infinities, empty
- * strings, unknown units and anything that is not a number or string.
+ * Units ignore case (`'10S'`), except `M`, which could mean months and is refused.
+ *
+ * @throws TypeError naming the bad input for negatives, NaN, infinities, more than
+ * `Number.MAX_SAFE_INTEGER` ms, empty strings, unknown units, `M`, and anything that is
+ * not a number or string.
  */
 export function parseDuration(input: Duration): number {
   if (typeof input === 'number') {
     if (Number.isNaN(input)) throw invalid(input, 'it is not a number');
     if (!Number.isFinite(input)) throw invalid(input, 'it must be finite');
     if (input < 0) throw invalid(input, 'it must not be negative');
-    return Math.round(input);
+    if (input > Number.MAX_SAFE_INTEGER) throw invalid(input, TOO_LARGE);
+    return Math.round(input) + 0; // + 0 turns -0 into 0
   }
   if (typeof input !== 'string') throw invalid(input, `expected a number or a string, got ${typeof input}`);
   const text = input.trim();
@@ -47,12 +52,13 @@ export function parseDuration(input: Duration): number {
     const unit = rawUnit.toLowerCase();
     const factor = unit === '' ? 1 : UNIT_MS[unit];
     if (factor === undefined) throw invalid(input, `unknown unit "${rawUnit}"`);
+    if (rawUnit === 'M') throw invalid(input, `"M" could mean months; write "m" for minutes`);
     if (unit === '' && (at > 0 || PART.lastIndex < text.length)) {
       throw invalid(input, `"${amount}" needs a unit`);
     }
     total += Number(amount) * factor;
   }
-  if (!Number.isFinite(total)) throw invalid(input, 'it is too large');
+  if (!(total <= Number.MAX_SAFE_INTEGER)) throw invalid(input, TOO_LARGE);
   return Math.round(total);
 }
 

@@ -17,6 +17,17 @@ export interface ManualClockOptions {
   now?: number;
 }
 
+/**
+ * Throws what timer callbacks threw during an advance, once every due timer has fired and
+ * time has moved (as with real timers, one throwing callback does not stop the others):
+ * the error itself when there is one, an `AggregateError` of all of them otherwise.
+ */
+function rethrow(errors: unknown[]): void {
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1)
+    throw new AggregateError(errors, `${errors.length} ManualClock timer callbacks threw.`);
+}
+
 /** Settles pending promise continuations before the next timer fires. */
 function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -78,7 +89,9 @@ export class ManualClock implements Clock {
    * scheduled by callbacks along the way) in order, with promise continuations
    * settled after each one. Resolves once time has moved `ms` further. Calls made while
    * another `advance` or `runAll` is running wait their turn, so two concurrent
-   * `advance(100)` move time by 200 and time never goes back.
+   * `advance(100)` move time by 200 and time never goes back. A callback that throws
+   * does not stop the others: the advance completes, then rejects with that error (an
+   * `AggregateError` when several threw).
    */
   advance(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {
@@ -98,13 +111,15 @@ export class ManualClock implements Clock {
 
   async #advance(ms: number): Promise<void> {
     const target = this.#now + ms;
+    const errors: unknown[] = [];
     await settle();
     for (let next = this.#timers[0]; next !== undefined && next.due <= target; next = this.#timers[0]) {
       this.#now = next.due;
-      this.#fire(next);
+      this.#fire(next, errors);
       await settle();
     }
     this.#now = target;
+    rethrow(errors);
   }
 
   /**
@@ -117,6 +132,7 @@ export class ManualClock implements Clock {
   }
 
   async #runAll(limit: number): Promise<void> {
+    const errors: unknown[] = [];
     await settle();
     for (let fired = 0; this.#timers[0] !== undefined; fired++) {
       if (fired >= limit)
@@ -125,12 +141,14 @@ export class ManualClock implements Clock {
         );
       const next = this.#timers[0];
       this.#now = next.due;
-      this.#fire(next);
+      this.#fire(next, errors);
       await settle();
     }
+    rethrow(errors);
   }
 
-  #fire(timer: ManualTimer): void {
+  /** Fires `timer`; what its callback throws goes to `errors`, so the other timers still fire. */
+  #fire(timer: ManualTimer, errors: unknown[]): void {
     this.#timers.shift();
     if (timer.every === undefined) {
       timer.active = false;
@@ -138,7 +156,11 @@ export class ManualClock implements Clock {
       timer.due += timer.every;
       this.#insert(timer);
     }
-    timer.callback();
+    try {
+      timer.callback();
+    } catch (error) {
+      errors.push(error);
+    }
   }
 
   #add(callback: () => void, ms: number, every: number | undefined): TimerHandle {

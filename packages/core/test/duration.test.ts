@@ -20,6 +20,9 @@ describe('parseDuration', () => {
     ['.5s', 500],
     ['10 s', 10_000],
     ['1H', 3_600_000],
+    ['10S', 10_000],
+    ['5Ms', 5],
+    [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
   ] as const)('reads %j as %d ms', (input, expected) => {
     expect(parseDuration(input)).toBe(expected);
   });
@@ -37,10 +40,18 @@ describe('parseDuration', () => {
     ['abc', /cannot read "abc"/],
     ['1s!', /cannot read "!"/],
     ['9'.repeat(400), /too large/],
+    [1e300, /too large \(more than 2\^53/],
+    ['1e300', /unknown unit "e"/],
+    ['200000000000d', /too large/],
+    ['1M', /"M" could mean months; write "m" for minutes/],
   ] as const)('rejects %j with a TypeError that names it', (input, reason) => {
     expect(() => parseDuration(input)).toThrow(TypeError);
     expect(() => parseDuration(input)).toThrow(reason);
     expect(() => parseDuration(input)).toThrow(/Invalid duration/);
+  });
+
+  it('reads -0 as 0, not -0', () => {
+    expect(Object.is(parseDuration(-0), 0)).toBe(true);
   });
 
   it('rejects values that are neither numbers nor strings', () => {

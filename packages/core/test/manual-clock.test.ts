@@ -174,4 +174,40 @@ describe('ManualClock', () => {
       { numRuns: 100 },
     );
   });
+  it('fires every due timer and moves time even when a callback throws, then rejects with the error', async () => {
+    const clock = new ManualClock();
+    const fired: number[] = [];
+    clock.setTimeout(() => {
+      fired.push(clock.now());
+      throw new Error('boom at 10');
+    }, 10);
+    clock.setTimeout(() => fired.push(clock.now()), 20);
+    await expect(clock.advance(50)).rejects.toThrow('boom at 10');
+    expect(fired).toEqual([10, 20]);
+    expect(clock.now()).toBe(50);
+    expect(clock.pendingTimers).toBe(0);
+    await expect(clock.advance(5)).resolves.toBeUndefined();
+  });
+
+  it('rejects with an AggregateError when several callbacks throw, in advance and runAll', async () => {
+    const clock = new ManualClock();
+    clock.setTimeout(() => {
+      throw new Error('a');
+    }, 1);
+    clock.setTimeout(() => {
+      throw new Error('b');
+    }, 2);
+    const error = await clock.advance(10).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors.map((e: Error) => e.message)).toEqual(['a', 'b']);
+    clock.setTimeout(() => {
+      throw new Error('c');
+    }, 1);
+    let after = false;
+    clock.setTimeout(() => {
+      after = true;
+    }, 2);
+    await expect(clock.runAll()).rejects.toThrow('c');
+    expect(after).toBe(true);
+  });
 });
