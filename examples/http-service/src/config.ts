@@ -42,7 +42,8 @@ export interface ServiceConfig {
 
 /**
  * The config from the environment: `PORT`, `HOST`, `REDIS_URL`, `LOG_LEVEL`, `OTEL_TRACES_CONSOLE`,
- * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT`, `TRUST_PROXY`, `CHAOS`.
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT`, `TRUST_PROXY`, and
+ * `CHAOS=1`, the only way this function turns `POST /_chaos` on.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   return {
@@ -53,7 +54,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     consoleTraces: env.OTEL_TRACES_CONSOLE === '1',
     ...otlpFromEnv(env),
     trustProxy: env.TRUST_PROXY === '1',
-    chaosEndpoint: env.CHAOS !== '0',
+    chaosEndpoint: env.CHAOS === '1',
     handleSignals: true,
   };
 }

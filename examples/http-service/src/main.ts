@@ -4,7 +4,10 @@ import { createService } from './service.js';
 // `pnpm --filter http-service start`: the service alone on PORT (default 3000), until
 // SIGTERM or SIGINT, after which it drains in-flight requests and exits. It runs as the
 // CommonJS bundle dist/main.cjs (scripts/build.ts), hence no top-level await.
-createService(configFromEnv()).then(
+// This runner serves the example's own simulated upstream, so it turns the chaos endpoint on
+// unless CHAOS=0; configFromEnv, which a real service would copy, keeps it off unless CHAOS=1.
+const config = { ...configFromEnv(), chaosEndpoint: process.env.CHAOS !== '0' };
+createService(config).then(
   (service) => {
     console.error(
       [
@@ -12,7 +15,11 @@ createService(configFromEnv()).then(
         `  curl ${service.url}/products/1`,
         `  curl ${service.url}/health/ready`,
         `  curl ${service.url}/metrics`,
-        `  curl -X POST '${service.url}/_chaos?mode=outage'   # then ?mode=throttle, ?mode=ok`,
+        ...(config.chaosEndpoint
+          ? [
+              `  curl -X POST '${service.url}/_chaos?mode=outage'   # then ?mode=throttle, ?mode=ok (CHAOS=0 turns it off)`,
+            ]
+          : []),
       ].join('\n'),
     );
   },

@@ -56,6 +56,8 @@ describe('OTLP traces', () => {
       }).otlpTracesUrl,
     ).toBe('http://traces:4318/custom');
     expect(configFromEnv({}).otlpTracesUrl).toBeUndefined();
+    expect(configFromEnv({}).chaosEndpoint).toBe(false);
+    expect(configFromEnv({ CHAOS: '1' }).chaosEndpoint).toBe(true);
   });
 
   it('the deployed bundle sends server and upstream spans to the collector and flushes them on shutdown', async () => {

@@ -4,7 +4,12 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export type FaultMode =
   /** Forward bytes both ways (after `latencyMs`). */
   | 'pass'
-  /** Accept connections and reads, but never forward or answer: a network black hole. */
+  /**
+   * Accept connections and reads, but forward and answer nothing: a network partition.
+   * The bytes are held, not lost, and delivered in order once the mode is `pass` again, as
+   * TCP retransmits once a partition heals (so a reply never answers the wrong command);
+   * `dropConnections()` discards them with the connections.
+   */
   | 'blackhole'
   /** Reset every connection as soon as it opens. */
   | 'refuse';
@@ -17,7 +22,7 @@ export interface FaultProxy {
   readonly connections: number;
   /** Changes the mode for new and open connections. */
   setMode(mode: FaultMode): void;
-  /** Delays every chunk in both directions by `ms`. */
+  /** Delays every chunk in both directions by `ms` (chunks keep their order). */
   setLatency(ms: number): void;
   /** Destroys every open connection (clients see a reset). */
   dropConnections(): void;
@@ -41,11 +46,34 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   let latencyMs = options.latencyMs ?? 0;
   const open = new Set<Socket>();
 
+  /** Delivers what each direction holds; run again when the mode goes back to `pass`. */
+  const pumps = new Set<() => void>();
+
   const relay = (from: Socket, to: Socket): void => {
-    from.on('data', (chunk) => {
-      if (mode === 'blackhole') return;
-      if (latencyMs > 0) setTimeout(() => to.destroyed || to.write(chunk), latencyMs);
-      else to.write(chunk);
+    // One queue per direction: a chunk leaves `latencyMs` after it arrived, never before
+    // the chunk ahead of it, and not at all while black-holed.
+    const queue: Array<{ chunk: Buffer; due: number }> = [];
+    let timer: NodeJS.Timeout | undefined;
+    const pump = (): void => {
+      timer = undefined;
+      while (queue.length > 0 && mode !== 'blackhole') {
+        const wait = queue[0]!.due - Date.now();
+        if (wait > 0) {
+          timer = setTimeout(pump, wait);
+          return;
+        }
+        const { chunk } = queue.shift()!;
+        if (!to.destroyed) to.write(chunk);
+      }
+    };
+    pumps.add(pump);
+    from.on('data', (chunk: Buffer) => {
+      queue.push({ chunk, due: Date.now() + latencyMs });
+      if (timer === undefined) pump();
+    });
+    from.on('close', () => {
+      pumps.delete(pump);
+      if (timer !== undefined) clearTimeout(timer);
     });
   };
 
@@ -86,6 +114,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     setMode(next) {
       mode = next;
       if (next === 'refuse') dropConnections();
+      if (next === 'pass') for (const pump of pumps) pump();
     },
     setLatency(ms) {
       latencyMs = ms;

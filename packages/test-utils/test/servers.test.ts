@@ -55,4 +55,28 @@ describe('startFaultProxy', () => {
       await proxy.close();
     }
   });
+
+  it('holds black-holed bytes and delivers them in order once traffic passes again', async () => {
+    const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: server.port } });
+    const client = new Redis(`redis://127.0.0.1:${proxy.port}`, { lazyConnect: true });
+    const key = `fault-proxy:${process.pid}:${Date.now()}`;
+    try {
+      await client.connect();
+      await client.set(`${key}:a`, 'A', 'PX', 10_000);
+      await client.set(`${key}:b`, 'B', 'PX', 10_000);
+      proxy.setMode('blackhole');
+      const held = client.get(`${key}:a`);
+      const outcome = await Promise.race([held, new Promise((resolve) => setTimeout(resolve, 100, 'held'))]);
+      expect(outcome).toBe('held');
+      proxy.setLatency(20);
+      proxy.setMode('pass');
+      const [a, b] = await Promise.all([held, client.get(`${key}:b`)]);
+      expect([a, b]).toEqual(['A', 'B']);
+      expect(await client.get(`${key}:a`)).toBe('A');
+      await client.del(`${key}:a`, `${key}:b`);
+    } finally {
+      client.disconnect();
+      await proxy.close();
+    }
+  });
 });
