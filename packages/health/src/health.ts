@@ -35,7 +35,7 @@ export interface HealthOptions {
    * is a number or a boolean) once per run, before anything reports them. It receives one
    * object with those fields and must return the same shape. @defaultValue `createRedactor()` from `@ballast/redact`: secret-named keys, credentials in URLs, bearer tokens, JWTs, keys and card numbers
    */
-  redact?: RedactFn;
+  redact?: (value: unknown) => unknown;
 }
 
 /** Options for one `health.check()` call. */
