@@ -170,11 +170,15 @@ export function createHealth(options: HealthOptions = {}): Health {
 
   const reindex = (): void => {
     const all = [...runners.values()];
+    const readiness = all.filter((runner) => runner.check.kinds.has('readiness'));
+    const startup = all.filter((runner) => runner.check.kinds.has('startup'));
     byKind = {
       all,
       liveness: all.filter((runner) => runner.check.kinds.has('liveness')),
-      readiness: all.filter((runner) => runner.check.kinds.has('readiness')),
-      startup: all.filter((runner) => runner.check.kinds.has('startup')),
+      readiness,
+      // Without checks of its own, startup waits for the readiness checks to pass once: a
+      // slow boot (cache warm-up, migrations) is covered without tagging anything.
+      startup: startup.length > 0 ? startup : readiness,
     };
   };
 

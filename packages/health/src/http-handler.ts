@@ -13,7 +13,8 @@ export interface HealthHandlerOptions {
   basePath?: string;
   /**
    * Whether responses include each check's details; hidden details leave the status
-   * (and service version) only. Details are always redacted.
+   * (and service version) only. Details are always redacted. A function that throws
+   * hides them for that request.
    * @defaultValue `'never'`
    */
   showDetails?: ShowDetails;
@@ -95,7 +96,7 @@ export function healthHandler(health: Health, options: HealthHandlerOptions = {}
       res.end();
       return;
     }
-    const detailed = showDetails === 'always' || (showDetails !== 'never' && showDetails(req) === true);
+    const detailed = showDetails === 'always' || (showDetails !== 'never' && allowed(showDetails, req));
     const pending = name === undefined ? health.check(probe) : health.checkOne(name);
     pending.then(
       (report) => {
@@ -111,15 +112,22 @@ export function healthHandler(health: Health, options: HealthHandlerOptions = {}
         }
         sendText(req, res, report.status === 'fail' ? 503 : 200, MEDIA_TYPE, lastBody[slot]!);
       },
-      (error: unknown) => {
-        // check() only rejects when aborted or when a host-supplied function throws.
-        send(req, res, 503, MEDIA_TYPE, {
-          status: 'fail',
-          output: String((error as Error)?.message ?? error),
-        });
+      () => {
+        // check() only rejects when aborted or when a host-supplied function throws; what it
+        // threw is the host's to log, not a probe client's to read.
+        send(req, res, 503, MEDIA_TYPE, { status: 'fail', output: 'The health check could not run.' });
       },
     );
   };
+}
+
+/** A `showDetails` function's answer; one that throws hides the details, it does not crash the probe. */
+function allowed(showDetails: (req: IncomingMessage) => boolean, req: IncomingMessage): boolean {
+  try {
+    return showDetails(req) === true;
+  } catch {
+    return false;
+  }
 }
 
 function notMine(res: ServerResponse, next: ((error?: unknown) => void) | undefined): void {

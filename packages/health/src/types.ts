@@ -2,7 +2,8 @@ import type { Duration, HealthIndicator, HealthResult, HealthStatus } from '@bal
 
 /**
  * Which probe a check answers: `liveness` (restart me if this fails), `readiness`
- * (send me traffic only if this passes) or `startup` (I have finished starting).
+ * (send me traffic only if this passes) or `startup` (I have finished starting; when no
+ * check has this kind, the startup probe waits for the readiness checks to pass once).
  */
 export type CheckKind = 'liveness' | 'readiness' | 'startup';
 

@@ -503,6 +503,24 @@ describe('createHealth: kinds', () => {
     expect((await health.check('liveness')).status).toBe('pass');
   });
 
+  it('answers startup from the readiness checks when no check is of kind startup', async () => {
+    let warm = false;
+    const health = createHealth({
+      checks: [
+        { name: 'cache warm-up', run: () => warm },
+        { name: 'process', kinds: ['liveness'], run: () => false },
+      ],
+    });
+    const first = await health.check('startup');
+    expect(first.status).toBe('fail');
+    expect(Object.keys(first.checks ?? {})).toEqual(['cache warm-up']);
+    warm = true;
+    expect((await health.check('startup')).status).toBe('pass');
+    warm = false;
+    expect((await health.check('startup')).status).toBe('pass');
+    expect((await health.check('readiness')).status).toBe('fail');
+  });
+
   it('passes startup for good once it has passed once', async () => {
     let ready = false;
     const probe = counter(() => ready);

@@ -207,15 +207,30 @@ describe('healthHandler over real HTTP', () => {
     expect((await fetch(`${base}/`)).status).toBe(200);
   });
 
-  it('answers 503 when the registry itself rejects', async () => {
-    const broken = { ...createHealth(), check: () => Promise.reject(new Error('registry closed')) } as Health;
-    const base = await serve(broken);
+  it('answers 503 when the registry itself rejects, without showing what it threw', async () => {
+    const secret = 'redis://admin:hunter2@cache:6379 unreachable';
+    const broken = { ...createHealth(), check: () => Promise.reject(new Error(secret)) } as Health;
+    const base = await serve(broken, { showDetails: 'always' });
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ status: 'fail', output: 'registry closed' });
+    expect(await res.json()).toEqual({ status: 'fail', output: 'The health check could not run.' });
     const odd = { ...createHealth(), check: () => Promise.reject('nope') } as Health;
     const oddBase = await serve(odd);
-    expect(await (await fetch(`${oddBase}/health`)).json()).toEqual({ status: 'fail', output: 'nope' });
+    expect(await (await fetch(`${oddBase}/health`)).json()).toEqual({
+      status: 'fail',
+      output: 'The health check could not run.',
+    });
+  });
+
+  it('hides the details, and still answers, when the showDetails function throws', async () => {
+    const base = await serve(registry(), {
+      showDetails: () => {
+        throw new Error('auth service down');
+      },
+    });
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(200);
+    expect((await res.json()) as object).not.toHaveProperty('checks');
   });
 
   it('handles a request with no url as the root path', async () => {
