@@ -54,6 +54,12 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
   for (const required of ['package.json', 'README.md', 'LICENSE']) {
     if (!files.includes(required)) fail(`tarball lacks ${required}`);
   }
+  // The build stamps the version (tsup define); an unreplaced placeholder would throw at runtime.
+  for (const file of files.filter((name) => name.startsWith('dist/') && /\.c?js$/.test(name))) {
+    if (readFileSync(join(path, file), 'utf8').includes('__BALLAST_VERSION__')) {
+      fail(`${file} still holds __BALLAST_VERSION__: build with the shared tsup config (tsup.base.ts)`);
+    }
+  }
   console.log(`${pkg.name}: ${files.length} files, ok so far`);
 }
 rmSync(out, { recursive: true, force: true });

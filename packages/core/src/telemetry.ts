@@ -8,8 +8,14 @@ import {
   trace,
 } from '@opentelemetry/api';
 
-/** The version reported as the instrumentation scope version. */
-const SCOPE_VERSION = '0.0.0';
+/** Replaced by the build (tsup `define`) with the package's version; absent when run from source. */
+declare const __BALLAST_VERSION__: string | undefined;
+
+/**
+ * The instrumentation scope version: this release of `@ballast/core`, which the kit's
+ * packages share (they are released together), or `0.0.0-dev` when run from source.
+ */
+const SCOPE_VERSION = typeof __BALLAST_VERSION__ === 'string' ? __BALLAST_VERSION__ : '0.0.0-dev';
 
 function scope(pkg: string): string {
   if (!/^[a-z][a-z0-9-]*$/.test(pkg)) {
