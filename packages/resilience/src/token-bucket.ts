@@ -172,8 +172,10 @@ const TOKEN_BUCKET_KEYS = [
 /**
  * A keyed token bucket: each key holds up to `burst` tokens and regains `rate`
  * every `per`. Over any interval `t` a key never admits more than
- * `burst + rate·t/per`. Memory stays bounded: idle keys are evicted once there
- * are more than `maxKeys`. Refusals emit `rejected` and count in
+ * `burst + rate·t/per`. Memory stays bounded: once there are more than `maxKeys`
+ * keys, full (idle) buckets go first, then the least recently used ones, which
+ * come back full: size `maxKeys` above the number of keys active within one refill
+ * period, or the bound holds only per bucket lifetime. Refusals emit `rejected` and count in
  * `ballast.resilience.rejections` (`token_bucket`, `rate_limited`).
  *
  * @throws ConfigurationError for a non-positive rate or burst, a bad period or mode;
