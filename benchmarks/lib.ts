@@ -15,6 +15,11 @@ export interface BenchGroup {
   title: string;
   /** Optional one-line note printed under the table (what exactly is measured). */
   note?: string;
+  /**
+   * When one op does several units of work (50 concurrent decisions), adds a column with
+   * the rate in those units: `{ count: 50, unit: 'decisions' }` → `decisions/s`.
+   */
+  perOp?: { count: number; unit: string };
   cases: BenchCase[];
   /** Runs before measuring (connect clients, fill caches). */
   setup?: () => Promise<void> | void;
@@ -95,16 +100,20 @@ export function renderGroup(group: BenchGroup, results: CaseResult[]): string {
     undefined,
   );
   const baseline = results.find((r) => r.role === 'baseline');
+  const per = group.perOp;
   const lines = [
     `#### ${group.title}`,
     '',
-    `| case | role | ops/s | ± | vs fastest peer${baseline ? ' | vs limit' : ''} |`,
-    `|---|---|---:|---:|---:${baseline ? '|---:' : ''}|`,
+    `| case | role | ops/s |${per ? ` ${per.unit}/s |` : ''} ± | vs fastest peer${baseline ? ' | vs limit' : ''} |`,
+    `|---|---|---:|${per ? '---:|' : ''}---:|---:${baseline ? '|---:' : ''}|`,
   ];
   for (const r of results) {
     const vsPeer = fastestPeer ? `${(r.hz / fastestPeer.hz).toFixed(2)}×` : '–';
     const vsLimit = baseline ? ` | ${(r.hz / baseline.hz).toFixed(2)}×` : '';
-    lines.push(`| ${r.name} | ${r.role} | ${formatHz(r.hz)} | ${r.rme.toFixed(1)}% | ${vsPeer}${vsLimit} |`);
+    const units = per ? ` ${formatHz(r.hz * per.count)} |` : '';
+    lines.push(
+      `| ${r.name} | ${r.role} | ${formatHz(r.hz)} |${units} ${r.rme.toFixed(1)}% | ${vsPeer}${vsLimit} |`,
+    );
   }
   if (group.note) lines.push('', group.note);
   return lines.join('\n');

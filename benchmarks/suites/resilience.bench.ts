@@ -62,7 +62,8 @@ function redisGroup() {
   let gcra: ReturnType<typeof limiter> | undefined;
   return {
     title: `Redis rate limiter, ${IN_FLIGHT} decisions in flight`,
-    note: `One op = ${IN_FLIGHT} concurrent decisions (multiply ops/s by ${IN_FLIGHT} for decisions/s). The limit is a raw ioredis EVALSHA of a script that returns at once: one round trip, no limiter work.`,
+    perOp: { count: IN_FLIGHT, unit: 'decisions' },
+    note: `One op = ${IN_FLIGHT} concurrent decisions. The limit is a raw ioredis EVALSHA of a script that returns at once: one round trip, no limiter work.`,
     setup: async () => {
       ballast = limiter('sliding-window');
       gcra = limiter('gcra');
