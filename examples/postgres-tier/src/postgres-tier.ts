@@ -141,6 +141,30 @@ export function postgresTier(options: PostgresTierOptions): PostgresTier {
     timer.unref();
   }
 
+  // The cache may write a key again before the first write is done, and a pool runs queries
+  // on several connections in any order. So writes and deletes of one key run in call order
+  // (the last call wins), and clear/deleteByTag run after the writes called before them and
+  // before those called after.
+  const last = new Map<string, Promise<unknown>>();
+  let barrier: Promise<unknown> = Promise.resolve();
+  const settled = (work: Promise<unknown>): Promise<unknown> => work.catch(() => undefined);
+  const inOrder = <T>(key: string, write: () => Promise<T>): Promise<T> => {
+    const before = last.get(key);
+    const run = Promise.all([settled(barrier), before === undefined ? undefined : settled(before)]).then(
+      write,
+    );
+    last.set(key, run);
+    void settled(run).then(() => {
+      if (last.get(key) === run) last.delete(key);
+    });
+    return run;
+  };
+  const afterAll = <T>(write: () => Promise<T>): Promise<T> => {
+    const run = Promise.all([settled(barrier), ...[...last.values()].map(settled)]).then(write);
+    barrier = run;
+    return run;
+  };
+
   return {
     name: 'postgres',
     shared: true,
@@ -163,33 +187,39 @@ export function postgresTier(options: PostgresTierOptions): PostgresTier {
       } satisfies CacheEntry;
     },
     async set(key, entry, signal) {
-      await run(
-        `INSERT INTO ${table} (scope, key, value, created_at, fresh_until, stale_until, ttl, tags)
+      await inOrder(key, () =>
+        run(
+          `INSERT INTO ${table} (scope, key, value, created_at, fresh_until, stale_until, ttl, tags)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (scope, key) DO UPDATE SET value = EXCLUDED.value, created_at = EXCLUDED.created_at,
            fresh_until = EXCLUDED.fresh_until, stale_until = EXCLUDED.stale_until, ttl = EXCLUDED.ttl,
            tags = EXCLUDED.tags`,
-        [
-          scope,
-          key,
-          JSON.stringify(entry.value),
-          entry.createdAt,
-          entry.freshUntil,
-          entry.staleUntil,
-          entry.ttl,
-          [...entry.tags],
-        ],
-        signal,
+          [
+            scope,
+            key,
+            JSON.stringify(entry.value),
+            entry.createdAt,
+            entry.freshUntil,
+            entry.staleUntil,
+            entry.ttl,
+            [...entry.tags],
+          ],
+          signal,
+        ),
       );
     },
     async delete(key, signal) {
-      await run(`DELETE FROM ${table} WHERE scope = $1 AND key = $2`, [scope, key], signal);
+      await inOrder(key, () =>
+        run(`DELETE FROM ${table} WHERE scope = $1 AND key = $2`, [scope, key], signal),
+      );
     },
     async deleteByTag(tag, signal) {
-      await run(`DELETE FROM ${table} WHERE scope = $1 AND tags @> ARRAY[$2::text]`, [scope, tag], signal);
+      await afterAll(() =>
+        run(`DELETE FROM ${table} WHERE scope = $1 AND tags @> ARRAY[$2::text]`, [scope, tag], signal),
+      );
     },
     async clear(signal) {
-      await run(`DELETE FROM ${table} WHERE scope = $1`, [scope], signal);
+      await afterAll(() => run(`DELETE FROM ${table} WHERE scope = $1`, [scope], signal));
     },
     sweep,
     async drop() {

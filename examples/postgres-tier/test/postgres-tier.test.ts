@@ -59,7 +59,10 @@ describe.skipIf(!url)('postgresTier on PostgreSQL', () => {
     await pool.end();
   });
 
-  cacheTierContract(() => make({ scope: 'contract' }), { name: 'postgres' });
+  cacheTierContract(() => make({ scope: 'contract' }), {
+    name: 'postgres',
+    createSibling: () => make({ scope: 'contract-sibling' }),
+  });
 
   it('creates its table on first use and drops it on request', async () => {
     const other = uniqueTable('drop');

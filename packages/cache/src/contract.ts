@@ -5,6 +5,12 @@ import type { CacheEntry, CacheTier } from './tier.js';
 export interface TierContractOptions {
   /** Shown in the suite title. @defaultValue the tier's `name` */
   name?: string;
+  /**
+   * Creates a second tier on the same store, as another cache would use it (another Redis
+   * prefix, table scope or directory). When given, the suite checks that `clear()` and
+   * `deleteByTag()` of one tier leave the other's entries alone.
+   */
+  createSibling?: () => CacheTier | Promise<CacheTier>;
 }
 
 function entry<T>(value: T, tags: readonly string[] = []): CacheEntry<T> {
@@ -15,7 +21,8 @@ function entry<T>(value: T, tags: readonly string[] = []): CacheEntry<T> {
 /**
  * The test suite every `CacheTier` must pass, for vitest. Call it at the top level of a
  * test file with a function that creates a fresh, empty tier; each test clears and closes
- * the tier it made.
+ * the tier it made. Tests of optional methods (`getSync`, `deleteByTag`, `lock`) are
+ * skipped for a tier without them.
  *
  * @example
  * import { cacheTierContract } from '@ballast/cache/testing';
@@ -71,6 +78,20 @@ export function cacheTierContract(
       expect((await tier.get('contract:replace'))?.value).toBe('second');
     });
 
+    it('applies writes of one key made without awaiting in call order: the last one wins', async () => {
+      // Earlier writes are larger, so a tier that lets a later write finish first shows it.
+      const write = (index: number, size: number) => entry({ index, padding: '.'.repeat(size) });
+      const writeOf = async () =>
+        ((await tier.get('contract:race'))?.value as { index: number } | undefined)?.index;
+      const sizes = [80_000, 40_000, 20_000, 5_000, 0];
+      await Promise.all(sizes.map((size, index) => tier.set('contract:race', write(index, size))));
+      expect(await writeOf()).toBe(sizes.length - 1);
+      await Promise.all([tier.set('contract:race', write(0, 80_000)), tier.delete('contract:race')]);
+      expect(await tier.get('contract:race')).toBeUndefined();
+      await Promise.all([tier.delete('contract:race'), tier.set('contract:race', write(1, 0))]);
+      expect(await writeOf()).toBe(1);
+    });
+
     it('keeps keys apart, including keys that share a prefix', async () => {
       await tier.set('contract:a', entry('a'));
       await tier.set('contract:ab', entry('ab'));
@@ -97,16 +118,16 @@ export function cacheTierContract(
       expect(await tier.get('contract:c2')).toBeUndefined();
     });
 
-    it('answers getSync like get, when it has getSync', async () => {
-      if (tier.getSync === undefined) return;
+    it('answers getSync like get, when it has getSync', async (ctx) => {
+      if (tier.getSync === undefined) return ctx.skip();
       const stored = entry({ sync: true });
       await tier.set('contract:sync', stored);
       expect(tier.getSync('contract:sync')).toEqual(await tier.get('contract:sync'));
       expect(tier.getSync('contract:sync-missing')).toBeUndefined();
     });
 
-    it('deletes by tag every entry carrying it, and nothing else', async () => {
-      if (tier.deleteByTag === undefined) return;
+    it('deletes by tag every entry carrying it, and nothing else', async (ctx) => {
+      if (tier.deleteByTag === undefined) return ctx.skip();
       await tier.set('contract:t1', entry(1, ['red']));
       await tier.set('contract:t2', entry(2, ['red', 'blue']));
       await tier.set('contract:t3', entry(3, ['blue']));
@@ -119,8 +140,8 @@ export function cacheTierContract(
       expect((await tier.get('contract:t4'))?.value).toBe(4);
     });
 
-    it('forgets the old tags of a replaced entry', async () => {
-      if (tier.deleteByTag === undefined) return;
+    it('forgets the old tags of a replaced entry', async (ctx) => {
+      if (tier.deleteByTag === undefined) return ctx.skip();
       await tier.set('contract:retag', entry('old', ['old-tag']));
       await tier.set('contract:retag', entry('new', ['new-tag']));
       await tier.deleteByTag('old-tag');
@@ -129,8 +150,8 @@ export function cacheTierContract(
       expect(await tier.get('contract:retag')).toBeUndefined();
     });
 
-    it('grants a lock to one holder at a time, with growing fencing tokens', async () => {
-      if (tier.lock === undefined) return;
+    it('grants a lock to one holder at a time, with growing fencing tokens', async (ctx) => {
+      if (tier.lock === undefined) return ctx.skip();
       const first = await tier.lock('contract:lock', 5_000);
       expect(first).toBeDefined();
       expect(await tier.lock('contract:lock', 5_000)).toBeUndefined();
@@ -140,5 +161,43 @@ export function cacheTierContract(
       expect(second!.fencingToken).toBeGreaterThan(first!.fencingToken);
       await second!.release();
     });
+
+    it('keeps fencing tokens growing across clear()', async (ctx) => {
+      if (tier.lock === undefined) return ctx.skip();
+      const first = await tier.lock('contract:fence', 5_000);
+      await first!.release();
+      await tier.clear();
+      const second = await tier.lock('contract:fence', 5_000);
+      expect(second).toBeDefined();
+      expect(second!.fencingToken).toBeGreaterThan(first!.fencingToken);
+      await second!.release();
+    });
+
+    const { createSibling } = options;
+    if (createSibling !== undefined) {
+      it('clears and deletes by tag only its own entries, not those of a sibling on the same store', async () => {
+        const sibling = await createSibling();
+        try {
+          await sibling.set('contract:shared', entry('sibling', ['contract-shared']));
+          await sibling.set('contract:sibling-only', entry('sibling'));
+          await tier.set('contract:shared', entry('mine', ['contract-shared']));
+          expect((await tier.get('contract:shared'))?.value).toBe('mine');
+          expect((await sibling.get('contract:shared'))?.value).toBe('sibling');
+          if (tier.deleteByTag !== undefined) {
+            await tier.deleteByTag('contract-shared');
+            expect(await tier.get('contract:shared')).toBeUndefined();
+            expect((await sibling.get('contract:shared'))?.value).toBe('sibling');
+            await tier.set('contract:shared', entry('mine', ['contract-shared']));
+          }
+          await tier.clear();
+          expect(await tier.get('contract:shared')).toBeUndefined();
+          expect((await sibling.get('contract:shared'))?.value).toBe('sibling');
+          expect((await sibling.get('contract:sibling-only'))?.value).toBe('sibling');
+        } finally {
+          await sibling.clear();
+          await sibling.close?.();
+        }
+      });
+    }
   });
 }

@@ -22,7 +22,10 @@ export interface CacheEntry<T = unknown> {
 
 /** A lock held on one key across processes, from {@link CacheTier.lock}. */
 export interface CacheLock {
-  /** A number that grows with every lock granted on the tier: pass it to writers that can reject stale holders. */
+  /**
+   * A number that grows with every lock granted on the tier, across `clear()` too: pass it
+   * to writers that can reject stale holders.
+   */
   readonly fencingToken: number;
   /** Releases the lock if this holder still owns it. Never throws. */
   release(): Promise<void>;
@@ -60,7 +63,11 @@ export interface CacheTier {
   getSync?(key: string): CacheEntry | undefined;
   /** Reads an entry, or `undefined` when the tier does not hold the key. */
   get(key: string, signal?: AbortSignal): MaybePromise<CacheEntry | undefined>;
-  /** Stores an entry, replacing any previous one and its tags. */
+  /**
+   * Stores an entry, replacing any previous one and its tags. Writes and deletes of one key
+   * must take effect in call order, even when the cache makes the next before the previous
+   * one has settled: the last call wins.
+   */
   set(key: string, entry: CacheEntry, signal?: AbortSignal): MaybePromise<void>;
   /** Removes a key; removing a missing key is not an error. */
   delete(key: string, signal?: AbortSignal): MaybePromise<void>;

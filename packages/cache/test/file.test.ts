@@ -15,7 +15,10 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-cacheTierContract(() => fileTier({ dir: freshDir() }), { name: 'fileTier' });
+cacheTierContract(() => fileTier({ dir: freshDir() }), {
+  name: 'fileTier',
+  createSibling: () => fileTier({ dir: freshDir() }),
+});
 
 const entry = (value: unknown, tags: string[] = [], staleUntil = Date.now() + 60_000): CacheEntry => ({
   value,
@@ -69,6 +72,51 @@ describe('fileTier', () => {
     await later.deleteByTag!('t');
     expect(await later.get('kept')).toBeUndefined();
     expect(await files(dir)).toEqual([]);
+  });
+
+  it('removes the temp files a crash left when it first reads the directory', async () => {
+    const dir = freshDir();
+    const tier = fileTier({ dir });
+    await tier.set('kept', entry('v'));
+    const [file] = await files(dir);
+    const leftover = join(dir, `${file!}.4242.0badc0de.tmp`);
+    await writeFile(leftover, '{"k":"kept","v":"half written');
+    await writeFile(join(dir, 'notes.tmp'), 'not one of ours');
+    const later = fileTier({ dir });
+    expect((await later.get('kept'))?.value).toBe('v');
+    expect((await files(dir)).sort()).toEqual([file, 'notes.tmp'].sort());
+  });
+
+  it('applies clear() and deleteByTag() after the writes called before them, and before those called after', async () => {
+    const dir = freshDir();
+    const tier = fileTier({ dir });
+    const big = (tags: string[]) => entry('x'.repeat(200_000), tags);
+    await Promise.all([
+      tier.set('a', big(['t'])),
+      tier.set('b', big([])),
+      tier.clear(),
+      tier.set('c', entry('c')),
+    ]);
+    expect(await tier.get('a')).toBeUndefined();
+    expect(await tier.get('b')).toBeUndefined();
+    expect((await tier.get('c'))?.value).toBe('c');
+    await Promise.all([tier.set('a', big(['t'])), tier.deleteByTag!('t'), tier.set('d', entry('d', ['t']))]);
+    expect(await tier.get('a')).toBeUndefined();
+    expect((await tier.get('d'))?.value).toBe('d');
+    expect(tier.stats!()).toMatchObject({ entries: 2 });
+    expect(await files(dir)).toHaveLength(2);
+  });
+
+  it('does not remove, as expired, a newer value written while it read the old one', async () => {
+    const clock = new ManualClock({ now: Date.now() });
+    const dir = freshDir();
+    const tier = fileTier({ dir, clock });
+    for (let round = 0; round < 10; round++) {
+      await tier.set('k', entry('x'.repeat(1_000_000), [], clock.now() + 100));
+      await clock.advance(100);
+      await Promise.all([tier.get('k'), tier.set('k', entry(round, [], clock.now() + 60_000))]);
+      expect((await tier.get('k'))?.value).toBe(round);
+    }
   });
 
   it('deletes a file it cannot read back and reports it as corrupt', async () => {

@@ -3,8 +3,9 @@ import { ManualClock } from '@ballast/core/testing';
 import { requireRedis, uniquePrefix } from '@ballast/test-utils';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCache, memoryTier, redisBus, redisTier } from '../src/index.js';
+import { type CacheEntry, createCache, memoryTier, redisBus, redisTier } from '../src/index.js';
 import { cacheTierContract } from '../src/testing.js';
+import { PRUNE_LIMIT } from '../src/tiers/redis-scripts.js';
 
 const url = await requireRedis();
 const prefix = uniquePrefix('cache');
@@ -28,15 +29,21 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
 
   afterAll(async () => {
     await redisTier({ client, prefix }).clear();
+    // clear() keeps the lock fencing counters, so that tokens keep growing: delete them here.
     const left = await client.keys(`${prefix}*`);
-    expect(left).toEqual([]);
+    expect(left.filter((key) => !/\{s\d+\}:fence$/.test(key))).toEqual([]);
+    if (left.length > 0) await client.del(...left);
     client.disconnect();
     other.disconnect();
   });
 
-  cacheTierContract(() => redisTier({ client, prefix: `${prefix}contract:` }), { name: 'redisTier' });
+  cacheTierContract(() => redisTier({ client, prefix: `${prefix}contract:` }), {
+    name: 'redisTier',
+    createSibling: () => redisTier({ client, prefix: `${prefix}sibling:` }),
+  });
   cacheTierContract(() => redisTier({ client, prefix: `${prefix}sharded:`, shards: 4 }), {
     name: 'redisTier with 4 shards',
+    createSibling: () => redisTier({ client, prefix: `${prefix}sharded-sibling:`, shards: 4 }),
   });
 
   it('expires entries in Redis at stale-until and shares a hash tag between an entry and its tags', async () => {
@@ -76,6 +83,81 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     expect(await client.get(`${prefix}outside`)).toBe('keep');
     expect(await client.keys(`${prefix}mine:*`)).toEqual([]);
     await client.del(`${prefix}outside`);
+  });
+
+  it('keeps in a tag index only the keys still alive: each write prunes those past stale-until', async () => {
+    const clock = new ManualClock({ now: Date.now() });
+    const tierPrefix = `${prefix}prune:`;
+    const cache = createCache({
+      clock,
+      tiers: [memoryTier(), redisTier({ client, prefix: tierPrefix, clock })],
+    });
+    const requests = cache.namespace('req');
+    const index = `${tierPrefix}{s0}:t:@ns:req`;
+    const members = async () =>
+      (await client.type(index)) === 'zset' ? client.zcard(index) : client.scard(index);
+    await requests.set('live', 'kept', { ttl: '1h' });
+    const sizes = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      await requests.set(`r${i}`, i, { ttl: '1s' });
+      sizes.add(await members());
+      await clock.advance(1_000); // r${i} is now past its stale-until
+    }
+    expect([...sizes]).toEqual([2]); // 'live' and the last one written
+    await requests.clear();
+    expect(await requests.get('live')).toBeUndefined();
+    expect(await client.exists(`${tierPrefix}{s0}:e:req:live`, index)).toBe(0);
+    await cache.close();
+  });
+
+  it(`prunes at most ${PRUNE_LIMIT} expired keys per tag and write, so one write stays cheap`, async () => {
+    const clock = new ManualClock({ now: Date.now() });
+    const tier = redisTier({ client, prefix: `${prefix}burst:`, clock });
+    const index = `${prefix}burst:{s0}:t:burst`;
+    const at = (life: number): CacheEntry => ({
+      value: 1,
+      createdAt: clock.now(),
+      freshUntil: clock.now() + life,
+      staleUntil: clock.now() + life,
+      ttl: life,
+      tags: ['burst'],
+    });
+    await tier.set('live', at(3_600_000));
+    await Promise.all(Array.from({ length: 250 }, (_, i) => tier.set(`short${i}`, at(1_000))));
+    expect(await client.zcard(index)).toBe(251);
+    await clock.advance(1_000);
+    const sizes: number[] = [];
+    for (const key of ['x', 'y', 'z']) {
+      await tier.set(key, at(3_600_000));
+      sizes.push(await client.zcard(index));
+    }
+    expect(sizes).toEqual([252 - PRUNE_LIMIT, 253 - 2 * PRUNE_LIMIT, 4]);
+    await tier.clear();
+  });
+
+  it('expires a tag index with its longest-lived key', async () => {
+    const tier = redisTier({ client, prefix: `${prefix}tag-expiry:` });
+    const index = `${prefix}tag-expiry:{s0}:t:t`;
+    const living = (life: number): CacheEntry => {
+      const now = Date.now();
+      return {
+        value: 1,
+        createdAt: now,
+        freshUntil: now + life,
+        staleUntil: now + life,
+        ttl: life,
+        tags: ['t'],
+      };
+    };
+    await tier.set('long', living(3_600_000));
+    await tier.set('short', living(60_000));
+    expect(await client.pttl(index)).toBeGreaterThan(3_500_000);
+    await tier.delete('long');
+    await tier.set('other', living(60_000));
+    const pttl = await client.pttl(index);
+    expect(pttl).toBeGreaterThan(50_000);
+    expect(pttl).toBeLessThanOrEqual(60_000);
+    await tier.clear();
   });
 
   it('treats an entry it cannot deserialize as a miss, deletes it and counts it', async () => {

@@ -32,13 +32,18 @@ interface FileRecord {
 }
 
 const SHARD = /^[0-9a-f]{2}$/;
+/** A temp file of `set` (`<hash>.json.<pid>.<random>.tmp`), renamed into place once written. */
+const TEMP = /\.json\.\d+\.[0-9a-f]{8}\.tmp$/;
+const ignore = (): void => {};
 
 /**
  * A tier on the local disk: one file per entry under two levels of sharded directories,
  * written atomically (temp file + rename) so a crash never leaves a torn entry, and the
- * least recently used files evicted beyond `maxBytes`. The index of sizes and tags is
- * built from the directory on first use and kept in memory, so give one process its own
- * directory. A file that cannot be read back is deleted and treated as a miss.
+ * least recently used files evicted beyond `maxBytes`. Writes and deletes of one key apply
+ * in call order, even when not awaited, and `clear()`/`deleteByTag()` apply after the
+ * writes called before them. The index of sizes and tags is built from the directory on
+ * first use (which also removes temp files a crash left) and kept in memory, so give one
+ * process its own directory. A file that cannot be read back is deleted and treated as a miss.
  *
  * @throws ConfigurationError for a missing `dir` or a bad `maxBytes`.
  */
@@ -55,6 +60,10 @@ export function fileTier(options: FileTierOptions): CacheTier {
   let total = 0;
   let evictions = 0;
   let loading: Promise<void> | undefined;
+  /** Each key's last queued write or delete (settled, never rejecting) while one is pending. */
+  const queued = new Map<string, Promise<void>>();
+  /** The last `clear()` or `deleteByTag()` (settled): writes called after it wait for it. */
+  let barrier: Promise<void> = Promise.resolve();
 
   const pathOf = (key: string): string => {
     const hash = createHash('sha1').update(key).digest('hex');
@@ -74,7 +83,7 @@ export function fileTier(options: FileTierOptions): CacheTier {
   };
   const remove = async (key: string): Promise<void> => {
     forget(key);
-    await unlink(pathOf(key)).catch(() => {});
+    await unlink(pathOf(key)).catch(ignore);
   };
   const parse = (raw: string): { key: string; entry: CacheEntry } | undefined => {
     const data = serializer.deserialize(raw) as Record<string, unknown> | null;
@@ -93,6 +102,11 @@ export function fileTier(options: FileTierOptions): CacheTier {
     loading ??= (async () => {
       const files = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
       for (const file of files) {
+        // Left by a crash between writing a temp file and renaming it: nothing will rename it now.
+        if (TEMP.test(file)) {
+          await unlink(join(dir, file)).catch(ignore);
+          continue;
+        }
         if (!file.endsWith('.json')) continue;
         const path = join(dir, file);
         try {
@@ -102,15 +116,45 @@ export function fileTier(options: FileTierOptions): CacheTier {
           records.set(parsed.key, { size: info.size, tags: parsed.entry.tags });
           total += info.size;
         } catch {
-          await unlink(path).catch(() => {});
+          await unlink(path).catch(ignore);
         }
       }
     })();
     return loading;
   };
+  /**
+   * Runs `write` once every earlier write or delete of `key`, and the last `clear()` or
+   * `deleteByTag()`, has settled: temp files renamed concurrently could land out of order
+   * and leave an older value than the last write.
+   */
+  const inOrder = (key: string, write: () => Promise<void>): Promise<void> => {
+    const run = (queued.get(key) ?? barrier).then(write);
+    const settled = run.catch(ignore);
+    queued.set(key, settled);
+    void settled.then(() => {
+      if (queued.get(key) === settled) queued.delete(key);
+    });
+    return run;
+  };
+  /** Runs `change` after every write called before it and before every write called after it. */
+  const exclusive = (change: () => Promise<void>): Promise<void> => {
+    const before = [barrier, ...queued.values()];
+    queued.clear();
+    const run = Promise.all(before).then(change);
+    barrier = run.catch(ignore);
+    return run;
+  };
+  /** Removes a file a read found expired or corrupt, unless a later write has replaced it meanwhile. */
+  const discard = (key: string, seen: string): Promise<void> =>
+    inOrder(key, async () => {
+      const current = await readFile(pathOf(key), 'utf8').catch(() => undefined);
+      if (current === seen) await remove(key);
+    });
   const evict = async (): Promise<void> => {
     for (const [key] of records) {
       if (total <= maxBytes) return;
+      // A key with a queued write is about to be rewritten and accounted again.
+      if (queued.has(key)) continue;
       evictions++;
       await remove(key);
     }
@@ -126,7 +170,8 @@ export function fileTier(options: FileTierOptions): CacheTier {
       try {
         raw = await readFile(pathOf(key), 'utf8');
       } catch {
-        forget(key);
+        // Missing: forget it, unless a queued write is about to create it.
+        if (!queued.has(key)) forget(key);
         return undefined;
       }
       let parsed: { key: string; entry: CacheEntry } | undefined;
@@ -136,11 +181,11 @@ export function fileTier(options: FileTierOptions): CacheTier {
         parsed = undefined;
       }
       if (parsed === undefined || parsed.key !== key) {
-        await remove(key);
+        await discard(key, raw);
         throw new CorruptEntryError({ tier: name, key });
       }
       if (clock.now() >= parsed.entry.staleUntil) {
-        await remove(key);
+        await discard(key, raw);
         return undefined;
       }
       touch(key);
@@ -148,8 +193,7 @@ export function fileTier(options: FileTierOptions): CacheTier {
     },
 
     async set(key, entry) {
-      await load();
-      const path = pathOf(key);
+      // Serialized now, queued at once: the call order decides which write lands last.
       const payload = serializer.serialize({
         k: key,
         v: entry.value,
@@ -160,38 +204,48 @@ export function fileTier(options: FileTierOptions): CacheTier {
         t: entry.tags,
       });
       const size = Buffer.byteLength(payload);
-      if (size > maxBytes) return remove(key);
-      const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      await mkdir(join(path, '..'), { recursive: true });
-      await writeFile(temp, payload);
-      await rename(temp, path);
-      forget(key);
-      records.set(key, { size, tags: entry.tags });
-      total += size;
-      if (total > maxBytes) await evict();
+      return inOrder(key, async () => {
+        await load();
+        if (size > maxBytes) return remove(key);
+        const path = pathOf(key);
+        const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+        await mkdir(join(path, '..'), { recursive: true });
+        await writeFile(temp, payload);
+        await rename(temp, path);
+        forget(key);
+        records.set(key, { size, tags: entry.tags });
+        total += size;
+        if (total > maxBytes) await evict();
+      });
     },
 
-    async delete(key) {
-      await load();
-      await remove(key);
+    delete(key) {
+      return inOrder(key, async () => {
+        await load();
+        await remove(key);
+      });
     },
 
-    async deleteByTag(tag) {
-      await load();
-      const tagged = [...records].filter(([, record]) => record.tags.includes(tag)).map(([key]) => key);
-      await Promise.all(tagged.map(remove));
+    deleteByTag(tag) {
+      return exclusive(async () => {
+        await load();
+        const tagged = [...records].filter(([, record]) => record.tags.includes(tag)).map(([key]) => key);
+        await Promise.all(tagged.map(remove));
+      });
     },
 
-    async clear() {
-      await load();
-      records.clear();
-      total = 0;
-      const shards = await readdir(dir).catch(() => [] as string[]);
-      await Promise.all(
-        shards
-          .filter((shard) => SHARD.test(shard))
-          .map((shard) => rm(join(dir, shard), { recursive: true, force: true })),
-      );
+    clear() {
+      return exclusive(async () => {
+        await load();
+        records.clear();
+        total = 0;
+        const shards = await readdir(dir).catch(() => [] as string[]);
+        await Promise.all(
+          shards
+            .filter((shard) => SHARD.test(shard))
+            .map((shard) => rm(join(dir, shard), { recursive: true, force: true })),
+        );
+      });
     },
 
     stats: () => ({ entries: records.size, bytes: total, evictions }),

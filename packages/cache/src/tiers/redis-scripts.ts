@@ -1,38 +1,52 @@
 /**
  * Lua scripts of the Redis tier. Every key a script touches shares the entry's hash tag
  * (`{sN}`), so each runs on one Redis Cluster slot. Keys are built from `base`
- * (`<prefix>{sN}:`): `e:<key>` the entry, `g:<key>` its tags, `t:<tag>` a tag's keys.
+ * (`<prefix>{sN}:`): `e:<key>` the entry, `g:<key>` its tags (a set), `t:<tag>` a tag's
+ * keys (a sorted set scored by each entry's stale-until, epoch ms of the tier's clock).
  */
 
-/** KEYS: entry, entry tags. ARGV: payload, px, base, key, tags… */
+/**
+ * Dead members (stale-until passed) a write removes from each of its tags' sorted sets,
+ * at most: bounds the work of one write while pruning faster than one write adds.
+ */
+export const PRUNE_LIMIT = 100;
+
+/**
+ * KEYS: entry, entry tags. ARGV: payload, px, base, key, now, stale-until, tags…
+ * Each tag's sorted set drops up to PRUNE_LIMIT dead members and expires with its
+ * longest-lived member, so it holds only the keys alive, not every key ever written.
+ */
 export const SET_SCRIPT = `
 local old = redis.call('SMEMBERS', KEYS[2])
-for _, t in ipairs(old) do redis.call('SREM', ARGV[3] .. 't:' .. t, ARGV[4]) end
+for _, t in ipairs(old) do redis.call('ZREM', ARGV[3] .. 't:' .. t, ARGV[4]) end
 if #old > 0 then redis.call('DEL', KEYS[2]) end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-local px = tonumber(ARGV[2])
-for i = 5, #ARGV do
+local now = tonumber(ARGV[5])
+for i = 7, #ARGV do
   redis.call('SADD', KEYS[2], ARGV[i])
   local tk = ARGV[3] .. 't:' .. ARGV[i]
-  redis.call('SADD', tk, ARGV[4])
-  if redis.call('PTTL', tk) < px then redis.call('PEXPIRE', tk, px) end
+  redis.call('ZADD', tk, ARGV[6], ARGV[4])
+  local dead = redis.call('ZCOUNT', tk, '-inf', ARGV[5])
+  if dead > 0 then redis.call('ZREMRANGEBYRANK', tk, 0, math.min(dead, ${PRUNE_LIMIT}) - 1) end
+  local last = redis.call('ZRANGE', tk, -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', tk, math.max(1, math.ceil(tonumber(last[2]) - now)))
 end
-if #ARGV >= 5 then redis.call('PEXPIRE', KEYS[2], px) end
+if #ARGV >= 7 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
 return 1`;
 
 /** KEYS: entry, entry tags. ARGV: base, key. */
 export const DELETE_SCRIPT = `
 local old = redis.call('SMEMBERS', KEYS[2])
-for _, t in ipairs(old) do redis.call('SREM', ARGV[1] .. 't:' .. t, ARGV[2]) end
+for _, t in ipairs(old) do redis.call('ZREM', ARGV[1] .. 't:' .. t, ARGV[2]) end
 return redis.call('DEL', KEYS[1], KEYS[2])`;
 
-/** KEYS: tag set. ARGV: base, tag. */
+/** KEYS: tag sorted set. ARGV: base, tag. */
 export const DELETE_TAG_SCRIPT = `
-local members = redis.call('SMEMBERS', KEYS[1])
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
 for _, k in ipairs(members) do
   local g = ARGV[1] .. 'g:' .. k
   for _, t in ipairs(redis.call('SMEMBERS', g)) do
-    if t ~= ARGV[2] then redis.call('SREM', ARGV[1] .. 't:' .. t, k) end
+    if t ~= ARGV[2] then redis.call('ZREM', ARGV[1] .. 't:' .. t, k) end
   end
   redis.call('DEL', ARGV[1] .. 'e:' .. k, g)
 end

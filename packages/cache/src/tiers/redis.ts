@@ -17,7 +17,8 @@ export interface RedisTierOptions {
   /** A Redis URL; ioredis is then loaded on first use and the tier closes its client. */
   url?: string;
   /**
-   * Prefix of every key this tier writes; `clear()` removes exactly these keys.
+   * Prefix of every key this tier writes; `clear()` removes these keys, except the lock
+   * fencing counters (`<prefix>{sN}:fence`), so that fencing tokens keep growing.
    * @defaultValue 'ballast:cache:'
    */
   prefix?: string;
@@ -29,7 +30,10 @@ export interface RedisTierOptions {
   shards?: number;
   /** Turns envelopes into strings and back. @defaultValue JSON */
   serializer?: Serializer;
-  /** Computes the Redis expiry (at the entry's `staleUntil`). @defaultValue systemClock */
+  /**
+   * Computes the Redis expiry (at the entry's `staleUntil`) and which members of a tag's
+   * index are dead. @defaultValue systemClock
+   */
   clock?: Clock;
   /** @defaultValue 'redis' */
   name?: string;
@@ -41,6 +45,9 @@ type Scripted = RedisClient & {
   ballastCacheDeleteTag(...args: string[]): Promise<unknown>;
   ballastCacheRelease(...args: string[]): Promise<unknown>;
 };
+
+/** What follows the prefix in the key of a shard's lock fencing counter. */
+const FENCE = /^\{s\d+\}:fence$/;
 
 /** FNV-1a, to pick a key's shard. */
 function shardOf(key: string, shards: number): number {
@@ -54,9 +61,10 @@ function shardOf(key: string, shards: number): number {
 
 /**
  * A tier on Redis (ioredis). Stores each entry as an envelope (value, fresh-until,
- * stale-until, tags) that Redis expires at stale-until; keeps a Redis set per tag for
- * `deleteByTag`; offers cross-process locks with fencing tokens; `clear()` deletes only
- * its prefix with SCAN, never FLUSHDB. Importing the package never loads ioredis.
+ * stale-until, tags) that Redis expires at stale-until; keeps a sorted set per tag for
+ * `deleteByTag`, from which each write prunes the keys past their stale-until; offers
+ * cross-process locks with fencing tokens; `clear()` deletes only its prefix with SCAN,
+ * never FLUSHDB, and keeps the fencing counters. Importing the package never loads ioredis.
  *
  * @throws ConfigurationError unless exactly one of `client` or `url` is given, or for a bad `shards`.
  */
@@ -70,6 +78,8 @@ export function redisTier(options: RedisTierOptions): CacheTier {
   const serializer = options.serializer ?? jsonSerializer;
   const clock = options.clock ?? systemClock;
   const name = tierName('redisTier', options.name, 'redis');
+  // A client made from `url` is ours: its connection errors become the cause of the
+  // UnavailableError that failed calls report as `error` events.
   const source = redisClientFrom('redisTier', options);
   let scripted: Promise<Scripted> | undefined;
   let ready: Scripted | undefined;
@@ -89,7 +99,10 @@ export function redisTier(options: RedisTierOptions): CacheTier {
   const client = async (): Promise<Scripted> => {
     const redis = ready ?? (await connect());
     if (redis.status === 'reconnecting' || redis.status === 'end' || redis.status === 'close') {
-      throw new UnavailableError(`Redis is not connected (${redis.status})`, { details: { tier: name } });
+      throw new UnavailableError(`Redis is not connected (${redis.status})`, {
+        cause: source.lastError,
+        details: { tier: name },
+      });
     }
     return redis;
   };
@@ -126,13 +139,26 @@ export function redisTier(options: RedisTierOptions): CacheTier {
     async set(key, entry) {
       const redis = await client();
       const b = base(key);
-      const px = Math.ceil(entry.staleUntil - clock.now());
+      const now = clock.now();
+      const px = Math.ceil(entry.staleUntil - now);
       if (px <= 0) {
         await redis.ballastCacheDelete(`${b}e:${key}`, `${b}g:${key}`, b, key);
         return;
       }
       const payload = encodeEntry(entry, serializer);
-      await redis.ballastCacheSet(`${b}e:${key}`, `${b}g:${key}`, payload, px, b, key, ...entry.tags);
+      // Scored by stale-until in each tag's index; members scored at or before `now` are dead.
+      const score = Math.ceil(entry.staleUntil);
+      await redis.ballastCacheSet(
+        `${b}e:${key}`,
+        `${b}g:${key}`,
+        payload,
+        px,
+        b,
+        key,
+        Math.floor(now),
+        score,
+        ...entry.tags,
+      );
     },
 
     async delete(key) {
@@ -150,6 +176,8 @@ export function redisTier(options: RedisTierOptions): CacheTier {
     async clear() {
       const redis = await client();
       const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+      // The fencing counters survive: a lock granted after clear() must still outrank earlier ones.
+      const isFence = (key: string): boolean => FENCE.test(key.slice(prefix.length));
       const nodes =
         'nodes' in redis && typeof redis.nodes === 'function' ? redis.nodes('master') : [redis as Redis];
       for (const node of nodes) {
@@ -157,7 +185,7 @@ export function redisTier(options: RedisTierOptions): CacheTier {
         do {
           const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
           cursor = next;
-          await Promise.all(keys.map((key) => node.unlink(key)));
+          await Promise.all(keys.filter((key) => !isFence(key)).map((key) => node.unlink(key)));
         } while (cursor !== '0');
       }
     },
