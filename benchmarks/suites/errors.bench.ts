@@ -30,10 +30,15 @@ export default defineSuite({
   groups: () => [
     {
       title: 'serialize an error with a cause chain (to a plain object)',
-      note: 'Each serializer turns the same Ballast error (details, a Node system error as cause) into a JSON-safe object.',
+      note: 'Each serializer turns the same Ballast error (details, a Node system error as cause) into a JSON-safe object. The peers redact nothing: compare them with `redact: false`; the default (redacted) row shows what redaction costs.',
       cases: [
         {
-          name: 'serializeError (@ballast/errors)',
+          name: 'serializeError (@ballast/errors), redact: false',
+          role: 'ballast',
+          fn: () => (sink = serializeError(wrapped, { redact: false })),
+        },
+        {
+          name: 'serializeError (@ballast/errors), redacted (default)',
           role: 'ballast',
           fn: () => (sink = serializeError(wrapped)),
         },
@@ -55,7 +60,12 @@ export default defineSuite({
       title: 'serialize a plain Error',
       cases: [
         {
-          name: 'serializeError (@ballast/errors)',
+          name: 'serializeError (@ballast/errors), redact: false',
+          role: 'ballast',
+          fn: () => (sink = serializeError(plain, { redact: false })),
+        },
+        {
+          name: 'serializeError (@ballast/errors), redacted (default)',
           role: 'ballast',
           fn: () => (sink = serializeError(plain)),
         },

@@ -1,5 +1,7 @@
-import { CATEGORIES, type ErrorCategory } from './categories.js';
+import { CATEGORIES, type ErrorCategory, isErrorCategory } from './categories.js';
 import { BALLAST_ERROR_BRAND, hasBrand } from './internal/brand.js';
+import { show } from './internal/show.js';
+import { isErrorStatus } from './internal/status.js';
 import { type SerializedError, serializeError } from './serialize-error.js';
 
 export { BALLAST_ERROR_BRAND } from './internal/brand.js';
@@ -12,7 +14,7 @@ export interface BallastErrorOptions<D extends ErrorDetails = ErrorDetails> {
   /** Stable SCREAMING_SNAKE identifier, e.g. `'USER_NOT_FOUND'`. */
   code: string;
   category: ErrorCategory;
-  /** @defaultValue the category's status (see `CATEGORIES`) */
+  /** An HTTP error status: a whole number from 400 to 599. @defaultValue the category's status (see `CATEGORIES`) */
   status?: number;
   /** @defaultValue the category's retryability */
   retryable?: boolean;
@@ -38,10 +40,43 @@ export function isValidErrorCode(code: unknown): code is string {
 }
 
 /**
+ * Checks what the constructor cannot repair. It throws a plain `TypeError`, as
+ * `defineError` does: these are programming errors, and building a Ballast error here
+ * would re-enter this constructor.
+ */
+function checkOptions(options: BallastErrorOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `BallastError options must be an object such as { code, category }, got ${show(options)}.`,
+    );
+  }
+  const { code, category, status, retryable } = options;
+  if (!isValidErrorCode(code)) {
+    throw new TypeError(`Invalid error code ${show(code)}: use SCREAMING_SNAKE_CASE, e.g. 'USER_NOT_FOUND'.`);
+  }
+  if (!isErrorCategory(category)) {
+    throw new TypeError(
+      `Invalid category ${show(category)} for ${code}: use one of ${Object.keys(CATEGORIES).join(', ')}.`,
+    );
+  }
+  if (status !== undefined && !isErrorStatus(status)) {
+    throw new TypeError(
+      `Invalid status ${show(status)} for ${code}: use an HTTP error status, a whole number from 400 to 599.`,
+    );
+  }
+  if (retryable !== undefined && typeof retryable !== 'boolean') {
+    throw new TypeError(`Invalid retryable ${show(retryable)} for ${code}: use true or false.`);
+  }
+}
+
+/**
  * The base of every Ballast error: a normal `Error` that also says what went wrong
  * (`code`, `category`), what it means for the caller (`status`, `retryable`,
  * `retryAfterMs`) and what a person can do (`userMessage`, `suggestions`, `docsUrl`).
  * Recognise one with `isBallastError`, which works across duplicate installed copies.
+ *
+ * @throws TypeError when `code` is not SCREAMING_SNAKE, `category` is not one of
+ * `CATEGORIES`, `status` is not a whole number from 400 to 599 or `retryable` is not a boolean.
  */
 export class BallastError<D extends ErrorDetails = ErrorDetails> extends Error {
   declare readonly [BALLAST_ERROR_BRAND]: true;
@@ -56,6 +91,7 @@ export class BallastError<D extends ErrorDetails = ErrorDetails> extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: BallastErrorOptions<D>) {
+    checkOptions(options);
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     const defaults = CATEGORIES[options.category];
     this.code = options.code;
@@ -72,7 +108,9 @@ export class BallastError<D extends ErrorDetails = ErrorDetails> extends Error {
 
   /**
    * A JSON-safe view, so `JSON.stringify(err)` keeps `message`, `stack` and the
-   * cause chain (which plain `Error`s lose): exactly `serializeError(err)`.
+   * cause chain (which plain `Error`s lose): exactly `serializeError(err)`, so redacted
+   * with the default keys and patterns. For the raw view, call
+   * `serializeError(err, { redact: false })`.
    */
   toJSON(): SerializedError {
     return serializeError(this);

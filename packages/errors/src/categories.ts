@@ -26,9 +26,14 @@ export interface CategoryDefaults {
   readonly userMessage: string;
   /** The RFC 9457 `title` for this category. */
   readonly title: string;
+  /**
+   * What a person can try, for `toUserMessage` to print when an error brings no
+   * suggestions of its own (and no `retryAfterMs` wait); empty where nothing helps.
+   */
+  readonly suggestions: readonly string[];
 }
 
-/** The defaults of every category (status, retryable, client-side, user message, title). */
+/** The defaults of every category (status, retryable, client-side, user message, title, suggestions). */
 export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Object.freeze({
   validation: {
     status: 400,
@@ -36,6 +41,7 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: true,
     userMessage: 'The request is not valid.',
     title: 'Bad Request',
+    suggestions: ['Check the input against what is allowed, correct it and try again.'],
   },
   authentication: {
     status: 401,
@@ -43,6 +49,9 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: true,
     userMessage: 'You need to sign in to do this.',
     title: 'Unauthorized',
+    suggestions: [
+      'Sign in again, or check that your credentials (token, API key) are valid and not expired.',
+    ],
   },
   authorization: {
     status: 403,
@@ -50,6 +59,7 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: true,
     userMessage: 'You do not have permission to do this.',
     title: 'Forbidden',
+    suggestions: ['Check that you are using the right account, or ask an administrator for access.'],
   },
   not_found: {
     status: 404,
@@ -57,6 +67,7 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: true,
     userMessage: 'What you asked for was not found.',
     title: 'Not Found',
+    suggestions: ['Check the name or id; what you asked for may have been deleted or moved.'],
   },
   conflict: {
     status: 409,
@@ -64,6 +75,7 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: true,
     userMessage: 'The request conflicts with the current state.',
     title: 'Conflict',
+    suggestions: ['Reload the current state, then try again.'],
   },
   rate_limited: {
     status: 429,
@@ -71,6 +83,7 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: false,
     userMessage: 'Too many requests; please wait a moment and try again.',
     title: 'Too Many Requests',
+    suggestions: ['Wait a moment before trying again.'],
   },
   cancelled: {
     status: 499,
@@ -78,6 +91,7 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: false,
     userMessage: 'The operation was cancelled.',
     title: 'Client Closed Request',
+    suggestions: [],
   },
   internal: {
     status: 500,
@@ -85,6 +99,7 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: false,
     userMessage: 'Something went wrong on our side.',
     title: 'Internal Server Error',
+    suggestions: ['If this keeps happening, report it with the time and what you were doing.'],
   },
   configuration: {
     status: 500,
@@ -92,6 +107,7 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: false,
     userMessage: 'The service is misconfigured.',
     title: 'Internal Server Error',
+    suggestions: ['Check the configuration (options, environment variables) against the documentation.'],
   },
   network: {
     status: 502,
@@ -99,6 +115,10 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: false,
     userMessage: 'A service we depend on could not be reached; please try again.',
     title: 'Bad Gateway',
+    suggestions: [
+      'Check the network connection and that the service is running and reachable.',
+      'Retry in a moment; the failure may be transient.',
+    ],
   },
   unavailable: {
     status: 503,
@@ -106,6 +126,7 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: false,
     userMessage: 'The service is temporarily unavailable; please try again shortly.',
     title: 'Service Unavailable',
+    suggestions: ['Retry in a moment; the service may be restarting or overloaded.'],
   },
   timeout: {
     status: 504,
@@ -113,6 +134,9 @@ export const CATEGORIES: Readonly<Record<ErrorCategory, CategoryDefaults>> = Obj
     clientSide: false,
     userMessage: 'The operation took too long; please try again.',
     title: 'Gateway Timeout',
+    suggestions: [
+      'Retry in a moment; if it keeps timing out, check the load on the service or raise the time limit.',
+    ],
   },
 });
 

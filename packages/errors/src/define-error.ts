@@ -1,5 +1,7 @@
 import { BallastError, type ErrorDetails, isBallastError, isValidErrorCode } from './ballast-error.js';
 import { CATEGORIES, type ErrorCategory, isErrorCategory } from './categories.js';
+import { show } from './internal/show.js';
+import { isErrorStatus } from './internal/status.js';
 
 /** How {@link defineError} describes one error code. */
 export interface ErrorSpec<D extends ErrorDetails> {
@@ -10,7 +12,7 @@ export interface ErrorSpec<D extends ErrorDetails> {
    */
   name?: string;
   category: ErrorCategory;
-  /** @defaultValue the category's status */
+  /** An HTTP error status, from 400 to 599. @defaultValue the category's status */
   status?: number;
   /** @defaultValue the category's retryability */
   retryable?: boolean;
@@ -87,6 +89,31 @@ export function registeredErrors(): RegisteredError[] {
   return [...registry.values()].sort((a, b) => a.code.localeCompare(b.code));
 }
 
+/** Checks the rest of a spec at definition, so a mistake fails at startup rather than at the throw. */
+function checkSpec(code: string, spec: ErrorSpec<never>): void {
+  const invalid = (field: string, value: unknown, expected: string) =>
+    new TypeError(`Invalid ${field} ${show(value)} for ${code}: use ${expected}.`);
+  if (spec.status !== undefined && !isErrorStatus(spec.status)) {
+    throw invalid('status', spec.status, 'an HTTP error status, a whole number from 400 to 599');
+  }
+  if (spec.retryable !== undefined && typeof spec.retryable !== 'boolean') {
+    throw invalid('retryable', spec.retryable, 'true or false');
+  }
+  if (typeof spec.message !== 'function') {
+    throw invalid('message', spec.message, 'a function (details) => string');
+  }
+  if (spec.userMessage !== undefined && typeof spec.userMessage !== 'function') {
+    throw invalid('userMessage', spec.userMessage, 'a function (details) => string');
+  }
+  const { suggestions } = spec;
+  if (suggestions !== undefined && typeof suggestions !== 'function' && !Array.isArray(suggestions)) {
+    throw invalid('suggestions', suggestions, 'an array of strings or a function (details) => string[]');
+  }
+  if (spec.docsUrl !== undefined && typeof spec.docsUrl !== 'string') {
+    throw invalid('docsUrl', spec.docsUrl, 'a URL string');
+  }
+}
+
 /**
  * Defines a typed error class for one stable code. The message, user message and
  * suggestions are built from typed `details`; the code is registered for the
@@ -100,7 +127,10 @@ export function registeredErrors(): RegisteredError[] {
  * });
  * throw new UserNotFound({ id: '42' });
  *
- * @throws TypeError when the code is not SCREAMING_SNAKE, is already defined, the category is unknown, or `name` is not PascalCase.
+ * @throws TypeError when the code is not SCREAMING_SNAKE or is already defined, the category
+ * is unknown, `name` is not PascalCase, `status` is not from 400 to 599, `retryable` is not a
+ * boolean, `message` or `userMessage` is not a function, or `suggestions` is neither an array
+ * nor a function: at definition, not when the error is thrown.
  */
 export function defineError<D extends ErrorDetails = ErrorDetails>(
   code: string,
@@ -121,6 +151,7 @@ export function defineError<D extends ErrorDetails = ErrorDetails>(
       `Invalid error class name ${JSON.stringify(spec.name)} for ${code}: use PascalCase, e.g. 'UserNotFoundError'.`,
     );
   }
+  checkSpec(code, spec);
   const name = spec.name ?? className(code);
   const staticSuggestions = typeof spec.suggestions === 'function' ? [] : (spec.suggestions ?? []);
   registerCode({

@@ -2,6 +2,8 @@ import type { Clock } from '@ballast/core';
 import { type BallastError, isValidErrorCode } from './ballast-error.js';
 import { builtinFor } from './builtins.js';
 import { categoryOfStatus } from './internal/classify.js';
+import { toJsonSafe } from './internal/json-safe.js';
+import { resolveRedactor } from './internal/redaction.js';
 
 /** Response headers as `fetch` (`Headers`) or `node:http` (`IncomingHttpHeaders`) give them. */
 export type HeadersLike =
@@ -28,10 +30,20 @@ interface Problem {
   detail?: string;
   instance?: string;
   code?: string;
-  details?: Record<string, unknown>;
+  /** Its `details` member and its extension members, bounded but not yet redacted. */
+  extensions: Record<string, unknown>;
 }
 
 const MAX_BODY = 512;
+/** Bytes of a binary body decoded: a problem document is small, an HTML error page need not be. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** Extension members kept from a problem document, and the JSON size of each. */
+const MAX_EXTENSIONS = 20;
+const MAX_EXTENSION_JSON = 1024;
+const EXTENSION_LIMITS = Object.freeze({ maxDepth: 4, stack: false });
+/** Members RFC 9457 defines, and the Ballast ones read on their own (`code`, `details`). */
+const READ_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'details']);
+const TRUNCATED = '[Truncated]';
 
 function header(headers: HeadersLike | undefined, name: string): string | undefined {
   if (headers === undefined || headers === null) return undefined;
@@ -62,29 +74,73 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function readProblem(contentType: string, body: unknown): Problem | undefined {
+/** A body as text: strings as they are, bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`) decoded as UTF-8. */
+function bodyText(body: unknown): string | undefined {
+  if (typeof body === 'string') return body;
+  let bytes: Uint8Array | undefined;
+  if (body instanceof ArrayBuffer) bytes = new Uint8Array(body, 0, Math.min(body.byteLength, MAX_BODY_BYTES));
+  else if (ArrayBuffer.isView(body)) {
+    bytes = new Uint8Array(body.buffer, body.byteOffset, Math.min(body.byteLength, MAX_BODY_BYTES));
+  }
+  return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+}
+
+/** Copies up to `MAX_EXTENSIONS` members of `source` not in `skip`, each JSON-safe and bounded in size. */
+function boundedMembers(
+  source: Record<string, unknown>,
+  skip: ReadonlySet<string>,
+  into: Record<string, unknown>,
+) {
+  for (const key of Object.keys(source)) {
+    if (Object.keys(into).length >= MAX_EXTENSIONS) return;
+    if (skip.has(key) || key === '__proto__') continue;
+    const safe = toJsonSafe(source[key], EXTENSION_LIMITS, new Set(), 1);
+    const json = JSON.stringify(safe) ?? '';
+    into[key] = json.length > MAX_EXTENSION_JSON ? TRUNCATED : safe;
+  }
+}
+
+/** The problem document in a body (`text` is the body as text, when it is text or bytes). */
+function readProblem(contentType: string, body: unknown, text: string | undefined): Problem | undefined {
   let parsed = body;
-  if (typeof body === 'string' && /[/+]json\b/i.test(contentType)) {
+  if (text !== undefined && /[/+]json\b/i.test(contentType)) {
     try {
-      parsed = JSON.parse(body);
+      parsed = JSON.parse(text);
     } catch {
       return undefined;
     }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  // Bytes that were not JSON are a plain body, not a problem document.
+  if (parsed instanceof ArrayBuffer || ArrayBuffer.isView(parsed)) return undefined;
   const isProblem = /application\/problem\+json/i.test(contentType);
   const source = parsed as Record<string, unknown>;
   if (!isProblem && str(source.title) === undefined && str(source.detail) === undefined) return undefined;
   const details = source.details;
-  const problem: Problem = {};
+  const problem: Problem = { extensions: {} };
   for (const key of ['type', 'title', 'detail', 'instance', 'code'] as const) {
     const value = str(source[key]);
     if (value !== undefined) problem[key] = value;
   }
   if (typeof details === 'object' && details !== null && !Array.isArray(details)) {
-    problem.details = details as Record<string, unknown>;
+    boundedMembers(details as Record<string, unknown>, new Set(), problem.extensions);
   }
+  boundedMembers(source, READ_MEMBERS, problem.extensions);
   return problem;
+}
+
+/**
+ * The problem's details and extension members, redacted with the default keys and
+ * patterns: they travel on into logs, reports and 4xx problem documents. Left out
+ * when redaction fails.
+ */
+function redactedExtensions(extensions: Record<string, unknown>): Record<string, unknown> {
+  if (Object.keys(extensions).length === 0) return extensions;
+  try {
+    return resolveRedactor(true, true)!(extensions) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -96,8 +152,8 @@ function shownUrl(url: string): string {
   return bare.replace(/^([a-z][a-z0-9+.-]*:)?[\\/]{2}[^/\\]*@/i, '$1//');
 }
 
-function snippet(body: unknown): string | undefined {
-  if (typeof body !== 'string' || body.length === 0) return undefined;
+function snippet(body: string | undefined): string | undefined {
+  if (body === undefined || body.length === 0) return undefined;
   return body.length > MAX_BODY ? `${body.slice(0, MAX_BODY)}…` : body;
 }
 
@@ -106,8 +162,12 @@ function snippet(body: unknown): string | undefined {
  * picks the class (404 → `NotFoundError`, 429 → `RateLimitedError`, 503 →
  * `UnavailableError`, 504 → `TimeoutError`…), `Retry-After` (seconds or an HTTP date)
  * becomes `retryAfterMs`, and an `application/problem+json` body (RFC 9457) gives
- * the message, `code` (kept on the instance of the status's class) and `details`. A plain body is kept, truncated, in
- * `details.body`. Never throws.
+ * the message (`detail`, else `title`), `code` (kept on the instance of the status's
+ * class) and `details`: its `details` member and extension members (at most 20, each
+ * at most 1 KiB of JSON, redacted with the default keys and patterns), `problemType`,
+ * `problemTitle` and `instance`. A plain body is kept, truncated, in `details.body`.
+ * The body may be a string, a parsed object or bytes (`Uint8Array`, `Buffer`,
+ * `ArrayBuffer`, decoded as UTF-8). Never throws.
  *
  * @example
  * const res = await fetch(url);
@@ -123,22 +183,28 @@ export function errorFromHttpResponse(
   const category = categoryOfStatus(valid ? status : 500);
   let retryAfterMs: number | undefined;
   let problem: Problem | undefined;
+  let text: string | undefined;
   try {
     const now = options.clock ? options.clock.now() : Date.now();
     retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), now);
-    problem = readProblem(header(headers, 'content-type') ?? '', body);
+    text = bodyText(body);
+    problem = readProblem(header(headers, 'content-type') ?? '', body, text);
   } catch {
     // Unreadable headers or body: the status alone still says what happened.
   }
   const url = options.url === undefined || options.url === null ? undefined : shownUrl(String(options.url));
   const request = [options.method?.toUpperCase(), url].filter(Boolean).join(' ');
-  const reason = problem?.detail ?? problem?.title ?? (problem ? undefined : snippet(body));
+  const reason = problem?.detail ?? problem?.title ?? (problem ? undefined : snippet(text));
   const prefix = request ? `${request} failed: ` : '';
   const message = `${prefix}HTTP ${status}${reason === undefined ? '' : ` ${reason}`}`;
-  const details: Record<string, unknown> = { ...(problem?.details ?? {}), httpStatus: status };
+  const details: Record<string, unknown> = {
+    ...(problem === undefined ? {} : redactedExtensions(problem.extensions)),
+    httpStatus: status,
+  };
   if (problem?.type !== undefined && problem.type !== 'about:blank') details.problemType = problem.type;
+  if (problem?.title !== undefined) details.problemTitle = problem.title;
   if (problem?.instance !== undefined) details.instance = problem.instance;
-  if (problem === undefined && typeof body === 'string' && body.length > 0) details.body = snippet(body);
+  if (problem === undefined && text !== undefined && text.length > 0) details.body = snippet(text);
   const shared = {
     details,
     ...(valid ? { status } : {}),

@@ -3,6 +3,7 @@ import { type BuiltinErrorOptions, builtinFor } from './builtins.js';
 import { type ErrorCategory, isErrorCategory } from './categories.js';
 import { categoryOfStatus, classifyRedis, SYSTEM_CODES } from './internal/classify.js';
 import { isErrorLike, toJsonSafe } from './internal/json-safe.js';
+import { isErrorStatus } from './internal/status.js';
 
 /** Errors that `normalizeError` built around a foreign one (their stack is not the origin). */
 const wrappers = new WeakSet<object>();
@@ -34,9 +35,17 @@ function str(value: unknown): string {
 }
 
 function httpStatus(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599
-    ? value
-    : undefined;
+  return isErrorStatus(value) ? value : undefined;
+}
+
+/**
+ * The status of a rebuilt error: its own when it is an HTTP error status, the category's
+ * when it has none, and 500 when it has one we cannot read (`'500'`, `200`). Guessing a
+ * client status there could show a server's internal message to clients.
+ */
+function rebuiltStatus(status: unknown): { status?: number } {
+  if (status === undefined) return {};
+  return { status: isErrorStatus(status) ? status : 500 };
 }
 
 function preview(value: unknown): string {
@@ -129,9 +138,7 @@ function fromSerialized(value: object, code: string, category: ErrorCategory): B
   const error = new BallastError(str(get(value, 'message')) || code, {
     code,
     category,
-    ...(typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599
-      ? { status }
-      : {}),
+    ...rebuiltStatus(status),
     ...(typeof retryable === 'boolean' ? { retryable } : {}),
     ...(typeof userMessage === 'string' ? { userMessage } : {}),
     ...(Array.isArray(suggestions) ? { suggestions: suggestions.filter((s) => typeof s === 'string') } : {}),
@@ -164,10 +171,10 @@ function fromObject(value: object, depth: number): BallastError {
 /** Whether a branded error has every field the rest of this package reads. */
 function isWellFormed(error: BallastError): boolean {
   return (
-    typeof error.code === 'string' &&
     typeof error.message === 'string' &&
+    isValidErrorCode(error.code) &&
     isErrorCategory(error.category) &&
-    typeof error.status === 'number' &&
+    isErrorStatus(error.status) &&
     typeof error.retryable === 'boolean' &&
     typeof error.userMessage === 'string' &&
     Array.isArray(error.suggestions) &&

@@ -1,19 +1,6 @@
 import { closestName, type Duration, parseDuration } from '@ballast/core';
 import { ConfigurationError } from './builtins.js';
-
-/** The received value as the message shows it: JSON, except where JSON would misreport it. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  // JSON.stringify turns NaN and ±Infinity into null and throws on bigint.
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
+import { show } from './internal/show.js';
 
 /**
  * Builds the `ConfigurationError` for a bad option: it names the option, the value

@@ -2,6 +2,7 @@ import type { Redactor } from '@ballast/redact';
 import { CATEGORIES } from './categories.js';
 import { toJsonSafe } from './internal/json-safe.js';
 import { type Redaction, resolveRedactor } from './internal/redaction.js';
+import { isErrorStatus } from './internal/status.js';
 import { normalizeError } from './normalize-error.js';
 import { serializeError } from './serialize-error.js';
 
@@ -102,7 +103,8 @@ function safeDetails(details: Record<string, unknown>, redact: Redactor | undefi
  */
 export function toProblemDetails(error: unknown, options: ProblemDetailsOptions = {}): ProblemDetails {
   const err = normalizeError(error);
-  const status = Number.isInteger(err.status) && err.status >= 400 && err.status <= 599 ? err.status : 500;
+  // normalizeError only returns errors with a valid status; this guards a status changed since.
+  const status = isErrorStatus(err.status) ? err.status : 500;
   const internal = status >= 500;
   const expose = !internal || options.exposeInternals === true;
   const type =

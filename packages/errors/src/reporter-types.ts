@@ -45,6 +45,8 @@ export interface ErrorReporterStats {
   silenced: number;
   /** Sink calls that threw or rejected. */
   sinkErrors: number;
+  /** `report()` calls lost to a failure inside the reporter, such as a clock whose `now()` throws. */
+  dropped: number;
   /** Fingerprints with an open dedupe window. */
   active: number;
 }
@@ -71,10 +73,15 @@ export interface ErrorReporterOptions {
    * @defaultValue `true`
    */
   redact?: Redaction;
-  /** @defaultValue `systemClock` */
+  /**
+   * The source of time for windows and the rate limit: `now`, `setTimeout` and
+   * `clearTimeout` are used (and a timer handle's `unref()`, when it has one).
+   * @defaultValue `systemClock`
+   */
   clock?: Clock;
   /**
-   * The severity of an error when `report()` is not given one.
+   * The severity of an error when `report()` is not given one; a result that is not a
+   * {@link Severity}, or a throw, counts as `'error'`.
    * @defaultValue `'error'` for internal and configuration errors, `'warning'` for
    * dependency failures (network, timeout, unavailable, rate limited), `'info'` otherwise
    */
@@ -83,6 +90,7 @@ export interface ErrorReporterOptions {
 
 /** Per-occurrence extras for {@link ErrorReporter.report}. */
 export interface ReportOptions {
+  /** @defaultValue the reporter's `severity(error)`; an unknown value counts as not given */
   severity?: Severity;
   /** JSON-safe facts about this occurrence (request id, job name). */
   context?: Record<string, unknown>;

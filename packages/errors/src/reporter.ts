@@ -1,11 +1,12 @@
 import { formatDuration, getMeter, systemClock, type TimerHandle } from '@ballast/core';
 import type { BallastError } from './ballast-error.js';
+import { ConfigurationError } from './builtins.js';
 import { fingerprintError } from './fingerprint.js';
 import { toJsonSafe } from './internal/json-safe.js';
-import { resolveRedactor } from './internal/redaction.js';
+import { type Redaction, resolveRedactor } from './internal/redaction.js';
 import { SlidingLog } from './internal/sliding-log.js';
 import { normalizeError } from './normalize-error.js';
-import { durationOption, integerOption, invalidOption } from './options.js';
+import { durationOption, integerOption, invalidOption, rejectUnknownKeys } from './options.js';
 import type {
   ErrorReport,
   ErrorReporter,
@@ -17,7 +18,16 @@ import { type SerializedError, serializeError } from './serialize-error.js';
 
 const CONTEXT_LIMITS = Object.freeze({ maxDepth: 8, stack: false });
 
+const OWNER = 'createErrorReporter';
+const OPTION_KEYS = ['sink', 'dedupeWindow', 'rateLimit', 'redact', 'clock', 'severity'];
+const CLOCK_EXPECTED =
+  'a Clock with now(), setTimeout(callback, ms) and clearTimeout(handle), such as systemClock or a ManualClock';
+
 const RANK: Readonly<Record<Severity, number>> = { fatal: 3, error: 2, warning: 1, info: 0 };
+
+function isSeverity(value: unknown): value is Severity {
+  return typeof value === 'string' && Object.hasOwn(RANK, value);
+}
 
 function defaultSeverity(error: BallastError): Severity {
   switch (error.category) {
@@ -32,6 +42,50 @@ function defaultSeverity(error: BallastError): Severity {
     default:
       return 'info';
   }
+}
+
+/** Rejects a clock without the methods the reporter calls, which would otherwise drop every report. */
+function checkClock(clock: unknown): void {
+  const has = (name: string) => typeof (clock as Record<string, unknown>)[name] === 'function';
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    !has('now') ||
+    !has('setTimeout') ||
+    !has('clearTimeout')
+  ) {
+    throw invalidOption(`${OWNER}.clock`, clock, CLOCK_EXPECTED);
+  }
+}
+
+/**
+ * Lets the process exit while `handle` is pending. A host clock may hand out handles
+ * without `unref` (a number from a fake-timer library): the timer still works.
+ */
+function unref(handle: TimerHandle): TimerHandle {
+  if (typeof (handle as Partial<TimerHandle> | undefined)?.unref === 'function') handle.unref();
+  return handle;
+}
+
+/**
+ * The reporter's redactor. RedactOptions are checked by `@ballast/redact`, whose
+ * ConfigurationError names the bad key without its value; anything else is described by
+ * its type only, since a misplaced value here may be a secret.
+ */
+function reporterRedactor(redact: unknown) {
+  const kind = typeof redact;
+  if (redact === undefined || kind === 'boolean' || kind === 'function') {
+    return resolveRedactor(redact as boolean | undefined, true);
+  }
+  if (kind === 'object' && redact !== null && !Array.isArray(redact)) {
+    return resolveRedactor(redact as Redaction, true);
+  }
+  const expected = 'true, false, a redactor from createRedactor() or RedactOptions';
+  const got = redact === null ? 'null' : Array.isArray(redact) ? 'an array' : `a ${kind}`;
+  throw new ConfigurationError(`Invalid option ${OWNER}.redact: got ${got}; expected ${expected}.`, {
+    details: { option: `${OWNER}.redact`, expected },
+    suggestions: [`Set ${OWNER}.redact to ${expected}.`],
+  });
 }
 
 interface Window {
@@ -52,27 +106,52 @@ interface Window {
  * within `dedupeWindow` are folded into one summary with a count and first/last seen,
  * storms beyond `rateLimit` become one "N suppressed" report, and silenced codes are
  * dropped for maintenance windows. The counts of all reports sent, plus silenced
- * occurrences, add up to the number of `report()` calls once flushed. Metrics (meter
+ * occurrences (and `dropped` ones), add up to the number of `report()` calls once flushed. Metrics (meter
  * `@ballast/errors`): `ballast.errors.reported` by `error.code`, `error.category` and
  * `error.severity`, and `ballast.errors.suppressed` by `error.code`.
  *
- * @throws ConfigurationError when an option is invalid.
+ * @throws ConfigurationError naming the option when one is invalid (a `clock` without
+ * `now`/`setTimeout`/`clearTimeout`, a `severity` that is not a function, a bad duration)
+ * or unknown (`dedupWindow` → did you mean `dedupeWindow`?), so a typo cannot leave a
+ * reporter that silently drops reports.
  * @example
  * const reporter = createErrorReporter({ sink: (r) => alerts.send(r), redact: createRedactor() });
  * process.on('uncaughtException', (err) => reporter.report(err, { severity: 'fatal' }));
  */
 export function createErrorReporter(options: ErrorReporterOptions): ErrorReporter {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidOption(OWNER, options, 'an options object with a sink: { sink: (report) => … }');
+  }
+  rejectUnknownKeys(OWNER, options, OPTION_KEYS);
   const { sink, clock = systemClock, severity = defaultSeverity } = options;
-  if (typeof sink !== 'function') throw invalidOption('sink', sink, 'a function receiving each report');
-  const redactor = resolveRedactor(options.redact, true);
-  const windowMs = durationOption('dedupeWindow', options.dedupeWindow ?? '1m');
+  if (typeof sink !== 'function') {
+    throw invalidOption(`${OWNER}.sink`, sink, 'a function receiving each report');
+  }
+  checkClock(clock);
+  if (typeof severity !== 'function') {
+    throw invalidOption(
+      `${OWNER}.severity`,
+      severity,
+      "a function (error) => 'fatal' | 'error' | 'warning' | 'info'",
+    );
+  }
+  const redactor = reporterRedactor(options.redact);
+  const windowMs = durationOption(`${OWNER}.dedupeWindow`, options.dedupeWindow ?? '1m');
   const limit = options.rateLimit ?? { max: 30, per: '1m' };
   let log: SlidingLog | undefined;
   let perMs = 0;
   if (limit !== false) {
-    integerOption('rateLimit.max', limit.max, 1);
-    perMs = durationOption('rateLimit.per', limit.per);
-    if (perMs === 0) throw invalidOption('rateLimit.per', limit.per, 'a duration > 0');
+    if (typeof limit !== 'object' || limit === null || Array.isArray(limit)) {
+      throw invalidOption(
+        `${OWNER}.rateLimit`,
+        limit,
+        "{ max, per } such as { max: 30, per: '1m' }, or false",
+      );
+    }
+    rejectUnknownKeys(`${OWNER}.rateLimit`, limit, ['max', 'per']);
+    integerOption(`${OWNER}.rateLimit.max`, limit.max, 1);
+    perMs = durationOption(`${OWNER}.rateLimit.per`, limit.per);
+    if (perMs === 0) throw invalidOption(`${OWNER}.rateLimit.per`, limit.per, "a duration > 0, such as '1m'");
     log = new SlidingLog(limit.max, perMs);
   }
   const limitText = limit === false ? 'off' : `${limit.max} per ${formatDuration(perMs)}`;
@@ -80,7 +159,15 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
   const silences = new Map<string, number>();
   const held = new Map<string, { fingerprint: string; code: string; count: number }>();
   const pending = new Set<Promise<void>>();
-  const counters = { reported: 0, sent: 0, folded: 0, suppressed: 0, silenced: 0, sinkErrors: 0 };
+  const counters = {
+    reported: 0,
+    sent: 0,
+    folded: 0,
+    suppressed: 0,
+    silenced: 0,
+    sinkErrors: 0,
+    dropped: 0,
+  };
   const meter = getMeter('errors');
   const reportedMetric = meter.createCounter('ballast.errors.reported', {
     description:
@@ -143,7 +230,7 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
 
   const scheduleHeld = (): void => {
     if (heldTimer !== undefined || log === undefined || closed) return;
-    heldTimer = clock.setTimeout(() => sendHeld(false), Math.max(1, log.waitFrom(clock.now()))).unref();
+    heldTimer = unref(clock.setTimeout(() => sendHeld(false), Math.max(1, log.waitFrom(clock.now()))));
   };
 
   const emit = (report: ErrorReport): void => {
@@ -212,7 +299,8 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
     return false;
   };
 
-  const report = (error: unknown, reportOptions: ReportOptions = {}): string => {
+  const report = (error: unknown, given: ReportOptions | undefined): string => {
+    const reportOptions: ReportOptions = typeof given === 'object' && given !== null ? given : {};
     const err = normalizeError(error);
     const fingerprint = fingerprintError(err);
     if (closed) return fingerprint;
@@ -222,12 +310,16 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
       counters.silenced++;
       return fingerprint;
     }
-    let level: Severity;
-    try {
-      level = reportOptions.severity ?? severity(err);
-    } catch {
-      level = 'error';
+    let level: Severity | undefined = reportOptions.severity;
+    if (!isSeverity(level)) {
+      try {
+        level = severity(err);
+      } catch {
+        level = 'error';
+      }
     }
+    // An unknown severity (a typo in a call, a severity function's bug) must not lose the report.
+    if (!isSeverity(level)) level = 'error';
     reportedMetric.add(1, {
       'error.code': err.code,
       'error.category': err.category,
@@ -257,9 +349,7 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
         latest: undefined,
         context: undefined,
       };
-      (window as { timer: TimerHandle }).timer = clock
-        .setTimeout(() => closeWindow(window), windowMs)
-        .unref();
+      (window as { timer: TimerHandle }).timer = unref(clock.setTimeout(() => closeWindow(window), windowMs));
       windows.set(fingerprint, window);
     }
     const serialized = serialize(err);
@@ -296,13 +386,18 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
       try {
         return report(error, reportOptions);
       } catch {
+        // Only a host-supplied piece (the clock) can throw here; count the loss, never hide it.
+        counters.dropped++;
         return '';
       }
     },
     silence(fingerprintOrCode, until) {
+      if (typeof fingerprintOrCode !== 'string' || fingerprintOrCode === '') {
+        throw invalidOption('silence fingerprintOrCode', fingerprintOrCode, 'a fingerprint or an error code');
+      }
       const end = until instanceof Date ? until.getTime() : until;
       if (typeof end !== 'number' || Number.isNaN(end))
-        throw invalidOption('until', until, 'a Date or epoch milliseconds');
+        throw invalidOption('silence until', until, 'a Date or epoch milliseconds');
       silences.set(fingerprintOrCode, end);
       return () => {
         if (silences.get(fingerprintOrCode) === end) silences.delete(fingerprintOrCode);

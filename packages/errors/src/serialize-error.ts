@@ -17,8 +17,9 @@ export interface SerializeErrorOptions {
    * Redacts the serialized error (messages, stacks, details, custom fields, causes)
    * through `@ballast/redact`: a redactor from `createRedactor()` (compiled once: the
    * fast way), `RedactOptions` (compiled on first use and cached per options object),
-   * `true` for the default keys and patterns, or `false` to return it as is.
-   * @defaultValue `false`
+   * `true` for the default keys and patterns, or `false` to return it as is (for a
+   * caller that redacts the result itself, such as a logger with its own redaction).
+   * @defaultValue `true`
    */
   redact?: Redaction;
   /**
@@ -56,10 +57,13 @@ function describe(value: unknown): string {
  * reports: `name`, `message`, every Ballast field, `stack`, the error's own fields
  * (Node's `code`, `errno`, `syscall`…), AggregateError members in `errors` and the
  * whole `cause` chain. A non-error becomes `{ name: 'NonError', message, value }`.
- * Never throws; cycles become `'[Circular]'`, throwing getters `'[Unserializable]'`.
+ * Redacted by default with `@ballast/redact`'s default keys and patterns (see
+ * `redact`); when redaction throws, only `{ name, message: '[Redaction failed]' }` is
+ * returned. Never throws; cycles become `'[Circular]'`, throwing getters `'[Unserializable]'`.
  *
  * @example
- * logger.error({ err: serializeError(err, { redact: createRedactor() }) }, 'payment failed');
+ * const redact = createRedactor({ keys: ['ssn'] }); // compile once
+ * logger.error({ err: serializeError(err, { redact }) }, 'payment failed');
  */
 export function serializeError(error: unknown, options: SerializeErrorOptions = {}): SerializedError {
   const limits = limitsOf(options);
@@ -74,9 +78,9 @@ export function serializeError(error: unknown, options: SerializeErrorOptions = 
   } catch {
     out = { name: 'NonError', message: 'An unreadable value was thrown' };
   }
-  if (options.redact === undefined || options.redact === false) return out;
+  if (options.redact === false) return out;
   try {
-    return resolveRedactor(options.redact, false)!(out) as SerializedError;
+    return resolveRedactor(options.redact, true)!(out) as SerializedError;
   } catch {
     // Fail closed: a redactor that cannot run must not let the unredacted error through.
     return { name: out.name, message: '[Redaction failed]' };

@@ -1,4 +1,5 @@
 import { formatDuration } from '@ballast/core';
+import { CATEGORIES } from './categories.js';
 import { type Redaction, resolveRedactor } from './internal/redaction.js';
 import { normalizeError } from './normalize-error.js';
 
@@ -34,7 +35,8 @@ function sentence(text: string): string {
 /**
  * A message a person can act on, for CLIs and terminals: the user message, the
  * developer message in parentheses (see `showMessage`), then "Try:" with the
- * suggestions (a wait for rate-limited errors) and "See:" with the docs link.
+ * suggestions (a wait for rate-limited errors; the category's default suggestions,
+ * `CATEGORIES[category].suggestions`, when the error has none) and "See:" with the docs link.
  *
  * @example
  * console.error(toUserMessage(err));
@@ -49,7 +51,7 @@ export function toUserMessage(error: unknown, options: UserMessageOptions = {}):
   const showMessage = options.showMessage ?? err.category !== 'internal';
   const head = sentence(err.userMessage);
   const message = err.message.trim();
-  const shown = showMessage && message !== '' && message !== err.userMessage.trim();
+  const shown = showMessage && message !== '' && sentence(message) !== head;
   let extra: string | undefined;
   let tries: string[];
   try {
@@ -63,11 +65,15 @@ export function toUserMessage(error: unknown, options: UserMessageOptions = {}):
     tries = [];
   }
   const lines = [extra === undefined ? head : `${head} (${extra})`];
-  if (err.retryAfterMs !== undefined && err.retryAfterMs > 0) {
-    const ms = Math.min(err.retryAfterMs, Number.MAX_SAFE_INTEGER);
+  const waits = err.retryAfterMs !== undefined && err.retryAfterMs > 0;
+  if (waits) {
+    const ms = Math.min(err.retryAfterMs!, Number.MAX_SAFE_INTEGER);
     // Whole seconds read better than "1m30s500ms", and rounding up never invites an early retry.
     const wait = ms >= 1000 ? Math.ceil(ms / 1000) * 1000 : Math.ceil(ms);
     tries.unshift(`Wait ${formatDuration(wait)} before trying again.`);
+  } else if (err.suggestions.length === 0) {
+    // Fixed sentences with nothing to redact, so they stand even when redaction failed.
+    tries = [...CATEGORIES[err.category].suggestions];
   }
   if (tries.length > 0) {
     lines.push('Try:');

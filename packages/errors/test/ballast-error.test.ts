@@ -77,6 +77,44 @@ describe('BallastError', () => {
     expect(typeof json.stack).toBe('string');
     expect(json).toEqual(JSON.parse(JSON.stringify(serializeError(err))));
   });
+
+  it('rejects an unknown category with a TypeError naming the valid ones', () => {
+    const build = () => new BallastError('m', { code: 'X_Y', category: 'bogus' as ErrorCategory });
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow(
+      'Invalid category "bogus" for X_Y: use one of validation, authentication, authorization, not_found, ' +
+        'conflict, rate_limited, cancelled, internal, configuration, network, unavailable, timeout.',
+    );
+    expect(() => new BallastError('m', { code: 'X_Y', category: 'toString' as ErrorCategory })).toThrow(
+      /Invalid category "toString"/,
+    );
+  });
+
+  it('rejects a code that is not SCREAMING_SNAKE, as defineError does', () => {
+    for (const code of ['bad code', 'userNotFound', '', 42]) {
+      expect(() => new BallastError('m', { code: code as string, category: 'internal' })).toThrow(
+        /Invalid error code .*: use SCREAMING_SNAKE_CASE/,
+      );
+    }
+  });
+
+  it('rejects a status that is not a whole number from 400 to 599', () => {
+    for (const status of ['500', 200, 302, 600, 99, 450.5, Number.NaN]) {
+      expect(() => new ValidationError('x', { status: status as number })).toThrow(TypeError);
+    }
+    expect(() => new ValidationError('x', { status: '500' as never })).toThrow(
+      'Invalid status "500" for VALIDATION_FAILED: use an HTTP error status, a whole number from 400 to 599.',
+    );
+    expect(new ValidationError('x', { status: 422 }).status).toBe(422);
+    expect(new InternalError('x', { status: 599 }).status).toBe(599);
+  });
+
+  it('rejects a retryable that is not a boolean, and options that are not an object', () => {
+    expect(() => new NetworkError('x', { retryable: 'no' as never })).toThrow(/Invalid retryable "no"/);
+    expect(() => new BallastError('m', undefined as never)).toThrow(
+      'BallastError options must be an object such as { code, category }, got undefined.',
+    );
+  });
 });
 
 describe('built-in errors', () => {
@@ -190,6 +228,24 @@ describe('defineError', () => {
     expect(Open.name).toBe('BrokenThingError');
     expect(new Open().name).toBe('BrokenThingError');
     expect(registeredErrors().find((e) => e.code === 'X_CIRCUIT_OPEN_TEST')?.name).toBe('BrokenThingError');
+  });
+
+  it('rejects a bad status, retryability, message, user message, suggestions or docs link at definition', () => {
+    const spec = { category: 'internal' as const, message: () => 'm' };
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ status: 200 }, /Invalid status 200 for X_SPEC_TEST: use an HTTP error status/],
+      [{ status: '404' }, /Invalid status "404"/],
+      [{ retryable: 1 }, /Invalid retryable 1 for X_SPEC_TEST: use true or false/],
+      [{ message: 'static text' }, /Invalid message "static text" for X_SPEC_TEST: use a function/],
+      [{ userMessage: 'text' }, /Invalid userMessage "text"/],
+      [{ suggestions: 'Check it' }, /Invalid suggestions "Check it"/],
+      [{ docsUrl: 42 }, /Invalid docsUrl 42/],
+    ];
+    for (const [extra, message] of cases) {
+      expect(() => defineError('X_SPEC_TEST', { ...spec, ...extra } as never)).toThrow(message);
+    }
+    // Nothing was registered by the failed definitions.
+    expect(registeredErrors().some((e) => e.code === 'X_SPEC_TEST')).toBe(false);
   });
 
   it('validates codes and categories', () => {

@@ -141,7 +141,7 @@ describe('errorFromHttpResponse', () => {
     );
     expect(parsed).toBeInstanceOf(ConflictError);
     expect(parsed.message).toBe('HTTP 409 Conflict');
-    expect(parsed.details).toEqual({ httpStatus: 409 });
+    expect(parsed.details).toEqual({ httpStatus: 409, problemTitle: 'Conflict' });
     const json = errorFromHttpResponse(400, { 'content-type': 'application/json' }, '{"title":"Bad input"}');
     expect(json.message).toBe('HTTP 400 Bad input');
   });
@@ -158,6 +158,105 @@ describe('errorFromHttpResponse', () => {
     expect(broken.details.body).toBe('{oops');
     const notProblem = errorFromHttpResponse(500, { 'content-type': 'application/json' }, '{"ok":false}');
     expect(notProblem.message).toBe('HTTP 500 {"ok":false}');
+  });
+
+  it('keeps the title next to the detail, and extension members in details', () => {
+    // The example of RFC 9457, section 3.
+    const body = JSON.stringify({
+      type: 'https://example.com/probs/out-of-credit',
+      title: 'You do not have enough credit.',
+      status: 403,
+      detail: 'Your current balance is 30, but that costs 50.',
+      instance: '/account/12345/msgs/abc',
+      balance: 30,
+      accounts: ['/account/12345', '/account/67890'],
+    });
+    const err = errorFromHttpResponse(403, { 'content-type': 'application/problem+json' }, body);
+    expect(err.message).toBe('HTTP 403 Your current balance is 30, but that costs 50.');
+    expect(err.details).toEqual({
+      balance: 30,
+      accounts: ['/account/12345', '/account/67890'],
+      httpStatus: 403,
+      problemType: 'https://example.com/probs/out-of-credit',
+      problemTitle: 'You do not have enough credit.',
+      instance: '/account/12345/msgs/abc',
+    });
+  });
+
+  it('redacts and bounds what it keeps of a problem document', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlX2hlcmU';
+    const members = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`m${i}`, i]));
+    const body = JSON.stringify({
+      title: 'Bad',
+      password: 'hunter2',
+      note: `token ${jwt}`,
+      details: { apiKey: 'sk_live_abc', id: 7 },
+      huge: 'x'.repeat(5000),
+      deep: { a: { b: { c: { d: { e: 1 } } } } },
+      ...members,
+    });
+    const err = errorFromHttpResponse(400, { 'content-type': 'application/problem+json' }, body);
+    const json = JSON.stringify(err.details);
+    for (const secret of ['hunter2', jwt, 'sk_live_abc']) expect(json).not.toContain(secret);
+    expect(err.details).toMatchObject({
+      password: '[REDACTED]',
+      id: 7,
+      huge: '[Truncated]',
+      httpStatus: 400,
+    });
+    expect(err.details.deep).toEqual({ a: { b: { c: '[Truncated]' } } });
+    // 20 members at most, plus the ones this function adds.
+    expect(Object.keys(err.details).filter((k) => !['httpStatus', 'problemTitle'].includes(k))).toHaveLength(
+      20,
+    );
+    const proto = errorFromHttpResponse(
+      400,
+      { 'content-type': 'application/problem+json' },
+      '{"title":"Bad","__proto__":{"polluted":true},"n":1}',
+    );
+    expect(proto.details).toEqual({ n: 1, httpStatus: 400, problemTitle: 'Bad' });
+    expect(Object.getPrototypeOf(proto.details)).toBe(Object.prototype);
+  });
+
+  it('reads Uint8Array, Buffer and ArrayBuffer bodies as UTF-8', () => {
+    const problem = JSON.stringify({
+      title: 'Conflict',
+      detail: 'Version 3 is stale — reload',
+      code: 'STALE',
+    });
+    const bytes = new TextEncoder().encode(problem);
+    const headers = { 'content-type': 'application/problem+json' };
+    for (const body of [
+      bytes,
+      Buffer.from(problem),
+      bytes.buffer,
+      new Uint8Array([0, 0, ...bytes]).subarray(2),
+    ]) {
+      const err = errorFromHttpResponse(409, headers, body);
+      expect(err).toMatchObject({ code: 'STALE', message: 'HTTP 409 Version 3 is stale — reload' });
+    }
+    const html = errorFromHttpResponse(
+      502,
+      { 'content-type': 'text/html' },
+      Buffer.from('<h1>Bad gateway</h1>'),
+    );
+    expect(html.message).toBe('HTTP 502 <h1>Bad gateway</h1>');
+    expect(html.details.body).toBe('<h1>Bad gateway</h1>');
+    const plain = errorFromHttpResponse(
+      503,
+      { 'content-type': 'text/plain' },
+      new TextEncoder().encode('down').buffer,
+    );
+    expect(plain.details).toEqual({ httpStatus: 503, body: 'down' });
+  });
+
+  it('decodes at most 64 KiB of a binary body', () => {
+    const headers = { 'content-type': 'application/problem+json' };
+    const problem = (size: number) => Buffer.from(JSON.stringify({ title: 'Big', pad: 'x'.repeat(size) }));
+    expect(errorFromHttpResponse(500, headers, problem(60 * 1024)).details.problemTitle).toBe('Big');
+    const tooBig = errorFromHttpResponse(500, headers, problem(70 * 1024));
+    expect(tooBig.details.problemTitle).toBeUndefined();
+    expect(tooBig.details.body).toBe(`${'{"title":"Big","pad":"'}${'x'.repeat(490)}…`);
   });
 
   it('survives hostile headers', () => {

@@ -1,15 +1,18 @@
 import { connect, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
+  BALLAST_ERROR_BRAND,
   CancelledError,
   ConfigurationError,
   InternalError,
+  isValidErrorCode,
   NetworkError,
   NotFoundError,
   normalizeError,
   RateLimitedError,
   serializeError,
   TimeoutError,
+  toProblemDetails,
   UnavailableError,
   ValidationError,
 } from '../src/index.js';
@@ -203,8 +206,46 @@ describe('normalizeError', () => {
       details: { limit: 5 },
       docsUrl: 'https://x',
     });
-    const bare = normalizeError({ code: 'X_Y', category: 'conflict', status: 'nope' });
+    const bare = normalizeError({ code: 'X_Y', category: 'conflict' });
     expect(bare).toMatchObject({ message: 'X_Y', status: 409 });
+  });
+
+  it('gives a rebuilt error with a status it cannot read 500, so its message stays internal', () => {
+    for (const status of ['nope', '400', 200, 302, 600, 450.5, Number.NaN]) {
+      const rebuilt = normalizeError({
+        code: 'X_Y',
+        category: 'validation',
+        status,
+        message: 'SECRET db=10.0.0.1',
+      });
+      expect(rebuilt.status).toBe(500);
+      expect(JSON.stringify(toProblemDetails(rebuilt))).not.toContain('SECRET');
+    }
+    expect(normalizeError({ code: 'X_Y', category: 'validation', status: 422 }).status).toBe(422);
+  });
+
+  it('rebuilds a branded error whose status or code is malformed instead of passing it on', () => {
+    const branded = (fields: Record<string, unknown>) =>
+      Object.assign(new Error('SECRET upstream'), { [BALLAST_ERROR_BRAND]: true }, fields);
+    const wellFormed = {
+      code: 'X_Y',
+      category: 'validation',
+      status: 400,
+      retryable: false,
+      userMessage: 'Bad.',
+      suggestions: [],
+      details: {},
+    };
+    const stringStatus = normalizeError(branded({ ...wellFormed, status: '500' }));
+    expect(stringStatus.status).toBe(500);
+    expect(toProblemDetails(stringStatus).detail).toBe('Bad.');
+    expect(normalizeError(branded({ ...wellFormed, status: 200 })).status).toBe(500);
+    const odd = branded({ ...wellFormed, code: 'not a code' });
+    const badCode = normalizeError(odd);
+    expect(badCode).not.toBe(odd);
+    expect(isValidErrorCode(badCode.code)).toBe(true);
+    const fine = branded(wellFormed);
+    expect(normalizeError(fine)).toBe(fine);
   });
 
   it('classifies error-shaped plain objects like errors', () => {

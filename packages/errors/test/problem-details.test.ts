@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  BALLAST_ERROR_BRAND,
   BallastError,
   defineError,
   InternalError,
@@ -80,8 +81,34 @@ describe('toProblemDetails', () => {
     );
     const odd = new BallastError('teapot', { code: 'TEAPOT', category: 'validation', status: 418 });
     expect(toProblemDetails(odd).title).toBe('Bad Request');
-    const weird = new BallastError('x', { code: 'WEIRD', category: 'internal', status: 200 });
-    expect(toProblemDetails(weird).status).toBe(500);
+  });
+
+  it('answers 500 with the user message for an error whose status is not an error status, whatever its form', () => {
+    // Errors from another copy of the package, or mutated after construction: the brand is
+    // there, the status is not a number from 400 to 599.
+    const statuses = fc.oneof(
+      fc.constantFrom<unknown>('500', '400', 200, 302, 600, 99, 450.5, Number.NaN, null),
+      fc.integer().filter((n) => n < 400 || n > 599),
+      fc.string(),
+    );
+    const categories = fc.constantFrom('validation', 'not_found', 'conflict', 'internal', 'network');
+    fc.assert(
+      fc.property(statuses, categories, (status, category) => {
+        const foreign = Object.assign(new Error('SECRET internal message'), {
+          [BALLAST_ERROR_BRAND]: true,
+          code: 'FOREIGN_ERROR',
+          category,
+          status,
+          retryable: false,
+          userMessage: 'Safe.',
+          suggestions: ['SECRET suggestion'],
+          details: { secret: 'SECRET detail' },
+        });
+        const problem = toProblemDetails(foreign);
+        expect(problem.status).toBe(500);
+        expect(JSON.stringify(problem)).not.toContain('SECRET');
+      }),
+    );
   });
 
   it('carries retryAfterMs and redacts 4xx details', () => {

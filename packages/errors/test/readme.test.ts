@@ -6,6 +6,8 @@ import {
   type ErrorReport,
   errorFromHttpResponse,
   normalizeError,
+  serializeError,
+  TimeoutError,
   toProblemDetails,
   toUserMessage,
 } from '../src/index.js';
@@ -53,6 +55,29 @@ describe('README examples', () => {
       ].join('\n'),
     );
     expect(normalizeError(refused()).retryable).toBe(true);
+  });
+
+  it("prints a timeout's default suggestion", () => {
+    expect(toUserMessage(new TimeoutError())).toBe(
+      [
+        'The operation took too long; please try again. (The operation timed out)',
+        'Try:',
+        '  - Retry in a moment; if it keeps timing out, check the load on the service or raise the time limit.',
+      ].join('\n'),
+    );
+  });
+
+  it('logs errors redacted by default, and as they are with redact: false', () => {
+    const error = new Error('login to https://ada:hunter2@db.internal failed', {
+      cause: Object.assign(new Error('rejected'), { token: 'abc123' }),
+    });
+    const redacted = JSON.stringify(serializeError(error));
+    expect(redacted).not.toContain('hunter2');
+    expect(redacted).not.toContain('abc123');
+    expect(redacted).toContain('[REDACTED]');
+    const raw = JSON.stringify(serializeError(error, { redact: false }));
+    expect(raw).toContain('hunter2');
+    expect(raw).toContain('abc123');
   });
 
   it('reads Retry-After: 30 as retryAfterMs 30000', () => {

@@ -29,8 +29,20 @@ describe('redaction through @ballast/redact', () => {
     expect(json).toContain('[REDACTED]');
   });
 
-  it('serializeError leaves the error alone by default', () => {
-    expect(JSON.stringify(serializeError(leaky()))).toContain('hunter2');
+  it('serializeError redacts by default, as toProblemDetails and toUserMessage do; redact: false opts out', () => {
+    const json = JSON.stringify(serializeError(leaky()));
+    for (const secret of [jwt, 'hunter2', 's3cr3t']) expect(json).not.toContain(secret);
+    expect(json).toContain('"user":"ada"');
+    // For callers that redact the result themselves, such as a logger.
+    const raw = JSON.stringify(serializeError(leaky(), { redact: false }));
+    for (const secret of [jwt, 'hunter2', 's3cr3t']) expect(raw).toContain(secret);
+  });
+
+  it('JSON.stringify of a Ballast error is redacted like serializeError', () => {
+    const err = leaky();
+    const json = JSON.stringify({ err });
+    for (const secret of [jwt, 'hunter2', 's3cr3t']) expect(json).not.toContain(secret);
+    expect(JSON.parse(json).err).toEqual(JSON.parse(JSON.stringify(serializeError(err))));
   });
 
   it('serializeError compiles RedactOptions once per options object', () => {

@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '@ballast/core';
 import { ManualClock } from '@ballast/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
@@ -284,12 +285,180 @@ describe('createErrorReporter', () => {
       ),
     ).toBe('string');
   });
+});
 
-  it('rejects invalid options with a ConfigurationError', () => {
-    const sink = () => {};
-    expect(() => createErrorReporter({ sink: 'nope' as never })).toThrow(/Invalid option sink/);
-    expect(() => createErrorReporter({ sink, dedupeWindow: 'soon' as never })).toThrow(/dedupeWindow/);
-    expect(() => createErrorReporter({ sink, rateLimit: { max: 0, per: '1m' } })).toThrow(/rateLimit.max/);
-    expect(() => createErrorReporter({ sink, rateLimit: { max: 1, per: 0 } })).toThrow(/rateLimit.per/);
+/** The ConfigurationError `run` throws. */
+function rejection(run: () => unknown): InstanceType<typeof ConfigurationError> {
+  try {
+    run();
+  } catch (error) {
+    expect(ConfigurationError.is(error)).toBe(true);
+    return error as InstanceType<typeof ConfigurationError>;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('createErrorReporter options', () => {
+  const sink = () => {};
+  const create = (options: Record<string, unknown>) => () => createErrorReporter(options as never);
+
+  it('rejects an unknown option, naming the one it was probably meant to be', () => {
+    const error = rejection(create({ sink, dedupWindow: 0 }));
+    expect(error.message).toBe(
+      'Unknown option createErrorReporter.dedupWindow (did you mean dedupeWindow?): ' +
+        'expected one of sink, dedupeWindow, rateLimit, redact, clock, severity.',
+    );
+    expect(error.suggestions).toEqual(['Rename dedupWindow to dedupeWindow.']);
+    expect(rejection(create({ sink, bogus: 1 })).message).toMatch(
+      /^Unknown option createErrorReporter\.bogus:/,
+    );
+  });
+
+  it('rejects an unknown rateLimit key and a rateLimit that is neither { max, per } nor false', () => {
+    expect(rejection(create({ sink, rateLimit: { max: 2, per: '1m', burst: 5 } })).message).toMatch(
+      /^Unknown option createErrorReporter\.rateLimit\.burst: expected one of max, per\./,
+    );
+    for (const rateLimit of [true, 30, 'often', [30, '1m']]) {
+      expect(rejection(create({ sink, rateLimit })).message).toMatch(
+        /^Invalid option createErrorReporter\.rateLimit: got .*; expected \{ max, per \}/,
+      );
+    }
+  });
+
+  it('rejects a clock without now, setTimeout and clearTimeout, which would drop every report', () => {
+    for (const clock of [{}, 'system', { now: () => 0 }, { now: () => 0, setTimeout: () => ({}) }]) {
+      const error = rejection(create({ sink, clock }));
+      expect(error.message).toMatch(
+        /^Invalid option createErrorReporter\.clock: got .*; expected a Clock with now\(\)/,
+      );
+      expect(error.details).toMatchObject({ option: 'createErrorReporter.clock' });
+    }
+    const real = new ManualClock();
+    expect(() => createErrorReporter({ sink, clock: real })).not.toThrow();
+  });
+
+  it('rejects a severity that is not a function', () => {
+    const error = rejection(create({ sink, severity: 'x' }));
+    expect(error.message).toBe(
+      'Invalid option createErrorReporter.severity: got "x"; ' +
+        "expected a function (error) => 'fatal' | 'error' | 'warning' | 'info'.",
+    );
+  });
+
+  it('rejects a sink that is not a function, and options that are not an object', () => {
+    expect(rejection(create({ sink: 'nope' })).message).toBe(
+      'Invalid option createErrorReporter.sink: got "nope"; expected a function receiving each report.',
+    );
+    expect(rejection(create({})).message).toMatch(/createErrorReporter\.sink: got undefined/);
+    expect(rejection(() => createErrorReporter(undefined as never)).message).toMatch(
+      /^Invalid option createErrorReporter: got undefined; expected an options object with a sink/,
+    );
+  });
+
+  it('rejects every bad duration and count, naming the option and the value', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ dedupeWindow: 'soon' }, 'createErrorReporter.dedupeWindow: got "soon"'],
+      [{ dedupeWindow: -1 }, 'createErrorReporter.dedupeWindow: got -1'],
+      [{ dedupeWindow: Number.NaN }, 'createErrorReporter.dedupeWindow: got NaN'],
+      [{ dedupeWindow: 1e300 }, 'createErrorReporter.dedupeWindow: got 1e+300'],
+      [{ rateLimit: { max: 0, per: '1m' } }, 'createErrorReporter.rateLimit.max: got 0'],
+      [{ rateLimit: { max: 1.5, per: '1m' } }, 'createErrorReporter.rateLimit.max: got 1.5'],
+      [{ rateLimit: { max: '30', per: '1m' } }, 'createErrorReporter.rateLimit.max: got "30"'],
+      [
+        { rateLimit: { max: 1, per: 0 } },
+        'createErrorReporter.rateLimit.per: got 0; expected a duration > 0',
+      ],
+      [{ rateLimit: { max: 1 } }, 'createErrorReporter.rateLimit.per: got undefined'],
+      [{ rateLimit: { max: 1, per: 1e300 } }, 'createErrorReporter.rateLimit.per: got 1e+300'],
+    ];
+    for (const [options, message] of cases) {
+      expect(rejection(create({ sink, ...options })).message).toContain(`Invalid option ${message}`);
+    }
+  });
+
+  it('rejects a redact option of the wrong type without showing its value', () => {
+    for (const redact of ['S3CRET-token', 42, null, ['password']]) {
+      const error = rejection(create({ sink, redact }));
+      expect(error.message).toMatch(
+        /^Invalid option createErrorReporter\.redact: got (a string|a number|null|an array); expected true, false/,
+      );
+      expect(JSON.stringify({ error, message: error.message })).not.toContain('S3CRET');
+    }
+    // RedactOptions are checked by @ballast/redact, which names the key and hides its value.
+    const unknown = rejection(create({ sink, redact: { pasword: 'S3CRET-pw' } }));
+    expect(unknown.message).toContain('pasword');
+    expect(unknown.message).not.toContain('S3CRET');
+    // Every documented form of every option still passes.
+    const clock = new ManualClock();
+    const forms: ErrorReporterOptions[] = [
+      { sink },
+      { sink, clock, dedupeWindow: 0, rateLimit: false, redact: false, severity: () => 'info' },
+      { sink, clock, dedupeWindow: '10s', rateLimit: { max: 1, per: 1 }, redact: true },
+      { sink, clock, redact: { keys: ['ssn'] } },
+      { sink, clock, redact: (value: unknown) => value },
+    ];
+    for (const options of forms) {
+      expect(() => createErrorReporter(options)).not.toThrow();
+    }
+  });
+
+  it('counts an unknown severity as not given, and a severity function result that is not one as error', () => {
+    const { sent, reporter } = setup({ dedupeWindow: 0, severity: () => 'loud' as never });
+    reporter.report(new NotFoundError('a'), { severity: 'urgent' as never });
+    reporter.report(new NotFoundError('b'), { severity: 'fatal' });
+    const byDefault = setup({ dedupeWindow: 0 });
+    byDefault.reporter.report(new NetworkError('c'), { severity: 'x' as never });
+    byDefault.reporter.report(new NetworkError('d'), null as never);
+    expect(sent.map((r) => r.severity)).toEqual(['error', 'fatal']);
+    expect(byDefault.sent.map((r) => r.severity)).toEqual(['warning', 'warning']);
+  });
+
+  it('works with a clock whose timer handles have no unref', async () => {
+    const manual = new ManualClock();
+    const bare: Clock = {
+      setInterval: (callback, ms) => manual.setInterval(callback, ms),
+      sleep: (ms, signal) => manual.sleep(ms, signal),
+      now: () => manual.now(),
+      setTimeout: (callback, ms) => {
+        const handle = manual.setTimeout(callback, ms);
+        return { id: handle } as never;
+      },
+      clearTimeout: (handle) => manual.clearTimeout((handle as unknown as { id: TimerHandle }).id),
+    };
+    const sent: ErrorReport[] = [];
+    const reporter = createErrorReporter({
+      sink: (report) => void sent.push(report),
+      clock: bare,
+      rateLimit: { max: 1, per: '1s' },
+    });
+    reporter.report(boom());
+    reporter.report(boom());
+    reporter.report(new NotFoundError('x'));
+    expect(reporter.stats()).toMatchObject({ reported: 3, sent: 1, dropped: 0 });
+    await manual.advance(60_000);
+    expect(sent.map((r) => [r.kind, r.count])).toEqual([
+      ['occurrence', 1],
+      ['suppressed', 1],
+      ['summary', 1],
+    ]);
+  });
+
+  it('counts a report lost to a throwing clock instead of hiding it', () => {
+    const clock = new ManualClock();
+    const reporter = createErrorReporter({ sink, clock });
+    clock.now = () => {
+      throw new Error('clock broke');
+    };
+    expect(reporter.report(new Error('boom'))).toBe('');
+    expect(reporter.stats()).toMatchObject({ reported: 1, sent: 0, dropped: 1 });
+  });
+
+  it('rejects a silence without a fingerprint or code', () => {
+    const { reporter } = setup();
+    for (const key of ['', 42, undefined]) {
+      expect(rejection(() => reporter.silence(key as never, 5)).message).toMatch(
+        /^Invalid option silence fingerprintOrCode: got .*; expected a fingerprint or an error code\./,
+      );
+    }
   });
 });

@@ -106,7 +106,7 @@ describe('serializeError', () => {
 
   it('replaces throwing getters and hostile proxies with [Unserializable]', () => {
     const err = new Error('m');
-    Object.defineProperty(err, 'secret', {
+    Object.defineProperty(err, 'broken', {
       enumerable: true,
       get() {
         throw new Error('no');
@@ -121,7 +121,7 @@ describe('serializeError', () => {
       },
     );
     const out = serializeError(new NotFoundError('x', { details: { hostile }, cause: err }));
-    expect((out.cause as Record<string, unknown>).secret).toBe('[Unserializable]');
+    expect((out.cause as Record<string, unknown>).broken).toBe('[Unserializable]');
     expect((out.details as Record<string, unknown>).hostile).toBe('[Unserializable]');
   });
 

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  builtinFor,
+  CATEGORIES,
+  CancelledError,
   ConfigurationError,
   defineError,
+  type ErrorCategory,
   InternalError,
   invalidOption,
   NetworkError,
   RateLimitedError,
+  TimeoutError,
   toUserMessage,
   UnavailableError,
 } from '../src/index.js';
@@ -27,9 +32,14 @@ describe('toUserMessage', () => {
 
   it('hides the message of internal errors unless asked', () => {
     const err = new InternalError('undefined is not a function');
-    expect(toUserMessage(err)).toBe('Something went wrong on our side.');
+    const bug = [
+      'Something went wrong on our side.',
+      'Try:',
+      '  - If this keeps happening, report it with the time and what you were doing.',
+    ].join('\n');
+    expect(toUserMessage(err)).toBe(bug);
     expect(toUserMessage(err, { showMessage: true })).toContain('(undefined is not a function)');
-    expect(toUserMessage('raw string')).toBe('Something went wrong on our side.');
+    expect(toUserMessage('raw string')).toBe(bug);
   });
 
   it('tells the user how long to wait when rate limited, with a docs link', () => {
@@ -61,7 +71,62 @@ describe('toUserMessage', () => {
       suggestions: ['Upgrade your plan!', '   '],
     });
     expect(toUserMessage(new Quota())).toBe('Quota used up.\nTry:\n  - Upgrade your plan!\n  - ');
-    expect(toUserMessage(new ConfigurationError(''))).toBe('The service is misconfigured.');
+    expect(toUserMessage(new ConfigurationError('')).split('\n')[0]).toBe('The service is misconfigured.');
+  });
+
+  it("suggests the category's default when the error brings no suggestions", () => {
+    expect(toUserMessage(new NetworkError('connect failed'))).toBe(
+      [
+        'A service we depend on could not be reached; please try again. (connect failed)',
+        'Try:',
+        '  - Check the network connection and that the service is running and reachable.',
+        '  - Retry in a moment; the failure may be transient.',
+      ].join('\n'),
+    );
+    expect(toUserMessage(new TimeoutError())).toBe(
+      [
+        'The operation took too long; please try again. (The operation timed out)',
+        'Try:',
+        '  - Retry in a moment; if it keeps timing out, check the load on the service or raise the time limit.',
+      ].join('\n'),
+    );
+    expect(toUserMessage(new ConfigurationError('REDIS_URL is not set'))).toBe(
+      [
+        'The service is misconfigured. (REDIS_URL is not set)',
+        'Try:',
+        '  - Check the configuration (options, environment variables) against the documentation.',
+      ].join('\n'),
+    );
+    // Never instead of, nor on top of, the error's own.
+    expect(toUserMessage(new NetworkError('x', { suggestions: ['Check the VPN'] }))).toBe(
+      'A service we depend on could not be reached; please try again. (x)\nTry:\n  - Check the VPN.',
+    );
+    expect(toUserMessage(invalidOption('cache.ttl', -1, 'a duration'))).not.toContain(
+      'against the documentation',
+    );
+  });
+
+  it("gives every category but cancelled a default suggestion, and a defined error its category's", () => {
+    for (const category of Object.keys(CATEGORIES) as ErrorCategory[]) {
+      const text = toUserMessage(new (builtinFor(category))('x'));
+      expect(text.includes('\nTry:\n'), category).toBe(category !== 'cancelled');
+    }
+    expect(toUserMessage(new CancelledError())).toBe('The operation was cancelled.');
+    const Stale = defineError('USER_MESSAGE_STALE_TEST', {
+      category: 'conflict',
+      message: () => 'stale version',
+    });
+    expect(toUserMessage(new Stale())).toContain('Try:\n  - Reload the current state, then try again.');
+  });
+
+  it('lets the retry-after wait stand in for the default of a rate-limited or unavailable error', () => {
+    expect(
+      toUserMessage(new RateLimitedError('limit', { retryAfterMs: 2_000 }), { showMessage: false }),
+    ).toBe('Too many requests; please wait a moment and try again.\nTry:\n  - Wait 2s before trying again.');
+    expect(toUserMessage(new RateLimitedError('limit'), { showMessage: false })).toBe(
+      'Too many requests; please wait a moment and try again.\nTry:\n  - Wait a moment before trying again.',
+    );
+    expect(toUserMessage(new UnavailableError('down', { retryAfterMs: 5_000 }))).not.toContain('restarting');
   });
 
   it('redacts secrets in the developer message and suggestions it prints', () => {

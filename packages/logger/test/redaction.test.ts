@@ -146,6 +146,21 @@ describe('redaction', () => {
     expect(attempt({ censor: 'hash', hashKey: new Uint8Array([1]) })).not.toThrow();
   });
 
+  it("censors errors with the logger's own settings, and not at all with redact: false", () => {
+    const error = Object.assign(new Error(`token rejected: Bearer abcdefgh12345`), { password: 'hunter2' });
+    const stars = setup({ censor: '***' });
+    stars.logger.error(error);
+    expect(stars.sink.lines[0]).toMatchObject({
+      err: { message: 'token rejected: Bearer ***', password: '***' },
+      msg: 'token rejected: Bearer ***',
+    });
+    const off = setup(false);
+    off.logger.error(error);
+    expect(off.sink.lines[0]).toMatchObject({
+      err: { message: 'token rejected: Bearer abcdefgh12345', password: 'hunter2' },
+    });
+  });
+
   it('accepts a plain list of paths, keeping the defaults', () => {
     const { sink, logger } = setup(['user.email']);
     logger.info({ user: { email: 'a@b.c' }, token: 't' });

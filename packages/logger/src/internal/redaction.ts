@@ -8,7 +8,8 @@ import {
   type RedactPattern,
   WILDCARD,
 } from '@ballast/redact';
-import { memberPrefixes, quote } from './quote.js';
+import { memberPrefixes } from './line-keys.js';
+import { quote } from './quote.js';
 import { cachedKeyTest, noScrub, type PathNode, type Scrub } from './scrub.js';
 
 /** Redaction settings of a logger (a subset of `@ballast/redact`'s options). */
@@ -66,6 +67,12 @@ const REDACT_HINTS = {
   defaults:
     'to turn the defaults off use defaultKeys: false (key names) and/or defaultPatterns: false (value patterns)',
 };
+
+/**
+ * Errors as plain objects, unredacted: the logger's own scrub censors them as it writes them
+ * (with the logger's censor, or not at all with `redact: false`).
+ */
+const rawError = (error: Error): unknown => serializeError(error, { redact: false });
 
 function compilePaths(paths: readonly string[]): PathNode | undefined {
   if (paths.length === 0) return undefined;
@@ -144,7 +151,7 @@ function validated<T>(option: string, value: unknown, build: () => T): T {
  * `defaultKeys`/`defaultPatterns`).
  */
 export function compileRedaction(option: RedactOption | undefined): Scrub {
-  if (option === false) return noScrub(serializeError);
+  if (option === false) return noScrub(rawError);
   const settings: RedactOptions = Array.isArray(option) ? { paths: option } : (option ?? {});
   if (typeof settings !== 'object' || settings === null) {
     throw invalidOption(
@@ -203,6 +210,6 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
     censor: quote(censor),
     hashed,
     remove,
-    error: serializeError,
+    error: rawError,
   };
 }
