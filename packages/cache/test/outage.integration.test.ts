@@ -1,19 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type RedisServer, requireRedis, startRedisServer, uniquePrefix } from '@ballast/test-utils';
+import {
+  eventually,
+  type RedisServer,
+  requireRedis,
+  startRedisServer,
+  uniquePrefix,
+} from '@ballast/test-utils';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CacheEvents, createCache, memoryTier, redisBus, redisTier } from '../src/index.js';
 
 const url = await requireRedis();
 const prefix = uniquePrefix('cache-outage');
-
-async function until(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
 
 const code = (error: unknown): unknown => (error as { code?: unknown } | undefined)?.code;
 
@@ -48,12 +45,12 @@ describe.skipIf(!url)('Redis unreachable when the cache starts or closes', () =>
     const invalidated = vi.fn();
     late.on('invalidate', invalidated);
     // The first SUBSCRIBE gives up in ioredis's offline queue while Redis is down.
-    await until(() => errors.some((error) => (error as Error).name === 'MaxRetriesPerRequestError'));
+    await eventually(() => errors.some((error) => (error as Error).name === 'MaxRetriesPerRequestError'));
     await late.set('held', 'set while Redis was down');
     expect(await late.get('held')).toBe('set while Redis was down');
 
     await server.restart();
-    await until(() => reconnects.mock.calls.length > 0);
+    await eventually(() => reconnects.mock.calls.length > 0);
     expect(await late.get('held')).toBeUndefined();
     const [, subscribers] = (await down.pubsub('NUMSUB', channel)) as [string, number];
     expect(subscribers).toBe(1);
@@ -64,7 +61,7 @@ describe.skipIf(!url)('Redis unreachable when the cache starts or closes', () =>
     const peer = createCache({ name: 'late', tiers: [memoryTier()], bus: redisBus({ client: up, channel }) });
     await late.set('k', 'mine');
     await peer.delete('k');
-    await until(() => invalidated.mock.calls.length > 0);
+    await eventually(() => invalidated.mock.calls.length > 0);
     expect(invalidated).toHaveBeenCalledWith({ type: 'delete', keys: ['k'] });
     expect(await late.get('k')).toBeUndefined();
     expect(reconnects).toHaveBeenCalledOnce();
@@ -84,7 +81,7 @@ describe.skipIf(!url)('Redis unreachable when the cache starts or closes', () =>
       const errors: CacheEvents['error'][] = [];
       cache.on('error', (event) => errors.push(event));
       let reads = 0;
-      await until(async () => {
+      await eventually(async () => {
         expect(await cache.getOrSet(`k${reads++}`, () => 'from the factory')).toBe('from the factory');
         return (
           errors.some(
@@ -133,7 +130,7 @@ describe.skipIf(!url)('Redis unreachable when the cache starts or closes', () =>
     });
     const errors = vi.fn();
     cache.on('error', errors);
-    await until(() => errors.mock.calls.length > 2); // the subscriber failed to connect a few times
+    await eventually(() => errors.mock.calls.length > 2); // the subscriber failed to connect a few times
     const started = Date.now();
     await cache.close();
     expect(Date.now() - started).toBeLessThan(500);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ManualClock } from '@ballast/core/testing';
-import { requireRedis, uniquePrefix } from '@ballast/test-utils';
+import { eventually, requireRedis, uniquePrefix } from '@ballast/test-utils';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CacheEntry, createCache, memoryTier, redisBus, redisTier } from '../src/index.js';
@@ -9,14 +9,6 @@ import { PRUNE_LIMIT } from '../src/tiers/redis-scripts.js';
 
 const url = await requireRedis();
 const prefix = uniquePrefix('cache');
-
-async function until(check: () => boolean | Promise<boolean>, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
 
 describe.skipIf(!url)('redisTier against real Redis', () => {
   let client: Redis;
@@ -221,27 +213,27 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     const b = make(other);
     const invalidated = vi.fn();
     b.on('invalidate', invalidated);
-    await until(async () => {
+    await eventually(async () => {
       const [, subscribers] = (await client.pubsub('NUMSUB', channel)) as [string, number];
       return subscribers >= 2;
     });
     await a.set('user:1', 'ann', { tags: ['users'] });
-    await until(() => invalidated.mock.calls.length === 1);
+    await eventually(() => invalidated.mock.calls.length === 1);
     expect(await b.getOrSet('user:1', () => 'unused')).toBe('ann');
     await a.delete('user:1');
-    await until(() => invalidated.mock.calls.length === 2);
+    await eventually(() => invalidated.mock.calls.length === 2);
     expect(await b.get('user:1')).toBeUndefined();
     await b.set('user:2', 'bob', { tags: ['users'] });
     expect(await a.get('user:2')).toBe('bob');
     const seenByA = vi.fn();
     a.on('invalidate', seenByA);
     await b.deleteByTag('users');
-    await until(() => seenByA.mock.calls.some(([event]) => event.type === 'tag'));
+    await eventually(() => seenByA.mock.calls.some(([event]) => event.type === 'tag'));
     expect(await a.get('user:2')).toBeUndefined();
     seenByA.mockClear();
     await a.set('x', 1);
     await b.set('y', 1);
-    await until(() => seenByA.mock.calls.length > 0);
+    await eventually(() => seenByA.mock.calls.length > 0);
     // Only b's message arrived: a ignores its own.
     expect(seenByA.mock.calls.map(([event]) => event.keys)).toEqual([['y']]);
     await a.clear();
@@ -266,7 +258,7 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
       bus: redisBus({ client: other, channel }),
       ttl: '1h',
     });
-    await until(async () => {
+    await eventually(async () => {
       const [, subscribers] = (await client.pubsub('NUMSUB', channel)) as [string, number];
       return subscribers >= 2;
     });
@@ -278,14 +270,14 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     expect(invalidated).not.toHaveBeenCalled();
     expect(await b.get('k')).toBe('old');
     await clock.advance(1_000); // the flush writes 'new' to Redis, then tells b
-    await until(() => invalidated.mock.calls.length === 1);
+    await eventually(() => invalidated.mock.calls.length === 1);
     expect(invalidated).toHaveBeenCalledWith({ type: 'delete', keys: ['k'] });
     expect(await b.get('k')).toBe('new');
     await a.delete('k');
     await sleep(50);
     expect(invalidated).toHaveBeenCalledTimes(1);
     await clock.advance(1_000);
-    await until(() => invalidated.mock.calls.length === 2);
+    await eventually(() => invalidated.mock.calls.length === 2);
     expect(await b.get('k')).toBeUndefined();
     await a.close();
     await b.clear();

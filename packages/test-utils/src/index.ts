@@ -1,3 +1,4 @@
+export { eventually } from './eventually.js';
 export { type FaultMode, type FaultProxy, type FaultProxyOptions, startFaultProxy } from './fault-proxy.js';
 export { freePort } from './free-port.js';
 export { pingRedis, redisUrl, requireRedis, uniquePrefix } from './redis.js';
