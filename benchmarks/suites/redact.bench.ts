@@ -2,7 +2,7 @@ import { createRedactor } from '@ballast/redact';
 import { CREDIT_CARD_NUMBER_PATTERN, JWT_PATTERN, redactByField, redactByPattern } from '@logtape/redaction';
 import pinoRedact from '@pinojs/redact';
 import fastRedact from 'fast-redact';
-import { defineSuite } from '../lib.ts';
+import { type BenchCase, defineSuite, runGroup } from '../lib.ts';
 
 /** A typical request log line: headers, a user, a payload, a few nested arrays. */
 function logLine(i: number) {
@@ -70,6 +70,34 @@ const record = {
   timestamp: 0,
 };
 
+/** The budget of the defaults: keys + patterns cost at most this many times paths only. */
+const DEFAULTS_GOAL = 2;
+
+/**
+ * The defaults (keys + patterns + the 4 paths) against paths only, as a time ratio: the
+ * two measured side by side 3 times in alternating order, the median reported (the table
+ * rows above come from another run, so their ratio can differ by the noise).
+ */
+async function defaultsVsPathsOnly(): Promise<string> {
+  const time = Number(process.env.BENCH_TIME ?? 1000);
+  const defaults: BenchCase = { name: 'defaults', role: 'ballast', fn: () => JSON.stringify(full(line)) };
+  const paths: BenchCase = { name: 'paths', role: 'ballast', fn: () => JSON.stringify(pathsOnly(line)) };
+  const ratios: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const cases = round % 2 === 0 ? [defaults, paths] : [paths, defaults];
+    const results = await runGroup({ title: 'defaults vs paths only', cases }, time);
+    const hz = (name: string) => results.find((result) => result.name === name)!.hz;
+    ratios.push(hz('paths') / hz('defaults'));
+  }
+  const median = [...ratios].sort((a, b) => a - b)[1]!;
+  const verdict = median <= DEFAULTS_GOAL ? 'within' : 'over';
+  return (
+    `- defaults+keys+patterns vs paths-only: **${median.toFixed(2)}×** the time per line, ${verdict} the goal of ` +
+    `≤ ${DEFAULTS_GOAL}× (\`createRedactor({ paths })\` vs \`createRedactor({ paths, keys: false, patterns: false })\`, ` +
+    `each + \`JSON.stringify\`; median of 3 side-by-side runs: ${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}).`
+  );
+}
+
 export default defineSuite({
   id: 'redact',
   title: '@ballast/redact: redaction + JSON.stringify of a request log line',
@@ -125,4 +153,5 @@ export default defineSuite({
       ],
     },
   ],
+  extra: async () => [await defaultsVsPathsOnly()],
 });

@@ -121,8 +121,13 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
   {
     name: 'url-credentials',
     // The password runs to the last `@` before the host (`u:p@ss@h` → `p@ss`): an unencoded
-    // `@` in it is common. Bounded repeats keep adversarial input (`a.a.a.a…:/`) linear.
-    regex: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#]{0,256}:([^\s/?#]{1,256})@/gi,
+    // `@`, `/`, `?`, `#` or space in it is common. Before its first `@` it takes any of them,
+    // after it no `/?#` or space (that is the host and the path: `u:pw@h/@x` → `pw`), and 1–5
+    // digits then `/?#`, a space or the end are a port (`h:8080/a@b` is no password). It
+    // never crosses a line or the next `://`, so the scans of two URLs never overlap and
+    // long input stays linear without a length limit.
+    regex:
+      /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#[\]]*:(?!\d{1,5}(?:[/?#\s]|$))((?:[^@:\n\r]|:(?!\/\/))+(?:@[^@\s/?#]*)*)@/gi,
     group: 1,
     hint: ':\\/\\/',
     minLength: 7,

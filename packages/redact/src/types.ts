@@ -3,7 +3,8 @@ import type { RedactPattern } from './patterns.js';
 /**
  * Computes the replacement for a redacted value. `path` is the concrete location
  * (`['user', 'password']`, array indices as strings); for a secret found inside a
- * string, `value` is the matched substring and the result is converted to a string.
+ * string, `value` is the matched substring and the result is converted to a string. For
+ * a secret found inside a key, `path` is that of the object holding the key.
  */
 export type CensorFunction = (value: unknown, path: readonly string[]) => unknown;
 
@@ -33,8 +34,8 @@ export interface RedactOptions {
   /** Whether {@link DEFAULT_KEYS} are redacted. @defaultValue `true` */
   defaultKeys?: boolean;
   /**
-   * Extra value detectors for strings (including Error messages and stacks); only the
-   * matched part is replaced. Added to {@link DEFAULT_PATTERNS} unless `defaultPatterns`
+   * Extra value detectors for strings (including Error messages and stacks, and object
+   * and Map keys); only the matched part is replaced. Added to {@link DEFAULT_PATTERNS} unless `defaultPatterns`
    * is false. `false` turns pattern scanning off entirely.
    * @defaultValue `[]`
    */

@@ -46,6 +46,23 @@ describe('censor', () => {
     expect(a.msg).toMatch(/^Bearer \[REDACTED:[0-9a-f]{8}\]$/);
   });
 
+  it.each([
+    ['a secret key', { keys: ['email'] }, { email: 'ada@example.com', user: { password: 'p' } }],
+    ['a literal path', { paths: ['a.b'], keys: false, patterns: false }, { a: { b: 'x' } }],
+    ['a wildcard path', { paths: ['a.*'], keys: false, patterns: false }, { a: { b: 'x', c: 'y' } }],
+    ['a path in the full walk', { paths: ['a.b'], keys: false, normalize: true }, { a: { b: 'x' } }],
+    ['a URL password', {}, { msg: 'connect to postgres://app:hunter2@db/app failed' }],
+    ['a bracketed value after its key', {}, { msg: 'password=[hunter2] ok' }],
+  ] as const)(
+    'leaves a pseudonym as it is, so hashing a hashed copy again changes nothing (%s)',
+    (_what, options, input) => {
+      const r = createRedactor({ censor: 'hash', hashKey: 'host-secret', ...options });
+      const once = r(input);
+      expect(JSON.stringify(once)).toMatch(/\[REDACTED:[0-9a-f]{8}\]/);
+      expect(r(once)).toEqual(once);
+    },
+  );
+
   it('pseudonym() computes the pseudonym the hash censor writes, to find one value in the logs', () => {
     const r = createRedactor({ censor: 'hash', hashKey: 'host-secret', keys: ['email'] });
     const out = r({ email: 'ada@example.com', user: { id: 7 } }) as Record<string, string>;

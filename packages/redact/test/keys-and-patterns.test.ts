@@ -100,6 +100,31 @@ describe('default patterns', () => {
       'see https://u:[REDACTED]@host/users/@ada and http://x@y',
     ],
     ['several secrets', `${JWT} and AKIAIOSFODNN7EXAMPLE`, '[REDACTED] and [REDACTED]'],
+    [
+      'URL credentials with a / in the password',
+      'postgres://user:pa/ss@host/db',
+      'postgres://user:[REDACTED]@host/db',
+    ],
+    [
+      'URL credentials with a # in the password',
+      'postgres://user:pa#ss@host/db',
+      'postgres://user:[REDACTED]@host/db',
+    ],
+    [
+      'URL credentials with a ? in the password',
+      'postgres://user:pa?ss@host/db',
+      'postgres://user:[REDACTED]@host/db',
+    ],
+    [
+      'URL credentials with a space in the password',
+      'postgres://user:pa ss@host',
+      'postgres://user:[REDACTED]@host',
+    ],
+    [
+      'URL credentials with a long password',
+      `https://u:${'p'.repeat(300)}@host/`,
+      'https://u:[REDACTED]@host/',
+    ],
   ])('replaces %s and keeps the rest', (_what, input, expected) => {
     expect(redact(input)).toBe(expected);
     expect(redact({ msg: input })).toEqual({ msg: expected });
@@ -117,6 +142,35 @@ describe('default patterns', () => {
     ['a JWT-looking word', 'eyJ alone'],
   ])('leaves %s alone', (_what, input) => {
     expect(redact(input)).toBe(input);
+  });
+
+  it('takes / ? # and spaces into a URL password, but not a port and the path after it', () => {
+    expect(redact('dsn=postgres://app:s3/cr?e#t x@db:5432/app?ssl=1')).toBe(
+      'dsn=postgres://app:[REDACTED]@db:5432/app?ssl=1',
+    );
+    // A user named like a secret key keeps the host: the key-assignment detector sees the censor.
+    expect(redact('https://token:pw/x@host/p')).toBe('https://token:[REDACTED]@host/p');
+    for (const text of [
+      'https://host:8080/path?x=a@b',
+      'http://localhost:3000/?email=a@b.c',
+      'proxy http://proxy:3128 down, contact ops@example.com',
+      'http://[::1]:8080/x@y',
+    ]) {
+      expect(redact(text)).toBe(text);
+    }
+  });
+
+  it('redacts a URL password of any length, and stays linear on adversarial input', () => {
+    // Completion within the test timeout is the check: a backtracking regex would take minutes.
+    expect(redact(`postgres://u:${'p'.repeat(100_000)}@h/db`)).toBe('postgres://u:[REDACTED]@h/db');
+    const adversarial = [
+      `${'a.'.repeat(16)}a://u:${'x'.repeat(100_000)}`,
+      'a://b:'.repeat(17_000),
+      'a://u:p '.repeat(12_500),
+    ];
+    for (const text of adversarial) expect(redact(text)).toBe(text);
+    // The password runs to the last `@` before the host, here the very last one.
+    expect(redact(`a://u:p${'@x'.repeat(50_000)}/`)).toBe('a://u:[REDACTED]@x/');
   });
 
   it('checks the Luhn digit', () => {
@@ -169,6 +223,21 @@ describe('default patterns', () => {
       'headers={"authorization":"Bearer abc def"}',
       'headers={"authorization":"Bearer [REDACTED]"}',
     ],
+    [
+      'a double-quoted value with escaped quotes and backslashes',
+      '{"password":"ab\\"cd\\\\","user":"ada"}',
+      '{"password":"[REDACTED]","user":"ada"}',
+    ],
+    [
+      'a double-quoted value holding a single quote',
+      `{"password":"it's-a-secret"}`,
+      '{"password":"[REDACTED]"}',
+    ],
+    ['a single-quoted value with an escaped quote', "password: 'it\\'s' next", "password: '[REDACTED]' next"],
+    ['a value in brackets', 'password=[hunter2] ok', 'password=[REDACTED] ok'],
+    ['a JSON array', '{"password":["a","b"],"user":"ada"}', '{"password":[REDACTED],"user":"ada"}'],
+    ['a value that only starts like the censor', 'token=[REDACTED]x2 ok', 'token=[REDACTED] ok'],
+    ['a quote never closed, with an escaped quote', 'password="ab\\"cd ef', 'password="[REDACTED] ef'],
   ])('key-assignment: redacts the value in %s, keeping the key', (_what, input, expected) => {
     expect(redact(input)).toBe(expected);
     expect(redact(expected)).toBe(expected);
@@ -181,6 +250,16 @@ describe('default patterns', () => {
     ['an already redacted value', 'password: [REDACTED]'],
   ])('key-assignment: leaves %s alone', (_what, input) => {
     expect(redact(input)).toBe(input);
+  });
+
+  it('key-assignment: steps over escaped quotes in linear time, however many assignments a string holds', () => {
+    // Completion within the test timeout is the check; each value is found whole.
+    expect(redact('password="a\\"b" '.repeat(10_000))).toBe('password="[REDACTED]" '.repeat(10_000));
+    const adversarial = [
+      'password="\\"'.repeat(8_000),
+      `${"password='\\'".repeat(4_000)}${'password="'.repeat(5_000)}`,
+    ];
+    for (const text of adversarial) expect(redact(text)).not.toContain('password="\\"password');
   });
 
   it("key-assignment covers the host's keys, and the default keys even with defaultKeys: false", () => {

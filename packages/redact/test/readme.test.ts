@@ -33,6 +33,15 @@ describe('README examples', () => {
     });
   });
 
+  it('censors secrets in keys as shown', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
+    const redact = createRedactor();
+    expect(redact({ 'postgres://app:hunter2@db/app': 'up', [jwt]: 'seen' })).toEqual({
+      'postgres://app:[REDACTED]@db/app': 'up',
+      '[REDACTED]': 'seen',
+    });
+  });
+
   it('runs the censor function and remove recipes', () => {
     const describeIt = createRedactor({
       censor: (value, path) => `[${path.join('.')}: ${String(value).length} chars]`,

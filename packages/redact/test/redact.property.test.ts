@@ -27,15 +27,45 @@ const secretKey = fc
   );
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-/** Secrets that live inside strings: the raw text and what it must become. */
 /** A value written after its key in text; never an auth scheme, which the detector steps over. */
 const assignedValue = fc
   .stringMatching(/^[a-z0-9]{1,12}$/)
   .filter((v) => !['bearer', 'basic', 'digest', 'negotiate'].includes(v));
-const embedded = fc.oneof(
+/**
+ * A value in quotes or brackets after its key: `Q7` (a marker no other generated text
+ * holds, so a leak of the value shows), then letters, digits, spaces, the other quote,
+ * and escaped quotes and backslashes inside quotes.
+ */
+const enclosedValue = fc.oneof(
+  ...(['"', "'"] as const).map((quote) =>
+    fc
+      .array(fc.constantFrom('a', 'z', '0', ' ', quote === '"' ? "'" : '"', `\\${quote}`, '\\\\'), {
+        maxLength: 8,
+      })
+      .map((parts) => ({ open: quote, close: quote, inner: `Q7${parts.join('')}` })),
+  ),
+  fc
+    .array(fc.constantFrom('a', 'z', '0', ' ', ',', '"', "'"), { maxLength: 8 })
+    .map((parts) => ({ open: '[', close: ']', inner: `Q7${parts.join('')}` })),
+);
+/** A URL password: any printable character but `@` and `:`, and never a port (`8080/…`). */
+const urlPassword = fc.stringMatching(/^[A-Za-z0-9!$%/?# ]{1,12}$/).filter((p) => !/^\d{1,5}[/?#\s]/.test(p));
+
+/**
+ * Secrets that live inside strings: the raw text, what it must become, and the part that
+ * must never show (the raw text unless said otherwise).
+ */
+const embedded: fc.Arbitrary<{ raw: string; out: string; secret?: string }> = fc.oneof(
   fc
     .tuple(secretKey, fc.constantFrom('=', ': ', '":"', ' = '), assignedValue)
     .map(([key, sep, value]) => ({ raw: `${key}${sep}${value}`, out: `${key}${sep}[REDACTED]` })),
+  fc
+    .tuple(secretKey, fc.constantFrom('=', ': ', '":', ' = '), enclosedValue)
+    .map(([key, sep, { open, close, inner }]) => ({
+      raw: `${key}${sep}${open}${inner}${close}`,
+      out: open === '[' ? `${key}${sep}[REDACTED]` : `${key}${sep}${open}[REDACTED]${close}`,
+      secret: inner,
+    })),
   fc
     .tuple(fc.stringMatching(/^[A-Za-z0-9_-]{8,20}$/), fc.stringMatching(/^[A-Za-z0-9_-]{8,30}$/))
     .map(([a, b]) => ({ raw: `eyJ${a}.eyJ${b}.sig_${a}`, out: '[REDACTED]' })),
@@ -50,7 +80,7 @@ const embedded = fc.oneof(
       raw: c,
       out: '[REDACTED]',
     })),
-  fc.tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[A-Za-z0-9!$%]{1,12}$/)).map(([u, p]) => ({
+  fc.tuple(fc.stringMatching(/^[a-z]{1,6}$/), urlPassword).map(([u, p]) => ({
     raw: `https://${u}:${p}@host.example/path`,
     out: `https://${u}:[REDACTED]@host.example/path`,
   })),
@@ -87,7 +117,7 @@ const leaf: fc.Arbitrary<Case> = fc.oneof(
   fc.tuple(text, embedded, text).map(([before, secret, after]) => ({
     input: `${before} ${secret.raw} ${after}`,
     expected: `${before} ${secret.out} ${after}`,
-    secrets: [secret.raw],
+    secrets: [secret.secret ?? secret.raw],
     paths: [],
   })),
 );
@@ -135,6 +165,9 @@ const tree: fc.Arbitrary<Case> = fc.letrec<{ node: Case }>((tie) => ({
       }),
   ),
 })).node;
+
+/** `secret` as it would show inside a JSON string. */
+const inJson = (secret: string) => JSON.stringify(secret).slice(1, -1);
 
 const U = '[Unserializable]';
 const fail = (): never => {
@@ -192,12 +225,44 @@ describe('redaction properties', () => {
         const before = JSON.stringify(input);
         const out = redact(input);
         const json = JSON.stringify(out);
-        for (const secret of secrets) expect(json).not.toContain(secret);
+        for (const secret of secrets) expect(json).not.toContain(inJson(secret));
         expect(json).toBe(JSON.stringify(expected));
         expect(JSON.stringify(input)).toBe(before);
         expect(JSON.stringify(redact(out))).toBe(json);
       }),
       { numRuns: numRuns * 2 },
+    );
+  });
+
+  it("is idempotent with censor: 'hash': a pseudonym is never hashed again", () => {
+    fc.assert(
+      fc.property(tree, ({ input, paths }) => {
+        const hashed = createRedactor({ censor: 'hash', hashKey: 'k', paths: paths.map(pathString) });
+        const once = JSON.stringify(hashed(input));
+        expect(JSON.stringify(hashed(JSON.parse(once)))).toBe(once);
+      }),
+      { numRuns },
+    );
+  });
+
+  it('leaves no secret in an object key and loses no value, even when censored keys collide', () => {
+    const part = fc.tuple(text, embedded, text);
+    // Key names off, so a key ending in a secret name (`… PRIVATE KEY-----`) keeps its value.
+    const scanKeys = createRedactor({ keys: false });
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 6 }), (parts) => {
+        // Keys made unique by their index: each must come out exactly censored.
+        const input = Object.fromEntries(parts.map(([b, s, a], i) => [`${b} ${s.raw} ${a} k${i}`, i]));
+        const expected = Object.fromEntries(parts.map(([b, s, a], i) => [`${b} ${s.out} ${a} k${i}`, i]));
+        expect(scanKeys(input)).toEqual(expected);
+        // The same keys without the index: several may censor to one name, and all values stay.
+        const bare = Object.fromEntries(parts.map(([b, s, a], i) => [`${b} ${s.raw} ${a}`, i]));
+        const out = scanKeys(bare) as Record<string, number>;
+        const json = JSON.stringify(out);
+        for (const [, s] of parts) expect(json).not.toContain(inJson(s.secret ?? s.raw));
+        expect(Object.values(out).sort()).toEqual(Object.values(bare).sort());
+      }),
+      { numRuns },
     );
   });
 

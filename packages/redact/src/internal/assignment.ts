@@ -22,6 +22,29 @@ function alternation(keys: readonly string[]): string {
 }
 
 /**
+ * Text the default censor or a pseudonym already wrote, as a whole value (or before the
+ * `@` of a URL whose user is a key name, `https://token:[REDACTED]@host`): redacting a
+ * redacted string leaves it as it is (a pseudonym would otherwise be hashed again), while
+ * a value that merely starts with `[` (`[hunter2]`), or with what another pattern censored
+ * (`[REDACTED]!x`), is still a secret.
+ */
+const CENSORED = String.raw`\[REDACTED(?::[0-9a-f]{8})?\](?![^\s"',;&}\]@])`;
+
+/** A bare value: to the first space or delimiter; a backslash escapes the next character. */
+const BARE = String.raw`(?:[^\s"',;&}\]\\]|\\.?)+`;
+
+/**
+ * A value in `quote`s, after the opening one (the lookbehind sees it, perhaps before an
+ * auth scheme): it runs to the closing quote of the same kind, stepping over escaped
+ * characters (`"ab\"cd"`, `"it's"`). It stops at an unescaped quote or a line break, never
+ * past the opening quote of the next assignment of its kind, so a scan that finds no
+ * closing quote cannot be repeated across the string: the regex stays linear.
+ */
+function quoted(quote: string): string {
+  return String.raw`(?<=${quote}(?:${SCHEMES}\s+)?)(?:[^${quote}\\\n]|\\[\s\S])+(?=${quote})`;
+}
+
+/**
  * A detector for secrets written as text next to their key: `password=hunter2`,
  * `"token":"a b c"`, `api-key: xyz`, `authorization: Basic xyz` (a message holding JSON,
  * a query string or a header dump). The value after the key and `=` or `:` is censored,
@@ -34,12 +57,12 @@ export function assignmentPattern(keys: readonly string[]): RedactPattern {
   const key = alternation(keys);
   return {
     name: 'key-assignment',
-    // A quoted value runs to its closing quote, spaces and all (the lookbehind sees the
-    // opening quote, perhaps before an auth scheme); a bare value, or a quote never
-    // closed, to the first space or delimiter.
+    // The value is, in this order: quoted (to its closing quote, spaces and all), in
+    // brackets (`[a, b]`, brackets included), or bare (to the first space or delimiter,
+    // as is a quote never closed).
     regex: new RegExp(
-      `(?:${key})["']?\\s*[:=]\\s*["']?(?:${SCHEMES}\\s+)?(?!\\[|${SCHEMES}\\s)` +
-        `((?<=["'](?:${SCHEMES}\\s+)?)[^"'\\n]+(?=["'])|[^\\s"',;&}\\]]+)`,
+      String.raw`(?:${key})["']?\s*[:=]\s*["']?(?:${SCHEMES}\s+)?(?!${CENSORED}|${SCHEMES}\s)` +
+        String.raw`(${quoted('"')}|${quoted("'")}|\[[^[\]\n]*\](?:${BARE})?|${BARE})`,
       'gi',
     ),
     group: 1,

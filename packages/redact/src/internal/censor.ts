@@ -29,3 +29,19 @@ export function pseudonym(key: string | Uint8Array, value: unknown): string {
   const digest = createHmac('sha256', key).update(text(value)).digest('hex');
   return `[REDACTED:${digest.slice(0, 8)}]`;
 }
+
+const PSEUDONYM = /^\[REDACTED:[0-9a-f]{8}\]$/;
+
+/** Whether `value` is exactly what {@link pseudonym} writes. */
+export function isPseudonym(value: unknown): boolean {
+  return typeof value === 'string' && value.length === 19 && PSEUDONYM.test(value);
+}
+
+/**
+ * What `censor: 'hash'` writes for `value`: its pseudonym, or `value` itself when it
+ * already is one, so that redacting a redacted copy again changes nothing (hashing the
+ * pseudonym would give another one).
+ */
+export function hashCensor<T>(key: string | Uint8Array, value: T): T | string {
+  return isPseudonym(value) ? value : pseudonym(key, value);
+}

@@ -1,5 +1,5 @@
 import type { CompiledCensor } from './censor.js';
-import { pseudonym } from './censor.js';
+import { hashCensor } from './censor.js';
 import type { PathState } from './path-automaton.js';
 
 type Compiled = (value: unknown) => unknown;
@@ -81,7 +81,7 @@ export function compileLiteralPaths(
   const text = censor.kind === 'string' ? censor.text : undefined;
   const replace =
     censor.kind === 'hash'
-      ? (value: unknown) => pseudonym(censor.key, value)
+      ? (value: unknown) => hashCensor(censor.key, value)
       : censor.kind === 'function'
         ? censor.fn
         : undefined;

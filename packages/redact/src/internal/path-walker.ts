@@ -1,5 +1,5 @@
 import type { CompiledCensor } from './censor.js';
-import { pseudonym } from './censor.js';
+import { hashCensor } from './censor.js';
 import type { PathState } from './path-automaton.js';
 
 /**
@@ -24,7 +24,7 @@ export class PathWalker {
   private replacement(value: unknown, depth: number): unknown {
     const censor = this.censor;
     if (censor.kind === 'string') return censor.text;
-    if (censor.kind === 'hash') return pseudonym(censor.key, value);
+    if (censor.kind === 'hash') return hashCensor(censor.key, value);
     return censor.fn(value, this.path.slice(0, depth));
   }
 

@@ -66,6 +66,14 @@ export function scan(scanner: Scanner, text: string, replace: Replace): string {
   return out;
 }
 
+// Appends to every secret it gets: whatever a pattern replaced, the text comes out longer.
+const mark: Replace = (secret) => `${secret} `;
+
+/** Whether a detector finds a secret in `text`; calls no censor. */
+export function detects(scanner: Scanner, text: string): boolean {
+  return scan(scanner, text, mark) !== text;
+}
+
 function applyPattern(pattern: CompiledPattern, text: string, replace: Replace): string {
   const { regex, group, validate } = pattern;
   regex.lastIndex = 0;

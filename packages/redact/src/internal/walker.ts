@@ -1,7 +1,8 @@
-import { normalizeKey } from '../keys.js';
-import { type CompiledCensor, pseudonym } from './censor.js';
+import { keyMatches } from '../keys.js';
+import { type CompiledCensor, hashCensor } from './censor.js';
 import { nextState, type PathState } from './path-automaton.js';
-import { type Scanner, scan } from './scanner.js';
+import { renameKeys } from './rename-keys.js';
+import { detects, type Scanner, scan } from './scanner.js';
 import { KEEP, read, setKey, specialView, THREW, UNSERIALIZABLE, View } from './special.js';
 
 /** Everything a walk needs, fixed at creation. */
@@ -74,15 +75,24 @@ export class Walker {
   busy = false;
   private readonly ancestors: unknown[] = [];
   private readonly path: string[] = [];
+  /**
+   * Whether each key seen is a secret name (`password`). A key holding a secret itself (a
+   * JWT, a URL with a password) is never cached: the cache would keep the secret.
+   */
   private readonly keyCache = new Map<string, boolean>();
   /** Only a censor function is told where it is; otherwise the walk keeps no path. */
   private readonly tracksPath: boolean;
+  /** Keys are looked up when key names or patterns are on (a key may hold a secret). */
+  private readonly checksKeys: boolean;
   // Bound once so pattern replacement allocates no closure per string.
   private readonly replaceSecret = (secret: string): string => this.censorText(secret);
   private currentDepth = 0;
+  /** How many keys holding a secret the walk has met; an object that sees it grow censors its keys. */
+  private keyMarks = 0;
 
   constructor(private readonly config: WalkConfig) {
     this.tracksPath = config.censor.kind === 'function';
+    this.checksKeys = config.keys !== null || config.scanner !== null;
   }
 
   run(value: unknown): unknown {
@@ -105,24 +115,35 @@ export class Walker {
   }
 
   private learnKey(key: string): boolean {
-    const hit = this.config.keys!.has(normalizeKey(key));
+    const { keys, scanner } = this.config;
+    const secret = keys !== null && keyMatches(keys, key);
+    if (scanner !== null && detects(scanner, key)) {
+      this.keyMarks++;
+      return secret;
+    }
     if (this.keyCache.size >= KEY_CACHE_LIMIT) this.keyCache.clear();
-    this.keyCache.set(key, hit);
-    return hit;
+    this.keyCache.set(key, secret);
+    return secret;
+  }
+
+  /** The key with the secrets in it censored; a censor function gets the object's path. */
+  private censorKey(key: string, depth: number): string {
+    if (this.tracksPath) this.currentDepth = depth;
+    return scan(this.config.scanner!, key, this.replaceSecret);
   }
 
   private censorValue(value: unknown, depth: number): unknown {
     if (this.config.remove) return REMOVED;
     const censor = this.config.censor;
     if (censor.kind === 'string') return censor.text;
-    if (censor.kind === 'hash') return pseudonym(censor.key, value);
+    if (censor.kind === 'hash') return hashCensor(censor.key, value);
     return censor.fn(value, this.path.slice(0, depth));
   }
 
   private censorText(secret: string): string {
     const censor = this.config.censor;
     if (censor.kind === 'string') return censor.text;
-    if (censor.kind === 'hash') return pseudonym(censor.key, secret);
+    if (censor.kind === 'hash') return hashCensor(censor.key, secret);
     return String(censor.fn(secret, this.path.slice(0, this.currentDepth)));
   }
 
@@ -216,8 +237,9 @@ export class Walker {
     }
     let out: Record<string, unknown> | undefined;
     let partial = false;
+    const marks = this.keyMarks;
     const childDepth = depth + 1;
-    const hasKeys = this.config.keys !== null;
+    const checksKeys = this.checksKeys;
     const tracksPath = this.tracksPath;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
@@ -230,8 +252,11 @@ export class Walker {
       const childState = state === null ? null : nextState(state, key);
       let next: unknown;
       if (value === THREW) {
+        if (checksKeys) this.isSecretKey(key);
         next = UNSERIALIZABLE;
-      } else if (childState?.terminal || (hasKeys && this.isSecretKey(key))) {
+      } else if (childState?.terminal || (checksKeys && this.isSecretKey(key))) {
+        // Only a key a wildcard matched is data: one a path names is the host's own text.
+        if (checksKeys && childState?.terminal && childState === state!.other) this.isSecretKey(key);
         if (tracksPath) this.path[depth] = key;
         next = value === undefined || value === null ? value : this.censorValue(value, childDepth);
       } else {
@@ -250,7 +275,32 @@ export class Walker {
       if (next === REMOVED) delete out[key];
       else setKey(out, key, next);
     }
+    // A key here, or deeper, held a secret (isSecretKey counted it): rare, so checked apart.
+    if (this.keyMarks !== marks) {
+      // The input's keys are not listed again: a proxy may answer differently the second time.
+      return out === undefined
+        ? this.censorKeys(obj, keys, depth)
+        : this.censorKeys(out, Object.keys(out), depth);
+    }
     return out ?? obj;
+  }
+
+  /** `obj` with the secrets in its `keys` censored as in strings; `obj` when there are none. */
+  private censorKeys(
+    obj: Record<string, unknown>,
+    keys: readonly string[],
+    depth: number,
+  ): Record<string, unknown> {
+    let renames: Map<string, string> | undefined;
+    for (const key of keys) {
+      // A cached key holds no secret; the others are scanned again.
+      if (this.keyCache.has(key) || !detects(this.config.scanner!, key)) continue;
+      const name = this.censorKey(key, depth);
+      if (name === key) continue;
+      renames ??= new Map();
+      renames.set(key, name);
+    }
+    return renames === undefined ? obj : renameKeys(obj, keys, renames);
   }
 
   private walkArray(arr: readonly unknown[], state: PathState | null, depth: number): unknown {
