@@ -12,6 +12,7 @@ import {
   NotFoundError,
   RateLimitedError,
 } from '../src/index.js';
+import { rejection } from './rejection.js';
 
 function setup(options: Partial<ErrorReporterOptions> = {}) {
   const clock = new ManualClock({ now: 1_000_000 });
@@ -286,17 +287,6 @@ describe('createErrorReporter', () => {
     ).toBe('string');
   });
 });
-
-/** The ConfigurationError `run` throws. */
-function rejection(run: () => unknown): InstanceType<typeof ConfigurationError> {
-  try {
-    run();
-  } catch (error) {
-    expect(ConfigurationError.is(error)).toBe(true);
-    return error as InstanceType<typeof ConfigurationError>;
-  }
-  throw new Error('expected a ConfigurationError');
-}
 
 describe('createErrorReporter options', () => {
   const sink = () => {};

@@ -1,18 +1,8 @@
 import { createRedactor } from '@ballast/redact';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, isBallastError, rejectUnknownKeys } from '../src/index.js';
-
-/** The ConfigurationError `run` throws. */
-function rejection(run: () => unknown): InstanceType<typeof ConfigurationError> {
-  try {
-    run();
-  } catch (error) {
-    expect(ConfigurationError.is(error)).toBe(true);
-    return error as InstanceType<typeof ConfigurationError>;
-  }
-  throw new Error('expected a ConfigurationError');
-}
+import { isBallastError, rejectUnknownKeys } from '../src/index.js';
+import { rejection } from './rejection.js';
 
 const LOGGER_KEYS = ['level', 'sinks', 'redact'];
 
