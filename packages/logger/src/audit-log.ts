@@ -1,12 +1,21 @@
-import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, fstatSync, fsyncSync, mkdirSync, openSync, readSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { type Clock, systemClock } from '@ballast/core';
-import { invalidOption } from '@ballast/errors';
+import { invalidOption, isBallastError } from '@ballast/errors';
+import { auditEntry, digest, GENESIS_HASH, HASH_KEY, isIntact } from './internal/audit-chain.js';
 import { writeFully } from './internal/batch.js';
 import { booleanOption, optionsObject } from './internal/options.js';
 import { compileRedaction, type RedactOption } from './internal/redaction.js';
+import { reportProblem } from './internal/report.js';
 import { valueJson } from './internal/serialize.js';
 
 /** Options for {@link createAuditLog}. */
@@ -27,7 +36,12 @@ export interface AuditLogOptions {
   clock?: Clock;
 }
 
-/** Where a record landed in the chain. */
+/**
+ * Where a record landed in the chain. Keep the receipt of the last record somewhere the
+ * log's readers cannot write (a database row, another host) and pass it to
+ * {@link verifyAuditLog} as `head`: a log cut short, or rewritten from some record on,
+ * then fails to verify.
+ */
 export interface AuditReceipt {
   seq: number;
   hash: string;
@@ -50,34 +64,91 @@ const AUDIT_KEYS = ['path', 'fsync', 'redact', 'clock'] as const satisfies Reado
   keyof AuditLogOptions
 >;
 
-/** The `prev_hash` of the first record. */
-export const GENESIS_HASH = '0'.repeat(64);
-const HASH_KEY = ',"hash":"';
+export { GENESIS_HASH } from './internal/audit-chain.js';
 
-function digest(prev: string, body: string): string {
-  return createHash('sha256').update(prev).update('\n').update(body).digest('hex');
+const NEWLINE = 0x0a;
+
+/** Where the line that ends at byte `end` starts: just past the `\n` before it, or 0. */
+function lineStart(fd: number, end: number): number {
+  const chunk = Buffer.alloc(Math.min(end, 1 << 16));
+  for (let to = end; to > 0; ) {
+    const from = Math.max(0, to - chunk.length);
+    const read = readSync(fd, chunk, 0, to - from, from);
+    const at = chunk.subarray(0, read).lastIndexOf(NEWLINE);
+    if (at !== -1) return from + at + 1;
+    to = from;
+  }
+  return 0;
 }
 
-function lastLine(fd: number): string | undefined {
+function readRange(fd: number, from: number, to: number): Buffer {
+  const bytes = Buffer.alloc(to - from);
+  readSync(fd, bytes, 0, bytes.length, from);
+  return bytes;
+}
+
+/** The first bytes of every record: a cut-short line starts with them, or with a part of them. */
+const RECORD_START = '{"seq":';
+
+const NOT_AN_AUDIT_LOG = 'an audit log file (its last line is not an audit record)';
+
+/** Where the chain of an existing file ends. */
+interface ChainEnd {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * Reads where the chain of the file ends, mending its tail first: a last line without its
+ * `\n` is a write cut short by a crash. A complete record only lost its newline, which is
+ * added; anything else was never acknowledged (`record()` had not returned): it is moved to
+ * `<path>.torn` and reported on stderr, and the chain goes on from the last complete record.
+ * Nothing is changed in a file that is not an audit log.
+ */
+function chainEnd(fd: number, path: string): ChainEnd {
   const size = fstatSync(fd).size;
-  if (size === 0) return undefined;
-  const length = Math.min(size, 1 << 20);
-  const buffer = Buffer.alloc(length);
-  readSync(fd, buffer, 0, length, size - length);
-  const lines = buffer
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line !== '');
-  return lines[lines.length - 1];
+  const start = lineStart(fd, size);
+  // The last complete line, skipping blank ones: `end` is just past a newline, or 0.
+  let last: string | undefined;
+  for (let end = start; end > 0 && last === undefined; ) {
+    const from = lineStart(fd, end - 1);
+    if (end - 1 > from) last = readRange(fd, from, end - 1).toString('utf8');
+    end = from;
+  }
+  const entry = last === undefined ? undefined : auditEntry(last);
+  if (last !== undefined && (entry === undefined || !Number.isInteger(entry.seq))) {
+    throw invalidOption('createAuditLog.path', path, NOT_AN_AUDIT_LOG);
+  }
+  if (start < size) {
+    const tail = readRange(fd, start, size);
+    const line = tail.toString('utf8');
+    const whole = auditEntry(line);
+    if (whole !== undefined && Number.isInteger(whole.seq) && isIntact(whole, line)) {
+      writeFully(fd, '\n');
+      return { seq: whole.seq, hash: whole.hash };
+    }
+    if (!line.startsWith(RECORD_START) && !RECORD_START.startsWith(line)) {
+      throw invalidOption('createAuditLog.path', path, NOT_AN_AUDIT_LOG);
+    }
+    appendFileSync(`${path}.torn`, Buffer.concat([tail, Buffer.from('\n')]));
+    ftruncateSync(fd, start);
+    fsyncSync(fd);
+    reportProblem(
+      `audit log ${path}: its last line was cut short (${tail.length} bytes, a write interrupted by a crash); ` +
+        `moved it to ${path}.torn and continued the chain from the last complete record`,
+    );
+  }
+  return entry === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: entry.seq, hash: entry.hash };
 }
 
 /**
  * Opens a hash-chained audit log: each record is appended with `seq`,
  * `prev_hash` and `hash`, so {@link verifyAuditLog} finds any line altered,
- * removed or moved afterwards. Continues the chain of an existing file.
+ * removed or moved afterwards. Continues the chain of an existing file; a last line
+ * cut short by a crash is moved to `<path>.torn` (and reported on stderr) first.
  *
  * @throws ConfigurationError when the path cannot be opened for appending, the
- * existing file's last line is not an audit record, or an option is unknown or invalid.
+ * existing file's last complete line is not an audit record, or an option is unknown or invalid.
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   if (options === undefined || options === null) {
@@ -95,25 +166,16 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   } catch (error) {
     throw invalidOption('createAuditLog.path', path, `a writable file path (${(error as Error).message})`);
   }
-  let seq = 0;
-  let prev = GENESIS_HASH;
-  const last = lastLine(fd);
-  if (last !== undefined) {
-    try {
-      const entry = JSON.parse(last) as { seq: number; hash: string };
-      if (!Number.isInteger(entry.seq) || typeof entry.hash !== 'string')
-        throw new Error('not an audit record');
-      seq = entry.seq;
-      prev = entry.hash;
-    } catch {
-      closeSync(fd);
-      throw invalidOption(
-        'createAuditLog.path',
-        path,
-        'an audit log file (its last line is not an audit record)',
-      );
-    }
+  let end: ChainEnd;
+  try {
+    end = chainEnd(fd, path);
+  } catch (error) {
+    closeSync(fd);
+    if (isBallastError(error)) throw error;
+    throw invalidOption('createAuditLog.path', path, `a readable audit log (${(error as Error).message})`);
   }
+  let seq = end.seq;
+  let prev = end.hash;
   let open = true;
   const close = async (): Promise<void> => {
     if (!open) return;
@@ -135,84 +197,4 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     close,
     [Symbol.asyncDispose]: close,
   };
-}
-
-/** The result of {@link verifyAuditLog}. */
-export type AuditVerification =
-  | { ok: true; records: number }
-  | {
-      ok: false;
-      /** Records verified before the problem. */
-      records: number;
-      /** 1-based line number of the first bad line. */
-      line: number;
-      /**
-       * `'altered'`: the hash does not match the line; `'malformed'`: not an audit
-       * record; `'missing'`: `seq` skips a record found nowhere later in the file;
-       * `'reordered'`: `seq` skips a record that comes later (swapped or moved
-       * lines), goes back, or `prev_hash` does not link to the previous record.
-       */
-      reason: 'malformed' | 'altered' | 'missing' | 'reordered';
-    };
-
-/**
- * Re-computes the chain of an audit log and reports the first line that was
- * altered (its hash does not match), is malformed, or breaks the chain: its `seq`
- * jumps ahead and the skipped record is nowhere later in the file (`missing`), its
- * `seq` jumps ahead and the skipped record does appear later, or goes back, or its
- * `prev_hash` does not link to the previous record (`reordered`).
- */
-export async function verifyAuditLog(path: string): Promise<AuditVerification> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
-  let prev = GENESIS_HASH;
-  let records = 0;
-  let number = 0;
-  // A seq that jumped ahead: missing, unless the skipped record turns up later.
-  let skipped: { line: number; seq: number } | undefined;
-  const fail = (
-    reason: 'malformed' | 'altered' | 'missing' | 'reordered',
-    line = number,
-  ): AuditVerification => {
-    lines.close();
-    return { ok: false, records, line, reason };
-  };
-  for await (const line of lines) {
-    number++;
-    if (line === '') continue;
-    let entry: { seq?: unknown; prev_hash?: unknown; hash?: unknown } | undefined;
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      entry = undefined;
-    }
-    if (skipped !== undefined) {
-      if (entry?.seq === skipped.seq) return fail('reordered', skipped.line);
-      continue;
-    }
-    const cut = line.lastIndexOf(HASH_KEY);
-    if (
-      entry === undefined ||
-      cut === -1 ||
-      typeof entry.seq !== 'number' ||
-      typeof entry.hash !== 'string'
-    ) {
-      return fail('malformed');
-    }
-    const body = line.slice(0, cut);
-    if (
-      digest(String(entry.prev_hash), body) !== entry.hash ||
-      `${body}${HASH_KEY}${entry.hash}"}` !== line
-    ) {
-      return fail('altered');
-    }
-    if (entry.seq > records + 1) {
-      skipped = { line: number, seq: records + 1 };
-      continue;
-    }
-    if (entry.seq !== records + 1 || entry.prev_hash !== prev) return fail('reordered');
-    prev = entry.hash;
-    records++;
-  }
-  if (skipped !== undefined) return { ok: false, records, line: skipped.line, reason: 'missing' };
-  return { ok: true, records };
 }

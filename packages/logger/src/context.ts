@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Scrub } from './internal/scrub.js';
-import { fieldsJson } from './internal/serialize.js';
+import { sharedFieldsJson } from './internal/serialize.js';
 
 /** Fields attached to every line logged inside {@link withLogContext}. */
 export type LogContextFields = Record<string, unknown>;
@@ -10,6 +10,8 @@ interface Store {
   /** The fields serialized for the last logger core that asked (one slot is enough in practice). */
   scrub: Scrub | undefined;
   json: string;
+  /** The same, on a line that carries trace ids. */
+  traced: string;
 }
 
 const storage = new AsyncLocalStorage<Store>();
@@ -26,7 +28,7 @@ export function withLogContext<T>(fields: LogContextFields, fn: () => T): T {
   const outer = storage.getStore();
   const own = copyFields(fields);
   const merged = outer === undefined ? own : { ...outer.fields, ...own };
-  return storage.run({ fields: merged, scrub: undefined, json: '' }, fn);
+  return storage.run({ fields: merged, scrub: undefined, json: '', traced: '' }, fn);
 }
 
 /**
@@ -70,13 +72,19 @@ export function contextHolds(key: string, value: unknown): boolean {
   return store !== undefined && Object.hasOwn(store.fields, key) && store.fields[key] === value;
 }
 
-/** The current context as `,"k":v` members, serialized once per context and scrub. */
-export function contextJson(s: Scrub): string {
+/**
+ * The current context as `,"k":v` members, serialized once per context and scrub (whose
+ * logger core always passes the same line `keys`, its `sharedKeys`), for a line with or
+ * without trace ids.
+ */
+export function contextJson(s: Scrub, keys: number, traced: boolean): string {
   const store = storage.getStore();
   if (store === undefined) return '';
   if (store.scrub !== s) {
-    store.json = fieldsJson(store.fields, s, s.paths);
+    const json = sharedFieldsJson(store.fields, s, keys);
+    store.json = json.plain;
+    store.traced = json.traced;
     store.scrub = s;
   }
-  return store.json;
+  return traced ? store.traced : store.json;
 }

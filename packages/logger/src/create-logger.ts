@@ -4,7 +4,6 @@ import { invalidOption, rejectUnknownKeys } from '@ballast/errors';
 import { createCore } from './internal/core.js';
 import { createDedupe, createSampler, type DedupeOptions, type SamplingOptions } from './internal/noise.js';
 import { compileRedaction, type RedactOption } from './internal/redaction.js';
-import { fieldsJson } from './internal/serialize.js';
 import { LEVELS, type LevelName, levelOption } from './levels.js';
 import { type Logger, rootLogger } from './logger.js';
 import type { LogSink } from './sinks/sink.js';
@@ -146,7 +145,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const core = createCore({
     scrub,
     sinks,
-    base: baseFields === null ? '' : fieldsJson(baseFields, scrub, scrub.paths),
+    base: baseFields,
     moduleLevels,
     sample,
     dedupe,

@@ -40,9 +40,16 @@ export type HttpMiddleware = (
   next?: (error?: unknown) => void,
 ) => void;
 
-const SECRET_PARAM = /password|passwd|secret|token|api[-_]?key|auth|signature|session|code|credential/i;
-/** Short secret names, matched as a word of the name only (`key`, `apiKey`, `sig`, not `monkey`). */
-const SECRET_WORD = /(?:^|[^a-z0-9])(?:key|sig)(?![a-z0-9])/;
+/** Secret names found anywhere in a parameter name, in any case. */
+const SECRET_PARAM =
+  /password|passwd|passphrase|secret|token|api[-_]?key|auth|signature|session|code|credential|jwt|saml|assertion|credit[-_]?card|card[-_]?number/i;
+/**
+ * Short secret names, matched as a word of the name only (`key`, `apiKey`, `new_pwd`, `userPIN`;
+ * not `monkey`, `bypass`, `shipping`). `nonce` and `state` are not among them: they are
+ * one-time values sent in the clear, and worth seeing when an OAuth flow fails.
+ */
+const SECRET_WORD =
+  /(?:^|[^a-z0-9])(?:key|sig|pw|pwd|pass|pin|otp|totp|hotp|refresh|ssn|cvv|cvc)(?![a-z0-9])/;
 const ID = /^[\w.:@/+=-]{1,128}$/;
 /** What a host's `genReqId` may return: printable ASCII a response header can carry. */
 const GENERATED_ID = /^[\x21-\x7e][\x20-\x7e]{0,255}$/;
@@ -84,10 +91,13 @@ function holdsSecret(value: string): boolean {
 
 /**
  * The path of a request URL with the values of secret query parameters replaced by
- * `[REDACTED]`: those whose name contains `password`, `passwd`, `secret`, `token`,
- * `api_key`/`apikey`, `auth`, `signature`, `session`, `code` or `credential`, or has `key` or
- * `sig` as a word (`key`, `apiKey`, `x-key`, `sig`); and any value in which a default pattern
- * of `@ballast/redact` finds a secret once percent-decoded (`?q=Bearer%20…`, `?next=…%3Apw%40…`).
+ * `[REDACTED]`: those whose name contains `password`, `passwd`, `passphrase`, `secret`,
+ * `token`, `api_key`/`apikey`, `auth`, `signature`, `session`, `code`, `credential`, `jwt`,
+ * `saml`, `assertion`, `credit_card` or `card_number`, or has `key`, `sig`, `pw`, `pwd`,
+ * `pass`, `pin`, `otp`, `totp`, `hotp`, `refresh`, `ssn`, `cvv` or `cvc` as a word (`apiKey`,
+ * `x-key`, `new_pwd`, `userPIN`; not `monkey` or `bypass`); and any value in which a default
+ * pattern of `@ballast/redact` finds a secret once percent-decoded (`?q=Bearer%20…`,
+ * `?next=…%3Apw%40…`).
  */
 export function safePath(url: string): string {
   const q = url.indexOf('?');

@@ -2,10 +2,8 @@ export {
   type AuditLog,
   type AuditLogOptions,
   type AuditReceipt,
-  type AuditVerification,
   createAuditLog,
   GENESIS_HASH,
-  verifyAuditLog,
 } from './audit-log.js';
 export { getLogContext, type LogContextFields, withLogContext } from './context.js';
 export { createLogger, type LoggerOptions } from './create-logger.js';
@@ -21,3 +19,9 @@ export type { RotationInterval } from './sinks/rotation.js';
 export type { LogSink, SinkOptions } from './sinks/sink.js';
 export { type StdoutSinkOptions, stdoutSink } from './sinks/stdout.js';
 export { type SyslogSinkOptions, syslogSink } from './sinks/syslog.js';
+export {
+  type AuditProblem,
+  type AuditVerification,
+  type VerifyAuditLogOptions,
+  verifyAuditLog,
+} from './verify-audit-log.js';

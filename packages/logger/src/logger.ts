@@ -3,6 +3,14 @@ import { invalidOption } from '@ballast/errors';
 import { contextJson } from './context.js';
 import type { Core } from './internal/core.js';
 import { format } from './internal/format.js';
+import {
+  MSG_KEY,
+  NAME_KEY,
+  REPEATED_KEY,
+  renameCount,
+  reservedKeys,
+  TRACE_KEYS,
+} from './internal/line-keys.js';
 import { optionsObject } from './internal/options.js';
 import { quote } from './internal/quote.js';
 import { bindingName, errorMessage, isErrorLike, withoutName } from './internal/safe-read.js';
@@ -54,6 +62,8 @@ export interface Logger extends LoggerLike {
 
 const CHILD_KEYS = ['name', 'level'] as const satisfies ReadonlyArray<keyof ChildOptions>;
 const NO_OPTIONS: ChildOptions = Object.freeze({});
+/** The trace ids, as line keys of a call's own fields and of the fields shared with it. */
+const TRACED = reservedKeys(TRACE_KEYS, TRACE_KEYS);
 
 /** Mutable level state, shared by a logger and the children that follow it. */
 interface LevelRef {
@@ -71,15 +81,37 @@ class BallastLogger implements Logger {
   readonly #root: boolean;
   readonly #name: string | undefined;
   readonly #bindings: string;
+  /** Name, base and bindings: the start of every line. */
   readonly #prefix: string;
+  /**
+   * Bindings and prefix as written on a line with trace ids, where they differ (bindings or
+   * base named `trace_id`…, renamed there).
+   */
+  readonly #traced: { bindings: string; prefix: string } | undefined;
 
-  constructor(core: Core, levelRef: LevelRef, root: boolean, name: string | undefined, bindings: string) {
+  constructor(
+    core: Core,
+    levelRef: LevelRef,
+    root: boolean,
+    name: string | undefined,
+    bindings: string,
+    tracedBindings: string | undefined,
+  ) {
     this.#core = core;
     this.#ref = levelRef;
     this.#root = root;
     this.#name = name;
     this.#bindings = bindings;
-    this.#prefix = (name === undefined ? '' : `,"name":${quote(name)}`) + core.base + bindings;
+    // A name may hold a secret too (a connection string used as a child's name).
+    const named = name === undefined ? '' : `,"name":${quote(core.scrub.text(name))}`;
+    this.#prefix = named + core.base + bindings;
+    this.#traced =
+      tracedBindings === undefined && core.tracedBase === core.base
+        ? undefined
+        : {
+            bindings: tracedBindings ?? bindings,
+            prefix: named + core.tracedBase + (tracedBindings ?? bindings),
+          };
   }
 
   get name(): string | undefined {
@@ -140,6 +172,7 @@ class BallastLogger implements Logger {
     const core = this.#core;
     if (core.sample !== undefined && !core.sample(level)) return;
     const s = core.scrub;
+    const trace = core.trace ? traceJson() : '';
     let fields = '';
     let msg: string | undefined;
     if (typeof a === 'string') {
@@ -155,7 +188,13 @@ class BallastLogger implements Logger {
               ? errorMessage(a as Error)
               : messageOf(b, core.json);
       } else {
-        fields = fieldsJson(a, s, s.paths);
+        // The line keys this line writes, so that a field named like one is renamed.
+        const reserved =
+          (this.#name === undefined ? core.lineKeys : core.lineKeys | NAME_KEY) |
+          (b === undefined ? 0 : MSG_KEY) |
+          (trace === '' ? 0 : TRACED) |
+          (level >= core.repeatFrom ? REPEATED_KEY : 0);
+        fields = fieldsJson(a, s, s.paths, reserved);
         // A proxy that cannot say what it is, and shows no field either, is still noted.
         if (error === undefined && fields === '') fields = UNREADABLE_FIELDS;
         if (typeof b === 'string') msg = format(b, rest, 0, core.json);
@@ -166,9 +205,15 @@ class BallastLogger implements Logger {
     } else if (typeof b === 'string') {
       msg = format(b, rest, 0, core.json);
     }
-    let body = this.#prefix;
-    if (core.context) body += contextJson(s);
-    if (core.trace) body += traceJson();
+    let body: string;
+    if (trace === '') {
+      body = this.#prefix;
+      if (core.context) body += contextJson(s, core.sharedKeys, false);
+    } else {
+      body = this.#traced?.prefix ?? this.#prefix;
+      if (core.context) body += contextJson(s, core.sharedKeys, true);
+      body += trace;
+    }
     body += fields;
     if (msg !== undefined) body += `,"msg":${quote(s.text(msg))}`;
     core.emit(level, body);
@@ -192,8 +237,23 @@ class BallastLogger implements Logger {
     if (options.level !== undefined) levelRef = ref(core, levelOption('child.level', options.level));
     else if (name !== undefined && core.moduleLevels.has(name))
       levelRef = ref(core, core.moduleLevels.get(name) as number);
-    const json = fieldsJson(own, core.scrub, core.scrub.paths);
-    return new BallastLogger(core, levelRef, false, name ?? this.#name, this.#bindings + json);
+    // sharedFieldsJson, inlined (child() is on the hot path of many services): serialized
+    // once, twice only when a binding is named like a line key.
+    const s = core.scrub;
+    const renames = renameCount();
+    const traced = fieldsJson(own, s, s.paths, core.sharedReserved | TRACED);
+    const json = renameCount() === renames ? traced : fieldsJson(own, s, s.paths, core.sharedReserved);
+    const parent = this.#traced?.bindings;
+    const tracedBindings =
+      json === traced && parent === undefined ? undefined : (parent ?? this.#bindings) + traced;
+    return new BallastLogger(
+      core,
+      levelRef,
+      false,
+      name ?? this.#name,
+      this.#bindings + json,
+      tracedBindings,
+    );
   }
 
   flush(): Promise<void> {
@@ -215,7 +275,7 @@ class BallastLogger implements Logger {
 
 /** Builds the root logger over a core (used by createLogger). */
 export function rootLogger(core: Core, level: number, name: string | undefined): Logger {
-  return new BallastLogger(core, ref(core, level), true, name, '');
+  return new BallastLogger(core, ref(core, level), true, name, '', undefined);
 }
 
 /** A message given as something other than a string (`log.info({ id }, 42)`): kept, as pino does. */

@@ -194,6 +194,41 @@ describe('httpLogger', () => {
     );
   });
 
+  it('treats passwords, PINs, one-time codes, JWTs and refresh tokens under short names as secret, and nothing harmless', () => {
+    const secret = [
+      'pwd',
+      'pw',
+      'pass',
+      'new_pass',
+      'passphrase',
+      'pin',
+      'userPIN',
+      'otp',
+      'totp',
+      'jwt',
+      'id_jwt',
+      'refresh',
+      'refresh_token',
+      'client_secret',
+      'client_assertion',
+      'SAMLResponse',
+      'ssn',
+      'cvv',
+      'cvc',
+      'credit_card',
+      'cardNumber',
+    ];
+    const query = secret.map((name) => `${name}=t0pSecret`).join('&');
+    expect(safePath(`/login?${query}`)).toBe(
+      `/login?${secret.map((name) => `${name}=[REDACTED]`).join('&')}`,
+    );
+    // …and not the common harmless ones, nor names that merely contain such a word.
+    const harmless =
+      'page=2&q=shoes&id=42&sort=price&limit=20&offset=40&next=%2Forders%3Fpage%3D3&nonce=n-1&state=s-1' +
+      '&bypass=1&passenger=ada&compass=n&ping=1&spin=3&shipping=eu&opinion=ok&topic=t&keyword=x';
+    expect(safePath(`/search?${harmless}`)).toBe(`/search?${harmless}`);
+  });
+
   it('redacts a query value that holds a secret, percent-encoded or not', () => {
     expect(safePath('/s?q=Bearer%20abcdefghijk12345&page=2')).toBe('/s?q=[REDACTED]&page=2');
     expect(safePath('/s?q=Bearer+abcdefghijk12345')).toBe('/s?q=[REDACTED]');

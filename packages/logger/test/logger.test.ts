@@ -203,6 +203,33 @@ describe('child loggers', () => {
     expect(sink.raw[2]?.match(/"name"/g)).toHaveLength(1);
   });
 
+  it('redacts secrets in names: of the logger, of a child, and given in bindings', () => {
+    const secret = 'hunter2SECRET';
+    const { sink, logger } = setup({ name: `postgres://app:${secret}@db/app`, timestamp: false });
+    logger.info('root');
+    logger.child({}, { name: `Bearer abcdefghijklmnopqrstuvwxyz${secret}` }).info('option');
+    logger.child({ name: `postgres://u:${secret}@h/db` }).info('bindings');
+    expect(sink.raw.join('')).not.toContain(secret);
+    expect(sink.lines.map((line) => line.name)).toEqual([
+      'postgres://app:[REDACTED]@db/app',
+      'Bearer [REDACTED]',
+      'postgres://u:[REDACTED]@h/db',
+    ]);
+  });
+
+  it('writes a bindings name that is not a string as _name, never as a second name', () => {
+    const { sink, logger } = setup({ name: 'api', timestamp: false });
+    logger.child({ name: 42 }).info('numeric');
+    logger
+      .child({ name: { first: 'x' } })
+      .child({}, { name: 'db' })
+      .info('object');
+    expect(sink.raw).toEqual([
+      '{"level":"info","name":"api","_name":42,"msg":"numeric"}\n',
+      '{"level":"info","name":"db","_name":{"first":"x"},"msg":"object"}\n',
+    ]);
+  });
+
   it('rejects bad bindings and names', () => {
     const { logger } = setup();
     expect(() => logger.child(null as unknown as Record<string, unknown>)).toThrow(ConfigurationError);

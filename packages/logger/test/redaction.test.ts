@@ -161,6 +161,23 @@ describe('redaction', () => {
     });
   });
 
+  it('censors compound secret names (DB_PASSWORD, githubToken) but not tokenCount', () => {
+    const { sink, logger } = setup({ keys: ['iban'] });
+    logger.info({
+      env: { DB_PASSWORD: 'hunter2', GITHUB_TOKEN: 'ghp_x', AWS_SECRET_ACCESS_KEY: 'wJalr' },
+      dbPassword: 'p2',
+      payoutIban: 'DE00',
+      tokenCount: 3,
+    });
+    expect(sink.lines[0]).toEqual({
+      level: 'info',
+      env: { DB_PASSWORD: '[REDACTED]', GITHUB_TOKEN: '[REDACTED]', AWS_SECRET_ACCESS_KEY: '[REDACTED]' },
+      dbPassword: '[REDACTED]',
+      payoutIban: '[REDACTED]',
+      tokenCount: 3,
+    });
+  });
+
   it('accepts a plain list of paths, keeping the defaults', () => {
     const { sink, logger } = setup(['user.email']);
     logger.info({ user: { email: 'a@b.c' }, token: 't' });

@@ -1,9 +1,10 @@
 import type { Clock, LoggerLike } from '@ballast/core';
 import { LABELS } from '../levels.js';
 import { type LogSink, reportSinkFailure } from '../sinks/sink.js';
+import { ERR_KEY, LEVEL_KEY, MSG_KEY, NAME_KEY, REPEATED_KEY, reservedKeys, TIME_KEY } from './line-keys.js';
 import type { Dedupe } from './noise.js';
 import type { PathNode, Scrub } from './scrub.js';
-import { valueJson } from './serialize.js';
+import { sharedFieldsJson, valueJson } from './serialize.js';
 
 /** What every logger of one `createLogger` call shares: sinks, redaction, format. */
 export interface Core {
@@ -12,8 +13,23 @@ export interface Core {
   readonly errPath: PathNode | undefined;
   /** The lowest minimum level over all sinks: nothing below it is worth formatting. */
   readonly sinkMin: number;
-  /** Serialized `base` members. */
+  /** Serialized `base` members, and as written on a line with trace ids. */
   readonly base: string;
+  readonly tracedBase: string;
+  /**
+   * The line keys every line writes (`level`, and `time` unless turned off), as reserved in
+   * a call's own fields (`reservedKeys` of `line-keys.ts`).
+   */
+  readonly lineKeys: number;
+  /**
+   * The line keys a field written on many lines (base, bindings, context) must not repeat:
+   * all the line may write, but the trace ids, which have their own variant of each.
+   */
+  readonly sharedKeys: number;
+  /** `sharedKeys` as reserved in those fields (`reservedKeys`). */
+  readonly sharedReserved: number;
+  /** The least level on which `dedupe` may add `repeated` (never without dedupe). */
+  readonly repeatFrom: number;
   readonly moduleLevels: ReadonlyMap<string, number>;
   readonly sample: ((level: number) => boolean) | undefined;
   readonly context: boolean;
@@ -31,7 +47,8 @@ export interface Core {
 export interface CoreConfig {
   scrub: Scrub;
   sinks: Array<{ sink: LogSink; min: number }>;
-  base: string;
+  /** Fields on every line, or null. */
+  base: object | null;
   moduleLevels: Map<string, number>;
   sample: ((level: number) => boolean) | undefined;
   dedupe: Dedupe | undefined;
@@ -97,11 +114,20 @@ export function createCore(config: CoreConfig): Core {
   };
 
   const paths = scrub.paths;
+  const written = LEVEL_KEY | (config.timestamp === false ? 0 : TIME_KEY);
+  const sharedKeys = written | NAME_KEY | MSG_KEY | ERR_KEY | (dedupe === undefined ? 0 : REPEATED_KEY);
+  const base = config.base === null ? undefined : sharedFieldsJson(config.base, scrub, sharedKeys);
   return {
     scrub,
     errPath: paths === undefined ? undefined : (paths.children?.get('err') ?? paths.any),
     sinkMin: sinks.reduce((min, { min: m }) => Math.min(min, m), Number.POSITIVE_INFINITY),
-    base: config.base,
+    base: base?.plain ?? '',
+    tracedBase: base?.traced ?? '',
+    // In a call's own fields, `_level`… are renamed as in the shared ones, so the two never meet.
+    lineKeys: reservedKeys(written, sharedKeys),
+    sharedKeys,
+    sharedReserved: reservedKeys(sharedKeys, sharedKeys),
+    repeatFrom: dedupe === undefined ? Number.POSITIVE_INFINITY : 40,
     moduleLevels: config.moduleLevels,
     sample: config.sample,
     context: config.context,

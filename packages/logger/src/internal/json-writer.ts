@@ -20,7 +20,8 @@ export function child(node: PathNode | undefined, key: string): PathNode | undef
  *
  * Writes the members of `obj` as `,"key":value` pairs (no braces), censoring by
  * path, by key name and by pattern on the way. Nothing is cloned: secrets are
- * replaced in the output string only.
+ * replaced in the output string only. `reserved`: the line keys written next to these
+ * members (0 inside a value), which a member of the same name must not repeat.
  */
 export function members(
   obj: object,
@@ -28,6 +29,7 @@ export function members(
   node: PathNode | undefined,
   depth: number,
   seen: unknown[],
+  reserved: number,
 ): string {
   let out = '';
   const record = obj as Record<string, unknown>;
@@ -35,7 +37,8 @@ export function members(
     if (!hasOwn.call(record, key)) continue;
     const next = node === undefined ? undefined : (node.children?.get(key) ?? node.any);
     if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key) + (s.hashed === undefined ? s.censor : s.hashed(record[key]));
+      if (!s.remove)
+        out += s.member(key, reserved) + (s.hashed === undefined ? s.censor : s.hashed(record[key]));
       continue;
     }
     const raw = record[key];
@@ -53,7 +56,7 @@ export function members(
       default:
         v = value(raw, s, next, depth + 1, seen);
     }
-    if (v !== undefined) out += s.member(key) + v;
+    if (v !== undefined) out += s.member(key, reserved) + v;
   }
   return out;
 }
@@ -70,11 +73,11 @@ function entries(
     const key = typeof k === 'string' ? k : String(k);
     const next = child(node, key);
     if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key) + (s.hashed === undefined ? s.censor : s.hashed(raw));
+      if (!s.remove) out += s.member(key, 0) + (s.hashed === undefined ? s.censor : s.hashed(raw));
       continue;
     }
     const v = value(raw, s, next, depth + 1, seen);
-    if (v !== undefined) out += s.member(key) + v;
+    if (v !== undefined) out += s.member(key, 0) + v;
   }
   return out;
 }
@@ -131,7 +134,7 @@ export function value(
   let out: string | undefined;
   const proto = Object.getPrototypeOf(v);
   if ((proto === objectProto || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
-    const body = members(v, s, node, depth, seen);
+    const body = members(v, s, node, depth, seen, 0);
     out = body === '' ? '{}' : `{${body.slice(1)}}`;
   } else if (Array.isArray(v)) {
     out = list(v, s, node, depth, seen);
@@ -147,7 +150,7 @@ export function value(
   } else if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     out = value((v as { toJSON(): unknown }).toJSON(), s, node, depth, seen);
   } else {
-    const body = members(v, s, node, depth, seen);
+    const body = members(v, s, node, depth, seen, 0);
     out = body === '' ? '{}' : `{${body.slice(1)}}`;
   }
   seen.pop();

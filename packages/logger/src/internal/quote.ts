@@ -17,21 +17,3 @@ export function quote(s: string): string {
   }
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
-
-/**
- * Makes a remembered `,"key":` writer: log lines repeat the same few keys, so
- * after the first line a key costs one map lookup and no allocation. `text`
- * censors secrets inside the key itself (a token used as a map key), once per key.
- */
-export function memberPrefixes(text: (key: string) => string): (key: string) => string {
-  const prefixes = new Map<string, string>();
-  return (key) => {
-    let prefix = prefixes.get(key);
-    if (prefix === undefined) {
-      prefix = `,${quote(text(key))}:`;
-      if (prefixes.size >= 10_000) prefixes.clear();
-      prefixes.set(key, prefix);
-    }
-    return prefix;
-  };
-}

@@ -2,6 +2,7 @@ import { invalidOption, rejectUnknownKeys, serializeError } from '@ballast/error
 import {
   createRedactor,
   DEFAULT_KEYS,
+  keyMatches,
   normalizeKey,
   parsePath,
   pseudonym,
@@ -203,7 +204,7 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
   const scans = patterns.length > 0 || defaultPatterns;
   const text = scans ? (s: string) => scanText(s) as string : (s: string) => s;
   return {
-    isSecretKey: keySet.size === 0 ? () => false : cachedKeyTest((key) => keySet.has(normalizeKey(key))),
+    isSecretKey: keySet.size === 0 ? () => false : cachedKeyTest((key) => keyMatches(keySet, key)),
     text,
     member: memberPrefixes(text),
     paths: compilePaths(paths),

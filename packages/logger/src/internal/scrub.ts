@@ -1,4 +1,4 @@
-import { memberPrefixes } from './quote.js';
+import { memberPrefixes } from './line-keys.js';
 
 /** One step of the compiled redaction paths: a trie over object keys. */
 export interface PathNode {
@@ -30,8 +30,12 @@ export interface Scrub {
   readonly remove: boolean;
   /** Turns an Error into a plain object (cause chains included). */
   error(err: Error): unknown;
-  /** `,"key":` for a member key, its own secrets censored; remembered per key. */
-  member(key: string): string;
+  /**
+   * `,"key":` for a member key, its own secrets censored; remembered per key. `reserved`
+   * holds the line keys written at this level (bits of `line-keys.ts`, 0 below the top
+   * level): a key named like one of them gets one more `_` in front.
+   */
+  member(key: string, reserved: number): string;
 }
 
 const identity = (value: string): string => value;

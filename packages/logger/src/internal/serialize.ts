@@ -1,4 +1,5 @@
 import { censored, child, MAX_DEPTH, members, value } from './json-writer.js';
+import { renameCount, reservedKeys, TRACE_KEYS } from './line-keys.js';
 import type { PathNode, Scrub } from './scrub.js';
 
 const toTag = Object.prototype.toString;
@@ -13,13 +14,33 @@ export const UNREADABLE_FIELDS = `,"serialize_error":${UNSERIALIZABLE}`;
  * Serializes an object as `,"k":v` members for a log line. When a getter, `toJSON` or
  * proxy throws, it starts again member by member, so only what threw is written as
  * `"[Unserializable]"`; an object whose keys cannot be listed gives {@link UNREADABLE_FIELDS}.
+ * `reserved` holds the line keys (`line-keys.ts`) the line writes itself: a member named
+ * like one gets one more `_` in front.
  */
-export function fieldsJson(obj: object, s: Scrub, node: PathNode | undefined): string {
+export function fieldsJson(obj: object, s: Scrub, node: PathNode | undefined, reserved: number): string {
   try {
-    return members(obj, s, node, 0, [obj]);
+    return members(obj, s, node, 0, [obj], reserved);
   } catch {
-    return safeMembers(obj, s, node, 0, [obj]) ?? UNREADABLE_FIELDS;
+    return safeMembers(obj, s, node, 0, [obj], reserved) ?? UNREADABLE_FIELDS;
   }
+}
+
+/** Fields written on many lines (base, bindings, context), as on a line without and with trace ids. */
+export interface SharedFields {
+  plain: string;
+  traced: string;
+}
+
+/**
+ * {@link fieldsJson} of fields serialized once for many lines, renaming those named like
+ * any of the line keys `keys` (bits of `line-keys.ts`): both variants, the same string
+ * (serialized once) unless a member is named like a line key.
+ */
+export function sharedFieldsJson(obj: object, s: Scrub, keys: number): SharedFields {
+  const before = renameCount();
+  const traced = fieldsJson(obj, s, s.paths, reservedKeys(keys | TRACE_KEYS, keys | TRACE_KEYS));
+  const plain = renameCount() === before ? traced : fieldsJson(obj, s, s.paths, reservedKeys(keys, keys));
+  return { plain, traced };
 }
 
 /**
@@ -85,18 +106,18 @@ function safeObject(
       const key = typeof k === 'string' ? k : String(k);
       const next = child(node, key);
       if (next?.end || s.isSecretKey(key)) {
-        if (!s.remove) out += s.member(key) + (censored(s, raw) as string);
+        if (!s.remove) out += s.member(key, 0) + (censored(s, raw) as string);
         continue;
       }
       const item = safeValue(raw, s, next, depth + 1, seen);
-      if (item !== undefined) out += s.member(key) + item;
+      if (item !== undefined) out += s.member(key, 0) + item;
     }
     return out === '' ? '{}' : `{${out.slice(1)}}`;
   }
   if (v instanceof Set) return safeValue(Array.from(v), s, node, depth, seen);
   const toJSON = (v as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return safeValue(toJSON.call(v), s, node, depth, seen);
-  const body = safeMembers(v, s, node, depth, seen);
+  const body = safeMembers(v, s, node, depth, seen, 0);
   if (body === undefined) return UNSERIALIZABLE;
   return body === '' ? '{}' : `{${body.slice(1)}}`;
 }
@@ -108,6 +129,7 @@ function safeMembers(
   node: PathNode | undefined,
   depth: number,
   seen: unknown[],
+  reserved: number,
 ): string | undefined {
   let keys: string[];
   try {
@@ -121,11 +143,11 @@ function safeMembers(
   for (const key of keys) {
     const next = child(node, key);
     if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key) + (safeCensored(s, obj, key) as string);
+      if (!s.remove) out += s.member(key, reserved) + (safeCensored(s, obj, key) as string);
       continue;
     }
     const v = safeRead(obj, key, s, next, depth, seen);
-    if (v !== undefined) out += s.member(key) + v;
+    if (v !== undefined) out += s.member(key, reserved) + v;
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { reportProblem } from '../internal/report.js';
 import type { LevelName } from '../levels.js';
 
 /**
@@ -41,14 +42,13 @@ const reported = new Set<string>();
 export function reportSinkFailure(name: string, error: unknown): void {
   if (reported.has(name)) return;
   reported.add(name);
+  let reason: string;
   try {
-    const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      `[@ballast/logger] sink ${name} failed: ${reason}; further failures are not reported\n`,
-    );
+    reason = error instanceof Error ? error.message : String(error);
   } catch {
-    // stderr itself is gone: nothing left to tell.
+    reason = 'an error that cannot be shown';
   }
+  reportProblem(`sink ${name} failed: ${reason}; further failures are not reported`);
 }
 
 /** Forgets reported failures (for tests). */

@@ -1,7 +1,7 @@
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
-import { createConnection, isIPv6, type Socket } from 'node:net';
+import { createConnection, isIPv6 } from 'node:net';
 import { hostname as osHostname } from 'node:os';
-import { type Clock, type Duration, systemClock, type TimerHandle } from '@ballast/core';
+import { type Clock, type Duration, systemClock } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import { optionsObject } from '../internal/options.js';
 import { syslogSeverity } from '../levels.js';
@@ -9,12 +9,12 @@ import { checkSinkLevel } from './check.js';
 import {
   facilityOption,
   formatSyslog,
-  frameOctetCounted,
   headerField,
   type SyslogFacility,
   type SyslogHeader,
 } from './rfc5424.js';
 import { type LogSink, reportSinkFailure, type SinkOptions } from './sink.js';
+import { streamSink } from './syslog-stream.js';
 
 /** Options for {@link syslogSink}. */
 export interface SyslogSinkOptions extends SinkOptions {
@@ -48,6 +48,14 @@ export interface SyslogSinkOptions extends SinkOptions {
   reconnectDelay?: Duration;
   /** @defaultValue `'30s'` */
   maxReconnectDelay?: Duration;
+  /**
+   * How long `flush()` and `close()` of a stream transport wait for the collector to be
+   * connected and to take every queued line. Past it `flush()` resolves (the lines stay
+   * queued) and `close()` drops what is left, reported once on stderr like the sink's other
+   * failures: neither ever hangs on a collector that is down or stops reading.
+   * @defaultValue `'5s'`
+   */
+  flushTimeout?: Duration;
   /** @defaultValue `systemClock` */
   clock?: Clock;
 }
@@ -64,6 +72,7 @@ const SYSLOG_KEYS = [
   'maxBuffer',
   'reconnectDelay',
   'maxReconnectDelay',
+  'flushTimeout',
   'clock',
 ] as const satisfies ReadonlyArray<keyof SyslogSinkOptions>;
 
@@ -100,6 +109,7 @@ export function syslogSink(options: SyslogSinkOptions = {}): LogSink {
   const maxBuffer = integerOption('syslogSink.maxBuffer', options.maxBuffer ?? 10_000, 1);
   const firstDelay = durationOption('syslogSink.reconnectDelay', options.reconnectDelay ?? 100);
   const maxDelay = durationOption('syslogSink.maxReconnectDelay', options.maxReconnectDelay ?? '30s');
+  const flushTimeout = durationOption('syslogSink.flushTimeout', options.flushTimeout ?? '5s');
   const header: SyslogHeader = {
     facility: facilityOption(options.facility ?? 'user'),
     hostname: headerField(hostname, 255),
@@ -118,6 +128,7 @@ export function syslogSink(options: SyslogSinkOptions = {}): LogSink {
     maxBuffer,
     firstDelay,
     maxDelay,
+    flushTimeout,
     message,
     connect: () =>
       transport === 'unix' ? createConnection({ path: path as string }) : createConnection({ host, port }),
@@ -135,18 +146,18 @@ function udpSink(
   socket.on('error', (error) => reportSinkFailure(name, error));
   socket.unref();
   let inFlight = 0;
-  let idle: (() => void) | undefined;
+  // Every flush() and close() waiting for the datagrams in flight: several may wait at once.
+  let idle: Array<() => void> = [];
   let open = true;
   const sent = (error: Error | null): void => {
     if (error) reportSinkFailure(name, error);
-    if (--inFlight === 0) idle?.();
+    if (--inFlight > 0) return;
+    const waiting = idle;
+    idle = [];
+    for (const resolve of waiting) resolve();
   };
   const flush = (): Promise<void> =>
-    inFlight === 0
-      ? Promise.resolve()
-      : new Promise((resolve) => {
-          idle = resolve;
-        });
+    inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idle.push(resolve));
   return {
     name,
     level,
@@ -161,96 +172,6 @@ function udpSink(
       open = false;
       await flush();
       socket.close();
-    },
-  };
-}
-
-interface StreamConfig {
-  name: string;
-  level: SinkOptions['level'];
-  clock: Clock;
-  maxBuffer: number;
-  firstDelay: number;
-  maxDelay: number;
-  message: (line: string, lv: number) => string;
-  connect: () => Socket;
-}
-
-function streamSink(config: StreamConfig): LogSink {
-  const { name, clock, maxBuffer, firstDelay, maxDelay, message } = config;
-  let socket: Socket | undefined;
-  /** Connected and not pushing back: frames go straight to the socket. */
-  let writable = false;
-  let open = true;
-  let delay = firstDelay;
-  let timer: TimerHandle | undefined;
-  let dropped = 0;
-  const queue: string[] = [];
-
-  const drain = (s: Socket): void => {
-    writable = true;
-    if (dropped > 0) {
-      const note = `{"level":"warn","msg":"@ballast/logger dropped ${dropped} lines while the syslog peer was unreachable or slow"}`;
-      queue.unshift(frameOctetCounted(message(note, 40)));
-      dropped = 0;
-    }
-    if (queue.length > 0) writable = s.write(queue.splice(0).join(''));
-  };
-
-  const connect = (): void => {
-    timer = undefined;
-    const s = config.connect();
-    socket = s;
-    s.unref();
-    s.on('connect', () => {
-      delay = firstDelay;
-      drain(s);
-    });
-    s.on('drain', () => drain(s));
-    s.on('error', (error) => reportSinkFailure(name, error));
-    s.on('close', () => {
-      writable = false;
-      socket = undefined;
-      if (open) {
-        timer = clock.setTimeout(connect, delay).unref();
-        delay = Math.min(delay * 2, maxDelay);
-      }
-    });
-  };
-  connect();
-
-  return {
-    name,
-    level: config.level,
-    write(line, lv) {
-      if (!open) return;
-      const frame = frameOctetCounted(message(line, lv));
-      if (writable && socket) {
-        writable = socket.write(frame);
-        return;
-      }
-      if (queue.length >= maxBuffer) {
-        queue.shift();
-        dropped++;
-      }
-      queue.push(frame);
-    },
-    flush: () =>
-      new Promise<void>((resolve) => {
-        if (socket && !socket.connecting && !socket.destroyed) socket.write('', () => resolve());
-        else resolve();
-      }),
-    async close() {
-      if (!open) return;
-      open = false;
-      if (timer) clock.clearTimeout(timer);
-      const s = socket;
-      if (!s) return;
-      await new Promise<void>((resolve) => {
-        s.once('close', () => resolve());
-        if (s.connecting) s.destroy();
-        else s.end();
-      });
     },
   };
 }
