@@ -12,7 +12,7 @@ import {
 import { ConfigurationError, durationOption, invalidOption, ValidationError } from '@ballast/errors';
 import { createRedactor } from '@ballast/redact';
 import { checkMethods, checkOptions, keysOf } from './internal/options.js';
-import type { RedactFn, RunRecord } from './internal/outcome.js';
+import type { RunRecord } from './internal/outcome.js';
 import { buildReport, failedReport, serviceFields } from './internal/report.js';
 import { positiveDuration, resolveCheck } from './internal/resolve-check.js';
 import { createRunner, type ResolvedCheck, type Runner } from './internal/runner.js';
