@@ -7,6 +7,8 @@
 export const DEFAULT_KEYS: readonly string[] = Object.freeze([
   'password',
   'passwd',
+  'passphrase',
+  'pwd',
   'secret',
   'token',
   'access_token',
@@ -28,11 +30,12 @@ export const DEFAULT_KEYS: readonly string[] = Object.freeze([
   'ssn',
 ]);
 
-const SEPARATORS = /[-_.\s]/g;
+/** Separators, and invisible format characters (zero-width space, BOM) that would hide a name. */
+const SEPARATORS = /[-_.\s\p{Cf}]/gu;
 
 /**
- * The form keys are compared in: lower case, without `-`, `_`, `.` or spaces
- * (`'X-Api-Key'` → `'xapikey'`).
+ * The form keys are compared in: lower case, without `-`, `_`, `.`, spaces or invisible
+ * format characters such as a zero-width space (`'X-Api-Key'` → `'xapikey'`).
  */
 export function normalizeKey(key: string): string {
   return key.toLowerCase().replace(SEPARATORS, '');
@@ -40,7 +43,7 @@ export function normalizeKey(key: string): string {
 
 /** Word boundaries inside one identifier: `dbPassword`, `HTTPToken`, `token2`. */
 const CAMEL = /([a-z\d])([A-Z])|([A-Z]+)([A-Z][a-z])/g;
-const WORD_SEPARATORS = /[-_.\s]+/;
+const WORD_SEPARATORS = /[-_.\s\p{Cf}]+/u;
 /** The most trailing words compared: enough for `secret_access_key`. */
 const MAX_WORDS = 3;
 

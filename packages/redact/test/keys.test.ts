@@ -23,7 +23,11 @@ describe('keyMatches', () => {
     'oauthClientSecret',
     'sessionCookie',
     'x-api-key',
-  ])('finds the secret in %s', (key) => {
+    'pwd',
+    'SSH_PASSPHRASE',
+    'pass\u200bword',
+    '\ufeffpassword',
+  ])('finds the secret in %j', (key) => {
     expect(keyMatches(defaults, key)).toBe(true);
   });
 
