@@ -48,8 +48,7 @@ const HEADROOM = 1.15;
 
 const config = JSON.parse(readFileSync(configPath, 'utf8')) as { packages: Record<string, Budget> };
 
-async function measure(name: string, dir: string, pkg: Manifest): Promise<Measurement> {
-  const entry = join(dir, pkg.exports['.']?.import.default ?? 'dist/index.js');
+async function measure(name: string, entry: string, pkg: Manifest): Promise<Measurement> {
   const peers = Object.keys(pkg.peerDependencies ?? {});
   const result = await build({
     entryPoints: [entry],
@@ -84,16 +83,43 @@ const failures: string[] = [];
 const rows: Measurement[] = [];
 const next: Record<string, Budget> = {};
 
+/** `@ballast/core/testing` → the package's folder and its `exports` key (`./testing`). */
+function entryOf(name: string): { dir: string; key: string } {
+  const [, folder = '', sub] = /^@ballast\/([a-z-]+)(?:\/(.+))?$/.exec(name) ?? [];
+  return { dir: join(root, 'packages', folder), key: sub === undefined ? '.' : `./${sub}` };
+}
+
+// Every entry point of every published package needs a budget: a new subpath cannot slip
+// through unmeasured.
+for (const name of Object.keys(config.packages).filter((n) => !n.slice('@ballast/'.length).includes('/'))) {
+  const pkg = JSON.parse(readFileSync(join(entryOf(name).dir, 'package.json'), 'utf8')) as Manifest;
+  for (const key of Object.keys(pkg.exports)) {
+    if (key === '.' || key === './package.json') continue;
+    const entry = `${name}/${key.slice(2)}`;
+    if (config.packages[entry] === undefined && !update) {
+      failures.push(
+        `${entry} has no budget in etc/size-limits.json; run \`pnpm size:update\` and review it.`,
+      );
+    }
+    if (config.packages[entry] === undefined && update) config.packages[entry] = { minified: 0, gzip: 0 };
+  }
+}
+
 for (const [name, budget] of Object.entries(config.packages)) {
-  const dir = join(root, 'packages', name.replace(/^@ballast\//, ''));
+  const { dir, key } = entryOf(name);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
-  const esm = join(dir, pkg.exports['.']?.import.default ?? 'dist/index.js');
-  const cjs = join(dir, pkg.exports['.']?.require.default ?? 'dist/index.cjs');
+  const target = pkg.exports[key];
+  if (target === undefined) {
+    failures.push(`${name}: package.json has no "${key}" export; remove its budget or add the entry.`);
+    continue;
+  }
+  const esm = join(dir, target.import.default);
+  const cjs = join(dir, target.require.default);
   if (!existsSync(esm) || !existsSync(cjs)) {
     failures.push(`${name}: ${relative(root, esm)} is missing; run \`pnpm build\` first.`);
     continue;
   }
-  const m = await measure(name, dir, pkg);
+  const m = await measure(name, esm, pkg);
   rows.push(m);
   next[name] = {
     ...budget,
