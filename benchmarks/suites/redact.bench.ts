@@ -1,4 +1,4 @@
-import { createRedactor } from '@ballast/redact';
+import { createRedactor, DEFAULT_KEYS, DEFAULT_PATTERNS } from '@ballast/redact';
 import { CREDIT_CARD_NUMBER_PATTERN, JWT_PATTERN, redactByField, redactByPattern } from '@logtape/redaction';
 import pinoRedact from '@pinojs/redact';
 import fastRedact from 'fast-redact';
@@ -132,7 +132,7 @@ export default defineSuite({
     },
     {
       title: 'keys anywhere + value patterns, redact + JSON.stringify',
-      note: 'Ballast default (19 default keys at any depth, 9 default patterns on every string, key=value text included, normalizing walk) vs LogTape `redactByField` (13 default field regexes) + `redactByPattern` (JWT, card). The paths-only Ballast row is the reference for the goal: keys + patterns ≤ 2× the cost of paths only.',
+      note: `Ballast default (${DEFAULT_KEYS.length} default keys at any depth, also as the last words of compound names, ${DEFAULT_PATTERNS.length} default patterns on every string and object key, key=value text included, normalizing walk) vs LogTape \`redactByField\` (13 default field regexes) + \`redactByPattern\` (JWT, card). The paths-only Ballast row is the reference for the goal: keys + patterns ≤ 2× the cost of paths only.`,
       cases: [
         { name: '@ballast/redact defaults + paths', role: 'ballast', fn: () => JSON.stringify(full(line)) },
         { name: '@ballast/redact keys only', role: 'ballast', fn: () => JSON.stringify(keysOnly(line)) },
