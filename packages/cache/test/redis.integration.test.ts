@@ -50,7 +50,7 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
       tags: ['t'],
     });
     const keys = (await client.keys(`${prefix}ttl:*`)).sort();
-    expect(keys).toEqual([`${prefix}ttl:{s0}:e:k`, `${prefix}ttl:{s0}:g:k`, `${prefix}ttl:{s0}:t:t`]);
+    expect(keys).toEqual([`${prefix}ttl:{s0}:e:k`, `${prefix}ttl:{s0}:g:k`, `${prefix}ttl:{s0}:z:t`]);
     const pttl = await client.pttl(`${prefix}ttl:{s0}:e:k`);
     expect(pttl).toBeGreaterThan(4_000);
     expect(pttl).toBeLessThanOrEqual(5_000);
@@ -85,7 +85,7 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
       tiers: [memoryTier(), redisTier({ client, prefix: tierPrefix, clock })],
     });
     const requests = cache.namespace('req');
-    const index = `${tierPrefix}{s0}:t:@ns:req`;
+    const index = `${tierPrefix}{s0}:z:@ns:req`;
     const members = async () =>
       (await client.type(index)) === 'zset' ? client.zcard(index) : client.scard(index);
     await requests.set('live', 'kept', { ttl: '1h' });
@@ -105,7 +105,7 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
   it(`prunes at most ${PRUNE_LIMIT} expired keys per tag and write, so one write stays cheap`, async () => {
     const clock = new ManualClock({ now: Date.now() });
     const tier = redisTier({ client, prefix: `${prefix}burst:`, clock });
-    const index = `${prefix}burst:{s0}:t:burst`;
+    const index = `${prefix}burst:{s0}:z:burst`;
     const at = (life: number): CacheEntry => ({
       value: 1,
       createdAt: clock.now(),
@@ -127,9 +127,27 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     await tier.clear();
   });
 
+  it('is not disturbed by a tag index an earlier version left as a plain set under t:<tag>', async () => {
+    const tier = redisTier({ client, prefix: `${prefix}legacy:` });
+    await client.sadd(`${prefix}legacy:{s0}:t:old`, 'k');
+    const now = Date.now();
+    await tier.set('k', {
+      value: 1,
+      createdAt: now,
+      freshUntil: now + 60_000,
+      staleUntil: now + 60_000,
+      ttl: 60_000,
+      tags: ['old'],
+    });
+    expect((await tier.get('k'))?.value).toBe(1);
+    await tier.deleteByTag?.('old');
+    expect(await tier.get('k')).toBeUndefined();
+    await tier.clear?.();
+  });
+
   it('expires a tag index with its longest-lived key', async () => {
     const tier = redisTier({ client, prefix: `${prefix}tag-expiry:` });
-    const index = `${prefix}tag-expiry:{s0}:t:t`;
+    const index = `${prefix}tag-expiry:{s0}:z:t`;
     const living = (life: number): CacheEntry => {
       const now = Date.now();
       return {

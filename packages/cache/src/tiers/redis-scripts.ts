@@ -1,8 +1,10 @@
 /**
  * Lua scripts of the Redis tier. Every key a script touches shares the entry's hash tag
  * (`{sN}`), so each runs on one Redis Cluster slot. Keys are built from `base`
- * (`<prefix>{sN}:`): `e:<key>` the entry, `g:<key>` its tags (a set), `t:<tag>` a tag's
- * keys (a sorted set scored by each entry's stale-until, epoch ms of the tier's clock).
+ * (`<prefix>{sN}:`): `e:<key>` the entry, `g:<key>` its tags (a set), `z:<tag>` a tag's
+ * keys (a sorted set scored by each entry's stale-until, epoch ms of the tier's clock; named
+ * apart from the plain sets earlier versions kept under `t:<tag>`, which expire by themselves,
+ * so an old key never meets a sorted-set command).
  */
 
 /**
@@ -18,13 +20,13 @@ export const PRUNE_LIMIT = 100;
  */
 export const SET_SCRIPT = `
 local old = redis.call('SMEMBERS', KEYS[2])
-for _, t in ipairs(old) do redis.call('ZREM', ARGV[3] .. 't:' .. t, ARGV[4]) end
+for _, t in ipairs(old) do redis.call('ZREM', ARGV[3] .. 'z:' .. t, ARGV[4]) end
 if #old > 0 then redis.call('DEL', KEYS[2]) end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local now = tonumber(ARGV[5])
 for i = 7, #ARGV do
   redis.call('SADD', KEYS[2], ARGV[i])
-  local tk = ARGV[3] .. 't:' .. ARGV[i]
+  local tk = ARGV[3] .. 'z:' .. ARGV[i]
   redis.call('ZADD', tk, ARGV[6], ARGV[4])
   local dead = redis.call('ZCOUNT', tk, '-inf', ARGV[5])
   if dead > 0 then redis.call('ZREMRANGEBYRANK', tk, 0, math.min(dead, ${PRUNE_LIMIT}) - 1) end
@@ -37,7 +39,7 @@ return 1`;
 /** KEYS: entry, entry tags. ARGV: base, key. */
 export const DELETE_SCRIPT = `
 local old = redis.call('SMEMBERS', KEYS[2])
-for _, t in ipairs(old) do redis.call('ZREM', ARGV[1] .. 't:' .. t, ARGV[2]) end
+for _, t in ipairs(old) do redis.call('ZREM', ARGV[1] .. 'z:' .. t, ARGV[2]) end
 return redis.call('DEL', KEYS[1], KEYS[2])`;
 
 /** KEYS: tag sorted set. ARGV: base, tag. */
@@ -46,7 +48,7 @@ local members = redis.call('ZRANGE', KEYS[1], 0, -1)
 for _, k in ipairs(members) do
   local g = ARGV[1] .. 'g:' .. k
   for _, t in ipairs(redis.call('SMEMBERS', g)) do
-    if t ~= ARGV[2] then redis.call('ZREM', ARGV[1] .. 't:' .. t, k) end
+    if t ~= ARGV[2] then redis.call('ZREM', ARGV[1] .. 'z:' .. t, k) end
   end
   redis.call('DEL', ARGV[1] .. 'e:' .. k, g)
 end

@@ -170,7 +170,7 @@ export function redisTier(options: RedisTierOptions): CacheTier {
     async deleteByTag(tag) {
       const redis = await client();
       const all = Array.from({ length: shards }, (_, shard) => `${prefix}{s${shard}}:`);
-      await Promise.all(all.map((b) => redis.ballastCacheDeleteTag(`${b}t:${tag}`, b, tag)));
+      await Promise.all(all.map((b) => redis.ballastCacheDeleteTag(`${b}z:${tag}`, b, tag)));
     },
 
     async clear() {

@@ -97,6 +97,12 @@ export function streamSink(config: StreamConfig): LogSink {
           if (queue.length === 0 || timer === undefined) finish();
           return;
         }
+        // Still connecting with nothing queued: nothing is owed, so there is nothing to wait for
+        // (a collector that black-holes connection attempts must not hold close() for flushTimeout).
+        if (s.connecting && queue.length === 0) {
+          finish();
+          return;
+        }
         // Waiting for 'connect' or 'drain', which write the queue out.
         if (s.connecting || queue.length > 0 || !writable) return;
         if (s.writableLength === 0) finish();
