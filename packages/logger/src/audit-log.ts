@@ -176,6 +176,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   }
   let seq = end.seq;
   let prev = end.hash;
+  /** The file's length after the last complete record: a failed write is cut back to it. */
+  let length = fstatSync(fd).size;
   let open = true;
   const close = async (): Promise<void> => {
     if (!open) return;
@@ -188,8 +190,21 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       const next = seq + 1;
       const body = `{"seq":${next},"time":"${new Date(clock.now()).toISOString()}","event":${valueJson(event, scrub, undefined)},"prev_hash":"${prev}"`;
       const hash = digest(prev, body);
-      writeFully(fd, `${body}${HASH_KEY}${hash}"}\n`);
-      if (fsync) fsyncSync(fd);
+      const line = `${body}${HASH_KEY}${hash}"}\n`;
+      try {
+        writeFully(fd, line);
+        if (fsync) fsyncSync(fd);
+      } catch (error) {
+        // A disk that filled up mid-line, or an fsync that failed: cut the file back to the
+        // last complete record, so the chain stays whole and the next record follows it.
+        try {
+          ftruncateSync(fd, length);
+        } catch {
+          // The torn tail is then recovered (moved to <path>.torn) when the log is next opened.
+        }
+        throw error;
+      }
+      length += Buffer.byteLength(line);
       seq = next;
       prev = hash;
       return { seq, hash };
