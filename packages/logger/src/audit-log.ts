@@ -92,6 +92,12 @@ const RECORD_START = '{"seq":';
 
 const NOT_AN_AUDIT_LOG = 'an audit log file (its last line is not an audit record)';
 
+/** Whether the bytes from `from` to `to` begin as a record does (or are a cut-short beginning of one). */
+function startsLikeRecord(fd: number, from: number, to: number): boolean {
+  const head = readRange(fd, from, Math.min(to, from + RECORD_START.length)).toString('utf8');
+  return RECORD_START.startsWith(head);
+}
+
 /** Where the chain of an existing file ends. */
 interface ChainEnd {
   seq: number;
@@ -112,7 +118,12 @@ function chainEnd(fd: number, path: string): ChainEnd {
   let last: string | undefined;
   for (let end = start; end > 0 && last === undefined; ) {
     const from = lineStart(fd, end - 1);
-    if (end - 1 > from) last = readRange(fd, from, end - 1).toString('utf8');
+    if (end - 1 > from) {
+      // Only a line that starts like a record is read whole: not a large file that is not a log.
+      if (!startsLikeRecord(fd, from, end - 1))
+        throw invalidOption('createAuditLog.path', path, NOT_AN_AUDIT_LOG);
+      last = readRange(fd, from, end - 1).toString('utf8');
+    }
     end = from;
   }
   const entry = last === undefined ? undefined : auditEntry(last);
@@ -120,6 +131,8 @@ function chainEnd(fd: number, path: string): ChainEnd {
     throw invalidOption('createAuditLog.path', path, NOT_AN_AUDIT_LOG);
   }
   if (start < size) {
+    if (!startsLikeRecord(fd, start, size))
+      throw invalidOption('createAuditLog.path', path, NOT_AN_AUDIT_LOG);
     const tail = readRange(fd, start, size);
     const line = tail.toString('utf8');
     const whole = auditEntry(line);
