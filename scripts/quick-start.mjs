@@ -64,7 +64,9 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
     }
     // The demo must reach its end: a summary, a doctor report and a clean shutdown.
     if (/\bdemo\b/.test(line) && !/Shut down cleanly/.test(out)) {
-      console.error(`\nThe README's quick start failed: \`${line}\` exited 0 but never printed "Shut down cleanly".`);
+      console.error(
+        `\nThe README's quick start failed: \`${line}\` exited 0 but never printed "Shut down cleanly".`,
+      );
       process.exit(1);
     }
   }

@@ -59,7 +59,7 @@ describe('GitHub workflows', () => {
     expect(quickStart).toBeLessThan(run.indexOf('pnpm install --frozen-lockfile'));
     expect(run.slice(0, quickStart)).toMatch(/export REQUIRE_REDIS=1 REQUIRE_POSTGRES=1/);
     const runs = ci.jobs.test!.steps.map((step) => step.run).filter((r): r is string => Boolean(r));
-    expect(runs.findIndex((r) => r === 'node scripts/quick-start.mjs')).toBeLessThan(
+    expect(runs.indexOf('node scripts/quick-start.mjs')).toBeLessThan(
       runs.findIndex((r) => r.startsWith('pnpm install')),
     );
   });
