@@ -1,5 +1,4 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, type StartedProcess, sourceNodeArgs, startProcess } from '@ballast/test-utils';
@@ -18,8 +17,11 @@ describe('docs/getting-started.md: the first composition', () => {
     const markdown = await readFile(guide, 'utf8');
     const code = /```ts\n([\s\S]*?)```/.exec(markdown)?.[1];
     expect(code, 'a ```ts block in getting-started.md').toBeDefined();
-    dir = await mkdtemp(join(tmpdir(), 'ballast-getting-started-'));
-    const file = join(dir, 'server.ts');
+    // A project of its own inside the example (so `@ballast/*` resolves from its
+    // node_modules), CommonJS like `npm init -y` makes: the guide's `.mts` must still run.
+    dir = await mkdtemp(join(example, '.getting-started-'));
+    await writeFile(join(dir, 'package.json'), '{ "name": "getting-started", "type": "commonjs" }\n');
+    const file = join(dir, 'server.mts');
     await writeFile(file, code as string);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;

@@ -1,10 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startProcess } from '@ballast/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
 
@@ -61,7 +61,7 @@ describe('OTLP traces', () => {
   });
 
   it('the deployed bundle sends server and upstream spans to the collector and flushes them on shutdown', async () => {
-    const child = spawn(process.execPath, ['dist/main.cjs'], {
+    const child = startProcess(process.execPath, ['dist/main.cjs'], {
       cwd: example,
       env: {
         ...process.env,
@@ -70,17 +70,16 @@ describe('OTLP traces', () => {
         LOG_LEVEL: 'warn',
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      name: 'the deployed bundle (dist/main.cjs)',
     });
     try {
-      const exited = once(child, 'exit');
-      const lines = createInterface({ input: child.stderr! });
-      const [banner] = (await once(lines, 'line')) as [string];
+      // Fails at once, with the child's stderr, if the service exits instead of listening.
+      const banner = await child.waitForLine(/on http:\/\//, 30_000, 'stderr');
       const url = /on (http:\/\/\S+)/.exec(banner)?.[1];
       expect(url, banner).toBeDefined();
       expect(await status(`${url}/products/1`)).toBe(200);
-      child.kill('SIGTERM');
-      expect((await exited)[0]).toBe(0);
+      child.child.kill('SIGTERM');
+      expect((await child.exited).code, child.stderr()).toBe(0);
       const spans = collector.bodies.flatMap((body) =>
         (body as { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] }).resourceSpans.flatMap(
           (r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)),
@@ -88,7 +87,7 @@ describe('OTLP traces', () => {
       );
       expect(spans).toEqual(expect.arrayContaining(['GET /products/:id', 'upstream GET']));
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await child.stop();
     }
   }, 60_000);
 });

@@ -34,8 +34,11 @@ export interface StartedProcess {
    * child's exit code and stderr, if the child exits first; and after `timeoutMs`.
    */
   waitForUrl(url: string, timeoutMs?: number): Promise<void>;
-  /** Resolves with the first stdout line matching `match`; rejects like {@link waitForUrl}. */
-  waitForLine(match: RegExp | string, timeoutMs?: number): Promise<string>;
+  /**
+   * Resolves with the first line of `stream` (default stdout) matching `match`; rejects
+   * like {@link waitForUrl}.
+   */
+  waitForLine(match: RegExp | string, timeoutMs?: number, stream?: 'stdout' | 'stderr'): Promise<string>;
   /** Sends `signal` (default SIGKILL) if the child still runs, and waits for its exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -117,10 +120,10 @@ export function startProcess(
         url,
         timeoutMs,
       ).then(() => undefined),
-    waitForLine: (match, timeoutMs = 30_000) =>
+    waitForLine: (match, timeoutMs = 30_000, stream = 'stdout') =>
       until(
         async () =>
-          out
+          (stream === 'stdout' ? out : err)
             .split('\n')
             .find((line) => (typeof match === 'string' ? line.includes(match) : match.test(line))),
         `a line matching ${String(match)}`,
