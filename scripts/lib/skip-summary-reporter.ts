@@ -15,9 +15,10 @@ export class SkipSummaryReporter implements Reporter {
   readonly #dir: string;
 
   constructor() {
-    this.#dir = mkdtempSync(join(tmpdir(), 'ballast-skips-'));
-    // Workers start after the config is loaded and inherit this.
-    process.env[SKIP_LOG_ENV] = this.#dir;
+    // The config may be evaluated more than once (once per project): one folder per run.
+    // Workers start after the config is loaded and inherit the variable.
+    process.env[SKIP_LOG_ENV] ??= mkdtempSync(join(tmpdir(), 'ballast-skips-'));
+    this.#dir = process.env[SKIP_LOG_ENV];
   }
 
   onTestRunEnd(): void {
