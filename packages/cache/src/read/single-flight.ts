@@ -5,7 +5,7 @@ import { refreshDue } from '../ttl.js';
 import { type FactoryRuns, refreshAhead, serveStale, staleFallback } from './fail-safe.js';
 import type { ReadCall } from './read-call.js';
 import { runFactory } from './run-factory.js';
-import { readTiers, type TierRead, TierScan } from './tier-scan.js';
+import { readTiers, type ScanEnd, type TierRead, TierScan } from './tier-scan.js';
 
 /**
  * The read side of a cache and its namespaces: one load per key however many callers
@@ -16,7 +16,7 @@ import { readTiers, type TierRead, TierScan } from './tier-scan.js';
  * (`run-factory.ts`, with the stampede lock of `stampede-lock.ts`), and with a stale
  * entry at hand it falls back to it (`fail-safe.ts`).
  */
-export class SingleFlight implements FactoryRuns {
+export class SingleFlight implements FactoryRuns, ScanEnd<unknown, ReadCall<unknown>> {
   /** Caller-facing loads in flight, one per key. */
   readonly #loads = new Map<string, Promise<unknown>>();
   /** Factory runs in flight, one per key, including background refreshes. */
@@ -28,7 +28,7 @@ export class SingleFlight implements FactoryRuns {
   load<T>(call: ReadCall<T>): Promise<T> {
     const pending = this.#loads.get(call.key) as Promise<T> | undefined;
     if (pending !== undefined) return forCaller(pending, call.signal);
-    const loading = new Load(this, call).scan();
+    const loading = new TierScan<T, ReadCall<T>>(this.engine, call.key, this, call).scan();
     this.#loads.set(call.key, loading);
     return forCaller(loading, call.signal);
   }
@@ -59,7 +59,11 @@ export class SingleFlight implements FactoryRuns {
   }
 
   /** A load's answer on a miss: the factory's value, or the stale one when fail-safe says so. */
-  produce<T>(call: ReadCall<T>, stale: CacheEntry | undefined, previous: CacheEntry | undefined): Promise<T> {
+  private produce<T>(
+    call: ReadCall<T>,
+    stale: CacheEntry | undefined,
+    previous: CacheEntry | undefined,
+  ): Promise<T> {
     const running = this.#runs.get(call.key) as Promise<T> | undefined;
     if (running !== undefined && stale !== undefined) {
       // A background refresh is already on it: the stale value is the best answer now.
@@ -71,47 +75,34 @@ export class SingleFlight implements FactoryRuns {
     return staleFallback(this.engine, call, run, stale);
   }
 
-  /** Ends the load of `key`: later callers start a new one. */
-  loaded(key: string): void {
-    this.#loads.delete(key);
-  }
-}
-
-/**
- * A caller-facing load: reads the tiers, then produces on a miss, ending its own load
- * once the answer is known (always on a later turn than {@link SingleFlight.load} registered it).
- */
-class Load<T> extends TierScan<T> {
-  constructor(
-    readonly flight: SingleFlight,
-    readonly call: ReadCall<T>,
-  ) {
-    super(flight.engine, call.key);
-  }
-
-  protected done(): T | Promise<T> {
-    const { engine, call, flight } = this;
-    const fresh = this.fresh;
+  /**
+   * A load's answer once its tier scan is over (always on a later turn than
+   * {@link SingleFlight.load} registered it): the fresh value, or on a miss the produced
+   * one. The load ends once the answer is known.
+   */
+  settle<T>(read: TierRead, call: ReadCall<T>): T | Promise<T> {
+    const { engine } = this;
+    const fresh = read.fresh;
     if (fresh !== undefined) {
-      flight.loaded(this.key);
+      this.#loads.delete(call.key);
       call.counters.hits++;
       const ratio = call.policy.earlyRefresh;
-      if (ratio !== undefined && refreshDue(fresh, engine.clock.now(), ratio))
-        flight.refreshAhead(call, fresh);
+      if (ratio !== undefined && refreshDue(fresh, engine.clock.now(), ratio)) this.refreshAhead(call, fresh);
       return fresh.value as T;
     }
     call.counters.misses++;
-    if (engine.emitter.has('miss')) engine.emitter.emit('miss', { key: this.key });
-    const produced = flight.produce(call, this.stale, this.previous);
+    if (engine.emitter.has('miss')) engine.emitter.emit('miss', { key: call.key });
+    const produced = this.produce(call, read.stale, read.previous);
     const finished = (): void => {
-      flight.loaded(this.key);
+      this.#loads.delete(call.key);
     };
     produced.then(finished, finished);
     return produced;
   }
 
-  protected override failed(error: unknown): never {
-    this.flight.loaded(this.key);
+  /** A load whose tier scan threw: ends it, and rejects its callers. */
+  fail<T>(call: ReadCall<T>, error: unknown): never {
+    this.#loads.delete(call.key);
     throw error;
   }
 }

@@ -16,18 +16,25 @@ export interface TierRead {
 const RESOLVED = Promise.resolve();
 
 /**
+ * What a scan settles with once the tiers are read, given the scan and the context it was
+ * started with; and what it does when reading (or `settle`) threw. A plain read answers
+ * with what the tiers held ({@link readTiers}); a single-flight load answers with the
+ * value, producing it on a miss (`single-flight.ts`), which saves a second continuation.
+ */
+export interface ScanEnd<R, C> {
+  settle(read: TierRead, context: C): R | Promise<R>;
+  fail(context: C, error: unknown): never;
+}
+
+/**
  * One pass over the tiers for a key: reads them in order until one holds a fresh entry,
  * backfilling the faster tiers with it, and remembers the first stale entry seen for
  * fail-safe. In-process tiers are read synchronously; each remote tier costs one
- * continuation on its guarded read, with handlers bound once per pass.
- *
- * A subclass says what the pass settles with once the tiers are read ({@link TierScan.done}):
- * the read itself for `get` ({@link readTiers}), the value for a single-flight load
- * (`single-flight.ts`), which saves a second continuation on the hot path. It always
- * settles on a later turn than {@link TierScan.scan} was called, so a caller can register
- * the pass before it ends.
+ * continuation on its guarded read, with handlers bound once per pass. It always settles
+ * on a later turn than {@link TierScan.scan} was called, so a caller can register the
+ * pass before it ends. (Not subclassed: one allocation per pass, no derived constructor.)
  */
-export abstract class TierScan<R> implements TierRead {
+export class TierScan<R, C> implements TierRead {
   fresh: CacheEntry | undefined = undefined;
   stale: CacheEntry | undefined = undefined;
   previous: CacheEntry | undefined = undefined;
@@ -40,19 +47,13 @@ export abstract class TierScan<R> implements TierRead {
   private tagSeq = 0;
 
   constructor(
-    protected readonly engine: CacheEngine,
-    protected readonly key: string,
+    private readonly engine: CacheEngine,
+    private readonly key: string,
+    private readonly end: ScanEnd<R, C>,
+    private readonly context: C,
   ) {}
 
-  /** The answer once the tiers are read: the fields above are set. */
-  protected abstract done(): R | Promise<R>;
-
-  /** Called when reading or {@link TierScan.done} threw; rethrows. */
-  protected failed(error: unknown): never {
-    throw error;
-  }
-
-  /** Reads from the current tier on; settles with {@link TierScan.done}'s answer. */
+  /** Reads from the current tier on; settles with the {@link ScanEnd}'s answer. */
   scan(): Promise<R> {
     const { engine, key } = this;
     const { runner, tiers } = engine;
@@ -147,9 +148,9 @@ export abstract class TierScan<R> implements TierRead {
   private finish(): R | Promise<R> {
     this.release();
     try {
-      return this.done();
+      return this.end.settle(this, this.context);
     } catch (error) {
-      return this.failed(error);
+      return this.end.fail(this.context, error);
     }
   }
 
@@ -161,27 +162,28 @@ export abstract class TierScan<R> implements TierRead {
       else this.span!.end();
       if (this.seen(index, entry) || ++this.index >= engine.tiers.length) {
         this.release();
-        return this.done();
+        return this.end.settle(this, this.context);
       }
       return this.scan();
     } catch (thrown) {
       this.release();
-      return this.failed(thrown);
+      return this.end.fail(this.context, thrown);
     }
   }
 }
 
-/** A scan that answers with what the tiers held. */
-class PlainScan extends TierScan<TierRead> {
-  protected done(): TierRead {
-    return this;
-  }
-}
+/** The end of a plain read: what the tiers held. */
+const PLAIN: ScanEnd<TierRead, undefined> = {
+  settle: (read) => read,
+  fail: (_, error) => {
+    throw error;
+  },
+};
 
 /**
  * Reads the tiers in order until one holds a fresh entry, backfilling the faster tiers
  * with it; remembers the first stale entry seen for fail-safe.
  */
 export function readTiers(engine: CacheEngine, key: string): Promise<TierRead> {
-  return new PlainScan(engine, key).scan();
+  return new TierScan(engine, key, PLAIN, undefined).scan();
 }
