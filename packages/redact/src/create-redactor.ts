@@ -9,7 +9,7 @@ import { type WalkConfig, Walker } from './internal/walker.js';
 import { DEFAULT_KEYS, normalizeKey } from './keys.js';
 import { DEFAULT_PATTERNS } from './patterns.js';
 import { HASH_KEY_EXPECTED, isHashKey } from './pseudonym.js';
-import type { RedactOptions, RedactPattern, Redactor } from './types.js';
+import type { RedactOptions, Redactor, RedactPattern } from './types.js';
 
 const DEFAULT_MAX_DEPTH = 20;
 

@@ -4,4 +4,4 @@ export { type PathSegment, parsePath, WILDCARD } from './internal/path-parser.js
 export { DEFAULT_KEYS, keyMatches, normalizeKey } from './keys.js';
 export { DEFAULT_PATTERNS, luhnValid } from './patterns.js';
 export { pseudonym } from './pseudonym.js';
-export type { Censor, CensorFunction, RedactOptions, RedactPattern, Redactor } from './types.js';
+export type { Censor, CensorFunction, RedactOptions, Redactor, RedactPattern } from './types.js';
