@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { durationOption } from '@ballast/errors';
 import type { FactoryContext } from '../factory.js';
+import { checkTags } from '../internal/check-tags.js';
 import type { CacheEngine } from '../internal/engine.js';
-import { checkTags } from '../internal/tags.js';
 import type { CacheEntry, CacheLock } from '../tier.js';
 import { createEntry, nextAdaptiveTtl } from '../ttl.js';
 import { holdStale, withHardTimeout } from './fail-safe.js';
