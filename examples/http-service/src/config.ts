@@ -1,3 +1,4 @@
+import type { Clock } from '@ballast/core';
 import type { LevelName, LogSink } from '@ballast/logger';
 import type { Limit } from './rate-limit.js';
 import type { UpstreamBehaviour } from './upstream.js';
@@ -38,6 +39,14 @@ export interface ServiceConfig {
   chaosEndpoint?: boolean;
   /** Listen for SIGTERM/SIGINT and exit the process after draining (as `main.ts` does). @defaultValue `false` */
   handleSignals?: boolean;
+  /**
+   * How long shutdown keeps serving with readiness failing (503) before it stops accepting
+   * connections, so a load balancer's readiness probe takes the replica out of rotation
+   * first. Keep it above the probe's period. @defaultValue `'5s'` with `handleSignals`, else `0`
+   */
+  preStopDelay?: string | number;
+  /** The time source of graceful shutdown (tests pass a `ManualClock`). @defaultValue `systemClock` */
+  clock?: Clock;
 }
 
 /**
