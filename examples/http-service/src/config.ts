@@ -51,8 +51,9 @@ export interface ServiceConfig {
 
 /**
  * The config from the environment: `PORT`, `HOST`, `REDIS_URL`, `LOG_LEVEL`, `OTEL_TRACES_CONSOLE`,
- * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT`, `TRUST_PROXY`, and
- * `CHAOS=1`, the only way this function turns `POST /_chaos` on.
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT`, `TRUST_PROXY`,
+ * `PRE_STOP_DELAY` (`'5s'` unless set, `0` to exit at once) and `CHAOS=1`, the only way this
+ * function turns `POST /_chaos` on.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   return {
@@ -65,6 +66,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     trustProxy: env.TRUST_PROXY === '1',
     chaosEndpoint: env.CHAOS === '1',
     handleSignals: true,
+    ...(env.PRE_STOP_DELAY
+      ? { preStopDelay: /^\d+$/.test(env.PRE_STOP_DELAY) ? Number(env.PRE_STOP_DELAY) : env.PRE_STOP_DELAY }
+      : {}),
   };
 }
 
