@@ -249,9 +249,11 @@ export function fileSink(options: FileSinkOptions): LogSink {
    * @param needed - whether the file, once looked at under the lock, still needs rotating.
    */
   const rotateNow = (needed: () => boolean): void => {
+    // Busy (or left by a crashed process): lines batch as usual until the next batch looks again.
+    if (lockBusy) return;
     batcher.flushSync();
     pending = 0;
-    if (lockBusy || !needed()) return;
+    if (!needed()) return;
     let release: (() => void) | undefined;
     try {
       release = tryRotationLock(`${path}.lock`);
