@@ -232,10 +232,11 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     }
   });
 
-  it('while Redis is black-holed admits only its local share, at most share·(1 + t/per), then Redis decides again', async () => {
+  it('while Redis is black-holed or refused admits only its local share, at most share·(1 + t/per), then Redis decides again', async () => {
     const { hostname, port } = new URL(url!);
     const proxy = await startFaultProxy({ target: { host: hostname, port: Number(port || 6379) } });
     const client = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: 0 });
+    client.on('error', () => {}); // refused connections are the point here
     const clock = new ManualClock();
     try {
       const limiter = redisRateLimiter({
@@ -269,6 +270,12 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
       expect(admitted).toBeLessThanOrEqual(Math.floor(share * (1 + stall / 60_000)));
       expect(admitted).toBeGreaterThanOrEqual(share); // not fail-closed either
       expect(errors).toHaveLength(calls);
+      // Refused connections: the same local share, for another key.
+      proxy.setMode('refuse');
+      const refusing = Array.from({ length: 8 }, () => limiter.take('refused'));
+      await clock.advance(100);
+      const decided = await Promise.all(refusing);
+      expect(decided.filter((decision) => decision.allowed)).toHaveLength(5);
       proxy.setMode('pass');
       expect((await limiter.take('after')).limit).toBe(10);
     } finally {
