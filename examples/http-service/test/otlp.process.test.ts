@@ -58,6 +58,9 @@ describe('OTLP traces', () => {
     expect(configFromEnv({}).otlpTracesUrl).toBeUndefined();
     expect(configFromEnv({}).chaosEndpoint).toBe(false);
     expect(configFromEnv({ CHAOS: '1' }).chaosEndpoint).toBe(true);
+    expect(configFromEnv({}).preStopDelay).toBeUndefined();
+    expect(configFromEnv({ PRE_STOP_DELAY: '2s' }).preStopDelay).toBe('2s');
+    expect(configFromEnv({ PRE_STOP_DELAY: '0' }).preStopDelay).toBe(0);
   });
 
   it('the deployed bundle sends server and upstream spans to the collector and flushes them on shutdown', async () => {
@@ -68,6 +71,7 @@ describe('OTLP traces', () => {
         PORT: '0',
         REDIS_URL: '',
         LOG_LEVEL: 'warn',
+        PRE_STOP_DELAY: '0',
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       },
       name: 'the deployed bundle (dist/main.cjs)',
