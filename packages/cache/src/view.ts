@@ -9,6 +9,7 @@ import { type CachePolicy, type ResolvedPolicy, resolvePolicy } from './policy.j
 import type { ReadCall } from './read/read-call.js';
 import type { SingleFlight } from './read/single-flight.js';
 import type { CacheStats } from './stats.js';
+import type { CacheEntry } from './tier.js';
 import { createEntry, refreshDue } from './ttl.js';
 import { runWarm } from './warm.js';
 
@@ -93,7 +94,12 @@ export function createView(
       if (badKey(key)) return Promise.reject(invalidKey(key, maxKeyLength));
       const full = prefix === '' ? key : prefix + key;
       if (l1 !== undefined) {
-        const entry = l1.getSync!(full);
+        let entry: CacheEntry | undefined;
+        try {
+          entry = l1.getSync!(full);
+        } catch {
+          entry = undefined; // the tier scan reads it again and reports the error
+        }
         if (entry !== undefined) {
           const now = clock.now();
           if (now < entry.freshUntil) {

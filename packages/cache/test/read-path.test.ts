@@ -41,6 +41,19 @@ describe('read path failures', () => {
     await expect(cache.get('k')).resolves.toBe('v');
   });
 
+  it('never throws from getOrSet when an in-process tier read throws: a miss, the factory runs, the error is reported', async () => {
+    const tier = brittleTier();
+    const cache = createCache({ tiers: [tier], clock: new ManualClock({ now: 1_000 }), ttl: '1m' });
+    const errors: CacheEvents['error'][] = [];
+    cache.on('error', (event) => errors.push(event));
+    let pending: Promise<string> | undefined;
+    expect(() => {
+      pending = cache.getOrSet('k', async () => 'made');
+    }).not.toThrow();
+    await expect(pending).resolves.toBe('made');
+    expect(errors.map((e) => [e.operation, e.tier])).toEqual([['get', 'brittle']]);
+  });
+
   it("rejects with the factory's own error, not a timeout, when it fails before the hard timeout", async () => {
     const cache = createCache({ clock: new ManualClock({ now: 1_000 }) });
     const failing = (): never => {
