@@ -1,5 +1,7 @@
 import { assignmentPattern } from './internal/assignment.js';
 import { DEFAULT_KEYS } from './keys.js';
+import { HTTP_SECRET_PATTERNS } from './patterns/http-secrets.js';
+import { VENDOR_TOKEN_PATTERNS } from './patterns/vendor-tokens.js';
 
 /**
  * A value detector: where `regex` matches inside a string, the secret part (the whole
@@ -22,6 +24,17 @@ export interface RedactPattern {
   readonly hint?: string;
   /** Strings shorter than this cannot match and skip the pattern. @defaultValue `0` */
   readonly minLength?: number;
+  /**
+   * Literal, case-sensitive strings one of which every match contains (`['ghp_', 'gho_']`
+   * for a token, `['://']` for a URL). With `prefixes` or `triggers` the pattern joins the
+   * one character loop every string goes through, and runs only on strings holding one of
+   * them: the cheapest way to add a pattern. `hint` is then unused.
+   */
+  readonly prefixes?: readonly string[];
+  /** Characters one of which (`triggerCount` of which) every match contains, e.g. `'=:'`. */
+  readonly triggers?: string;
+  /** How many `triggers` characters every match holds at least. @defaultValue `1` */
+  readonly triggerCount?: number;
 }
 
 /** Whether a digit string passes the Luhn checksum card numbers carry. */
@@ -44,8 +57,13 @@ export function luhnValid(digits: string): boolean {
 // they keep 13–19 digit ids and timestamps that happen to pass Luhn from being redacted.
 const CARD_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6(?:011|5|4[4-9]|2))/;
 
+// Digits grouped as card numbers are printed: 4, then groups of 3 to 6 (`4111 1111 1111 1111`,
+// `3782 822463 10005`), one kind of separator. A UUID's 8-4-4 groups are not a card.
+const CARD_GROUPS = /^\d{4}(?:( |-)\d{3,6}(?:\1\d{1,6}){0,3})?$/;
+
 function isCardNumber(candidate: string): boolean {
   const digits = candidate.replace(/[ -]/g, '');
+  if (digits.length !== candidate.length && !CARD_GROUPS.test(candidate)) return false;
   return digits.length >= 13 && digits.length <= 19 && CARD_PREFIX.test(digits) && luhnValid(digits);
 }
 
@@ -69,18 +87,20 @@ function isBearerToken(token: string): boolean {
  * `secret: …`; `createRedactor` extends this one with your own `keys`).
  */
 export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
+  ...VENDOR_TOKEN_PATTERNS,
   {
     name: 'jwt',
     regex: /(?<![\w-])eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
-    hint: 'eyj',
+    prefixes: ['eyJ'],
     minLength: 18,
   },
   {
     name: 'bearer',
-    regex: /\b(?:Bearer|bearer|BEARER)\s+([\w\-.~+/]+=*)/g,
+    // The token ends where a token can end: `token_type=Bearer expires_in=3600` holds none.
+    regex: /\b(?:Bearer|bearer|BEARER)\s+([\w\-.~+/]+=*)(?![\w\-.~+/=])/g,
     group: 1,
     validate: isBearerToken,
-    hint: 'bearer',
+    prefixes: ['Bearer', 'bearer', 'BEARER'],
     minLength: 15,
   },
   {
@@ -88,34 +108,37 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     regex: /\b(?:Basic|basic|BASIC)\s+([A-Za-z0-9+/]{4,}={0,2})(?![\w+/=])/g,
     group: 1,
     validate: isBasicCredential,
-    hint: 'basic',
+    prefixes: ['Basic', 'basic', 'BASIC'],
     minLength: 10,
   },
   {
     name: 'aws-access-key-id',
     regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
-    hint: 'akia|asia|abia|acca|agpa|aida|aipa|anpa|anva|aroa|apka',
+    prefixes: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AGPA', 'AIDA', 'AIPA', 'ANPA', 'ANVA', 'AROA', 'APKA'],
     minLength: 20,
   },
   {
     name: 'aws-secret-access-key',
     regex: /aws_?secret(?:_?access)?_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     group: 1,
-    hint: 'aws_?secret',
+    prefixes: ['aws', 'AWS', 'Aws'],
     minLength: 53,
   },
   {
     name: 'private-key',
     regex:
       /-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY( BLOCK)?-----|$)/g,
-    hint: '-----begin',
+    prefixes: ['-----BEGIN'],
     minLength: 26,
   },
   {
     name: 'card-number',
-    regex: /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
+    // Not part of a longer word or number: digits inside a UUID, a commit SHA or a sha256
+    // digest are not a card (a letter after a `\n`-style escape does not count as one).
+    regex: /(?<!(?<!\\)[0-9A-Za-z]|[.-])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z-])/g,
     validate: isCardNumber,
-    hint: '\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d',
+    triggers: '0123456789',
+    triggerCount: 13,
     minLength: 13,
   },
   {
@@ -127,10 +150,11 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     // never crosses a line or the next `://`, so the scans of two URLs never overlap and
     // long input stays linear without a length limit.
     regex:
-      /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#[\]]*:(?!\d{1,5}(?:[/?#\s]|$))((?:[^@:\n\r]|:(?!\/\/))+(?:@[^@\s/?#]*)*)@/gi,
+      /\b[a-z][a-z0-9+.-]{0,31}:(?:\\?\/){2}[^\s:@/?#[\]]*:(?!\d{1,5}(?:[/?#\s\\]|$))((?:[^@:\n\r]|:(?!\\?\/\\?\/))+(?:@[^@\s/?#]*)*)@/gi,
     group: 1,
-    hint: ':\\/\\/',
+    prefixes: ['://', ':\\/'],
     minLength: 7,
   },
+  ...HTTP_SECRET_PATTERNS,
   assignmentPattern(DEFAULT_KEYS),
 ] satisfies RedactPattern[]);
