@@ -25,8 +25,8 @@ export interface RedactPattern {
   /** Strings shorter than this cannot match and skip the pattern. @defaultValue `0` */
   readonly minLength?: number;
   /**
-   * Literal, case-sensitive strings one of which every match contains (`['ghp_', 'gho_']`
-   * for a token, `['://']` for a URL). With `prefixes` or `triggers` the pattern joins the
+   * Literal strings one of which every match contains, compared without case (`['ghp_',
+   * 'gho_']` for a token, `['://']` for a URL). With `prefixes` or `triggers` the pattern joins the
    * one character loop every string goes through, and runs only on strings holding one of
    * them: the cheapest way to add a pattern. `hint` is then unused.
    */
@@ -100,7 +100,7 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     regex: /\b(?:Bearer|bearer|BEARER)\s+([\w\-.~+/]+=*)(?![\w\-.~+/=])/g,
     group: 1,
     validate: isBearerToken,
-    prefixes: ['Bearer', 'bearer', 'BEARER'],
+    prefixes: ['bearer'],
     minLength: 15,
   },
   {
@@ -108,7 +108,7 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     regex: /\b(?:Basic|basic|BASIC)\s+([A-Za-z0-9+/]{4,}={0,2})(?![\w+/=])/g,
     group: 1,
     validate: isBasicCredential,
-    prefixes: ['Basic', 'basic', 'BASIC'],
+    prefixes: ['basic'],
     minLength: 10,
   },
   {
@@ -121,7 +121,7 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     name: 'aws-secret-access-key',
     regex: /aws_?secret(?:_?access)?_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     group: 1,
-    prefixes: ['aws', 'AWS', 'Aws'],
+    prefixes: ['aws'],
     minLength: 53,
   },
   {

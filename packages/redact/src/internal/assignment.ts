@@ -21,6 +21,22 @@ function alternation(keys: readonly string[]): string {
   return kept.map((key) => key.split(' ').join('[-_.\\s]?')).join('|');
 }
 
+/** The literals every match contains: the last word of each key (`token` of `access_token`). */
+function lastWords(keys: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const key of keys) {
+    const last = key
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .split(/[-_.\s]+/)
+      .filter(Boolean)
+      .at(-1)
+      ?.toLowerCase();
+    if (last === undefined) continue;
+    out.add(last);
+  }
+  return [...out];
+}
+
 /**
  * Text the default censor or a pseudonym already wrote, as a whole value (or before the
  * `@` of a URL whose user is a key name, `https://token:[REDACTED]@host`): redacting a
@@ -72,7 +88,8 @@ function quoted(quote: string): string {
  * a query string or a header dump). The value after the key and `=` or `:` is censored,
  * after the auth scheme if there is one; the key stays readable.
  *
- * It runs only on strings holding `=`, `:` or `%` (the shared character loop notes them).
+ * It runs only on strings naming a key (the shared character loop looks for the last word
+ * of each key).
  */
 export function assignmentPattern(keys: readonly string[]): RedactPattern {
   const key = alternation(keys);
@@ -90,8 +107,7 @@ export function assignmentPattern(keys: readonly string[]): RedactPattern {
       'gi',
     ),
     group: 1,
-    // Every assignment holds `=`, `:` or a percent-encoded one.
-    triggers: '=:%',
+    prefixes: lastWords(keys),
     // The shortest key (`ssn`), `=` and one character.
     minLength: 5,
   };

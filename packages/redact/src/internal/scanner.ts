@@ -23,6 +23,10 @@ interface CharGate {
   readonly count: number;
 }
 
+/** How many clean strings a scanner remembers. */
+const CLEAN_LIMIT = 2048;
+/** The longest string remembered as clean. */
+const CLEAN_MAX_LENGTH = 256;
 const ALWAYS = 0;
 const HINTED = 1;
 const GATED = 2;
@@ -41,10 +45,10 @@ export interface Scanner {
   readonly patterns: readonly CompiledPattern[];
   readonly kinds: Uint8Array;
   /** Index + 1 into `prefixGates` for each pair of ASCII characters (`first << 7 | second`). */
-  readonly bigrams: Int32Array;
+  readonly bigrams: Uint8Array | Uint16Array;
   readonly prefixGates: readonly (readonly PrefixGate[])[];
   /** Index + 1 into `charGates` for each ASCII character. */
-  readonly chars: Int32Array;
+  readonly chars: Uint8Array | Uint16Array;
   readonly charGates: readonly (readonly CharGate[])[];
   /** The shortest string a gated pattern can match. */
   readonly minGated: number;
@@ -52,6 +56,12 @@ export interface Scanner {
   /** The shortest string any hinted pattern can match. */
   readonly minHinted: number;
   readonly hasAlways: boolean;
+  /**
+   * Short strings recently found to hold no secret: log lines repeat their methods, hosts,
+   * content types and messages, and a string seen clean is not scanned again. Bounded
+   * ({@link CLEAN_LIMIT} strings of up to {@link CLEAN_MAX_LENGTH} characters), emptied when full.
+   */
+  readonly clean: Set<string>;
   /** Scratch for the gate: the scan a pattern was last noted in, and its character count. */
   readonly seen: Uint32Array;
   readonly counts: Uint32Array;
@@ -120,21 +130,35 @@ export function compileScanner(patterns: readonly (RedactPattern | RegExp)[]): S
     }
     if (kinds[i] === ALWAYS) hasAlways = true;
   });
+  // A byte per entry keeps the pair table at 16 KiB, inside the L1 cache the loop reads it from.
+  const narrow = prefixGates.length < 256 && charGates.length < 256;
   return {
     patterns: compiled,
     kinds,
-    bigrams,
+    bigrams: narrow ? Uint8Array.from(bigrams) : Uint16Array.from(bigrams),
     prefixGates,
-    chars,
+    chars: narrow ? Uint8Array.from(chars) : Uint16Array.from(chars),
     charGates,
     minGated,
     prefilter: hints.length > 0 ? new RegExp(hints.join('|'), 'i') : null,
     minHinted,
     hasAlways,
+    clean: new Set(),
     seen: new Uint32Array(patterns.length),
     counts: new Uint32Array(patterns.length),
     generation: 0,
   };
+}
+
+/** The ASCII letter `code` in lower case; any other character as it is. */
+function lower(code: number): number {
+  return code >= 65 && code <= 90 ? code | 0x20 : code;
+}
+
+/** The codes `code` stands for when case is ignored: both cases of a letter. */
+function cases(code: number): number[] {
+  const low = lower(code);
+  return low >= 97 && low <= 122 ? [low, low - 32] : [code];
 }
 
 function gatePrefix(
@@ -145,33 +169,39 @@ function gatePrefix(
   prefixGates: PrefixGate[][],
   charGates: CharGate[][],
 ): void {
-  const first = prefix.charCodeAt(0);
-  const second = prefix.charCodeAt(1);
-  if (prefix.length >= 2 && first < 128 && second < 128) {
-    pushAt(bigrams, prefixGates, (first << 7) | second, { prefix, pattern });
+  const folded = prefix.toLowerCase();
+  const first = folded.charCodeAt(0);
+  const second = folded.charCodeAt(1);
+  if (folded.length >= 2 && first < 128 && second < 128 && folded.length === prefix.length) {
+    for (const a of cases(first)) {
+      for (const b of cases(second)) pushAt(bigrams, prefixGates, (a << 7) | b, { prefix: folded, pattern });
+    }
   } else if (prefix.length >= 1 && first < 128) {
-    pushAt(chars, charGates, first, { pattern, count: 1 });
+    for (const a of cases(first)) pushAt(chars, charGates, a, { pattern, count: 1 });
   } else {
     // An empty or non-ASCII prefix gates nothing: the pattern is a candidate for every string.
     pushAt(chars, charGates, 0, { pattern, count: 0 });
   }
 }
 
+/** Whether `text` holds `folded` (in lower case) at `at`, ignoring the case of ASCII letters. */
+function holdsAt(text: string, folded: string, at: number): boolean {
+  if (at < 0 || at + folded.length > text.length) return false;
+  for (let j = 0; j < folded.length; j++) {
+    if (lower(text.charCodeAt(at + j)) !== folded.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
 /**
- * The gated patterns that can match in `text`, in their order; `undefined` when none can.
- * One pass over the characters, with a table lookup per character and per pair.
+ * The gated patterns that can match in `text`, in the order met; `undefined` when none can.
+ * One pass over the characters with two table lookups each; the rare hit is handled out of
+ * line so the loop stays small enough to compile tight.
  */
 function gate(scanner: Scanner, text: string): number[] | undefined {
-  const { bigrams, prefixGates, chars, charGates, seen, counts } = scanner;
+  const { bigrams, chars } = scanner;
   const generation = ++scanner.generation;
-  let hits: number[] | undefined;
-  // A prefix or trigger gating nothing (count 0) makes its pattern a candidate everywhere.
-  if (chars[0] !== 0) {
-    for (const { pattern } of charGates[chars[0]! - 1]!) {
-      seen[pattern] = generation;
-      (hits ??= []).push(pattern);
-    }
-  }
+  let hits: number[] | undefined = chars[0] === 0 ? undefined : noteChar(scanner, 1, generation, undefined);
   let prev = 0;
   const length = text.length;
   for (let i = 0; i < length; i++) {
@@ -181,44 +211,75 @@ function gate(scanner: Scanner, text: string): number[] | undefined {
       continue;
     }
     const byChar = chars[code]!;
-    if (byChar !== 0) {
-      for (const { pattern, count } of charGates[byChar - 1]!) {
-        if (seen[pattern] === generation) continue;
-        if (count > 1) {
-          // Counts are kept per scan: a count left from another string starts again at 1.
-          const so = counts[pattern]! >>> 16 === (generation & 0xffff) ? (counts[pattern]! & 0xffff) + 1 : 1;
-          counts[pattern] = ((generation & 0xffff) << 16) | so;
-          if (so < count) continue;
-        }
-        seen[pattern] = generation;
-        (hits ??= []).push(pattern);
-      }
-    }
+    if (byChar !== 0) hits = noteChar(scanner, byChar, generation, hits);
     const byPair = bigrams[(prev << 7) | code]!;
-    if (byPair !== 0) {
-      for (const { prefix, pattern } of prefixGates[byPair - 1]!) {
-        if (seen[pattern] !== generation && text.startsWith(prefix, i - 1)) {
-          seen[pattern] = generation;
-          (hits ??= []).push(pattern);
-        }
-      }
-    }
+    if (byPair !== 0) hits = notePrefix(scanner, byPair, generation, hits, text, i - 1);
     prev = code;
+  }
+  return hits;
+}
+
+/** Notes the patterns a character triggers (counting, for those needing several). */
+function noteChar(scanner: Scanner, gateId: number, generation: number, hits: number[] | undefined) {
+  const { seen, counts } = scanner;
+  for (const { pattern, count } of scanner.charGates[gateId - 1]!) {
+    if (seen[pattern] === generation) continue;
+    if (count > 1) {
+      // Counts are kept per scan: a count left from another string starts again at 1.
+      const tag = (generation & 0xffff) << 16;
+      const so = (counts[pattern]! & 0xffff0000) === tag >>> 0 ? (counts[pattern]! & 0xffff) + 1 : 1;
+      counts[pattern] = (tag | so) >>> 0;
+      if (so < count) continue;
+    }
+    seen[pattern] = generation;
+    (hits ??= []).push(pattern);
+  }
+  return hits;
+}
+
+/** Notes the patterns whose literal starts at `at` (its first two characters matched). */
+function notePrefix(
+  scanner: Scanner,
+  gateId: number,
+  generation: number,
+  hits: number[] | undefined,
+  text: string,
+  at: number,
+) {
+  const { seen } = scanner;
+  for (const { prefix, pattern } of scanner.prefixGates[gateId - 1]!) {
+    if (seen[pattern] !== generation && holdsAt(text, prefix, at)) {
+      seen[pattern] = generation;
+      (hits ??= []).push(pattern);
+    }
   }
   return hits;
 }
 
 /** `text` with every detected secret replaced; the same string when nothing matched. */
 export function scan(scanner: Scanner, text: string, replace: Replace): string {
-  let gated: number[] | undefined;
-  if (text.length >= scanner.minGated) {
-    gated = gate(scanner, text);
-    // Patterns run in their given order; the gate noted them in the order it met them.
-    if (gated !== undefined && gated.length > 1) gated.sort((a, b) => a - b);
+  const short = text.length <= CLEAN_MAX_LENGTH;
+  if (short && scanner.clean.has(text)) return text;
+  const out = scanFresh(scanner, text, replace);
+  if (short && out === text) {
+    if (scanner.clean.size >= CLEAN_LIMIT) scanner.clean.clear();
+    scanner.clean.add(text);
+  }
+  return out;
+}
+
+function scanFresh(scanner: Scanner, text: string, replace: Replace): string {
+  const gated = text.length >= scanner.minGated ? gate(scanner, text) : undefined;
+  // Patterns run in their given order; the gate noted them in the order it met them.
+  if (gated !== undefined && gated.length > 1) gated.sort(byIndex);
+  if (scanner.prefilter === null && !scanner.hasAlways) {
+    if (gated === undefined) return text;
+    let out = text;
+    for (let i = 0; i < gated.length; i++) out = applyIfLongEnough(scanner.patterns[gated[i]!]!, out, replace);
+    return out;
   }
   const hinted =
     scanner.prefilter !== null && text.length >= scanner.minHinted && scanner.prefilter.test(text);
-  if (gated === undefined && !hinted && !scanner.hasAlways) return text;
   const { patterns, kinds } = scanner;
   let out = text;
   let next = 0;
@@ -230,10 +291,15 @@ export function scan(scanner: Scanner, text: string, replace: Replace): string {
     } else if (kind === HINTED && !hinted) {
       continue;
     }
-    const pattern = patterns[i]!;
-    if (out.length >= pattern.minLength) out = applyPattern(pattern, out, replace);
+    out = applyIfLongEnough(patterns[i]!, out, replace);
   }
   return out;
+}
+
+const byIndex = (a: number, b: number): number => a - b;
+
+function applyIfLongEnough(pattern: CompiledPattern, text: string, replace: Replace): string {
+  return text.length >= pattern.minLength ? applyPattern(pattern, text, replace) : text;
 }
 
 // Appends to every secret it gets: whatever a pattern replaced, the text comes out longer.

@@ -1,35 +1,43 @@
 import type { RedactPattern } from '../patterns.js';
 
 /**
+ * A credential, not a word: 16 characters or more, or 8 or more with a digit or symbol
+ * (`Authorization: token ghp_…` has one; `Authorization: none given` does not).
+ */
+function isCredential(text: string): boolean {
+  return text.length >= 16 || (text.length >= 8 && /[^A-Za-z]/.test(text));
+}
+
+/**
  * Credentials in HTTP text that no key name announces, or where the key name alone would
  * censor too little.
  */
 export const HTTP_SECRET_PATTERNS: readonly RedactPattern[] = Object.freeze([
   /**
-   * An `Authorization`-style header written as text, with any scheme: `Authorization: token
+   * An `Authorization`-style header written as text with any scheme: `Authorization: token
    * ghp_…`, `Token <hex>`, `ApiKey …`, `SSWS …`, custom ones. The scheme word stays
-   * readable; everything after it up to the end of the value (a quote, `,` or line end) is
-   * censored, so a credential in several parts goes whole. Also `Private-Token` and
-   * `X-Auth-Token` headers.
+   * readable and the credential after it is censored (the key assignment censors a value
+   * written without a scheme). Also `Private-Token`, `X-Auth-Token` and `X-Access-Token`.
    */
   {
     name: 'authorization-header',
     regex:
-      /\b(?:proxy-)?(?:authorization|private-token|x-auth-token|x-access-token)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?:[A-Za-z][\w.-]{0,30}[ \t]+(?![ \t]))?((?:[^\s"'\\,;]|\\(?![nrt"'\\]))(?:[ \t]*(?:[^\s"'\\,;]|\\(?![nrt"'\\])))*)/gi,
+      /\b(?:proxy-)?(?:authorization|private-token|x-auth-token|x-access-token)[ \t]*[:=][ \t]*[A-Za-z][\w.-]{0,30}[ \t]+((?:[\w\-.~+/:=]|\\(?![nrt"'\\]))+)/gi,
     group: 1,
-    prefixes: ['uthorization', 'UTHORIZATION', 'rivate-', 'RIVATE-', '-auth-', '-Auth-', '-AUTH-', '-access-', '-Access-', '-ACCESS-'],
-    minLength: 15,
+    validate: isCredential,
+    prefixes: ['authorization', 'private-token', 'auth-token', 'access-token'],
+    minLength: 25,
   },
   /**
    * The whole value of a `Cookie:` or `Set-Cookie:` header written as text: every
-   * `name=value` pair it holds, not only the first.
+   * `name=value` pair and attribute it holds, not only the first.
    */
   {
     name: 'cookie-header',
-    regex: /\b(?:set-)?cookie(?:\\?["'])?\s*:\s*(?:\\?["'])?((?:[^\s"'\\]|\\(?![nrt"'\\]))(?:[ \t]*(?:[^\s"'\\]|\\(?![nrt"'\\])))*)/gi,
+    regex: /\b(?:set-)?cookie[ \t]*:[ \t]*([^\s;=",]+=[^;\s",]*(?:;[ \t]*[^\s;=",]+(?:=[^;\s",]*)?)*)/gi,
     group: 1,
-    prefixes: ['ookie', 'OOKIE'],
-    minLength: 9,
+    prefixes: ['cookie'],
+    minLength: 10,
   },
   /**
    * Secret URL parameters beyond the key names: session ids in path parameters

@@ -111,7 +111,7 @@ export const VENDOR_TOKEN_PATTERNS: readonly RedactPattern[] = Object.freeze([
     name: 'azure-connection-key',
     regex: /(?:AccountKey|SharedAccessKey|SharedAccessSignature)=([^;"'\s]+)/gi,
     group: 1,
-    prefixes: ['AccountKey=', 'accountkey=', 'SharedAccess', 'sharedaccess', 'ACCOUNTKEY=', 'SHAREDACCESS'],
+    prefixes: ['accountkey=', 'sharedaccess'],
     minLength: 12,
   },
   /** JSON Web Encryption tokens: five base64url parts, the first a JSON header (`eyJ…`). */
