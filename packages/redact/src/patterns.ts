@@ -53,9 +53,16 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-// Issuer prefixes of the major networks (Visa, Mastercard, Amex, Diners, Discover, JCB, UnionPay):
-// they keep 13–19 digit ids and timestamps that happen to pass Luhn from being redacted.
-const CARD_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6(?:011|5|4[4-9]|2))/;
+// Issuer prefixes of the major networks and the lengths each issues (Visa 13/16/19,
+// Mastercard 16, Amex 15, Diners 14–19, Discover, JCB and UnionPay 16–19): they keep ids and
+// timestamps that happen to pass Luhn from being redacted.
+const CARD_NETWORKS: readonly [RegExp, number, number][] = [
+  [/^4/, 13, 19],
+  [/^(?:5[1-5]|2[2-7])/, 16, 16],
+  [/^3[47]/, 15, 15],
+  [/^3[068]/, 14, 19],
+  [/^(?:6011|65|64[4-9]|62|35)/, 16, 19],
+];
 
 // Digits grouped as card numbers are printed: 4, then groups of 3 to 6 (`4111 1111 1111 1111`,
 // `3782 822463 10005`), one kind of separator. A UUID's 8-4-4 groups are not a card.
@@ -64,7 +71,11 @@ const CARD_GROUPS = /^\d{4}(?:( |-)\d{3,6}(?:\1\d{1,6}){0,3})?$/;
 function isCardNumber(candidate: string): boolean {
   const digits = candidate.replace(/[ -]/g, '');
   if (digits.length !== candidate.length && !CARD_GROUPS.test(candidate)) return false;
-  return digits.length >= 13 && digits.length <= 19 && CARD_PREFIX.test(digits) && luhnValid(digits);
+  const { length } = digits;
+  return (
+    CARD_NETWORKS.some(([prefix, min, max]) => length >= min && length <= max && prefix.test(digits)) &&
+    luhnValid(digits)
+  );
 }
 
 function isBasicCredential(token: string): boolean {
@@ -90,7 +101,7 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
   ...VENDOR_TOKEN_PATTERNS,
   {
     name: 'jwt',
-    regex: /(?<![\w-])eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
+    regex: /(?<!(?<!\\)[\w-])eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
     prefixes: ['eyJ'],
     minLength: 18,
   },
@@ -113,7 +124,7 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
   },
   {
     name: 'aws-access-key-id',
-    regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
+    regex: /(?<!(?<!\\)[\w])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
     prefixes: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AGPA', 'AIDA', 'AIPA', 'ANPA', 'ANVA', 'AROA', 'APKA'],
     minLength: 20,
   },

@@ -56,8 +56,11 @@ const BARE = String.raw`(?:[^\s"',;&}\]\\]|\\(?![nrt])[\s\S]?)+`;
 /** An object value (`{"current":"…"}`, one level of nesting inside), braces included. */
 const BRACED = String.raw`\{(?:[^{}\n]|\{[^{}\n]*\})*\}`;
 
-/** A YAML block scalar (`password: |` and the indented lines under it). */
-const YAML_BLOCK = String.raw`[|>][-+]?[ \t]*(?:\r?\n[ \t]+[^\r\n]*)+`;
+/**
+ * A YAML block scalar: `password: |` and the lines under it indented at least as far as
+ * the first (capture group 2 holds that indent; the next key, indented less, stays).
+ */
+const YAML_BLOCK = String.raw`[|>][-+]?[ \t]*\r?\n([ \t]+)[^\r\n]*(?:\r?\n\2[^\r\n]*)*`;
 
 /**
  * A value between escaped quotes (`{\"apiKey\":\"…\"}`, JSON inside a JSON string): it runs to

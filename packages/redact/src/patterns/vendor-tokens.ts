@@ -95,14 +95,14 @@ export const VENDOR_TOKEN_PATTERNS: readonly RedactPattern[] = Object.freeze([
   /** Telegram bot tokens: `<bot id>:AA…` (35 characters). */
   {
     name: 'telegram-bot-token',
-    regex: /(?<![\w:])\d{5,16}:A[\w-]{34}(?![\w-])/g,
+    regex: /(?<!(?<!\\)[\w:])\d{5,16}:A[\w-]{34}(?![\w-])/g,
     triggers: ':',
     minLength: 41,
   },
   /** Canvas LMS-style access tokens: `<id>~<64 letters and digits>`. */
   {
     name: 'canvas-token',
-    regex: /(?<![\w~])\d{1,5}~[A-Za-z0-9]{64}(?![A-Za-z0-9])/g,
+    regex: /(?<!(?<!\\)[\w~])\d{1,5}~[A-Za-z0-9]{64}(?![A-Za-z0-9])/g,
     triggers: '~',
     minLength: 66,
   },
@@ -117,7 +117,7 @@ export const VENDOR_TOKEN_PATTERNS: readonly RedactPattern[] = Object.freeze([
   /** JSON Web Encryption tokens: five base64url parts, the first a JSON header (`eyJ…`). */
   {
     name: 'jwe',
-    regex: /(?<![\w-])eyJ[\w-]{10,}\.[\w-]*\.[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/g,
+    regex: /(?<!(?<!\\)[\w-])eyJ[\w-]{10,}\.[\w-]*\.[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/g,
     prefixes: ['eyJ'],
     minLength: 45,
   },
