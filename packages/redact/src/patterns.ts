@@ -101,7 +101,7 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
   ...VENDOR_TOKEN_PATTERNS,
   {
     name: 'jwt',
-    regex: /(?<!(?<!\\)[\w-])eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
+    regex: /(?<!(?<!\\|%[0-9A-Fa-f])[\w-])eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
     prefixes: ['eyJ'],
     minLength: 18,
   },
@@ -124,7 +124,8 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
   },
   {
     name: 'aws-access-key-id',
-    regex: /(?<!(?<!\\)[\w])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
+    regex:
+      /(?<!(?<!\\|%[0-9A-Fa-f])\w)(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
     prefixes: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AGPA', 'AIDA', 'AIPA', 'ANPA', 'ANVA', 'AROA', 'APKA'],
     minLength: 20,
   },
@@ -146,7 +147,7 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     name: 'card-number',
     // Not part of a longer word or number: digits inside a UUID, a commit SHA or a sha256
     // digest are not a card (a letter after a `\n`-style escape does not count as one).
-    regex: /(?<!(?<!\\)[0-9A-Za-z]|[.-])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z-])/g,
+    regex: /(?<!(?<!\\|%[0-9A-Fa-f])[0-9A-Za-z]|[.-])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z-])/g,
     validate: isCardNumber,
     triggers: '0123456789',
     triggerCount: 13,

@@ -40,8 +40,12 @@ export interface RedactOptions {
    * @defaultValue `[]`
    */
   patterns?: readonly (RegExp | RedactPattern)[] | false;
-  /** Whether {@link DEFAULT_PATTERNS} run. @defaultValue `true` */
-  defaultPatterns?: boolean;
+  /**
+   * Whether {@link DEFAULT_PATTERNS} run: all, none, or all but those named in `except`
+   * (`{ except: ['card-number', 'twilio-key'] }`; an unknown name is a configuration error).
+   * @defaultValue `true`
+   */
+  defaultPatterns?: boolean | { readonly except: readonly string[] };
   /** The replacement for secrets. @defaultValue `'[REDACTED]'` */
   censor?: Censor;
   /** The HMAC key for `censor: 'hash'`, supplied by the host (keep it secret and stable). */

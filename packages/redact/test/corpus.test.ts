@@ -15,7 +15,10 @@ function count(tally: Tally, plant: Plant, leaked: boolean, changed: boolean): v
 
 function table(title: string, tally: Tally): string {
   const rows = [...tally].sort(([a], [b]) => a.localeCompare(b));
-  const lines = rows.map(([name, r]) => `${name.padEnd(34)} ${String(r.planted).padStart(6)} ${String(r.leaked).padStart(6)} ${String(r.changed).padStart(8)}`);
+  const lines = rows.map(
+    ([name, r]) =>
+      `${name.padEnd(34)} ${String(r.planted).padStart(6)} ${String(r.leaked).padStart(6)} ${String(r.changed).padStart(8)}`,
+  );
   return [`${title}`, `${'category'.padEnd(34)} planted leaked changed`, ...lines].join('\n');
 }
 
@@ -29,11 +32,15 @@ export function runCorpus(list: readonly Plant[], channel: (value: unknown) => s
   for (const plant of list) {
     const out = channel(plant.value);
     const leaked = leaks(plant, out);
-    const lost = plant.keep.filter((part) => !out.includes(part) && !out.includes(JSON.stringify(part).slice(1, -1)));
-    const innocentChanged = plant.category === 'innocent' && typeof plant.value === 'object' && out !== JSON.stringify(plant.value);
+    const lost = plant.keep.filter(
+      (part) => !out.includes(part) && !out.includes(JSON.stringify(part).slice(1, -1)),
+    );
+    const innocentChanged =
+      plant.category === 'innocent' && typeof plant.value === 'object' && out !== JSON.stringify(plant.value);
     count(tally, plant, leaked.length > 0, lost.length > 0 || innocentChanged);
     if (leaked.length > 0) failures.push(`leak ${plant.category}: ${JSON.stringify(plant.value)} → ${out}`);
-    if (lost.length > 0 || innocentChanged) failures.push(`changed ${plant.category}: ${JSON.stringify(plant.value)} → ${out}`);
+    if (lost.length > 0 || innocentChanged)
+      failures.push(`changed ${plant.category}: ${JSON.stringify(plant.value)} → ${out}`);
   }
   return { tally, failures };
 }
@@ -56,10 +63,16 @@ describe('the planted-secret corpus', () => {
     const failures: string[] = [];
     for (let i = 0; i < list.length; i += 6) {
       const group = list.slice(i, i + 6);
-      const line = { level: 30, msg: 'request', req: { items: group.map((plant) => plant.value) }, note: group[0]!.value };
+      const line = {
+        level: 30,
+        msg: 'request',
+        req: { items: group.map((plant) => plant.value) },
+        note: group[0]!.value,
+      };
       const out = JSON.stringify(redact(line));
       for (const plant of group) {
-        if (leaks(plant, out).length > 0) failures.push(`leak ${plant.category}: ${JSON.stringify(plant.value)}`);
+        if (leaks(plant, out).length > 0)
+          failures.push(`leak ${plant.category}: ${JSON.stringify(plant.value)}`);
       }
     }
     expect(failures).toEqual([]);
@@ -71,7 +84,8 @@ describe('the planted-secret corpus', () => {
     for (let i = 0; i < 2000; i++) {
       const { value } = innocentPlant(r);
       const out = redact(value);
-      if (JSON.stringify(out) !== JSON.stringify(value)) changed.push(`${JSON.stringify(value)} → ${JSON.stringify(out)}`);
+      if (JSON.stringify(out) !== JSON.stringify(value))
+        changed.push(`${JSON.stringify(value)} → ${JSON.stringify(out)}`);
     }
     expect(changed).toEqual([]);
   });

@@ -65,6 +65,8 @@ export interface Scanner {
   /** Scratch for the gate: the scan a pattern was last noted in, and its character count. */
   readonly seen: Uint32Array;
   readonly counts: Uint32Array;
+  /** The scan each count belongs to. */
+  readonly counted: Uint32Array;
   generation: number;
 }
 
@@ -113,7 +115,8 @@ export function compileScanner(patterns: readonly (RedactPattern | RegExp)[]): S
       pattern = pattern as RedactPattern;
       kinds[i] = GATED;
       minGated = Math.min(minGated, entry.minLength);
-      for (const prefix of pattern.prefixes ?? []) gatePrefix(prefix, i, bigrams, chars, prefixGates, charGates);
+      for (const prefix of pattern.prefixes ?? [])
+        gatePrefix(prefix, i, bigrams, chars, prefixGates, charGates);
       const count = pattern.triggerCount ?? 1;
       for (const char of new Set(pattern.triggers ?? '')) {
         const code = char.charCodeAt(0);
@@ -146,6 +149,7 @@ export function compileScanner(patterns: readonly (RedactPattern | RegExp)[]): S
     clean: new Set(),
     seen: new Uint32Array(patterns.length),
     counts: new Uint32Array(patterns.length),
+    counted: new Uint32Array(patterns.length),
     generation: 0,
   };
 }
@@ -200,7 +204,7 @@ function holdsAt(text: string, folded: string, at: number): boolean {
  */
 function gate(scanner: Scanner, text: string): number[] | undefined {
   const { bigrams, chars } = scanner;
-  const generation = ++scanner.generation;
+  const generation = nextGeneration(scanner);
   let hits: number[] | undefined = chars[0] === 0 ? undefined : noteChar(scanner, 1, generation, undefined);
   let prev = 0;
   const length = text.length;
@@ -219,20 +223,32 @@ function gate(scanner: Scanner, text: string): number[] | undefined {
   return hits;
 }
 
+/** A number no mark in the scratch arrays carries yet (they are cleared when it wraps). */
+function nextGeneration(scanner: Scanner): number {
+  scanner.generation = (scanner.generation + 1) >>> 0;
+  if (scanner.generation === 0) {
+    scanner.seen.fill(0);
+    scanner.counted.fill(0);
+    scanner.generation = 1;
+  }
+  return scanner.generation;
+}
+
 /** Notes the patterns a character triggers (counting, for those needing several). */
 function noteChar(scanner: Scanner, gateId: number, generation: number, hits: number[] | undefined) {
-  const { seen, counts } = scanner;
+  const { seen, counts, counted } = scanner;
   for (const { pattern, count } of scanner.charGates[gateId - 1]!) {
     if (seen[pattern] === generation) continue;
     if (count > 1) {
       // Counts are kept per scan: a count left from another string starts again at 1.
-      const tag = (generation & 0xffff) << 16;
-      const so = (counts[pattern]! & 0xffff0000) === tag >>> 0 ? (counts[pattern]! & 0xffff) + 1 : 1;
-      counts[pattern] = (tag | so) >>> 0;
+      const so = counted[pattern] === generation ? counts[pattern]! + 1 : 1;
+      counted[pattern] = generation;
+      counts[pattern] = so;
       if (so < count) continue;
     }
     seen[pattern] = generation;
-    (hits ??= []).push(pattern);
+    hits ??= [];
+    hits.push(pattern);
   }
   return hits;
 }
@@ -250,7 +266,8 @@ function notePrefix(
   for (const { prefix, pattern } of scanner.prefixGates[gateId - 1]!) {
     if (seen[pattern] !== generation && holdsAt(text, prefix, at)) {
       seen[pattern] = generation;
-      (hits ??= []).push(pattern);
+      hits ??= [];
+      hits.push(pattern);
     }
   }
   return hits;
@@ -275,7 +292,8 @@ function scanFresh(scanner: Scanner, text: string, replace: Replace): string {
   if (scanner.prefilter === null && !scanner.hasAlways) {
     if (gated === undefined) return text;
     let out = text;
-    for (let i = 0; i < gated.length; i++) out = applyIfLongEnough(scanner.patterns[gated[i]!]!, out, replace);
+    for (let i = 0; i < gated.length; i++)
+      out = applyIfLongEnough(scanner.patterns[gated[i]!]!, out, replace);
     return out;
   }
   const hinted =

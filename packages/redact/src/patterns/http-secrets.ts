@@ -47,7 +47,7 @@ export const HTTP_SECRET_PATTERNS: readonly RedactPattern[] = Object.freeze([
   {
     name: 'url-secret-parameter',
     regex:
-      /[?&;](?:j?sessionid|phpsessid|aspsessionid\w*|sid|ticket|creds?|credentials?|sig|signature|x-amz-signature|x-amz-credential|x-goog-signature|x-goog-credential|auth|otp|pass|pw|passcode)=([^&#\s"'\\]+)/gi,
+      /[?&;](?:j?sessionid|phpsessid|aspsessionid\w*|sid|ticket|creds?|credentials?|sig|signature|x-amz-signature|x-amz-credential|x-goog-signature|x-goog-credential|auth|otp|pass|pw|passcode)=([^&#?;\s"'\\]+)/gi,
     group: 1,
     triggers: '=',
     minLength: 5,

@@ -47,7 +47,19 @@ export const VENDOR_TOKEN_PATTERNS: readonly RedactPattern[] = Object.freeze([
   /** GitLab tokens: personal (`glpat-`), deploy, runner, feed, OAuth and other `gl…-` kinds. */
   token(
     'gitlab-token',
-    ['glpat-', 'gldt-', 'glft-', 'glrt-', 'glptt-', 'glsoat-', 'glimt-', 'glagent-', 'gloas-', 'glffct-', 'glcbt-'],
+    [
+      'glpat-',
+      'gldt-',
+      'glft-',
+      'glrt-',
+      'glptt-',
+      'glsoat-',
+      'glimt-',
+      'glagent-',
+      'gloas-',
+      'glffct-',
+      'glcbt-',
+    ],
     String.raw`gl(?:pat|dt|ft|rt|ptt|soat|imt|agent|oas|ffct|cbt)-[\w-]{20,300}(?:\.[0-9a-z]{2,20})?${END_WORD}`,
   ),
   /** Slack bot, user, app, refresh and legacy tokens: `xoxb-`, `xoxp-`, `xoxa-`, `xoxr-`, `xoxs-`, `xoxe-`, `xapp-`. */
@@ -89,20 +101,20 @@ export const VENDOR_TOKEN_PATTERNS: readonly RedactPattern[] = Object.freeze([
   /** SendGrid API keys: `SG.<22>.<43>`. */
   token('sendgrid-key', ['SG.'], String.raw`SG\.[\w-]{16,32}\.[\w-]{16,64}${END_WORD}`),
   /** Brevo (Sendinblue) API keys: `xkeysib-…`. */
-  token('sendinblue-key', ['xkeysib-'], String.raw`xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}${END}`),
+  token('sendinblue-key', ['xkeysib-'], `xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}${END}`),
   /** Twilio API key sids: `SK` + 32 hex digits. */
   token('twilio-key', ['SK'], `SK[0-9a-fA-F]{32}${END}`),
   /** Telegram bot tokens: `<bot id>:AA…` (35 characters). */
   {
     name: 'telegram-bot-token',
-    regex: /(?<!(?<!\\)[\w:])\d{5,16}:A[\w-]{34}(?![\w-])/g,
+    regex: /(?<!(?<!\\|%[0-9A-Fa-f])[\w:])\d{5,16}:A[\w-]{34}(?![\w-])/g,
     triggers: ':',
     minLength: 41,
   },
   /** Canvas LMS-style access tokens: `<id>~<64 letters and digits>`. */
   {
     name: 'canvas-token',
-    regex: /(?<!(?<!\\)[\w~])\d{1,5}~[A-Za-z0-9]{64}(?![A-Za-z0-9])/g,
+    regex: /(?<!(?<!\\|%[0-9A-Fa-f])[\w~])\d{1,5}~[A-Za-z0-9]{64}(?![A-Za-z0-9])/g,
     triggers: '~',
     minLength: 66,
   },
@@ -117,7 +129,7 @@ export const VENDOR_TOKEN_PATTERNS: readonly RedactPattern[] = Object.freeze([
   /** JSON Web Encryption tokens: five base64url parts, the first a JSON header (`eyJ…`). */
   {
     name: 'jwe',
-    regex: /(?<!(?<!\\)[\w-])eyJ[\w-]{10,}\.[\w-]*\.[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/g,
+    regex: /(?<!(?<!\\|%[0-9A-Fa-f])[\w-])eyJ[\w-]{10,}\.[\w-]*\.[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/g,
     prefixes: ['eyJ'],
     minLength: 45,
   },
@@ -130,18 +142,38 @@ export const VENDOR_TOKEN_PATTERNS: readonly RedactPattern[] = Object.freeze([
   token('linear-api-key', ['lin_api_'], `lin_api_[A-Za-z0-9]{40}${END}`),
   token('postman-api-key', ['PMAK-'], `PMAK-[a-f0-9]{24}-[a-f0-9]{34}${END}`),
   token('pulumi-token', ['pul-'], `pul-[a-f0-9]{40}${END}`),
-  token('shopify-token', ['shpat_', 'shpca_', 'shppa_', 'shpss_'], `shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${END}`),
+  token(
+    'shopify-token',
+    ['shpat_', 'shpca_', 'shppa_', 'shpss_'],
+    `shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}${END}`,
+  ),
   token('databricks-token', ['dapi'], String.raw`dapi[a-f0-9]{32}(?:-\d)?${END}`),
-  token('grafana-token', ['glc_', 'glsa_'], String.raw`(?:glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})${END}`),
+  token(
+    'grafana-token',
+    ['glc_', 'glsa_'],
+    `(?:glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})${END}`,
+  ),
   token('heroku-key', ['HRKU-'], String.raw`HRKU-AA[\w-]{58}${END_WORD}`),
   token('rubygems-key', ['rubygems_'], `rubygems_[a-f0-9]{48}${END}`),
   token('planetscale-token', ['pscale_'], String.raw`pscale_(?:tkn|oauth|pw)_[\w=.-]{32,64}${END_WORD}`),
-  token('square-token', ['sq0atp-', 'sq0csp-', 'EAAA'], String.raw`(?:sq0atp-|sq0csp-|EAAA)[\w-]{22,60}${END_WORD}`),
+  token(
+    'square-token',
+    ['sq0atp-', 'sq0csp-', 'EAAA'],
+    String.raw`(?:sq0atp-|sq0csp-|EAAA)[\w-]{22,60}${END_WORD}`,
+  ),
   token('sentry-token', ['sntrys_', 'sntryu_'], String.raw`sntry[su]_[\w+/=]{40,}`),
   token('atlassian-token', ['ATATT3', 'ATCTT3'], String.raw`AT[AC]TT3[\w=-]{150,}`),
   token('vault-token', ['hvs.', 'hvb.'], String.raw`hv[sb]\.[\w-]{24,}${END_WORD}`),
-  token('flyio-token', ['fo1_', 'fm1r_', 'fm1a_', 'fm2_'], String.raw`(?:fo1_[\w-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})`),
+  token(
+    'flyio-token',
+    ['fo1_', 'fm1r_', 'fm1a_', 'fm2_'],
+    String.raw`(?:fo1_[\w-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})`,
+  ),
   token('figma-token', ['figd_'], String.raw`figd_[\w-]{40}${END_WORD}`),
-  token('newrelic-key', ['NRAK-', 'NRII-', 'NRJS-'], `(?:NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9-]{32}|NRJS-[a-f0-9]{19})${END}`),
+  token(
+    'newrelic-key',
+    ['NRAK-', 'NRII-', 'NRJS-'],
+    `(?:NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9-]{32}|NRJS-[a-f0-9]{19})${END}`,
+  ),
   token('facebook-token', ['EAAC', 'EAAM'], `EAA[CM][A-Za-z0-9]{100,}${END}`),
 ] satisfies RedactPattern[]);
