@@ -155,7 +155,8 @@ function shownUrl(url: string): string {
   return (withoutUser.split(/[?#]/, 1)[0] ?? '').trim();
 }
 
-const USER_INFO = /^([a-z][a-z0-9+.-]*:)?[\\/]{2}(?:[^/\\:@]*:[\s\S]*?|[^/\\@]*)@(?=[^@/?#\\\s]*(?:[/?#\\]|$))/i;
+const USER_INFO =
+  /^([a-z][a-z0-9+.-]*:)?[\\/]{2}(?:[^/\\:@]*:[\s\S]*?|[^/\\@]*)@(?=[^@/?#\\\s]*(?:[/?#\\]|$))/i;
 
 function snippet(body: string | undefined): string | undefined {
   if (body === undefined || body.length === 0) return undefined;
