@@ -52,14 +52,18 @@ function compileKeys(options: RedactOptions): Set<string> | null {
 function isPattern(value: unknown): value is RedactPattern | RegExp {
   if (value instanceof RegExp) return true;
   if (typeof value !== 'object' || value === null) return false;
-  const { name, regex, group, validate, hint, minLength } = value as Partial<RedactPattern>;
+  const { name, regex, group, validate, hint, minLength, prefixes, triggers, triggerCount } =
+    value as Partial<RedactPattern>;
   return (
     typeof name === 'string' &&
     regex instanceof RegExp &&
     (group === undefined || (Number.isInteger(group) && group >= 0)) &&
     (validate === undefined || typeof validate === 'function') &&
     (hint === undefined || typeof hint === 'string') &&
-    (minLength === undefined || (Number.isInteger(minLength) && minLength >= 0))
+    (minLength === undefined || (Number.isInteger(minLength) && minLength >= 0)) &&
+    (prefixes === undefined || (Array.isArray(prefixes) && prefixes.every((p) => typeof p === 'string'))) &&
+    (triggers === undefined || typeof triggers === 'string') &&
+    (triggerCount === undefined || (Number.isInteger(triggerCount) && triggerCount >= 1))
   );
 }
 
@@ -113,7 +117,7 @@ function compilePatterns(options: RedactOptions) {
       throw invalidOption(
         `patterns[${i}]`,
         pattern,
-        'a RegExp or { name, regex, group?, validate?, hint?, minLength? }',
+        'a RegExp or { name, regex, group?, validate?, hint?, minLength?, prefixes?, triggers?, triggerCount? }',
       );
     }
     const group = pattern instanceof RegExp ? 0 : (pattern.group ?? 0);

@@ -210,3 +210,22 @@ describe('the gate when its scan counter wraps', () => {
     expect(scanner.generation).toBe(1);
   });
 });
+
+describe('custom gated patterns: validation', () => {
+  it.each([
+    { name: 'p', regex: /x/g, prefixes: 'abc' },
+    { name: 'p', regex: /x/g, prefixes: [1] },
+    { name: 'p', regex: /x/g, triggers: ['='] },
+    { name: 'p', regex: /x/g, triggers: '=', triggerCount: 0 },
+  ])('rejects %o', (pattern) => {
+    expect(() => createRedactor({ patterns: [pattern as never] })).toThrow(/patterns\[0\]/);
+  });
+
+  it('runs a pattern with an empty prefix list on every string', () => {
+    const r = createRedactor({
+      defaultPatterns: false,
+      patterns: [{ name: 'p', regex: /q\d/g, prefixes: [] }],
+    });
+    expect(r('a q1 b')).toBe(`a ${R} b`);
+  });
+});

@@ -83,8 +83,12 @@ function compile(pattern: RedactPattern | RegExp): CompiledPattern {
   };
 }
 
+/** Whether a pattern names literals or characters the gate can look for (an empty list names none). */
 function isGated(pattern: RedactPattern | RegExp): boolean {
-  return !(pattern instanceof RegExp) && (pattern.prefixes !== undefined || pattern.triggers !== undefined);
+  return (
+    !(pattern instanceof RegExp) &&
+    ((pattern.prefixes?.length ?? 0) > 0 || (pattern.triggers?.length ?? 0) > 0)
+  );
 }
 
 function pushAt<T>(index: Int32Array, lists: T[][], key: number, item: T): void {
