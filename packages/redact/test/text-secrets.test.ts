@@ -229,3 +229,18 @@ describe('custom gated patterns: validation', () => {
     expect(r('a q1 b')).toBe(`a ${R} b`);
   });
 });
+
+describe('more places secrets sit', () => {
+  it('finds a Telegram token in a bot API URL', () => {
+    const token = `123456789:AA${'x1'.repeat(16)}Z`;
+    expect(redact(`GET https://api.telegram.org/bot${token}/sendMessage`)).toBe(
+      `GET https://api.telegram.org/bot${R}/sendMessage`,
+    );
+  });
+
+  it('censors Set-Cookie pairs joined by commas, with an Expires date', () => {
+    expect(redact('set-cookie: a=s3cr3t1; Expires=Wed, 21 Oct 2026 07:28:00 GMT, b=s3cr3t2; Path=/')).toBe(
+      `set-cookie: ${R}`,
+    );
+  });
+});

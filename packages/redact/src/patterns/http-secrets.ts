@@ -34,7 +34,10 @@ export const HTTP_SECRET_PATTERNS: readonly RedactPattern[] = Object.freeze([
    */
   {
     name: 'cookie-header',
-    regex: /\b(?:set-)?cookie[ \t]*:[ \t]*([^\s;=",]+=[^;\s",]*(?:;[ \t]*[^\s;=",]+(?:=[^;\s",]*)?)*)/gi,
+    // From the first `name=` to the end of the line or quote: pairs joined by `;` or `, `,
+    // and attributes such as `Expires=Wed, 21 Oct 2026 07:28:00 GMT`.
+    regex:
+      /\b(?:set-)?cookie[ \t]*:[ \t]*([^\s;=",]+=(?:[^\s"'\\]|\\(?![nrt"'\\]))*(?:[ \t]+(?:[^\s"'\\]|\\(?![nrt"'\\]))+)*)/gi,
     group: 1,
     prefixes: ['cookie'],
     minLength: 10,

@@ -104,10 +104,10 @@ export const VENDOR_TOKEN_PATTERNS: readonly RedactPattern[] = Object.freeze([
   token('sendinblue-key', ['xkeysib-'], `xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}${END}`),
   /** Twilio API key sids: `SK` + 32 hex digits. */
   token('twilio-key', ['SK'], `SK[0-9a-fA-F]{32}${END}`),
-  /** Telegram bot tokens: `<bot id>:AA…` (35 characters). */
+  /** Telegram bot tokens: `<bot id>:AA…` (35 characters), also in bot API URLs (`/bot<token>/`). */
   {
     name: 'telegram-bot-token',
-    regex: /(?<!(?<!\\|%[0-9A-Fa-f])[\w:])\d{5,16}:A[\w-]{34}(?![\w-])/g,
+    regex: /(?:(?<=\/bot)|(?<!(?<!\\|%[0-9A-Fa-f])[\w:]))\d{5,16}:A[\w-]{34}(?![\w-])/g,
     triggers: ':',
     minLength: 41,
   },
