@@ -244,3 +244,25 @@ describe('more places secrets sit', () => {
     );
   });
 });
+
+describe('credentials in several parts and URL users', () => {
+  it('censors a Digest or AWS parameter list whole', () => {
+    expect(redact('Authorization: Digest username="bob", realm="x", response="6629fae49393a0539745"')).toBe(
+      `Authorization: Digest ${R}`,
+    );
+    expect(
+      redact(
+        'authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830, SignedHeaders=host, Signature=5d672d79c1',
+      ),
+    ).toBe(`authorization: AWS4-HMAC-SHA256 ${R}`);
+  });
+
+  it('censors a token written as the user of a URL, and leaves a plain user name', () => {
+    expect(redact('DSN=https://abc123def456abc789@o12345.ingest.sentry.io/123')).toBe(
+      `DSN=https://${R}@o12345.ingest.sentry.io/123`,
+    );
+    expect(redact('git clone https://deploy@git.example.com/repo.git')).toBe(
+      'git clone https://deploy@git.example.com/repo.git',
+    );
+  });
+});

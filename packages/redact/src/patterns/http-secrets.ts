@@ -16,13 +16,14 @@ export const HTTP_SECRET_PATTERNS: readonly RedactPattern[] = Object.freeze([
   /**
    * An `Authorization`-style header written as text with any scheme: `Authorization: token
    * ghp_…`, `Token <hex>`, `ApiKey …`, `SSWS …`, custom ones. The scheme word stays
-   * readable and the credential after it is censored (the key assignment censors a value
-   * written without a scheme). Also `Private-Token`, `X-Auth-Token` and `X-Access-Token`.
+   * readable and the credential after it is censored, a parameter list (`Digest
+   * username="…", response="…"`, `AWS4-HMAC-SHA256 Credential=…, Signature=…`) whole (the
+   * key assignment censors a value written without a scheme). Also `Private-Token`, `X-Auth-Token` and `X-Access-Token`.
    */
   {
     name: 'authorization-header',
     regex:
-      /\b(?:proxy-)?(?:authorization|private-token|x-auth-token|x-access-token)[ \t]*[:=][ \t]*[A-Za-z][\w.-]{0,30}[ \t]+((?:[\w\-.~+/:=]|\\(?![nrt"'\\]))+)/gi,
+      /\b(?:proxy-)?(?:authorization|private-token|x-auth-token|x-access-token)[ \t]*[:=][ \t]*[A-Za-z][\w.-]{0,30}[ \t]+(\w+=(?:"[^"\r\n]*"|[^\s,"]*)(?:,[ \t]*\w+=(?:"[^"\r\n]*"|[^\s,"]*))+|(?:[\w\-.~+/:=]|\\(?![nrt"'\\]))+)/gi,
     group: 1,
     validate: isCredential,
     prefixes: ['authorization', 'private-token', 'auth-token', 'access-token'],
@@ -41,6 +42,19 @@ export const HTTP_SECRET_PATTERNS: readonly RedactPattern[] = Object.freeze([
     group: 1,
     prefixes: ['cookie'],
     minLength: 10,
+  },
+  /**
+   * A token written as the user of a URL, with no password: `https://<token>@host` (Sentry
+   * DSNs, git remotes). Only a user of 16 or more characters with a digit counts: a name
+   * such as `https://deploy@host` stays.
+   */
+  {
+    name: 'url-user-token',
+    regex: /\b[a-z][a-z0-9+.-]{0,31}:(?:\\?\/){2}([\w\-.~%]{16,})@/gi,
+    group: 1,
+    validate: (user: string) => /\d/.test(user) && /[A-Za-z]/.test(user),
+    prefixes: ['://', ':\\/'],
+    minLength: 24,
   },
   /**
    * Secret URL parameters beyond the key names: session ids in path parameters
