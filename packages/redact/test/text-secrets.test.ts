@@ -66,9 +66,11 @@ describe('URLs', () => {
     expect(redact(input)).toBe(expected);
   });
 
-  it('leaves innocent query names alone', () => {
+  it('leaves innocent query names alone, and flags or short numbers under secret names', () => {
     const url = 'https://a.example/search?q=shoes&page=2&sort=asc&signed=true';
     expect(redact(url)).toBe(url);
+    const flags = 'https://help.example/view?ticket=4021&auth=true&sig=none';
+    expect(redact(flags)).toBe(flags);
   });
 });
 

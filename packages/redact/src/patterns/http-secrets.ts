@@ -66,6 +66,8 @@ export const HTTP_SECRET_PATTERNS: readonly RedactPattern[] = Object.freeze([
     regex:
       /[?&;](?:j?sessionid|phpsessid|aspsessionid\w*|sid|ticket|creds?|credentials?|sig|signature|x-amz-signature|x-amz-credential|x-goog-signature|x-goog-credential|auth|otp|pass|pw|passcode)=([^&#?;\s"'\\]+)/gi,
     group: 1,
+    // A flag or a short number (`?auth=true`, `&ticket=4021`) is no secret.
+    validate: (value: string) => !/^(?:true|false|yes|no|on|off|null|none|\d{1,8})$/i.test(value),
     triggers: '=',
     minLength: 5,
   },
