@@ -52,6 +52,8 @@ export interface Scanner {
   readonly charGates: readonly (readonly CharGate[])[];
   /** The shortest string a gated pattern can match. */
   readonly minGated: number;
+  /** The shortest string any pattern can match. */
+  readonly minLength: number;
   readonly prefilter: RegExp | null;
   /** The shortest string any hinted pattern can match. */
   readonly minHinted: number;
@@ -147,6 +149,7 @@ export function compileScanner(patterns: readonly (RedactPattern | RegExp)[]): S
     chars: narrow ? Uint8Array.from(chars) : Uint16Array.from(chars),
     charGates,
     minGated,
+    minLength: Math.min(...compiled.map((pattern) => pattern.minLength)),
     prefilter: hints.length > 0 ? new RegExp(hints.join('|'), 'i') : null,
     minHinted,
     hasAlways,
@@ -279,6 +282,8 @@ function notePrefix(
 
 /** `text` with every detected secret replaced; the same string when nothing matched. */
 export function scan(scanner: Scanner, text: string, replace: Replace): string {
+  // Shorter than any pattern can match (`GET`, `200`): nothing to look up or scan.
+  if (text.length < scanner.minLength) return text;
   const short = text.length <= CLEAN_MAX_LENGTH;
   if (short && scanner.clean.has(text)) return text;
   const out = scanFresh(scanner, text, replace);
