@@ -107,8 +107,18 @@ export function healthHandler(health: Health, options: HealthHandlerOptions = {}
         // Reports are reused while results are unchanged, so is their serialisation.
         const slot = detailed ? 1 : 0;
         if (lastReport[slot] !== report) {
+          const body = serialized(detailed ? report : summary(report));
+          if (body === undefined) {
+            // A host redactor returned what JSON cannot hold (a cycle, a BigInt): the
+            // details are dropped, the status still answers, and nothing is thrown.
+            send(req, res, report.status === 'fail' ? 503 : 200, MEDIA_TYPE, {
+              ...summary(report),
+              output: 'The health report details could not be serialized.',
+            });
+            return;
+          }
           lastReport[slot] = report;
-          lastBody[slot] = JSON.stringify(detailed ? report : summary(report));
+          lastBody[slot] = body;
         }
         sendText(req, res, report.status === 'fail' ? 503 : 200, MEDIA_TYPE, lastBody[slot]!);
       },
@@ -159,6 +169,15 @@ function safeDecode(text: string): string {
     return decodeURIComponent(text);
   } catch {
     return text;
+  }
+}
+
+/** `value` as JSON, or `undefined` when it cannot be (a cycle, a BigInt, a throwing toJSON). */
+function serialized(value: object): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
   }
 }
 

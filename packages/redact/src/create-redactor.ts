@@ -52,14 +52,18 @@ function compileKeys(options: RedactOptions): Set<string> | null {
 function isPattern(value: unknown): value is RedactPattern | RegExp {
   if (value instanceof RegExp) return true;
   if (typeof value !== 'object' || value === null) return false;
-  const { name, regex, group, validate, hint, minLength } = value as Partial<RedactPattern>;
+  const { name, regex, group, validate, hint, minLength, prefixes, triggers, triggerCount } =
+    value as Partial<RedactPattern>;
   return (
     typeof name === 'string' &&
     regex instanceof RegExp &&
     (group === undefined || (Number.isInteger(group) && group >= 0)) &&
     (validate === undefined || typeof validate === 'function') &&
     (hint === undefined || typeof hint === 'string') &&
-    (minLength === undefined || (Number.isInteger(minLength) && minLength >= 0))
+    (minLength === undefined || (Number.isInteger(minLength) && minLength >= 0)) &&
+    (prefixes === undefined || (Array.isArray(prefixes) && prefixes.every((p) => typeof p === 'string'))) &&
+    (triggers === undefined || typeof triggers === 'string') &&
+    (triggerCount === undefined || (Number.isInteger(triggerCount) && triggerCount >= 1))
   );
 }
 
@@ -68,15 +72,39 @@ function captureGroups(regex: RegExp): number {
   return new RegExp(`${regex.source}|`, regex.flags.replace(/[gy]/g, '')).exec('')!.length - 1;
 }
 
+const DEFAULT_PATTERN_NAMES = new Set(DEFAULT_PATTERNS.map((pattern) => pattern.name));
+
+/** The default patterns left out: none for `true`, `null` (all) for `false`. */
+function defaultPatternsExcept(value: unknown): ReadonlySet<string> | null {
+  if (value === undefined || value === true) return new Set();
+  if (value === false) return null;
+  const except = (value as { except?: unknown } | null)?.except;
+  if (typeof value !== 'object' || !Array.isArray(except)) {
+    throw invalidOption('defaultPatterns', value, 'true, false, or { except: [names of default patterns] }');
+  }
+  except.forEach((name: unknown, i) => {
+    if (typeof name !== 'string' || !DEFAULT_PATTERN_NAMES.has(name)) {
+      throw invalidOption(
+        `defaultPatterns.except[${i}]`,
+        name,
+        `the name of a default pattern (${[...DEFAULT_PATTERN_NAMES].join(', ')})`,
+      );
+    }
+  });
+  return new Set(except as string[]);
+}
+
 function compilePatterns(options: RedactOptions) {
   const { patterns = [] } = options;
   if (patterns === false) return null;
   if (!Array.isArray(patterns)) throw invalidOption('patterns', patterns, 'an array of patterns, or false');
   const all: (RedactPattern | RegExp)[] = [];
-  if (booleanOption('defaultPatterns', options.defaultPatterns, true)) {
+  const except = defaultPatternsExcept(options.defaultPatterns);
+  if (except !== null) {
     // The key-assignment detector covers the default keys and the host's own (keys is checked by now).
     const keys = Array.isArray(options.keys) ? options.keys : [];
     for (const pattern of DEFAULT_PATTERNS) {
+      if (except.has(pattern.name)) continue;
       all.push(
         pattern.name === 'key-assignment' && keys.length > 0
           ? assignmentPattern([...DEFAULT_KEYS, ...keys])
@@ -89,7 +117,7 @@ function compilePatterns(options: RedactOptions) {
       throw invalidOption(
         `patterns[${i}]`,
         pattern,
-        'a RegExp or { name, regex, group?, validate?, hint?, minLength? }',
+        'a RegExp or { name, regex, group?, validate?, hint?, minLength?, prefixes?, triggers?, triggerCount? }',
       );
     }
     const group = pattern instanceof RegExp ? 0 : (pattern.group ?? 0);

@@ -1,5 +1,6 @@
 import { keyMatches } from '../keys.js';
 import { type CompiledCensor, hashCensor } from './censor.js';
+import { holdsHeaderPairs } from './header-pairs.js';
 import { nextState, type PathState } from './path-automaton.js';
 import { renameKeys } from './rename-keys.js';
 import { detects, type Scanner, scan } from './scanner.js';
@@ -185,7 +186,7 @@ export class Walker {
       return UNSERIALIZABLE;
     }
     if (typeof toJSON !== 'function' || !allowToJSON) {
-      if (isArray) return this.walkArray(value as unknown[], state, depth);
+      if (isArray) return this.walkArray(value as unknown[], state, depth, holdsHeaderPairs(key));
       if (proto === objectProto || proto === null) {
         return this.walkObject(value as Record<string, unknown>, state, depth);
       }
@@ -303,7 +304,7 @@ export class Walker {
     return renames === undefined ? obj : renameKeys(obj, keys, renames);
   }
 
-  private walkArray(arr: readonly unknown[], state: PathState | null, depth: number): unknown {
+  private walkArray(arr: readonly unknown[], state: PathState | null, depth: number, pairs = false): unknown {
     let length: number;
     try {
       length = arr.length;
@@ -313,6 +314,7 @@ export class Walker {
     let out: unknown[] | undefined;
     const childDepth = depth + 1;
     const named = state !== null && state.named !== null;
+    let name: unknown;
     for (let i = 0; i < length; i++) {
       let value: unknown;
       try {
@@ -320,11 +322,16 @@ export class Walker {
       } catch {
         value = THREW;
       }
+      if (i % 2 === 0) name = value;
       const childState = state === null ? null : named ? nextState(state, String(i)) : state.other;
       let next: unknown;
       if (value === THREW) {
         next = UNSERIALIZABLE;
-      } else if (childState?.terminal) {
+      } else if (
+        childState?.terminal ||
+        // A header value after a secret header name (rawHeaders: name, value, name, value).
+        (pairs && i % 2 === 1 && this.checksKeys && typeof name === 'string' && this.isSecretKey(name))
+      ) {
         if (this.tracksPath) this.path[depth] = String(i);
         next = value === undefined || value === null ? value : this.censorValue(value, childDepth);
       } else {
