@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HealthRequestHandler } from '@ballast/health';
+
+/** What `healthHandler` answered: status, headers and body, to send through a framework's reply. */
+export interface HealthReply {
+  status: number;
+  headers: Record<string, string | number>;
+  body: string | undefined;
+}
+
+/**
+ * Runs `healthHandler` for `req` and resolves what it would have written, or `undefined` for a
+ * path it does not serve: the framework then sends it with its own reply (no hijack), so its
+ * hooks and request logging see the response.
+ */
+export function healthReply(
+  handler: HealthRequestHandler,
+  req: IncomingMessage,
+): Promise<HealthReply | undefined> {
+  return new Promise((resolve) => {
+    let status = 200;
+    let headers: Record<string, string | number> = {};
+    const res = {
+      writeHead(code: number, head: Record<string, string | number>) {
+        status = code;
+        headers = head;
+        return res;
+      },
+      end(body?: string) {
+        resolve({ status, headers, body });
+        return res;
+      },
+    };
+    handler(req, res as unknown as ServerResponse, () => resolve(undefined));
+  });
+}
