@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerLike } from '@ballast/core';
 import { NotFoundError } from '@ballast/errors';
-import { type Health, type HealthHandlerOptions, type HealthRequestHandler, healthHandler } from '@ballast/health';
+import {
+  type Health,
+  type HealthHandlerOptions,
+  type HealthRequestHandler,
+  healthHandler,
+} from '@ballast/health';
 import { type HttpLoggerOptions, type HttpMiddleware, httpLogger } from '@ballast/logger';
 import { checkObject, checkOptional } from './internal/check.js';
 import { problemResponse } from './problem-response.js';

@@ -97,7 +97,10 @@ export const ballastFastify: FastifyPluginAsync<BallastFastifyOptions> = async (
       const answer = await healthReply(probes, request.raw);
       if (answer === undefined) throw new NotFoundError(`No route for ${request.method} ${request.url}`);
       const { 'content-length': _length, ...headers } = answer.headers;
-      return reply.code(answer.status).headers(headers).send(answer.body ?? '');
+      return reply
+        .code(answer.status)
+        .headers(headers)
+        .send(answer.body ?? '');
     };
     app.get(basePath, serve);
     app.get(`${basePath}/*`, serve);

@@ -28,10 +28,18 @@ export interface RequestHandlerOptions {
  *
  * @throws ConfigurationError without a logger or `handle`, or for a bad option.
  */
-export function requestHandler(options: RequestHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function requestHandler(
+  options: RequestHandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   checkObject('requestHandler', options, ['logger', 'health', 'healthOptions', 'handle']);
   const { logger, health, handle } = options;
-  checkOptional('requestHandler.handle', handle, 'function', 'a function (req, res) => unknown: your routes', true);
+  checkOptional(
+    'requestHandler.handle',
+    handle,
+    'function',
+    'a function (req, res) => unknown: your routes',
+    true,
+  );
   const basePath = options.healthOptions?.basePath ?? '/health';
   const log = httpLogger({ logger, ignore: (req) => req.url?.startsWith(basePath) === true });
   const probes = health === undefined ? undefined : healthHandler(health, options.healthOptions);
