@@ -9,6 +9,7 @@ import {
 } from '@ballast/health';
 import { type HttpLoggerOptions, type HttpMiddleware, httpLogger } from '@ballast/logger';
 import { checkObject, checkOptional } from './internal/check.js';
+import { isHealthRequest } from './internal/health-reply.js';
 import { problemResponse } from './problem-response.js';
 
 /** Express (and Connect) middleware. */
@@ -32,7 +33,7 @@ export type ErrorMiddleware = (
  */
 export function requestLogger(options: HttpLoggerOptions): Middleware {
   checkObject('requestLogger', options, ['logger', 'header', 'field', 'genReqId', 'ignore']);
-  return httpLogger({ ignore: (req) => req.url?.startsWith('/health') === true, ...options });
+  return httpLogger({ ignore: (req) => isHealthRequest(req, '/health'), ...options });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { LoggerLike } from '@ballast/core';
 import { type Health, type HealthHandlerOptions, healthHandler } from '@ballast/health';
 import { httpLogger } from '@ballast/logger';
 import { checkObject, checkOptional } from './internal/check.js';
+import { isHealthRequest } from './internal/health-reply.js';
 import { problemResponse } from './problem-response.js';
 
 /** Options for {@link requestHandler}. */
@@ -41,7 +42,7 @@ export function requestHandler(
     true,
   );
   const basePath = options.healthOptions?.basePath ?? '/health';
-  const log = httpLogger({ logger, ignore: (req) => req.url?.startsWith(basePath) === true });
+  const log = httpLogger({ logger, ignore: (req) => isHealthRequest(req, basePath) });
   const probes = health === undefined ? undefined : healthHandler(health, options.healthOptions);
   const fail = (res: ServerResponse, error: unknown): void => {
     if (res.headersSent) {

@@ -40,10 +40,11 @@ export interface ChildOptions {
    */
   serializers?: Record<string, Serializer>;
   /**
-   * Redaction paths (or `{ paths, keys }`) added to the parent's for this child and its
-   * children. The parent's redaction always stays: a child cannot unredact.
+   * Redaction paths (or `{ paths, keys }`: keys censored at any depth) added to the parent's
+   * for this child and its children. The parent's redaction always stays: a child cannot
+   * unredact, nor change the censor.
    */
-  redact?: string[] | { paths?: string[]; keys?: string[] };
+  redact?: string[] | { paths: string[]; keys?: string[] };
   /** Prepended to each message of this child (after the parent's prefix): pino's `msgPrefix`. */
   msgPrefix?: string;
 }

@@ -96,7 +96,7 @@ describe('pino options of createLogger and child', () => {
     const child = logger.child({ email: 'a@b.c' }, { redact: ['email', 'user.phone'] });
     child.info({ user: { phone: '555', name: 'ann' }, password: 'hunter2' });
     logger.info({ user: { phone: '555' } });
-    const keyed = logger.child({}, { redact: { keys: ['ssn'] } });
+    const keyed = logger.child({}, { redact: { paths: [], keys: ['ssn'] } });
     keyed.info({ deep: { SSN: '123' } });
     expect(sink.lines).toEqual([
       {

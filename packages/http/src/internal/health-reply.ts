@@ -34,3 +34,12 @@ export function healthReply(
     handler(req, res as unknown as ServerResponse, () => resolve(undefined));
   });
 }
+
+/**
+ * Whether `req` is for the health endpoints under `basePath`, by its original URL (Express and
+ * Nest rewrite `req.url` below a mount path), so request logging can leave probes out.
+ */
+export function isHealthRequest(req: IncomingMessage, basePath: string): boolean {
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  return url.startsWith(basePath);
+}
