@@ -9,7 +9,7 @@ import {
 } from '@ballast/health';
 import { type HttpLoggerOptions, type HttpMiddleware, httpLogger } from '@ballast/logger';
 import { checkObject, checkOptional } from './internal/check.js';
-import { isHealthRequest } from './internal/health-reply.js';
+import { echoedRequestId, isHealthRequest, originalUrl } from './internal/health-reply.js';
 import { problemResponse } from './problem-response.js';
 
 /** Express (and Connect) middleware. */
@@ -50,7 +50,7 @@ export function healthRouter(health: Health, options?: HealthHandlerOptions): He
 /** Sends every request that reaches it to the error handler as a `NotFoundError` (404). Mount it after your routes. */
 export function notFound(): Middleware {
   return (req, _res, next) => {
-    const path = ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '/').split('?')[0];
+    const path = originalUrl(req).split('?')[0];
     next?.(new NotFoundError(`No route for ${req.method} ${path}`));
   };
 }
@@ -79,11 +79,7 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorMiddleware {
       next(error);
       return;
     }
-    const requestId = res.getHeader('x-request-id');
-    const problem = problemResponse(error, {
-      requestId: typeof requestId === 'string' ? requestId : undefined,
-      logger,
-    });
+    const problem = problemResponse(error, { requestId: echoedRequestId(res), logger });
     res.writeHead(problem.status, problem.headers).end(JSON.stringify(problem.body));
   };
 }

@@ -19,7 +19,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { checkObject, checkOptional } from './internal/check.js';
-import { healthReply, isHealthRequest } from './internal/health-reply.js';
+import { echoedRequestId, healthReply, isHealthRequest } from './internal/health-reply.js';
 import { problemResponse } from './problem-response.js';
 
 // Decorators are applied as plain calls, not `@` syntax: this file builds with esbuild
@@ -89,11 +89,7 @@ class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const res = http.getResponse<ResponseLike>();
     const adapter = this.adapterHost.httpAdapter;
-    const requestId = res.getHeader?.('x-request-id');
-    const problem = problemResponse(exception, {
-      requestId: typeof requestId === 'string' ? requestId : undefined,
-      logger: this.logger,
-    });
+    const problem = problemResponse(exception, { requestId: echoedRequestId(res), logger: this.logger });
     for (const [name, value] of Object.entries(problem.headers)) adapter.setHeader(res, name, value);
     adapter.reply(res, JSON.stringify(problem.body), problem.status);
   }

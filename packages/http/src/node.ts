@@ -3,7 +3,7 @@ import type { LoggerLike } from '@ballast/core';
 import { type Health, type HealthHandlerOptions, healthHandler } from '@ballast/health';
 import { httpLogger } from '@ballast/logger';
 import { checkObject, checkOptional } from './internal/check.js';
-import { isHealthRequest } from './internal/health-reply.js';
+import { echoedRequestId, isHealthRequest } from './internal/health-reply.js';
 import { problemResponse } from './problem-response.js';
 
 /** Options for {@link requestHandler}. */
@@ -50,11 +50,7 @@ export function requestHandler(
       res.destroy();
       return;
     }
-    const requestId = res.getHeader('x-request-id');
-    const problem = problemResponse(error, {
-      requestId: typeof requestId === 'string' ? requestId : undefined,
-      logger,
-    });
+    const problem = problemResponse(error, { requestId: echoedRequestId(res), logger });
     res.writeHead(problem.status, problem.headers).end(JSON.stringify(problem.body));
   };
   const route = (req: IncomingMessage, res: ServerResponse): void => {

@@ -111,6 +111,11 @@ export function describeAdapter(name: string, start: Start): void {
         database.up = true;
       }
       expect((await fetch(`${url}/health`)).status).toBe(200);
+      const head = await fetch(`${url}/health/live`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
+      const unknown = await fetch(`${url}/health/nowhere`);
+      expect(unknown.status).toBe(404);
       await app.logger.flush();
       expect(linesFor(`${name}-ready`)).toEqual([]);
     });

@@ -40,6 +40,16 @@ export function healthReply(
  * Nest rewrite `req.url` below a mount path), so request logging can leave probes out.
  */
 export function isHealthRequest(req: IncomingMessage, basePath: string): boolean {
-  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-  return url.startsWith(basePath);
+  return originalUrl(req).startsWith(basePath);
+}
+
+/** The URL the client asked for: Express's `originalUrl` when set (a mount rewrites `req.url`). */
+export function originalUrl(req: IncomingMessage): string {
+  return (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+}
+
+/** The request id that request logging echoed in the `x-request-id` response header, if any. */
+export function echoedRequestId(res: { getHeader?(name: string): unknown }): string | undefined {
+  const id = res.getHeader?.('x-request-id');
+  return typeof id === 'string' ? id : undefined;
 }
