@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { NotFoundError } from '@ballast/errors';
 import { type Health, type HealthHandlerOptions, healthHandler } from '@ballast/health';
-import { incomingRequestId, type Logger } from '@ballast/logger';
+import { incomingRequestId, type Logger, safePath } from '@ballast/logger';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { checkObject, checkOptional } from './internal/check.js';
 import { healthReply } from './internal/health-reply.js';
@@ -27,10 +27,11 @@ export interface BallastFastifyServerOptions {
 }
 
 /**
- * Server options that make Fastify log through a Ballast logger: `loggerInstance`, request
- * ids taken from `x-request-id` (or `traceparent`, else a random UUID) so `request.id` is the
- * id the client and the logs see, bound as `req_id` on `request.log`, and health probes
- * left out of request logging.
+ * Server options that make Fastify log through a Ballast logger: `loggerInstance` (with a
+ * `req` serializer that redacts secret query parameters), request ids taken from
+ * `x-request-id` (or `traceparent`, else a random UUID) so `request.id` is the id the client
+ * and the logs see, bound as `req_id` on `request.log` (log through `request.log` in
+ * handlers), and health probes left out of request logging.
  *
  * @example
  * const app = Fastify(fastifyOptions({ logger }));
@@ -42,10 +43,23 @@ export function fastifyOptions(options: FastifyLoggerOptions): BallastFastifySer
   checkOptional('fastifyOptions.header', header, 'string', "a header name such as 'x-request-id'");
   checkOptional('fastifyOptions.healthPath', healthPath, 'string', "a path such as '/health'");
   return {
-    loggerInstance: logger,
+    // Fastify gives the instance's serializers precedence over its own: `req` keeps secret
+    // query parameters out of the request lines.
+    loggerInstance: logger.child({}, { serializers: { req: requestSerializer } }),
     requestIdLogLabel: 'req_id',
     genReqId: (req) => incomingRequestId(req.headers, header) ?? randomUUID(),
     disableRequestLogging: (req) => req.url?.startsWith(healthPath) === true,
+  };
+}
+
+/** Fastify's `req` serializer, with the URL's secret query parameters redacted (`safePath`). */
+function requestSerializer(request: FastifyRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: safePath(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    user_agent: request.headers['user-agent'],
   };
 }
 

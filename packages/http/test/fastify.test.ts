@@ -58,7 +58,7 @@ describe('Fastify with a Ballast loggerInstance', () => {
   it('with fastifyOptions, request.id is the x-request-id and every request line carries it as req_id', async () => {
     const { app, url, sink, logger } = await start({ plugin: true });
     try {
-      const res = await fetch(`${url}/hello`, { headers: { 'x-request-id': 'abc-123' } });
+      const res = await fetch(`${url}/hello?token=abc&page=2`, { headers: { 'x-request-id': 'abc-123' } });
       expect(res.headers.get('x-request-id')).toBe('abc-123');
       const traced = await fetch(`${url}/hello`, {
         headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
@@ -68,6 +68,7 @@ describe('Fastify with a Ballast loggerInstance', () => {
       await logger.flush();
       const mine = sink.lines.filter((line) => line.req_id === 'abc-123');
       expect(mine.map((line) => line.msg)).toEqual(['incoming request', 'handler line', 'request completed']);
+      expect(mine[0]?.req).toMatchObject({ method: 'GET', url: '/hello?token=[REDACTED]&page=2' });
       expect(
         sink.lines.some((line) => (line.req as { url?: string } | undefined)?.url === '/health/ready'),
       ).toBe(false);
