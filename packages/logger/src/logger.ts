@@ -411,13 +411,21 @@ function apply(fn: Serializer, value: unknown): unknown {
   }
 }
 
-/** `a` with its serialized fields replaced: a shallow copy, made only when one is present. */
+/**
+ * `a` with its serialized fields replaced: a shallow copy, made only when one is present. An
+ * object that cannot be read (a hostile proxy) is returned as it is, for the line's own
+ * guarded walk to report.
+ */
 function serialized(a: object, serializers: Readonly<Record<string, Serializer>>): object {
   let copy: Record<string, unknown> | undefined;
-  for (const key in serializers) {
-    if (!Object.hasOwn(a, key)) continue;
-    copy ??= { ...a };
-    copy[key] = apply(serializers[key] as Serializer, copy[key]);
+  try {
+    for (const key in serializers) {
+      if (!Object.hasOwn(a, key)) continue;
+      copy ??= { ...a };
+      copy[key] = apply(serializers[key] as Serializer, copy[key]);
+    }
+  } catch {
+    return a;
   }
   return copy ?? a;
 }

@@ -74,6 +74,17 @@ describe('pino options of createLogger and child', () => {
     expect(sink.lines).toEqual([{ level: 'info', req: '[Unserializable]', msg: 'still here' }]);
   });
 
+  it('writes an unreadable object as the logger always does, serializers or not', () => {
+    const { sink, logger } = quiet();
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const child = logger.child({}, { serializers: { req: () => 'x' } });
+    child.info(revocable.proxy, 'hostile');
+    logger.info(revocable.proxy, 'hostile');
+    expect(sink.lines[0]).toEqual(sink.lines[1]);
+    expect(sink.lines[0]?.msg).toBe('hostile');
+  });
+
   it('redacts a child serializer output by the logger rules', () => {
     const { sink, logger } = quiet();
     logger
