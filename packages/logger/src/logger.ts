@@ -133,8 +133,7 @@ class BallastLogger implements Logger {
    * base named `trace_id`…, renamed there).
    */
   readonly #traced: { bindings: string; prefix: string } | undefined;
-  readonly #serializers: Readonly<Record<string, Serializer>> | undefined;
-  readonly #msgPrefix: string;
+  /** Serializers, redaction as given and message prefix: shared with the children that add none. */
   readonly #lineage: Lineage;
 
   constructor(
@@ -148,8 +147,6 @@ class BallastLogger implements Logger {
   ) {
     this.#core = core;
     this.#lineage = lineage;
-    this.#serializers = lineage.serializers;
-    this.#msgPrefix = lineage.msgPrefix;
     this.#ref = levelRef;
     this.#root = root;
     this.#name = name;
@@ -185,7 +182,7 @@ class BallastLogger implements Logger {
   }
 
   get serializers(): Readonly<Record<string, Serializer>> {
-    return this.#serializers ?? NO_SERIALIZERS;
+    return this.#lineage.serializers ?? NO_SERIALIZERS;
   }
 
   bindings(): Record<string, unknown> {
@@ -237,11 +234,13 @@ class BallastLogger implements Logger {
     const trace = core.trace ? traceJson() : '';
     let fields = '';
     let msg: string | undefined;
-    if (this.#serializers !== undefined && typeof a === 'object' && a !== null) {
-      if (isErrorLike(a) !== true) a = serialized(a, this.#serializers);
-      else if (this.#serializers.err !== undefined) {
+    const lineage = this.#lineage;
+    const serializers = lineage.serializers;
+    if (serializers !== undefined && typeof a === 'object' && a !== null) {
+      if (isErrorLike(a) !== true) a = serialized(a, serializers);
+      else if (serializers.err !== undefined) {
         if (b === undefined) b = errorMessage(a as Error);
-        a = { err: apply(this.#serializers.err, a) };
+        a = { err: apply(serializers.err, a) };
       }
     }
     if (typeof a === 'string') {
@@ -285,7 +284,7 @@ class BallastLogger implements Logger {
     }
     body += fields;
     if (msg !== undefined)
-      body += `,"msg":${quote(s.text(this.#msgPrefix === '' ? msg : this.#msgPrefix + msg))}`;
+      body += `,"msg":${quote(s.text(lineage.msgPrefix === '' ? msg : lineage.msgPrefix + msg))}`;
     core.emit(level, body);
   }
 
@@ -302,10 +301,26 @@ class BallastLogger implements Logger {
       own = withoutName(bindings);
     }
     if (name !== undefined && typeof name !== 'string') throw invalidOption('child.name', name, 'a string');
-    const lineage = this.#lineage;
-    const added = options.redact === undefined ? undefined : redactAdditions(options.redact);
-    const redact = added === undefined ? lineage.redact : withAdditions(lineage.redact, added);
-    const core = added === undefined ? this.#core : derivedCore(this.#core, compileRedaction(redact));
+    let lineage = this.#lineage;
+    let core = this.#core;
+    // Most children only add bindings: they share the parent's lineage and core, no allocation.
+    if (
+      options.serializers !== undefined ||
+      options.redact !== undefined ||
+      options.msgPrefix !== undefined
+    ) {
+      const added = options.redact === undefined ? undefined : redactAdditions(options.redact);
+      const redact = added === undefined ? lineage.redact : withAdditions(lineage.redact, added);
+      if (added !== undefined) core = derivedCore(core, compileRedaction(redact));
+      const prefix = options.msgPrefix;
+      if (prefix !== undefined && typeof prefix !== 'string')
+        throw invalidOption('child.msgPrefix', prefix, 'a string');
+      lineage = {
+        serializers: mergeSerializers(lineage.serializers, options.serializers, 'child.serializers'),
+        redact,
+        msgPrefix: prefix === undefined ? lineage.msgPrefix : lineage.msgPrefix + prefix,
+      };
+    }
     let levelRef = this.#ref;
     if (options.level !== undefined) levelRef = ref(core, levelOption('child.level', options.level));
     else if (name !== undefined && core.moduleLevels.has(name))
@@ -319,9 +334,6 @@ class BallastLogger implements Logger {
     const parent = this.#traced?.bindings;
     const tracedBindings =
       json === traced && parent === undefined ? undefined : (parent ?? this.#bindings) + traced;
-    const prefix = options.msgPrefix;
-    if (prefix !== undefined && typeof prefix !== 'string')
-      throw invalidOption('child.msgPrefix', prefix, 'a string');
     return new BallastLogger(
       core,
       levelRef,
@@ -329,11 +341,7 @@ class BallastLogger implements Logger {
       name ?? this.#name,
       this.#bindings + json,
       tracedBindings,
-      {
-        serializers: mergeSerializers(lineage.serializers, options.serializers, 'child.serializers'),
-        redact,
-        msgPrefix: prefix === undefined ? lineage.msgPrefix : lineage.msgPrefix + prefix,
-      },
+      lineage,
     );
   }
 
