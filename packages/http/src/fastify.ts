@@ -3,7 +3,13 @@ import type { IncomingMessage } from 'node:http';
 import { NotFoundError } from '@ballast/errors';
 import { type Health, type HealthHandlerOptions, healthHandler } from '@ballast/health';
 import { incomingRequestId, type Logger, safePath } from '@ballast/logger';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import { checkObject, checkOptional } from './internal/check.js';
 import { healthReply } from './internal/health-reply.js';
 import { problemResponse } from './problem-response.js';
@@ -20,7 +26,8 @@ export interface FastifyLoggerOptions {
 
 /** The Fastify server options {@link fastifyOptions} returns; spread your own next to them. */
 export interface BallastFastifyServerOptions {
-  loggerInstance: Logger;
+  /** The Ballast logger, typed as Fastify's base logger so that `Fastify(...)` keeps its default types. */
+  loggerInstance: FastifyBaseLogger;
   requestIdLogLabel: string;
   genReqId: (req: IncomingMessage) => string;
   disableRequestLogging: (req: { url?: string | undefined }) => boolean;
