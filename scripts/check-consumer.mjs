@@ -3,7 +3,8 @@
 // @ballast/…` will give people. Run after `pnpm build`: `pnpm check:consumer`.
 // It installs every published package from its `pnpm pack` tarball (workspace dependencies
 // pointed at the sibling tarballs), then:
-// - typechecks everything below with the published `.d.ts` files (strict TypeScript);
+// - typechecks everything below with the published `.d.ts` files (strict TypeScript,
+//   `skipLibCheck: false`) with no optional peer installed (no ioredis, no framework);
 // - runs the README's "Compose it yourself" snippet and each package README's first example
 //   exactly as written (the compose snippet gets a stand-in for its one free function);
 // - runs the cache tier contract suite under `node:test` against a tier of the project's own.

@@ -4,6 +4,7 @@ export { createCache } from './cache.js';
 export { CorruptEntryError } from './errors.js';
 export type { CacheEvents } from './events.js';
 export type { Factory, FactoryContext } from './factory.js';
+export type { RedisClientLike } from './internal/redis-client.js';
 export type {
   Cache,
   CacheOptions,

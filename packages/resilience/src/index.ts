@@ -50,6 +50,7 @@ export { type HedgeEvents, type HedgeOptions, type HedgePolicy, hedge } from './
 export { pipeline } from './pipeline.js';
 export type { Policy, PolicyContext, Work } from './policy.js';
 export { type RateLimitDecision, type RateLimiter, rateLimitHeaders } from './rate-limit.js';
+export type { RedisScriptClient } from './redis-client.js';
 export {
   type RedisLimit,
   type RedisRateLimiter,

@@ -8,6 +8,7 @@ import { instruments, rejection } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import { SLIDING_WINDOW_SCRIPT } from './internal/sliding-window.lua.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
+import type { RedisScriptClient } from './redis-client.js';
 import { timeout } from './timeout.js';
 import { tokenBucket } from './token-bucket.js';
 
@@ -26,7 +27,7 @@ export interface RedisRateLimiterEvents {
 /** Options for {@link redisRateLimiter}. */
 export interface RedisRateLimiterOptions {
   /** An ioredis client or Cluster (each key's counters share a hash tag, so one slot). */
-  client: Redis | Cluster;
+  client: RedisScriptClient;
   /** The limits, all checked and consumed together, e.g. `[{ max: 60, per: '1m' }, { max: 1000, per: '1h' }]`. */
   limits: readonly RedisLimit[];
   /** Prefix of every Redis key. @defaultValue `'ballast:ratelimit:'` */
@@ -123,10 +124,11 @@ const REDIS_RATE_LIMITER_KEYS = [
  */
 export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
   checkOptions('redisRateLimiter', options, REDIS_RATE_LIMITER_KEYS, true);
-  const client = options?.client;
-  if (typeof (client as { evalsha?: unknown } | undefined)?.evalsha !== 'function') {
-    throw invalidOption('redisRateLimiter.client', client, 'an ioredis Redis or Cluster client');
+  const given: unknown = options?.client;
+  if (typeof (given as { evalsha?: unknown } | undefined)?.evalsha !== 'function') {
+    throw invalidOption('redisRateLimiter.client', given, 'an ioredis Redis or Cluster client');
   }
+  const client = given as Redis | Cluster;
   if (!Array.isArray(options.limits) || options.limits.length === 0) {
     throw invalidOption('redisRateLimiter.limits', options.limits, 'a non-empty array of { max, per }');
   }

@@ -1,12 +1,16 @@
 import { invalidOption } from '@ballast/errors';
-import type { Cluster, Redis } from 'ioredis';
-import { closeClient, type RedisClient, redisClientFrom } from '../internal/redis-client.js';
+import {
+  closeClient,
+  type RedisClient,
+  type RedisClientLike,
+  redisClientFrom,
+} from '../internal/redis-client.js';
 import type { BusHandlers, BusMessage, CacheBus } from './bus.js';
 
 /** Options for {@link redisBus}. Give `client` or `url`. */
 export interface RedisBusOptions {
   /** An ioredis client used to publish; the bus subscribes on a `duplicate()` of it. */
-  client?: Redis | Cluster;
+  client?: RedisClientLike;
   /** A Redis URL; ioredis is then loaded on first use. */
   url?: string;
   /**
