@@ -17,6 +17,10 @@ export interface RedisTopology {
   readonly shards: number;
   /** A new ioredis client (a `Cluster` on a cluster, Sentinel-aware on Sentinel); `stop()` closes it. */
   client(): Redis | Cluster;
+  /** Every key matching `pattern` (SCAN on every master), for checks and clean-up. */
+  keys(pattern: string): Promise<string[]>;
+  /** Deletes every key matching `pattern` on every master (never FLUSHDB). */
+  deleteKeys(pattern: string): Promise<void>;
   /** The cluster processes, on `cluster`. */
   readonly cluster?: RedisCluster;
   /** The sentinel processes, on `sentinel`. */
@@ -55,6 +59,40 @@ export interface RedisTopologiesOptions {
   include?: readonly RedisTopologyName[];
 }
 
+async function scanAll(client: Redis | Cluster, pattern: string): Promise<string[]> {
+  if (client instanceof Cluster && client.status !== 'ready') {
+    if (client.status === 'wait') await client.connect();
+    else await new Promise((resolve) => client.once('ready', resolve));
+  }
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  const found: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
+  return found;
+}
+
+/** Adds `keys` and `deleteKeys`, run on a client of the topology's own. */
+function withKeys(topology: Omit<RedisTopology, 'keys' | 'deleteKeys'>): RedisTopology {
+  let admin: Redis | Cluster | undefined;
+  const keys = (pattern: string): Promise<string[]> => {
+    admin ??= topology.client();
+    return scanAll(admin, pattern);
+  };
+  return {
+    ...topology,
+    keys,
+    async deleteKeys(pattern) {
+      for (const key of await keys(pattern)) await admin!.del(key);
+    },
+  };
+}
+
 function tracked<T extends Redis | Cluster>(clients: Array<Redis | Cluster>, client: T): T {
   clients.push(client);
   // Failovers make clients report errors; tests read outcomes, not these.
@@ -80,14 +118,16 @@ export async function redisTopologies(options: RedisTopologiesOptions = {}): Pro
     const url = await requireRedis();
     if (url !== undefined) {
       const clients: Redis[] = [];
-      topologies.push({
-        name: 'single',
-        shards: 1,
-        client: () => tracked(clients, new Redis(url)),
-        stop: async () => {
-          for (const client of clients) client.disconnect();
-        },
-      });
+      topologies.push(
+        withKeys({
+          name: 'single',
+          shards: 1,
+          client: () => tracked(clients, new Redis(url)),
+          stop: async () => {
+            for (const client of clients) client.disconnect();
+          },
+        }),
+      );
     }
   }
   const spawned = (include.has('cluster') || include.has('sentinel')) && (await requireRedisServer());
@@ -98,36 +138,41 @@ export async function redisTopologies(options: RedisTopologiesOptions = {}): Pro
   ]);
   if (cluster !== undefined) {
     const clients: Cluster[] = [];
-    topologies.push({
-      name: 'cluster',
-      shards: 8,
-      cluster,
-      client: () =>
-        tracked(
-          clients,
-          new Cluster([...cluster.startupNodes], {
-            slotsRefreshInterval: 500,
-            redisOptions: { connectTimeout: 1_000 },
-          }),
-        ),
-      stop: async () => {
-        for (const client of clients) client.disconnect();
-        await cluster.stop();
-      },
-    });
+    topologies.push(
+      withKeys({
+        name: 'cluster',
+        shards: 8,
+        cluster,
+        client: () =>
+          tracked(
+            clients,
+            new Cluster([...cluster.startupNodes], {
+              slotsRefreshInterval: 500,
+              redisOptions: { connectTimeout: 1_000 },
+            }),
+          ),
+        stop: async () => {
+          for (const client of clients) client.disconnect();
+          await cluster.stop();
+        },
+      }),
+    );
   }
   if (sentinel !== undefined) {
     const clients: Redis[] = [];
-    topologies.push({
-      name: 'sentinel',
-      shards: 1,
-      sentinel,
-      client: () => tracked(clients, new Redis({ sentinels: [...sentinel.sentinels], name: sentinel.name })),
-      stop: async () => {
-        for (const client of clients) client.disconnect();
-        await sentinel.stop();
-      },
-    });
+    topologies.push(
+      withKeys({
+        name: 'sentinel',
+        shards: 1,
+        sentinel,
+        client: () =>
+          tracked(clients, new Redis({ sentinels: [...sentinel.sentinels], name: sentinel.name })),
+        stop: async () => {
+          for (const client of clients) client.disconnect();
+          await sentinel.stop();
+        },
+      }),
+    );
   }
   return topologies;
 }
