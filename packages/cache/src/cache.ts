@@ -145,13 +145,29 @@ export function createCache(options: CacheOptions = {}): Cache {
         return guard === undefined ? [] : [{ tier: tier.name, state: guard.state }];
       });
       const broken = guarded.filter(({ state }) => state !== 'closed');
-      const details = { tiers: Object.fromEntries(guarded.map(({ tier, state }) => [tier, state])) };
-      if (broken.length === 0) return { status: 'pass', output: 'every tier reachable', details };
+      const busHealth = bus?.health?.();
+      const details = {
+        tiers: Object.fromEntries(guarded.map(({ tier, state }) => [tier, state])),
+        ...(busHealth === undefined ? {} : { bus: busHealth.output }),
+      };
+      const busWarn = busHealth?.status === 'warn';
+      if (broken.length === 0 && !busWarn) {
+        return { status: 'pass', output: 'every tier reachable', details };
+      }
+      const outputs = [
+        ...(broken.length === 0
+          ? []
+          : [
+              `circuit ${broken.map(({ tier, state }) => `${tier}: ${state}`).join(', ')}; serving from the other tiers`,
+            ]),
+        ...(busWarn ? [`bus: ${busHealth.output}`] : []),
+      ];
+      const checks = [...broken.map(({ tier }) => tier), ...(busWarn ? ['bus'] : [])];
       return {
         status: 'warn',
-        output: `circuit ${broken.map(({ tier, state }) => `${tier}: ${state}`).join(', ')}; serving from the other tiers`,
+        output: outputs.join('; '),
         details,
-        suggestion: `Check the ${broken.map(({ tier }) => tier).join(', ')} tier; the cache recovers by itself once it answers.`,
+        suggestion: `Check the ${checks.join(', ')} connection; the cache recovers by itself once it answers.`,
       };
     },
   };

@@ -1,4 +1,4 @@
-export type { BusHandlers, BusMessage, CacheBus } from './bus/bus.js';
+export type { BusHandlers, BusHealth, BusMessage, CacheBus } from './bus/bus.js';
 export { type RedisBusOptions, redisBus } from './bus/redis-bus.js';
 export { createCache } from './cache.js';
 export { CorruptEntryError } from './errors.js';

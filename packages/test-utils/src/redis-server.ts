@@ -19,7 +19,7 @@ export interface RedisServer {
 /** Options for {@link startRedisServer}. */
 export interface RedisServerOptions {
   /** The binary; defaults to `REDIS_SERVER_BIN` or `redis-server` on the PATH. */
-  bin?: string;
+  bin?: string | undefined;
   /** How long to wait for the server to answer. @defaultValue 10000 */
   startTimeoutMs?: number;
   /** The port; a free loopback port by default. */

@@ -21,6 +21,13 @@ export interface BusHandlers {
   error(error: unknown): void;
 }
 
+/** A bus's own view of its health, merged into the cache's health check. */
+export interface BusHealth {
+  /** `warn` while messages may be missed or are waiting to be sent. */
+  readonly status: 'pass' | 'warn';
+  readonly output: string;
+}
+
 /**
  * Carries invalidations between processes that share a cache, so that each process's
  * in-process tiers drop keys another process changed. `redisBus()` is the built-in one.
@@ -30,6 +37,8 @@ export interface CacheBus {
   publish(message: BusMessage): Promise<void>;
   /** Starts delivering messages; called once by `createCache`. */
   subscribe(handlers: BusHandlers): MaybePromise<void>;
+  /** Whether the bus delivers now; optional for custom buses. */
+  health?(): BusHealth;
   /** Stops delivering and releases the connections the bus opened. */
   close(): MaybePromise<void>;
 }
