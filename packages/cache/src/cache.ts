@@ -5,6 +5,7 @@ import type { CacheEvents } from './events.js';
 import { CacheEngine } from './internal/engine.js';
 import { createGuard, protectionSettings } from './internal/guard.js';
 import { registerMetrics } from './internal/metrics.js';
+import { Recovery } from './internal/recovery.js';
 import { TierRunner } from './internal/tier-runner.js';
 import { createView } from './internal/view.js';
 import { WriteBehind } from './internal/write-behind.js';
@@ -35,6 +36,9 @@ function checkTiers(tiers: unknown): readonly CacheTier[] {
   });
   return tiers as CacheTier[];
 }
+
+/** Keys per shared tier that auto-recovery remembers (see `RecoveryStats`). */
+const RECOVERY_LIMIT = 10_000;
 
 function checkBus(bus: unknown): CacheBus | undefined {
   if (bus === undefined) return undefined;
@@ -108,6 +112,25 @@ export function createCache(options: CacheOptions = {}): Cache {
   const engine = new CacheEngine({ name, tiers, runner, clock, random, emitter, bus, maxKeyLength });
   if (writeBehind !== undefined)
     engine.writeBehind = new WriteBehind(runner, engine.remote, clock, writeBehind, engine);
+  const recovery = new Recovery(
+    {
+      tiers,
+      clock,
+      queued: (key) => engine.writeBehind?.latest(key) !== undefined,
+      local: (key) => engine.l1?.getSync?.(key),
+      get: (index, key) => runner.get(index, key),
+      set: (index, key, entry) => runner.set(index, key, entry),
+      delete: (index, key) => runner.delete(index, key),
+      deleteByTag: (index, tag) => runner.deleteByTag(index, tag),
+      clear: (index) => runner.clear(index),
+      publish: (message) => void engine.publish(message),
+    },
+    RECOVERY_LIMIT,
+  );
+  runner.recovery = recovery;
+  emitter.on('breaker', ({ tier, state }) => {
+    if (state === 'closed') void recovery.repair(tiers.findIndex((candidate) => candidate.name === tier));
+  });
 
   const stats = (): CacheStats => {
     const totals = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, errors: 0 };
@@ -124,12 +147,14 @@ export function createCache(options: CacheOptions = {}): Cache {
       tiers: tiers.map((tier, index) => {
         const guard = guards[index];
         const counters = runner.counters[index]!;
+        const recovered = guard === undefined ? undefined : recovery.stats(index);
         return {
           name: tier.name,
           ...counters,
           hitRatio: hitRatio(counters),
           ...tier.stats?.(),
           ...(guard === undefined ? {} : { breaker: guard.state }),
+          ...(recovered === undefined ? {} : { recovery: recovered }),
         };
       }),
       namespaces,

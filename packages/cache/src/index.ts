@@ -15,7 +15,13 @@ export type {
 } from './options.js';
 export type { CachePolicy } from './policy.js';
 export { jsonSerializer, type Serializer } from './serializer.js';
-export type { CacheStats, NamespaceStats, TierStatsSnapshot, WriteBehindStats } from './stats.js';
+export type {
+  CacheStats,
+  NamespaceStats,
+  RecoveryStats,
+  TierStatsSnapshot,
+  WriteBehindStats,
+} from './stats.js';
 export type { CacheEntry, CacheLock, CacheTier, MaybePromise, TierStats } from './tier.js';
 export { type FileTierOptions, fileTier } from './tiers/file.js';
 export { type MemoryTierOptions, memoryTier, parseBytes } from './tiers/memory.js';

@@ -6,6 +6,7 @@ import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
 import type { CacheEntry, CacheLock, CacheTier } from '../tier.js';
 import type { TierGuard } from './guard.js';
+import type { Recovery } from './recovery.js';
 import { type SplitRead, splitReadOf } from './split-read.js';
 
 function failSpan(span: Span, error: unknown): void {
@@ -35,6 +36,8 @@ export class TierRunner {
   readonly #signals: boolean[];
   /** Each tier's split read, when it has one (the Redis tier). */
   readonly #splits: (SplitRead | undefined)[];
+  /** Remembers the writes a shared tier missed, and repairs them once it answers. */
+  recovery: Recovery | undefined = undefined;
 
   constructor(
     readonly tiers: readonly CacheTier[],
@@ -109,7 +112,7 @@ export class TierRunner {
   }
 
   deleteByTag(index: number, tag: string): Promise<boolean> {
-    return this.#run(index, 'deleteByTag', undefined, (tier, signal) => tier.deleteByTag?.(tag, signal));
+    return this.#run(index, 'deleteByTag', undefined, (tier, signal) => tier.deleteByTag?.(tag, signal), tag);
   }
 
   clear(index: number): Promise<boolean> {
@@ -136,6 +139,7 @@ export class TierRunner {
     operation: string,
     key: string | undefined,
     call: (tier: CacheTier, signal?: AbortSignal) => unknown,
+    tag?: string,
   ): Promise<boolean> {
     const tier = this.tiers[index]!;
     try {
@@ -149,9 +153,11 @@ export class TierRunner {
             await call(tier, context.signal);
           }),
         );
+        this.recovery?.succeeded(index, operation, key ?? tag);
       }
       return true;
     } catch (error) {
+      if (this.guards[index] !== undefined) this.recovery?.skipped(index, operation, key ?? tag);
       this.#fail(index, operation, error, key);
       return false;
     }
