@@ -147,6 +147,9 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
             String(nodeTimeout),
             '--dir',
             dir,
+            // For DEBUG SLEEP: a master that hangs without failing over.
+            '--enable-debug-command',
+            'local',
           ],
         }),
       );
