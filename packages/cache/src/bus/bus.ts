@@ -25,6 +25,7 @@ export interface BusHandlers {
 export interface BusHealth {
   /** `warn` while messages may be missed or are waiting to be sent. */
   readonly status: 'pass' | 'warn';
+  /** What is wrong (or `subscribed to … pub/sub`), shown in the health report. */
   readonly output: string;
 }
 
