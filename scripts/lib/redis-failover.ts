@@ -68,13 +68,13 @@ async function scenario(
   const channel = `${prefix}bus`;
   const timeoutMs = 250;
   const protection = { timeout: timeoutMs, failures: 3, halfOpenAfter: 300 };
-  const admin = topology.client() as import('ioredis').Cluster;
+  const admin = topology.client();
   await admin.ping();
   log('cluster up');
 
   /** The port of the master serving `slot` now, per the cluster itself. */
   const ownerOf = async (slot: number): Promise<number> => {
-    const shards = (await admin.cluster('SLOTS')) as Array<[number, number, [string, number]]>;
+    const shards = (await admin.cluster('SLOTS')) as unknown as Array<[number, number, [string, number]]>;
     const range = shards.find(([from, to]) => slot >= from && slot <= to);
     return range![2][1];
   };

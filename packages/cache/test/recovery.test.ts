@@ -54,6 +54,32 @@ describe('auto-recovery of a shared tier', () => {
     await cache.close();
   });
 
+  it('checks again the writes acknowledged just before a failure: a failover may have lost them', async () => {
+    const clock = new ManualClock({ now: 1_000_000 });
+    const remote = mapTier();
+    const cache = createCache({ tiers: [memoryTier(), remote], clock, ttl: '1h' });
+    cache.on('error', () => {});
+    await cache.set('old', 'kept in doubt only briefly');
+    await clock.advance(10_000);
+    await cache.set('k', 'v1');
+    await cache.set('k', 'v2');
+    await cache.set('gone', 'x');
+    await cache.delete('gone');
+    // The master dies with its last writes; its replica takes over holding k = v1.
+    remote.map.set('k', { ...remote.map.get('k')!, value: 'v1', createdAt: 0 });
+    remote.map.delete('old');
+    remote.down = true;
+    await cache.set('other', 1); // fails: the writes of the last moments are in doubt
+    remote.down = false;
+    await cache.set('probe', 1);
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
+    expect(remote.map.get('k')?.value).toBe('v2');
+    expect(remote.map.get('other')?.value).toBe(1);
+    expect(remote.map.has('gone')).toBe(false);
+    expect(remote.map.has('old')).toBe(false); // written long before: not in doubt
+    await cache.close();
+  });
+
   it('keeps a newer value another process wrote once the tier was back', async () => {
     const remote = mapTier();
     const cache = createCache({ tiers: [memoryTier(), remote] });

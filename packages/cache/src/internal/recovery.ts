@@ -32,8 +32,22 @@ interface TierBacklog {
   repairing: boolean;
   /** Repairs under way (counted as pending until they land). */
   inFlight: number;
+  /** Writes the tier acknowledged lately, oldest first: a failover may still lose them. */
+  readonly recent: Map<string, { entry: CacheEntry; at: number }>;
+  /** Entries of lately acknowledged writes to check again, for a key whose L1 copy is gone. */
+  readonly snapshots: Map<string, CacheEntry>;
   readonly stats: RecoveryStats;
 }
+
+/**
+ * How long an acknowledged write stays in doubt (ms): Redis replicates asynchronously, so a
+ * master that dies may take the writes of its last moments with it, and its replica takes
+ * over without them. When the tier fails, the writes acknowledged this recently are checked
+ * again once it is back.
+ */
+const IN_DOUBT_MS = 5_000;
+/** Lately acknowledged writes kept per tier. */
+const RECENT_LIMIT = 1_000;
 
 /**
  * Auto-recovery (FusionCache's name for it): remembers, per shared tier and up to `limit`
@@ -60,6 +74,8 @@ export class Recovery {
             cleared: false,
             repairing: false,
             inFlight: 0,
+            recent: new Map(),
+            snapshots: new Map(),
             stats: { pending: 0, repaired: 0, dropped: 0 },
           }
         : undefined,
@@ -79,6 +95,7 @@ export class Recovery {
   skipped(index: number, operation: string, target: string | undefined): void {
     const backlog = this.#backlogs[index];
     if (backlog === undefined) return;
+    this.#forget(backlog, operation, target);
     if (operation === 'clear') {
       backlog.cleared = true;
       backlog.keys.clear();
@@ -96,7 +113,53 @@ export class Recovery {
     if (backlog.keys.size > this.#limit) {
       const oldest = backlog.keys.keys().next().value as string;
       backlog.keys.delete(oldest);
+      backlog.snapshots.delete(oldest);
       backlog.stats.dropped++;
+    }
+  }
+
+  /** A change (made or skipped) overrides the writes in doubt that it touches. */
+  #forget(backlog: TierBacklog, operation: string, target: string | undefined): void {
+    if (operation === 'clear') {
+      backlog.recent.clear();
+      backlog.snapshots.clear();
+    } else if (operation === 'deleteByTag' && target !== undefined) {
+      for (const [key, { entry }] of backlog.recent)
+        if (entry.tags.includes(target)) backlog.recent.delete(key);
+      for (const [key, entry] of backlog.snapshots) {
+        if (!entry.tags.includes(target)) continue;
+        backlog.snapshots.delete(key);
+        if (backlog.keys.get(key) === 'set') backlog.keys.set(key, 'delete');
+      }
+    } else if (target !== undefined && (operation === 'set' || operation === 'delete')) {
+      backlog.recent.delete(target);
+      backlog.snapshots.delete(target);
+    }
+  }
+
+  /** Tier `index` acknowledged a write of `key`: keep it in doubt for a while. */
+  wrote(index: number, key: string, entry: CacheEntry): void {
+    const backlog = this.#backlogs[index];
+    if (backlog === undefined) return;
+    backlog.recent.delete(key);
+    backlog.recent.set(key, { entry, at: this.#parts.clock.now() });
+    if (backlog.recent.size > RECENT_LIMIT)
+      backlog.recent.delete(backlog.recent.keys().next().value as string);
+  }
+
+  /**
+   * Tier `index` failed (perhaps its master died): the writes it acknowledged in the last
+   * moments may be lost with it, so they are checked again, like skipped ones, once it is back.
+   */
+  failed(index: number): void {
+    const backlog = this.#backlogs[index];
+    if (backlog === undefined || backlog.recent.size === 0) return;
+    const since = this.#parts.clock.now() - IN_DOUBT_MS;
+    const doubted = [...backlog.recent].filter(([key, { at }]) => at >= since && !backlog.keys.has(key));
+    backlog.recent.clear();
+    for (const [key, { entry }] of doubted) {
+      this.skipped(index, 'set', key);
+      backlog.snapshots.set(key, entry);
     }
   }
 
@@ -104,6 +167,9 @@ export class Recovery {
   succeeded(index: number, operation: string, key: string | undefined): void {
     const backlog = this.#backlogs[index];
     if (backlog === undefined) return;
+    if (operation === 'delete' || operation === 'clear' || operation === 'deleteByTag') {
+      this.#forget(backlog, operation, key);
+    } else if (operation === 'set' && key !== undefined) backlog.snapshots.delete(key);
     if (key !== undefined && (operation === 'set' || operation === 'delete')) {
       // This write is newer than whatever was skipped for the key; but a clear still to be
       // replayed would wipe it, so a key written meanwhile is written again after the clear.
@@ -169,7 +235,9 @@ export class Recovery {
 
   async #repairKey(index: number, key: string): Promise<boolean> {
     const parts = this.#parts;
-    const mine = parts.local(key);
+    const backlog = this.#backlogs[index]!;
+    const mine = parts.local(key) ?? backlog.snapshots.get(key);
+    backlog.snapshots.delete(key);
     if (mine === undefined || mine.staleUntil <= parts.clock.now()) return parts.delete(index, key);
     const theirs = await parts.get(index, key);
     // Another process wrote a newer value once the tier was back: keep it.

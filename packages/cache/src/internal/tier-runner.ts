@@ -103,7 +103,13 @@ export class TierRunner {
 
   set(index: number, key: string, entry: CacheEntry): Promise<boolean> {
     this.counters[index]!.sets++;
-    return this.#run(index, 'set', key, (tier, signal) => tier.set(key, entry, signal));
+    const written = this.#run(index, 'set', key, (tier, signal) => tier.set(key, entry, signal));
+    const recovery = this.recovery;
+    if (recovery === undefined || this.guards[index] === undefined) return written;
+    return written.then((ok) => {
+      if (ok) recovery.wrote(index, key, entry);
+      return ok;
+    });
   }
 
   delete(index: number, key: string): Promise<boolean> {
@@ -157,8 +163,9 @@ export class TierRunner {
       }
       return true;
     } catch (error) {
-      if (this.guards[index] !== undefined) this.recovery?.skipped(index, operation, key ?? tag);
+      // #fail first: the writes it puts in doubt are older than this skipped change.
       this.#fail(index, operation, error, key);
+      if (this.guards[index] !== undefined) this.recovery?.skipped(index, operation, key ?? tag);
       return false;
     }
   }
@@ -188,6 +195,7 @@ export class TierRunner {
 
   #fail(index: number, operation: string, error: unknown, key: string | undefined): void {
     this.counters[index]!.errors++;
+    this.recovery?.failed(index);
     const tier = this.tiers[index]!.name;
     this.emitter.emit(
       'error',
