@@ -15,8 +15,10 @@ export interface FailoverFigures {
   writes: number;
   /** From the kill until the Redis tier last failed: after that it served again (ms). */
   redisBackAfterMs: number;
-  /** Reads older than the reader's own last write, after recovery had run (target 0). */
+  /** Reads older than the reader's own last write, once recovery had run after the kill and the failover (target 0). */
   staleAfterRecovery: number;
+  /** The same once the slot move had finished (measured; see the scaling guide). */
+  staleAfterSlotMove: number;
   /** The same during the outages, before recovery (for comparison). */
   staleDuringOutages: number;
   keysRepaired: number;
@@ -128,6 +130,7 @@ async function scenario(
   let phase: 'steady' | 'outage' | 'recovered' | 'hang' = 'steady';
   let step = 'warm-up';
   const staleBy = { steady: 0, outage: 0, recovered: 0, hang: 0 };
+  let staleAfterMove = 0;
   const hangLatencies: number[] = [];
   const tokens = new Set<number>();
   let locks = 0;
@@ -179,7 +182,8 @@ async function scenario(
           const value = await writer.getOrSet(key, () => lastWritten.get(key) ?? 0);
           if (value < (lastWritten.get(key) ?? 0)) {
             stale++;
-            staleBy[phase]++;
+            if (phase === 'recovered' && (step === 'move' || step === 'hang')) staleAfterMove++;
+            else staleBy[phase]++;
             log(`stale in ${phase} (${step}): ${key} = ${value} < ${lastWritten.get(key)}`);
           }
         } catch {
@@ -291,6 +295,7 @@ async function scenario(
     writes,
     redisBackAfterMs,
     staleAfterRecovery: staleBy.recovered + staleBy.steady,
+    staleAfterSlotMove: staleAfterMove,
     staleDuringOutages: staleBy.outage + staleBy.hang,
     keysRepaired: writer.stats().tiers[1]?.recovery?.repaired ?? 0,
     failOpenAdmissions: failOpen.length,
