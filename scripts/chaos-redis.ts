@@ -19,7 +19,7 @@ function rows(f: FailoverFigures): Array<[string, string, string, boolean]> {
       '0',
       f.staleAfterRecovery === 0,
     ],
-    ['stale reads after the slot move', String(f.staleAfterSlotMove), '0 (not met yet)', true],
+    ['stale reads after the slot move', String(f.staleAfterSlotMove), '0', f.staleAfterSlotMove === 0],
     ['stale reads during the faults', String(f.staleDuringOutages), 'reported', true],
     ['keys repaired by auto-recovery', String(f.keysRepaired), 'reported', true],
     [

@@ -269,8 +269,11 @@ async function scenario(
       ...batch.split('\n'),
     );
   }
-  for (const port of await cluster.masters()) {
-    await cluster.cli(port, 'CLUSTER', 'SETSLOT', String(slot), 'NODE', toId);
+  // The new owner first, then the old one, then the rest (as `redis-cli --cluster reshard`).
+  const others = (await cluster.masters()).filter((port) => port !== to && port !== from);
+  for (const port of [to, from, ...others]) {
+    const reply = await cluster.cli(port, 'CLUSTER', 'SETSLOT', String(slot), 'NODE', toId);
+    if (!reply.startsWith('OK')) throw new Error(`SETSLOT NODE on ${port}: ${reply.trim()}`);
   }
   await settle();
   phase = 'recovered';

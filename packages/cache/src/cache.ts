@@ -216,7 +216,12 @@ export function createCache(options: CacheOptions = {}): Cache {
       .then(() =>
         bus.subscribe({
           message: (message) => engine.receive(message),
-          reconnect: () => engine.reconnected(),
+          reconnect: () => {
+            // A gap in the bus often means a failover: Redis may have dropped the writes it
+            // acknowledged last, so check them again (before L1, which holds them, is cleared).
+            for (let index = 0; index < tiers.length; index++) recovery.failed(index);
+            engine.reconnected();
+          },
           error: onError,
         }),
       )
