@@ -240,8 +240,9 @@ export class Recovery {
     backlog.snapshots.delete(key);
     if (mine === undefined || mine.staleUntil <= parts.clock.now()) return parts.delete(index, key);
     const theirs = await parts.get(index, key);
-    // The tier kept this very write, or another process wrote a newer one once it was back.
-    if (theirs !== undefined && theirs.createdAt >= mine.createdAt) return true;
+    // Another process wrote a newer value once the tier was back: keep it. (Equal times are
+    // rewritten: two writes of one key can share a millisecond.)
+    if (theirs !== undefined && theirs.createdAt > mine.createdAt) return true;
     return parts.set(index, key, mine);
   }
 }
