@@ -45,7 +45,7 @@ interface TierBacklog {
  * over without them. When the tier fails, the writes acknowledged this recently are checked
  * again once it is back.
  */
-const IN_DOUBT_MS = 5_000;
+const IN_DOUBT_MS = 30_000;
 /** Lately acknowledged writes kept per tier. */
 const RECENT_LIMIT = 1_000;
 
