@@ -11,9 +11,12 @@ const prefix = uniquePrefix('cache-topo');
 
 afterAll(async () => {
   for (const topology of topologies) {
-    // clear() keeps the lock fencing counters, so that tokens keep growing: delete them here.
-    await topology.deleteKeys(`${prefix}*`);
-    await topology.stop();
+    try {
+      // clear() keeps the lock fencing counters, so that tokens keep growing: delete them here.
+      await topology.deleteKeys(`${prefix}*`);
+    } finally {
+      await topology.stop();
+    }
   }
 });
 

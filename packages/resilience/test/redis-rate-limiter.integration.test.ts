@@ -20,8 +20,11 @@ const topologies = await redisTopologies();
 const base = uniquePrefix('resilience');
 afterAll(async () => {
   for (const topology of topologies) {
-    await topology.deleteKeys(`${base}*`);
-    await topology.stop();
+    try {
+      await topology.deleteKeys(`${base}*`);
+    } finally {
+      await topology.stop();
+    }
   }
 });
 

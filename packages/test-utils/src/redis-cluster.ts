@@ -88,7 +88,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
 
   const stop = async (): Promise<void> => {
     await Promise.all(servers.map((server) => server.stop()));
-    await rm(dir, { recursive: true, force: true });
+    // A replication fork of a killed server may still be writing its RDB: retry.
+    await rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   };
 
   const liveNodes = async (): Promise<RedisServer[]> => {
@@ -150,6 +151,11 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
             // For DEBUG SLEEP: a master that hangs without failing over.
             '--enable-debug-command',
             'local',
+            // Full resyncs stream the RDB instead of writing it to the directory.
+            '--repl-diskless-sync',
+            'yes',
+            '--repl-diskless-sync-delay',
+            '0',
           ],
         }),
       );

@@ -55,7 +55,8 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     (await run(cliBin, ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 10_000 })).stdout;
   const stop = async (): Promise<void> => {
     await Promise.all([...watchers, ...servers].map((server) => server.stop()));
-    await rm(dir, { recursive: true, force: true });
+    // A replication fork of a killed server may still be writing its RDB: retry.
+    await rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
   };
 
   try {
