@@ -1,32 +1,41 @@
 import { ManualClock } from '@ballast/core/testing';
 import { ConfigurationError, TimeoutError, ValidationError } from '@ballast/errors';
-import { requireRedis, startFaultProxy, startRedisServer, uniquePrefix } from '@ballast/test-utils';
+import {
+  type RedisTopology,
+  redisTopologies,
+  requireRedis,
+  startFaultProxy,
+  startRedisServer,
+  uniquePrefix,
+} from '@ballast/test-utils';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RateLimitDecision, rateLimitHeaders, redisRateLimiter } from '../src/index.js';
 
 const url = await requireRedis();
 
-describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
-  const prefix = uniquePrefix('resilience');
-  const clients: Redis[] = [];
-  let redis: Redis;
+// The algorithms on a single node, a 3+3 Redis Cluster and a Sentinel setup.
+const topologies = await redisTopologies();
+const base = uniquePrefix('resilience');
+afterAll(async () => {
+  for (const topology of topologies) {
+    try {
+      await topology.deleteKeys(`${base}*`);
+    } finally {
+      await topology.stop();
+    }
+  }
+});
+
+describe.each(topologies)('redisRateLimiter on $name', (topology: RedisTopology) => {
+  const prefix = `${base}${topology.name}:`;
+  const clients: Array<Redis | Cluster> = [];
+  let redis: Redis | Cluster;
 
   beforeAll(() => {
-    redis = new Redis(url!);
-    clients.push(redis);
-    for (let i = 0; i < 4; i++) clients.push(new Redis(url!));
-  });
-
-  afterAll(async () => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    await Promise.all(clients.map((c) => c.quit()));
+    for (let i = 0; i < 5; i++) clients.push(topology.client());
+    redis = clients[0]!;
   });
 
   it('admits up to max in the window, then refuses with Retry-After', async () => {
@@ -58,7 +67,7 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     expect((await limiter.take('k', 2)).allowed).toBe(true);
     const refused = await limiter.take('k', 1);
     expect(refused).toMatchObject({ allowed: false, limit: 2, remaining: 0 });
-    const keys = await redis.keys(`${prefix}{k}*`);
+    const keys = await topology.keys(`${prefix}{k}*`);
     expect(keys.sort()).toEqual([`${prefix}{k}:2:1000`, `${prefix}{k}:5:3600000`]);
     expect(await redis.zcard(`${prefix}{k}:5:3600000`)).toBe(2);
     expect((await limiter.take('k', 0)).remaining).toBe(0);
@@ -140,6 +149,16 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     expect((await limiter.take('bulk')).allowed).toBe(false);
     expect(await redis.zcard(`${prefix}{bulk}:10000:60000`)).toBe(10_000);
   });
+});
+
+describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
+  const prefix = `${base}single-node:`;
+  let redis: Redis;
+
+  beforeAll(() => {
+    redis = new Redis(url!);
+  });
+  afterAll(() => redis.quit());
 
   it('rejects an empty key or a cost above the smallest max as invalid input (ValidationError, 400)', async () => {
     const limiter = redisRateLimiter({

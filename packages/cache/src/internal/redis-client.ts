@@ -122,3 +122,26 @@ export function redisClientFrom(
     },
   };
 }
+
+/** Whether `redis` is an ioredis `Cluster` (without importing ioredis). */
+export function isCluster(redis: RedisClient): redis is Cluster {
+  return 'nodes' in redis && typeof redis.nodes === 'function';
+}
+
+/**
+ * The connections that hold data: every master of a Cluster (once it has connected and
+ * learned its slots, so that none is missed), or the client itself.
+ */
+export async function dataNodes(redis: RedisClient): Promise<Redis[]> {
+  if (!isCluster(redis)) return [redis];
+  if (redis.status === 'wait') await redis.connect();
+  else if (redis.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (): void =>
+        reject(new UnavailableError(`Redis Cluster is not connected (${redis.status})`));
+      redis.once('ready', resolve);
+      redis.once('end', fail);
+    });
+  }
+  return redis.nodes('master');
+}

@@ -7,6 +7,7 @@ import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
 import type { CacheEntry, CacheLock, CacheTier } from '../tier.js';
 import type { TierGuard } from './guard.js';
+import type { Recovery } from './recovery.js';
 import { type SplitRead, splitReadOf } from './split-read.js';
 
 function failSpan(span: Span, error: unknown): void {
@@ -42,6 +43,8 @@ export class TierRunner {
    * one event, not one per read; any other failure (a probe's) ends the quiet spell.
    */
   readonly #refusing: boolean[];
+  /** Remembers the writes a shared tier missed, and repairs them once it answers. */
+  recovery: Recovery | undefined = undefined;
 
   constructor(
     readonly tiers: readonly CacheTier[],
@@ -108,7 +111,13 @@ export class TierRunner {
 
   set(index: number, key: string, entry: CacheEntry): Promise<boolean> {
     this.counters[index]!.sets++;
-    return this.#run(index, 'set', key, (tier, signal) => tier.set(key, entry, signal));
+    const written = this.#run(index, 'set', key, (tier, signal) => tier.set(key, entry, signal));
+    const recovery = this.recovery;
+    if (recovery === undefined || this.guards[index] === undefined) return written;
+    return written.then((ok) => {
+      if (ok) recovery.wrote(index, key, entry);
+      return ok;
+    });
   }
 
   delete(index: number, key: string): Promise<boolean> {
@@ -117,7 +126,7 @@ export class TierRunner {
   }
 
   deleteByTag(index: number, tag: string): Promise<boolean> {
-    return this.#run(index, 'deleteByTag', undefined, (tier, signal) => tier.deleteByTag?.(tag, signal));
+    return this.#run(index, 'deleteByTag', undefined, (tier, signal) => tier.deleteByTag?.(tag, signal), tag);
   }
 
   clear(index: number): Promise<boolean> {
@@ -144,6 +153,7 @@ export class TierRunner {
     operation: string,
     key: string | undefined,
     call: (tier: CacheTier, signal?: AbortSignal) => unknown,
+    tag?: string,
   ): Promise<boolean> {
     const tier = this.tiers[index]!;
     try {
@@ -157,10 +167,13 @@ export class TierRunner {
             await call(tier, context.signal);
           }),
         );
+        this.recovery?.succeeded(index, operation, key ?? tag);
       }
       return true;
     } catch (error) {
+      // #fail first: the writes it puts in doubt are older than this skipped change.
       this.#fail(index, operation, error, key);
+      if (this.guards[index] !== undefined) this.recovery?.skipped(index, operation, key ?? tag);
       return false;
     }
   }
@@ -190,6 +203,7 @@ export class TierRunner {
 
   #fail(index: number, operation: string, error: unknown, key: string | undefined): void {
     this.counters[index]!.errors++;
+    this.recovery?.failed(index);
     if (isBrokenCircuitError(error)) {
       if (this.#refusing[index]) return;
       this.#refusing[index] = true;
