@@ -10,4 +10,5 @@ export {
 } from './events.js';
 export type { HealthIndicator, HealthResult, HealthStatus } from './health.js';
 export { type LogFn, type LoggerLike, noopLogger } from './logger.js';
+export { parseSize, type Size } from './size.js';
 export { getMeter, getTracer, withSpan } from './telemetry.js';
