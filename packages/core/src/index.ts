@@ -1,6 +1,8 @@
 export { abortReason, type Clock, sleepWith, systemClock, type TimerHandle } from './clock.js';
 export { closestName } from './closest-name.js';
+export { type DeadlineEntry, DeadlineQueue, type DeadlineQueueOptions } from './deadline-queue.js';
 export { type Duration, formatDuration, parseDuration } from './duration.js';
+export { isErrorLike } from './error-like.js';
 export {
   createEmitter,
   type Emitter,

@@ -1,4 +1,4 @@
-import type { LoggerLike } from '@ballast/core';
+import { isErrorLike, type LoggerLike } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
 import { contextJson } from './context.js';
 import type { Core } from './internal/core.js';
@@ -13,7 +13,7 @@ import {
 } from './internal/line-keys.js';
 import { optionsObject } from './internal/options.js';
 import { quote } from './internal/quote.js';
-import { bindingName, errorMessage, isErrorLike, withoutName } from './internal/safe-read.js';
+import { bindingName, errorMessage, isUnreadable, withoutName } from './internal/safe-read.js';
 import { fieldsJson, UNREADABLE_FIELDS, valueJson } from './internal/serialize.js';
 import { LABELS, LEVELS, type LevelName, levelOption } from './levels.js';
 import { traceJson } from './trace.js';
@@ -178,8 +178,7 @@ class BallastLogger implements Logger {
     if (typeof a === 'string') {
       msg = b === undefined && rest.length === 0 ? a : format(a, [b, ...rest], 0, core.json);
     } else if (typeof a === 'object' && a !== null) {
-      const error = isErrorLike(a);
-      if (error === true) {
+      if (isErrorLike(a)) {
         fields = `,"err":${valueJson(a, s, core.errPath)}`;
         msg =
           typeof b === 'string'
@@ -196,7 +195,7 @@ class BallastLogger implements Logger {
           (level >= core.repeatFrom ? REPEATED_KEY : 0);
         fields = fieldsJson(a, s, s.paths, reserved);
         // A proxy that cannot say what it is, and shows no field either, is still noted.
-        if (error === undefined && fields === '') fields = UNREADABLE_FIELDS;
+        if (fields === '' && isUnreadable(a)) fields = UNREADABLE_FIELDS;
         if (typeof b === 'string') msg = format(b, rest, 0, core.json);
         else if (b !== undefined) msg = messageOf(b, core.json);
       }

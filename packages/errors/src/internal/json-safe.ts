@@ -1,3 +1,4 @@
+import { isErrorLike } from '@ballast/core';
 import { hasBrand } from './brand.js';
 
 /** Marks a reference back to an object that is being serialized (a cycle). */
@@ -37,17 +38,6 @@ export interface SerializedError {
 }
 
 const SKIPPED_ERROR_KEYS = new Set(['name', 'message', 'stack', 'cause', 'errors']);
-
-/** Whether `value` is an error, including ones from another realm or a duplicate Ballast copy. */
-export function isErrorLike(value: unknown): value is Error {
-  return (
-    value instanceof Error ||
-    hasBrand(value) ||
-    (typeof value === 'object' &&
-      value !== null &&
-      Object.prototype.toString.call(value) === '[object Error]')
-  );
-}
 
 /** Sets `key` without ever touching the prototype (`__proto__` is a plain key in the output). */
 function put(target: Record<string, unknown>, key: string, value: unknown): void {
