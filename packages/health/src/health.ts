@@ -46,9 +46,13 @@ export interface CheckCallOptions {
 
 /** What `health.on('change', …)` receives when a check's status changes. */
 export interface CheckChange {
+  /** The name of the check whose status changed. */
   name: string;
+  /** Its status before this run; `undefined` on its first run. */
   previous: HealthStatus | undefined;
+  /** Its status now. */
   status: HealthStatus;
+  /** The reason it gave, when it gave one (redacted). */
   output: string | undefined;
 }
 
@@ -83,6 +87,7 @@ export interface Health extends EventSource<HealthEvents> {
   readonly shuttingDown: boolean;
   /** Stops background polling and closes every check that holds resources. Idempotent. */
   close(): Promise<void>;
+  /** Closes the registry, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

@@ -57,6 +57,7 @@ export interface Logger extends LoggerLike {
    * fatal `uncaughtException` before Node prints it and exits. Returns the undo function.
    */
   handleExit(): () => void;
+  /** Flushes and closes the logger, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

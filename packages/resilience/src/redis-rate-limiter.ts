@@ -12,7 +12,9 @@ import { timeout } from './timeout.js';
 
 /** One limit of a {@link redisRateLimiter}: at most `max` units per sliding `per`. */
 export interface RedisLimit {
+  /** The most requests allowed per window. */
   max: number;
+  /** The window: milliseconds or a duration such as `'1m'`. */
   per: Duration;
 }
 

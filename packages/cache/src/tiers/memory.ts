@@ -22,7 +22,7 @@ export interface MemoryTierOptions {
    * @defaultValue a structural estimate (two bytes per string character, plus overhead)
    */
   sizeOf?: (value: unknown, key: string) => number;
-  /** @defaultValue 'memory' */
+  /** The tier's name in stats, events and metrics. @defaultValue 'memory' */
   name?: string;
 }
 
