@@ -97,7 +97,7 @@ describe('pnpm api:check on a planted undocumented export', () => {
     const check = run();
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('fails naming each undocumented export and member, even with an up-to-date report', () => {
     const planted = [
@@ -115,5 +115,5 @@ describe('pnpm api:check on a planted undocumented export', () => {
     expect(check.stderr).toContain('api: @demo/pkg: planted is public but undocumented (etc/demo.api.md).');
     expect(check.stderr).toContain('api: @demo/pkg: Point.y is public but undocumented (etc/demo.api.md).');
     expect(check.stderr).not.toContain('Point.x');
-  }, 60_000);
+  }, 120_000);
 });
