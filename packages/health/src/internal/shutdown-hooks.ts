@@ -1,6 +1,6 @@
 import type { Clock, LoggerLike } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
-import type { ShutdownHook, ShutdownHookInput } from '../shutdown.js';
+import type { ShutdownHook, ShutdownHookInput } from '../shutdown-types.js';
 import { checkOptions, isPlainObject, keysOf } from './options.js';
 import { positiveDuration } from './resolve-check.js';
 

@@ -2,7 +2,7 @@ import type { Server } from 'node:net';
 import { constants } from 'node:os';
 import { type Clock, type LoggerLike, noopLogger, systemClock } from '@ballast/core';
 import { durationOption, invalidOption } from '@ballast/errors';
-import type { DrainableServer, GracefulShutdownOptions, SignalSource } from '../shutdown.js';
+import type { DrainableServer, GracefulShutdownOptions, SignalSource } from '../shutdown-types.js';
 import { checkMethods, checkOptions, keysOf } from './options.js';
 import { positiveDuration } from './resolve-check.js';
 

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@ballast/errors';
-import type { BatchResult } from '../batcher.js';
+import type { BatchResult } from '../batcher-types.js';
 
 /** A caller waiting for one key of a batch. */
 export interface Waiter<V> {

@@ -1,5 +1,5 @@
 import type { Clock, Emitter } from '@ballast/core';
-import type { BatcherEvents } from '../batcher.js';
+import type { BatcherEvents } from '../batcher-types.js';
 import type { Instruments } from './metrics.js';
 
 /**
