@@ -7,14 +7,16 @@
 //   node scripts/api-report.mjs           check: fail when a report is stale or missing
 //   node scripts/api-report.mjs --update  rewrite the reports from the current build
 //
-// Release tags and TSDoc style are not enforced here (Biome and review do that); only the
-// shape of the API is. Forgotten exports (a public signature naming a type that is not
+// Every public declaration and member must carry TSDoc: the check fails when a report marks
+// any "(undocumented)", naming each one (`--update` writes the reports and lists them).
+// Release tags and TSDoc style are not enforced here (Biome and review do that). Forgotten exports (a public signature naming a type that is not
 // exported) are written into the report so reviewers see them.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+import { undocumentedMembers } from './lib/undocumented.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const update = process.argv.includes('--update');
@@ -111,6 +113,7 @@ mkdirSync(scratch, { recursive: true });
 
 const stale = [];
 const broken = [];
+const undocumented = [];
 for (const entry of entries) {
   const reportPath = join(etc, entry.report);
   const existed = existsSync(reportPath);
@@ -136,6 +139,7 @@ for (const entry of entries) {
     continue;
   }
   const after = readFileSync(reportPath, 'utf8');
+  for (const member of undocumentedMembers(after)) undocumented.push({ entry, member });
   if (update) {
     const verdict = !existed ? 'written' : before === after ? 'unchanged' : 'updated';
     console.log(`api: ${entry.name} → etc/${entry.report} (${verdict})`);
@@ -161,6 +165,17 @@ for (const file of orphans) {
   }
 }
 
+if (undocumented.length > 0) {
+  console.error('');
+  for (const { entry, member } of undocumented) {
+    console.error(`api: ${entry.name}: ${member} is public but undocumented (etc/${entry.report}).`);
+  }
+  console.error(
+    `\n${undocumented.length} public declaration(s) have no TSDoc: add a /** … */ comment to each,` +
+      ' then run `pnpm build && pnpm api:update`.',
+  );
+  if (!update) process.exit(1);
+}
 if (broken.length > 0) process.exit(1);
 if (!update && orphans.length > 0 && stale.length === 0) {
   console.error('\nRun `pnpm api:update` to remove it, and add a changeset if users lose an import path.');

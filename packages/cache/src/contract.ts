@@ -20,7 +20,9 @@ export interface TierContractContext {
  * `skip()` for a case about an optional method the tier does not have.
  */
 export interface ContractRunner {
+  /** Groups the contract's tests under `name` (vitest's, jest's or `node:test`'s `describe`). */
   describe(name: string, body: () => void): unknown;
+  /** Declares one test; `context.skip`, when the runner offers it, marks a test the tier opts out of. */
   it(name: string, body: (context: { skip?: (note?: string) => void }) => Promise<void>): unknown;
 }
 

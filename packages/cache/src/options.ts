@@ -59,9 +59,9 @@ export interface TierProtection {
 
 /** Write-behind settings: acknowledge after L1, flush slower tiers in batches. */
 export interface WriteBehindOptions {
-  /** @defaultValue '100ms' */
+  /** How often queued writes are flushed to the slower tiers. @defaultValue '100ms' */
   flushInterval?: Duration;
-  /** @defaultValue 100 */
+  /** The most writes sent to a slower tier in one flush. @defaultValue 100 */
   maxBatch?: number;
   /** Queue size past which writers wait for a flush (backpressure). @defaultValue 10000 */
   maxQueue?: number;
@@ -94,7 +94,7 @@ export interface CacheOptions extends CachePolicy {
   writeBehind?: WriteBehindOptions | boolean;
   /** Longest key accepted. @defaultValue 1024 */
   maxKeyLength?: number;
-  /** @defaultValue systemClock */
+  /** The source of time for TTLs, timers and breakers. @defaultValue systemClock */
   clock?: Clock;
   /** Source of randomness for jitter, a number in [0, 1). @defaultValue Math.random */
   random?: () => number;
@@ -106,6 +106,7 @@ export interface CacheOptions extends CachePolicy {
  * not in-process failed: such failures are counted and reported as `error` events.
  */
 export interface Cache extends EventSource<CacheEvents> {
+  /** The cache's name, as set by the `name` option (metrics' `cache.name`). */
   readonly name: string;
   /** The namespace of this view (`''` for the root). */
   readonly namespaceName: string;
@@ -141,5 +142,6 @@ export interface Cache extends EventSource<CacheEvents> {
   readonly health: HealthIndicator;
   /** Flushes write-behind, stops the bus and closes every tier. */
   close(): Promise<void>;
+  /** Closes the cache, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }

@@ -2,11 +2,15 @@ import type { TierStats } from './tier.js';
 
 /** Counters of one namespace (the root namespace is `''`). */
 export interface NamespaceStats {
+  /** Reads answered with a fresh value. */
   hits: number;
+  /** Reads that found no usable value. */
   misses: number;
   /** Stale values served by fail-safe. */
   stale: number;
+  /** Values written. */
   sets: number;
+  /** Keys deleted (one by one, or by tag). */
   deletes: number;
   /** Factory failures. */
   errors: number;
@@ -16,10 +20,15 @@ export interface NamespaceStats {
 
 /** Counters of one tier, with what the tier reports about itself. */
 export interface TierStatsSnapshot extends TierStats {
+  /** The tier's name. */
   name: string;
+  /** Reads answered with a fresh value. */
   hits: number;
+  /** Reads that found no usable value. */
   misses: number;
+  /** Values written. */
   sets: number;
+  /** Keys deleted (one by one, or by tag). */
   deletes: number;
   /** Failed or timed-out operations and reads rejected by an open breaker. */
   errors: number;
@@ -70,10 +79,13 @@ export interface WriteBehindStats {
 
 /** What `cache.stats()` returns: totals, per tier and per namespace. */
 export interface CacheStats extends NamespaceStats {
+  /** The cache's name. */
   name: string;
   /** The in-process tier's size, when the first tier is in-process. */
   l1: { entries: number; bytes: number } | undefined;
+  /** The counters of each tier, fastest first. */
   tiers: TierStatsSnapshot[];
+  /** The counters of each namespace, by name (`''` for the root). */
   namespaces: Record<string, NamespaceStats>;
   /** The write-behind queue, when `writeBehind` is on. */
   writeBehind: WriteBehindStats | undefined;

@@ -33,8 +33,11 @@ export interface CacheLock {
 
 /** What a tier knows about itself, shown in `cache.stats()`. */
 export interface TierStats {
+  /** Entries held now. */
   entries?: number;
+  /** Bytes held now (estimated for the memory tier). */
   bytes?: number;
+  /** Entries evicted for room since the tier was created. */
   evictions?: number;
 }
 

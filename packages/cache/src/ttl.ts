@@ -22,7 +22,9 @@ export function applyJitter(ttl: number, jitter: number, random: number): number
 
 /** The bounds of adaptive TTL, in ms. */
 export interface AdaptiveRange {
+  /** The shortest TTL it may pick, ms. */
   readonly min: number;
+  /** The longest TTL it may pick, ms. */
   readonly max: number;
 }
 
@@ -53,6 +55,7 @@ export function refreshDue(
 
 /** Inputs to {@link createEntry}. */
 export interface EntryTiming {
+  /** When the entry is written (epoch ms, from the cache clock). */
   readonly now: number;
   /** The TTL before jitter, ms. */
   readonly ttl: number;

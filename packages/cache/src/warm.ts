@@ -22,7 +22,9 @@ export interface WarmOptions<T> {
 
 /** How a warm-up went. Failed items are also reported as `error` events. */
 export interface WarmResult {
+  /** Keys loaded and written to the cache. */
   loaded: number;
+  /** Keys whose loader failed. */
   failed: number;
 }
 

@@ -1,6 +1,8 @@
 export { abortReason, type Clock, sleepWith, systemClock, type TimerHandle } from './clock.js';
 export { closestName } from './closest-name.js';
+export { type DeadlineEntry, DeadlineQueue, type DeadlineQueueOptions } from './deadline-queue.js';
 export { type Duration, formatDuration, parseDuration } from './duration.js';
+export { isErrorLike } from './error-like.js';
 export {
   createEmitter,
   type Emitter,
@@ -10,4 +12,5 @@ export {
 } from './events.js';
 export type { HealthIndicator, HealthResult, HealthStatus } from './health.js';
 export { type LogFn, type LoggerLike, noopLogger } from './logger.js';
+export { parseSize, type Size } from './size.js';
 export { getMeter, getTracer, withSpan } from './telemetry.js';

@@ -55,18 +55,22 @@ export class ManualClock implements Clock {
     this.#now = options.now ?? 0;
   }
 
+  /** The virtual time, in epoch ms: moves only through `advance`, `set` or `runAll`. */
   now(): number {
     return this.#now;
   }
 
+  /** Schedules `callback` once, `ms` of virtual time from now. */
   setTimeout(callback: () => void, ms: number): TimerHandle {
     return this.#add(callback, ms, undefined);
   }
 
+  /** Schedules `callback` every `ms` of virtual time. */
   setInterval(callback: () => void, ms: number): TimerHandle {
     return this.#add(callback, ms, Math.max(1, sanitize(ms)));
   }
 
+  /** Cancels a timeout or an interval; a no-op for one that already ran or was cleared. */
   clearTimeout(handle: TimerHandle): void {
     const timer = handle as ManualTimer;
     if (!timer.active) return;
@@ -75,6 +79,7 @@ export class ManualClock implements Clock {
     if (index >= 0) this.#timers.splice(index, 1);
   }
 
+  /** Resolves after `ms` of virtual time; rejects with the signal's reason if `signal` aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return sleepWith(this, ms, signal);
   }

@@ -13,10 +13,11 @@ export type ErrorDetails = Record<string, unknown>;
 export interface BallastErrorOptions<D extends ErrorDetails = ErrorDetails> {
   /** Stable SCREAMING_SNAKE identifier, e.g. `'USER_NOT_FOUND'`. */
   code: string;
+  /** The kind of failure; it sets the defaults of `status`, `retryable` and `userMessage`. */
   category: ErrorCategory;
   /** An HTTP error status: a whole number from 400 to 599. @defaultValue the category's status (see `CATEGORIES`) */
   status?: number;
-  /** @defaultValue the category's retryability */
+  /** Whether trying again may succeed. @defaultValue the category's retryability */
   retryable?: boolean;
   /** A sentence safe to show an end user. @defaultValue the category's user message */
   userMessage?: string;
@@ -79,15 +80,25 @@ function checkOptions(options: BallastErrorOptions): void {
  * `CATEGORIES`, `status` is not a whole number from 400 to 599 or `retryable` is not a boolean.
  */
 export class BallastError<D extends ErrorDetails = ErrorDetails> extends Error {
+  /** The brand `isBallastError` checks: shared by every installed copy of this package. */
   declare readonly [BALLAST_ERROR_BRAND]: true;
+  /** Stable SCREAMING_SNAKE identifier of what went wrong (`'USER_NOT_FOUND'`); match on it, not on the message. */
   readonly code: string;
+  /** The kind of failure (`'not_found'`, `'timeout'`, …), which sets the defaults below. */
   readonly category: ErrorCategory;
+  /** The HTTP status to answer with: a whole number from 400 to 599 (the category's by default). */
   readonly status: number;
+  /** Whether trying the same call again may succeed (`retry()` retries only these). */
   readonly retryable: boolean;
+  /** A sentence safe to show an end user: no internals, no secrets. */
   readonly userMessage: string;
+  /** What the reader can do about it, most useful first (may be empty). */
   readonly suggestions: readonly string[];
+  /** Structured, JSON-safe facts about the failure (ids, limits, field names); never secrets. */
   readonly details: D;
+  /** A link to documentation about this error, when it has one. */
   readonly docsUrl: string | undefined;
+  /** How long to wait before retrying, in ms, when the failure said so (e.g. `Retry-After`). */
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: BallastErrorOptions<D>) {

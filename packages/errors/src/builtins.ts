@@ -4,25 +4,34 @@ import { registerCode } from './define-error.js';
 
 /** Options for the built-in errors: everything but code and category. */
 export interface BuiltinErrorOptions<D extends ErrorDetails = ErrorDetails> {
+  /** The error this one wraps. */
   cause?: unknown;
+  /** Structured, JSON-safe facts (ids, limits, field names); never secrets. @defaultValue `{}` */
   details?: D;
+  /** A sentence safe to show an end user. @defaultValue the category's user message */
   userMessage?: string;
+  /** What the reader can do about it, most useful first. @defaultValue `[]` */
   suggestions?: readonly string[];
+  /** A link to documentation about this error. */
   docsUrl?: string;
+  /** How long to wait before retrying, in ms, when the failure said so. */
   retryAfterMs?: number;
-  /** @defaultValue the category's status */
+  /** An HTTP error status, from 400 to 599. @defaultValue the category's status */
   status?: number;
-  /** @defaultValue the category's retryability */
+  /** Whether trying again may succeed. @defaultValue the category's retryability */
   retryable?: boolean;
 }
 
 /** A built-in error class: `new NotFoundError('User 42 does not exist', { details: { id: 42 } })`. */
 export interface BuiltinErrorClass {
+  /** Creates the error; the message defaults to a sentence naming the category. */
   new <D extends ErrorDetails = ErrorDetails>(
     message?: string,
     options?: BuiltinErrorOptions<D>,
   ): BallastError<D>;
+  /** The code every instance carries (`'NOT_FOUND'`). */
   readonly code: string;
+  /** The category every instance carries. */
   readonly category: ErrorCategory;
   /** Whether `value` is a Ballast error of this class's category, from any installed copy. */
   is(value: unknown): value is BallastError;

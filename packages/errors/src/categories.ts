@@ -18,7 +18,9 @@ export type ErrorCategory =
 
 /** The defaults each category brings. */
 export interface CategoryDefaults {
+  /** The HTTP status errors of this category answer with. */
   readonly status: number;
+  /** Whether errors of this category are worth retrying. */
   readonly retryable: boolean;
   /** Whether the caller (not the dependency) is at fault: such errors must not trip breakers. */
   readonly clientSide: boolean;

@@ -11,10 +11,11 @@ export interface ErrorSpec<D extends ErrorDetails> {
    * @defaultValue the code in PascalCase ending in `Error` (`USER_NOT_FOUND` → `UserNotFoundError`)
    */
   name?: string;
+  /** The kind of failure; it sets the defaults of `status`, `retryable` and the user message. */
   category: ErrorCategory;
   /** An HTTP error status, from 400 to 599. @defaultValue the category's status */
   status?: number;
-  /** @defaultValue the category's retryability */
+  /** Whether trying again may succeed. @defaultValue the category's retryability */
   retryable?: boolean;
   /** The developer-facing message, built from the details. */
   message: (details: D) => string;
@@ -30,23 +31,35 @@ export interface ErrorSpec<D extends ErrorDetails> {
 
 /** Per-throw extras for a defined error. */
 export interface DefinedErrorOptions {
+  /** The error this one wraps. */
   cause?: unknown;
   /** Overrides the spec's message for this throw. */
   message?: string;
+  /** Overrides the spec's end-user sentence for this throw. */
   userMessage?: string;
+  /** Overrides the spec's suggestions for this throw. */
   suggestions?: readonly string[];
+  /** How long to wait before retrying, in ms, when the failure said so (e.g. `Retry-After`). */
   retryAfterMs?: number;
 }
 
 /** A catalogue entry: one registered code and what it means. */
 export interface RegisteredError {
+  /** The registered SCREAMING_SNAKE code. */
   readonly code: string;
+  /** The class name, as `err.name` shows it. */
   readonly name: string;
+  /** The kind of failure. */
   readonly category: ErrorCategory;
+  /** The HTTP status it answers with. */
   readonly status: number;
+  /** Whether trying again may succeed. */
   readonly retryable: boolean;
+  /** One sentence for the error catalogue, when the spec gave one. */
   readonly description: string | undefined;
+  /** What to try, when the suggestions do not depend on the details. */
   readonly suggestions: readonly string[];
+  /** A link to documentation about this error, when it has one. */
   readonly docsUrl: string | undefined;
 }
 
@@ -58,11 +71,13 @@ export type DefinedErrorArgs<D extends ErrorDetails> =
 
 /** The class {@link defineError} returns. */
 export interface DefinedErrorClass<D extends ErrorDetails> {
+  /** Creates the error from its details (optional when no detail is required) and per-throw extras. */
   new (...args: DefinedErrorArgs<D>): BallastError<D>;
   /** The registered code. */
   readonly code: string;
   /** Whether `value` is an error with this code, from any installed copy. */
   is(value: unknown): value is BallastError<D>;
+  /** The prototype of every instance (for `instanceof` within one installed copy). */
   readonly prototype: BallastError<D>;
 }
 

@@ -1,4 +1,4 @@
-import { isErrorLike } from './internal/json-safe.js';
+import { isErrorLike } from '@ballast/core';
 import { isNormalizedWrapper, normalizeError } from './normalize-error.js';
 
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;

@@ -47,6 +47,7 @@ export {
   invalidOption,
   numberOption,
   rejectUnknownKeys,
+  sizeOption,
 } from './options.js';
 export { type ProblemDetails, type ProblemDetailsOptions, toProblemDetails } from './problem-details.js';
 export { createErrorReporter } from './reporter.js';

@@ -1,8 +1,9 @@
+import { isErrorLike } from '@ballast/core';
 import { BallastError, isBallastError, isValidErrorCode } from './ballast-error.js';
 import { type BuiltinErrorOptions, builtinFor } from './builtins.js';
 import { type ErrorCategory, isErrorCategory } from './categories.js';
 import { categoryOfStatus, classifyRedis, SYSTEM_CODES } from './internal/classify.js';
-import { isErrorLike, toJsonSafe } from './internal/json-safe.js';
+import { toJsonSafe } from './internal/json-safe.js';
 import { resolveRedactor } from './internal/redaction.js';
 import { isErrorStatus } from './internal/status.js';
 

@@ -1,4 +1,4 @@
-import { closestName, type Duration, parseDuration } from '@ballast/core';
+import { closestName, type Duration, parseDuration, parseSize, type Size } from '@ballast/core';
 import { ConfigurationError } from './builtins.js';
 import { show } from './internal/show.js';
 
@@ -71,6 +71,29 @@ export function durationOption(option: string, value: Duration): number {
       "a duration: milliseconds ≥ 0 or a string like '250ms', '10s', '5m', '1h'",
     );
   }
+}
+
+/**
+ * Reads a byte-size option (`2048`, `'512KB'`, `'50MB'`, `'2GiB'`) as whole bytes, by
+ * `parseSize` from `@ballast/core` (binary units: `KB` and `KiB` are both 1024 bytes).
+ * @param min - the fewest bytes allowed.
+ * @throws ConfigurationError naming the option when the value is not a size of at least `min` bytes.
+ */
+export function sizeOption(option: string, value: Size, min = 0): number {
+  let bytes: number;
+  try {
+    bytes = parseSize(value);
+  } catch {
+    bytes = -1;
+  }
+  if (bytes < min) {
+    throw invalidOption(
+      option,
+      value,
+      `a size: bytes ≥ ${min} or a string like '512B', '512KB', '50MB', '2GiB' (binary units, KB = KiB = 1024 bytes)`,
+    );
+  }
+  return bytes;
 }
 
 /**

@@ -12,6 +12,7 @@ export interface ProblemDetails {
   type: string;
   /** The HTTP status phrase (`'Not Found'`). */
   title: string;
+  /** The HTTP status code. */
   status: number;
   /** What happened: the message for 4xx, the safe user message for 5xx. */
   detail: string;
@@ -27,6 +28,7 @@ export interface ProblemDetails {
   retryAfterMs?: number;
   /** Only with `exposeInternals`: the internal message, stack and cause. */
   internal?: Record<string, unknown>;
+  /** Further extension members, such as the ones `toProblemDetails` options add. */
   [extension: string]: unknown;
 }
 

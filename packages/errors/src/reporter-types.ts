@@ -14,14 +14,17 @@ export interface ErrorReport {
   kind: 'occurrence' | 'summary' | 'suppressed';
   /** One line for humans: `'NETWORK_ERROR repeated 41 times in 1m: connect ECONNREFUSED…'`. */
   message: string;
+  /** How urgent it is: the most urgent severity among the occurrences it stands for. */
   severity: Severity;
   /** How many reported errors this report stands for. */
   count: number;
   /** When the first and the last of them were reported (epoch ms). */
   firstSeen: number;
+  /** When the last of them was reported (epoch ms). */
   lastSeen: number;
   /** Absent on `'suppressed'` reports. */
   fingerprint?: string;
+  /** The error code of the fingerprint; absent on `'suppressed'` reports. */
   code?: string;
   /** The latest occurrence, serialized and redacted. */
   error?: SerializedError;
@@ -90,7 +93,7 @@ export interface ErrorReporterOptions {
 
 /** Per-occurrence extras for {@link ErrorReporter.report}. */
 export interface ReportOptions {
-  /** @defaultValue the reporter's `severity(error)`; an unknown value counts as not given */
+  /** How urgent this occurrence is. @defaultValue the reporter's `severity(error)`; an unknown value counts as not given */
   severity?: Severity;
   /** JSON-safe facts about this occurrence (request id, job name). */
   context?: Record<string, unknown>;
@@ -108,8 +111,10 @@ export interface ErrorReporter {
    * report beyond the limit), and waits for pending sink promises.
    */
   flush(): Promise<void>;
+  /** Counters since the reporter was created. */
   stats(): ErrorReporterStats;
   /** Flushes, then ignores further reports and cancels every timer. */
   close(): Promise<void>;
+  /** Closes the reporter, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }

@@ -1,10 +1,5 @@
-import {
-  errorToJsonSafe,
-  isErrorLike,
-  type SafeLimits,
-  type SerializedError,
-  toJsonSafe,
-} from './internal/json-safe.js';
+import { isErrorLike } from '@ballast/core';
+import { errorToJsonSafe, type SafeLimits, type SerializedError, toJsonSafe } from './internal/json-safe.js';
 import { type Redaction, resolveRedactor } from './internal/redaction.js';
 
 export type { Redactor } from '@ballast/redact';

@@ -21,9 +21,11 @@ import {
   RateLimitedError,
   registeredErrors,
   serializeError,
+  sizeOption,
   TimeoutError,
   ValidationError,
 } from '../src/index.js';
+import { rejection } from './rejection.js';
 
 describe('BallastError', () => {
   it('takes status, retryability and user message from its category unless given', () => {
@@ -289,6 +291,18 @@ describe('option helpers', () => {
   it('durationOption parses durations and rejects bad ones', () => {
     expect(durationOption('t', '2s')).toBe(2000);
     expect(() => durationOption('t', 'soon')).toThrow(/Invalid option t: got "soon"/);
+  });
+
+  it('sizeOption reads byte sizes and rejects bad ones or ones below the minimum', () => {
+    expect(sizeOption('s', '2KB')).toBe(2048);
+    expect(sizeOption('s', 0)).toBe(0);
+    expect(sizeOption('s', '1B', 1)).toBe(1);
+    for (const bad of ['lots', -1, '10%', Number.NaN]) {
+      const error = rejection(() => sizeOption('cache.maxBytes', bad));
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error.message).toMatch(/^Invalid option cache\.maxBytes: got .*; expected a size: bytes ≥ 0/);
+    }
+    expect(() => sizeOption('s', '0MB', 1)).toThrow(/expected a size: bytes ≥ 1/);
   });
 
   it('integerOption and numberOption check ranges', () => {

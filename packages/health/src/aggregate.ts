@@ -2,7 +2,9 @@ import type { HealthStatus } from '@ballast/core';
 
 /** The least a check must say for {@link aggregateStatus}: its verdict and whether it is critical. */
 export interface StatusInput {
+  /** The check's verdict. */
   readonly status: HealthStatus;
+  /** Whether a `fail` of this check fails the whole service (otherwise it only warns). */
   readonly critical: boolean;
 }
 

@@ -48,8 +48,11 @@ export interface CheckCallOptions {
 export interface CheckChange {
   /** The check's name as reports show it (redacted, as a connection URL may be a name). */
   name: string;
+  /** Its status before this run; `undefined` on its first run. */
   previous: HealthStatus | undefined;
+  /** Its status now. */
   status: HealthStatus;
+  /** The reason it gave, when it gave one (redacted). */
   output: string | undefined;
 }
 
@@ -84,6 +87,7 @@ export interface Health extends EventSource<HealthEvents> {
   readonly shuttingDown: boolean;
   /** Stops background polling and closes every check that holds resources. Idempotent. */
   close(): Promise<void>;
+  /** Closes the registry, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

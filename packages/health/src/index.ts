@@ -28,15 +28,15 @@ export {
   healthHandler,
   type ShowDetails,
 } from './http-handler.js';
-export {
-  type DrainableServer,
-  type GracefulShutdown,
-  type GracefulShutdownOptions,
-  gracefulShutdown,
-  type ShutdownHook,
-  type ShutdownHookInput,
-  type SignalSource,
-} from './shutdown.js';
+export { gracefulShutdown } from './shutdown.js';
+export type {
+  DrainableServer,
+  GracefulShutdown,
+  GracefulShutdownOptions,
+  ShutdownHook,
+  ShutdownHookInput,
+  SignalSource,
+} from './shutdown-types.js';
 export type {
   CheckInput,
   CheckKind,

@@ -72,10 +72,13 @@ export type CheckInput =
 export interface CheckReport {
   /** The check's name. */
   componentId: string;
+  /** The kind of component (`'datastore'`, `'system'`, `'component'`). */
   componentType?: string;
   /** What the check measured (redacted when it is a string). */
   observedValue?: number | string | boolean;
+  /** The unit of `observedValue` (`'ms'`, `'bytes'`, `'percent'`). */
   observedUnit?: string;
+  /** The verdict: `pass`, `warn` or `fail`. */
   status: HealthStatus;
   /** When the result was measured (ISO 8601). */
   time: string;
@@ -93,10 +96,15 @@ export interface CheckReport {
 
 /** A report in the IETF `application/health+json` shape. */
 export interface HealthReport {
+  /** The verdict: `pass`, `warn` or `fail`. */
   status: HealthStatus;
+  /** The service's public version (`ServiceInfo.version`). */
   version?: string;
+  /** The service's build or deployment id (`ServiceInfo.releaseId`). */
   releaseId?: string;
+  /** The service's name (`ServiceInfo.name`). */
   serviceId?: string;
+  /** A description of the service (its name). */
   description?: string;
   /** Why the status is not `pass`, in one line. */
   output?: string;

@@ -32,7 +32,7 @@ export interface AuditLogOptions {
    * @defaultValue default keys and patterns
    */
   redact?: RedactOption;
-  /** @defaultValue `systemClock` */
+  /** The source of each record's `time`. @defaultValue `systemClock` */
   clock?: Clock;
 }
 
@@ -43,7 +43,9 @@ export interface AuditLogOptions {
  * then fails to verify.
  */
 export interface AuditReceipt {
+  /** The record's sequence number: 1 for the first record of a file, then one more per record. */
   seq: number;
+  /** The record's SHA-256 chain hash (hex), which the next record names as `prev_hash`. */
   hash: string;
 }
 
@@ -57,6 +59,7 @@ export interface AuditLog {
   record(event: Record<string, unknown>): AuditReceipt;
   /** Closes the file; later records throw. */
   close(): Promise<void>;
+  /** Closes the log, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -100,7 +103,9 @@ function startsLikeRecord(fd: number, from: number, to: number): boolean {
 
 /** Where the chain of an existing file ends. */
 interface ChainEnd {
+  /** The record's sequence number: 1 for the first record of a file, then one more per record. */
   seq: number;
+  /** The record's SHA-256 chain hash (hex), which the next record names as `prev_hash`. */
   hash: string;
 }
 

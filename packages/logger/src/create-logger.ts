@@ -2,10 +2,10 @@ import { hostname } from 'node:os';
 import { type Clock, systemClock } from '@ballast/core';
 import { invalidOption, rejectUnknownKeys } from '@ballast/errors';
 import { createCore } from './internal/core.js';
-import { createDedupe, createSampler, type DedupeOptions, type SamplingOptions } from './internal/noise.js';
 import { compileRedaction, type RedactOption } from './internal/redaction.js';
 import { LEVELS, type LevelName, levelOption } from './levels.js';
 import { type Logger, mergeSerializers, rootLogger, type Serializer } from './logger.js';
+import { createDedupe, createSampler, type DedupeOptions, type SamplingOptions } from './noise.js';
 import type { LogSink } from './sinks/sink.js';
 import { stdoutSink } from './sinks/stdout.js';
 
@@ -70,7 +70,7 @@ export interface LoggerOptions {
    * @defaultValue none
    */
   serializers?: Record<string, Serializer>;
-  /** @defaultValue `systemClock` */
+  /** The source of each line's `time` and of the sinks' timers. @defaultValue `systemClock` */
   clock?: Clock;
 }
 

@@ -14,10 +14,10 @@ export {
   incomingRequestId,
   safePath,
 } from './http-logger.js';
-export type { DedupeOptions, SamplingOptions } from './internal/noise.js';
 export type { RedactOption, RedactOptions } from './internal/redaction.js';
 export { isLevelName, LEVELS, type LevelName } from './levels.js';
 export type { ChildOptions, Logger, Serializer } from './logger.js';
+export type { DedupeOptions, SamplingOptions } from './noise.js';
 export { type FileSinkOptions, fileSink, type RotateOptions } from './sinks/file.js';
 export { formatPretty, type PrettySinkOptions, prettySink } from './sinks/pretty.js';
 export { FACILITIES, type SyslogFacility } from './sinks/rfc5424.js';

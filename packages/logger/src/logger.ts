@@ -1,4 +1,4 @@
-import type { LoggerLike } from '@ballast/core';
+import { isErrorLike, type LoggerLike } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
 import { contextJson } from './context.js';
 import type { Core } from './internal/core.js';
@@ -14,7 +14,7 @@ import {
 import { optionsObject } from './internal/options.js';
 import { quote } from './internal/quote.js';
 import { compileRedaction, type RedactOption } from './internal/redaction.js';
-import { bindingName, errorMessage, isErrorLike, withoutName } from './internal/safe-read.js';
+import { bindingName, errorMessage, isUnreadable, withoutName } from './internal/safe-read.js';
 import type { Scrub } from './internal/scrub.js';
 import { fieldsJson, UNREADABLE_FIELDS, valueJson } from './internal/serialize.js';
 import { LABELS, LEVELS, type LevelName, levelOption } from './levels.js';
@@ -89,6 +89,7 @@ export interface Logger extends LoggerLike {
    * fatal `uncaughtException` before Node prints it and exits. Returns the undo function.
    */
   handleExit(): () => void;
+  /** Flushes and closes the logger, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -246,8 +247,7 @@ class BallastLogger implements Logger {
     if (typeof a === 'string') {
       msg = b === undefined && rest.length === 0 ? a : format(a, [b, ...rest], 0, core.json);
     } else if (typeof a === 'object' && a !== null) {
-      const error = isErrorLike(a);
-      if (error === true) {
+      if (isErrorLike(a)) {
         fields = `,"err":${valueJson(a, s, core.errPath)}`;
         msg =
           typeof b === 'string'
@@ -264,7 +264,7 @@ class BallastLogger implements Logger {
           (level >= core.repeatFrom ? REPEATED_KEY : 0);
         fields = fieldsJson(a, s, s.paths, reserved);
         // A proxy that cannot say what it is, and shows no field either, is still noted.
-        if (error === undefined && fields === '') fields = UNREADABLE_FIELDS;
+        if (fields === '' && isUnreadable(a)) fields = UNREADABLE_FIELDS;
         if (typeof b === 'string') msg = format(b, rest, 0, core.json);
         else if (b !== undefined) msg = messageOf(b, core.json);
       }

@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ManualClock } from '@ballast/core/testing';
-import { ConfigurationError } from '@ballast/errors';
+import { ConfigurationError, sizeOption } from '@ballast/errors';
 import { createLogger, fileSink } from '@ballast/logger';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseSize, rotatedGenerations } from '../src/sinks/rotation.js';
+import { rotatedGenerations } from '../src/sinks/rotation.js';
 import { resetReportedFailures } from '../src/sinks/sink.js';
 
 let dir: string;
@@ -321,10 +321,10 @@ describe('fileSink', () => {
   });
 
   it('reads sizes in binary units', () => {
-    expect(parseSize('s', '1KB')).toBe(1024);
-    expect(parseSize('s', '1.5m')).toBe(1_572_864);
-    expect(parseSize('s', '2 GB')).toBe(2 * 1024 ** 3);
-    expect(parseSize('s', '42')).toBe(42);
-    expect(parseSize('s', 42)).toBe(42);
+    expect(sizeOption('s', '1KB')).toBe(1024);
+    expect(sizeOption('s', '1.5m')).toBe(1_572_864);
+    expect(sizeOption('s', '2 GB')).toBe(2 * 1024 ** 3);
+    expect(sizeOption('s', '42')).toBe(42);
+    expect(sizeOption('s', 42)).toBe(42);
   });
 });

@@ -1,7 +1,7 @@
 import { ManualClock } from '@ballast/core/testing';
 import { createLogger } from '@ballast/logger';
 import { describe, expect, it } from 'vitest';
-import { createSampler } from '../src/internal/noise.js';
+import { createSampler } from '../src/noise.js';
 import { memorySink } from './helpers.js';
 
 function setup(options: Parameters<typeof createLogger>[0]) {

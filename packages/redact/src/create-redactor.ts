@@ -1,5 +1,6 @@
+import { DEFAULT_CENSOR } from './censor.js';
 import { assignmentPattern } from './internal/assignment.js';
-import { type CompiledCensor, DEFAULT_CENSOR } from './internal/censor.js';
+import type { CompiledCensor } from './internal/censor.js';
 import { invalidOption, rejectUnknownKeys } from './internal/configuration-error.js';
 import { compilePaths } from './internal/path-automaton.js';
 import { compileLiteralPaths } from './internal/path-compiler.js';

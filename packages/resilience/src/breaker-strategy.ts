@@ -4,12 +4,15 @@ import { checkOptions } from './internal/options.js';
 
 /** Opens the breaker after `failures` failures in a row. */
 export interface ConsecutiveFailuresStrategy {
+  /** Tells the strategies apart. */
   readonly kind: 'consecutive';
+  /** How many failures in a row open the breaker. */
   readonly failures: number;
 }
 
 /** Opens the breaker when the failure rate over a sliding window reaches `threshold`. */
 export interface FailureRateStrategy {
+  /** Tells the strategies apart. */
   readonly kind: 'rate';
   /** The failure ratio that opens the breaker, in (0, 1]. */
   readonly threshold: number;

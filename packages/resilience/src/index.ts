@@ -12,13 +12,8 @@ export {
   exponentialBackoff,
   type Jitter,
 } from './backoff.js';
-export {
-  type Batcher,
-  type BatcherEvents,
-  type BatcherOptions,
-  type BatchResult,
-  batcher,
-} from './batcher.js';
+export { batcher } from './batcher.js';
+export type { Batcher, BatcherEvents, BatcherOptions, BatchResult } from './batcher-types.js';
 export {
   type BreakerStrategy,
   type ConsecutiveFailuresStrategy,

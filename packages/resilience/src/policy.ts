@@ -1,6 +1,3 @@
-import type { Step } from './internal/call.js';
-import { STEPS } from './internal/call.js';
-
 /** What every policy passes to the work it runs. */
 export interface PolicyContext {
   /**
@@ -17,7 +14,8 @@ export type Work<T> = (context: PolicyContext) => PromiseLike<T> | T;
 
 /**
  * A resilience policy: `execute` runs `work` under it. Every policy and every
- * `pipeline(...)` of policies has this shape, so they nest freely.
+ * `pipeline(...)` of policies has this shape, so they nest freely; an object of your own
+ * with this one method is a policy too, and joins a `pipeline` like the built-in ones.
  */
 export interface Policy {
   /**
@@ -25,6 +23,4 @@ export interface Policy {
    * `signal` has already aborted.
    */
   execute<T>(work: Work<T>, signal?: AbortSignal): Promise<T>;
-  /** @internal the steps `pipeline` flattens; not part of the public contract. */
-  readonly [STEPS]: readonly Step[];
 }

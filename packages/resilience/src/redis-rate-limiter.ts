@@ -14,7 +14,9 @@ import { tokenBucket } from './token-bucket.js';
 
 /** One limit of a {@link redisRateLimiter}: at most `max` units per sliding `per`. */
 export interface RedisLimit {
+  /** The most requests allowed per window. */
   max: number;
+  /** The window: milliseconds or a duration such as `'1m'`. */
   per: Duration;
 }
 

@@ -1,7 +1,14 @@
-import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
+import {
+  type Clock,
+  createEmitter,
+  type DeadlineEntry,
+  DeadlineQueue,
+  type Duration,
+  type EventSource,
+  systemClock,
+} from '@ballast/core';
 import { durationOption, invalidOption, TimeoutError } from '@ballast/errors';
 import { type Call, policyOf, Scope, type Step } from './internal/call.js';
-import { type DeadlineEntry, DeadlineQueue } from './internal/deadline-queue.js';
 import { type Instruments, instruments, rejection } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';

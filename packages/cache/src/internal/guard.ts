@@ -1,10 +1,9 @@
-import type { Clock, Emitter } from '@ballast/core';
+import { type Clock, type DeadlineEntry, DeadlineQueue, type Emitter } from '@ballast/core';
 import { durationOption, integerOption, TimeoutError, UnavailableError } from '@ballast/errors';
 import { circuitBreaker, consecutiveFailures, pipeline, timeout } from '@ballast/resilience';
 import type { CacheEvents } from '../events.js';
 import type { TierProtection } from '../options.js';
 import type { CacheEntry, CacheTier } from '../tier.js';
-import { type Deadline, Deadlines } from './deadlines.js';
 import type { SplitRead } from './split-read.js';
 
 /** Runs a remote tier's operations behind its protections (breaker, timeout). */
@@ -52,6 +51,14 @@ interface Suspicion {
   until: number;
 }
 
+/** The reads of one tier in flight, with the limit every one of them gets. */
+interface ReadDeadlines {
+  readonly queue: DeadlineQueue;
+  readonly clock: Clock;
+  /** The limit of every read, in ms. */
+  readonly ms: number;
+}
+
 let captured: TimedRead | undefined;
 function capture(resolve: (entry: CacheEntry | undefined) => void, reject: (error: unknown) => void): void {
   const read = captured!;
@@ -63,17 +70,17 @@ function capture(resolve: (entry: CacheEntry | undefined) => void, reject: (erro
  * One tier read under the timeout: the promise the breaker watches settles with the
  * tier's answer, or with a `TimeoutError` when the shared deadline list expires it.
  */
-class TimedRead implements Deadline {
+class TimedRead implements DeadlineEntry {
   deadline = 0;
-  prev: Deadline | undefined = undefined;
-  next: Deadline | undefined = undefined;
+  prev: DeadlineEntry | undefined = undefined;
+  next: DeadlineEntry | undefined = undefined;
   queued = false;
   resolve: ((entry: CacheEntry | undefined) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
   controller: AbortController | undefined = undefined;
 
   constructor(
-    readonly deadlines: Deadlines,
+    readonly deadlines: ReadDeadlines,
     readonly suspicion: Suspicion,
     readonly tier: CacheTier,
     readonly key: string,
@@ -86,7 +93,8 @@ class TimedRead implements Deadline {
     captured = this;
     const promise = new Promise<CacheEntry | undefined>(capture);
     captured = undefined;
-    this.deadlines.add(this);
+    this.deadline = this.deadlines.clock.now() + this.deadlines.ms;
+    this.deadlines.queue.add(this);
     try {
       const sent = this.split?.fetch(this.key);
       if (sent !== undefined) sent.then(this.fetched, this.fail);
@@ -127,14 +135,14 @@ class TimedRead implements Deadline {
 
   done(entry: CacheEntry | undefined): void {
     if (!this.queued) return;
-    this.deadlines.remove(this);
+    this.deadlines.queue.remove(this);
     this.suspicion.until = 0;
     this.resolve!(entry);
   }
 
   readonly fail = (error: unknown): void => {
     if (!this.queued) return;
-    this.deadlines.remove(this);
+    this.deadlines.queue.remove(this);
     this.reject!(error);
   };
 
@@ -167,7 +175,13 @@ export function createGuard(
     clock,
   });
   const policy = pipeline(breaker, timeout(settings.timeout, { clock }));
-  const deadlines = new Deadlines(clock, settings.timeout);
+  // Every read gets the same limit, so the queue stays in deadline order; its timer is
+  // unreferenced when idle rather than cleared, so a busy tier never sets one per read.
+  const deadlines: ReadDeadlines = {
+    queue: new DeadlineQueue(clock, { idle: 'unref' }),
+    clock,
+    ms: settings.timeout,
+  };
   const suspicion: Suspicion = { until: 0 };
   const off = breaker.on('stateChange', ({ to }) => emitter.emit('breaker', { tier, state: to }));
   return {

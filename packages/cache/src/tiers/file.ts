@@ -18,11 +18,11 @@ export interface FileTierOptions {
    * @defaultValue '1GB'
    */
   maxBytes?: number | string;
-  /** @defaultValue JSON */
+  /** Turns envelopes into file contents and back. @defaultValue JSON */
   serializer?: Serializer;
   /** Decides when a file is past its stale-until and can be removed. @defaultValue systemClock */
   clock?: Clock;
-  /** @defaultValue 'file' */
+  /** The tier's name in stats, events and metrics. @defaultValue 'file' */
   name?: string;
 }
 

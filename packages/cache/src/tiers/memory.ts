@@ -1,4 +1,4 @@
-import { integerOption, invalidOption } from '@ballast/errors';
+import { integerOption, invalidOption, sizeOption } from '@ballast/errors';
 import { LRUCache } from 'lru-cache';
 import { ENTRY_OVERHEAD, estimateBytes } from '../internal/size.js';
 import { tierName } from '../internal/tier-name.js';
@@ -13,7 +13,7 @@ export interface MemoryTierOptions {
   maxEntries?: number;
   /**
    * The most bytes kept, by the `sizeOf` estimate; the least recently used go first.
-   * Accepts a number or a string such as `'50MB'`.
+   * Accepts a number or a string such as `'50MB'` (binary units: `'1KB'` is 1024 bytes).
    * @defaultValue no byte limit
    */
   maxBytes?: number | string;
@@ -22,22 +22,19 @@ export interface MemoryTierOptions {
    * @defaultValue a structural estimate (two bytes per string character, plus overhead)
    */
   sizeOf?: (value: unknown, key: string) => number;
-  /** @defaultValue 'memory' */
+  /** The tier's name in stats, events and metrics. @defaultValue 'memory' */
   name?: string;
 }
 
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
 /**
- * Reads a byte size: a number of bytes or a string like `'512KB'`, `'50MB'`, `'1GB'`.
- * @throws ConfigurationError naming the option for anything else.
+ * Reads a byte size option: a number of bytes or a string like `'512KB'`, `'50MB'`, `'2GiB'`
+ * (the grammar of `parseSize` from `@ballast/core`: binary units, `KB` = `KiB` = 1024 bytes).
+ * @deprecated Use `parseSize` from `@ballast/core`, or `sizeOption` from `@ballast/errors`
+ * for an option that should fail with a `ConfigurationError`.
+ * @throws ConfigurationError naming the option for anything but a size of at least one byte.
  */
 export function parseBytes(option: string, value: number | string): number {
-  if (typeof value === 'number') return integerOption(option, value, 1);
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)\s*$/i.exec(String(value));
-  if (!match) throw invalidOption(option, value, "a number of bytes or a string like '512KB', '50MB', '1GB'");
-  const bytes = Math.floor(Number(match[1]) * UNITS[match[2]!.toLowerCase()]!);
-  return integerOption(option, bytes, 1);
+  return sizeOption(option, value, 1);
 }
 
 class TagIndex {

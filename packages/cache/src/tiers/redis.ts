@@ -39,7 +39,7 @@ export interface RedisTierOptions {
    * index are dead. @defaultValue systemClock
    */
   clock?: Clock;
-  /** @defaultValue 'redis' */
+  /** The tier's name in stats, events and metrics. @defaultValue 'redis' */
   name?: string;
 }
 

@@ -1,10 +1,14 @@
 import { statfs } from 'node:fs/promises';
+import { parseSize } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
 import { checkOptions, keysOf } from '../internal/options.js';
 import type { HealthCheck } from '../types.js';
 import { applySettings, type CheckSettings, reason, SETTINGS_KEYS } from './settings.js';
 
-/** An amount of free space: bytes, a size string (`'500MB'`, `'2GiB'`) or a share of the disk (`'10%'`). */
+/**
+ * An amount of free space: bytes, a size string read by `parseSize` from `@ballast/core`
+ * (`'500MB'`, `'2GiB'`; binary units, `'1GB'` is 1024³ bytes) or a share of the disk (`'10%'`).
+ */
 export type FreeSpace = number | string;
 
 /** Options for {@link diskSpaceCheck}. */
@@ -22,18 +26,7 @@ export interface DiskSpaceCheckOptions extends CheckSettings {
 const DISK_KEYS = keysOf<DiskSpaceCheckOptions>({ ...SETTINGS_KEYS, minFree: true, warnFree: true });
 const DISK_HINTS = { path: "the path is diskSpaceCheck's first argument: diskSpaceCheck(path, options)" };
 
-const UNITS: Readonly<Record<string, number>> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40,
-};
-const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(%|[kmgt]i?b|b)?\s*$/i;
+const SHARE = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/;
 
 /** A threshold resolved against the disk's size: bytes, or a fraction of the total. */
 type Threshold = { bytes: number } | { share: number };
@@ -42,18 +35,15 @@ const DEFAULT_WARN: Threshold = { share: 0.1 };
 
 /** Reads a {@link FreeSpace} option. @throws ConfigurationError naming the option. */
 export function parseFreeSpace(option: string, value: FreeSpace): Threshold {
-  if (typeof value === 'number') {
-    if (Number.isFinite(value) && value >= 0) return { bytes: value };
-  } else if (typeof value === 'string') {
-    const match = SIZE.exec(value);
-    if (match !== null) {
-      const amount = Number(match[1]);
-      const unit = (match[2] ?? 'b').toLowerCase();
-      if (unit === '%') {
-        if (amount <= 100) return { share: amount / 100 };
-      } else {
-        return { bytes: amount * UNITS[unit]! };
-      }
+  const share = typeof value === 'string' ? SHARE.exec(value) : null;
+  if (share !== null) {
+    const percent = Number(share[1]);
+    if (percent <= 100) return { share: percent / 100 };
+  } else {
+    try {
+      return { bytes: parseSize(value) };
+    } catch {
+      // Not a size either: the ConfigurationError below names the option and every accepted form.
     }
   }
   throw invalidOption(option, value, "bytes ≥ 0, a size like '500MB' or '2GiB', or a share like '10%'");

@@ -11,7 +11,7 @@ export interface HttpCheckOptions extends CheckSettings {
    * @defaultValue any 2xx or 3xx status
    */
   expectStatus?: number | readonly number[] | ((status: number) => boolean);
-  /** @defaultValue `'GET'` */
+  /** The HTTP method of the probe request. @defaultValue `'GET'` */
   method?: string;
   /** Request headers (an API key, a Host override). */
   headers?: Record<string, string>;

@@ -1,9 +1,9 @@
 import { getHeapStatistics } from 'node:v8';
 import type { HealthResult } from '@ballast/core';
-import { invalidOption, numberOption } from '@ballast/errors';
+import { numberOption, sizeOption } from '@ballast/errors';
 import { checkOptions, keysOf } from '../internal/options.js';
 import type { HealthCheck } from '../types.js';
-import { formatBytes, parseFreeSpace } from './disk-space.js';
+import { formatBytes } from './disk-space.js';
 import { applySettings, type CheckSettings, SETTINGS_KEYS } from './settings.js';
 
 /** Options for {@link memoryCheck}. */
@@ -66,9 +66,7 @@ export function memoryCheck(options: MemoryCheckOptions = {}): HealthCheck {
   checkOptions('memoryCheck', options, MEMORY_KEYS);
   let maxRss: number | undefined;
   if (options.maxRss !== undefined) {
-    const parsed = parseFreeSpace('maxRss', options.maxRss);
-    if (!('bytes' in parsed)) throw invalidOption('maxRss', options.maxRss, "bytes or a size like '512MiB'");
-    maxRss = parsed.bytes;
+    maxRss = sizeOption('maxRss', options.maxRss);
   }
   const limits: MemoryLimits = {
     maxRss,

@@ -9,6 +9,7 @@ import { applySettings, type CheckSettings, reason, SETTINGS_KEYS } from './sett
  * `Cluster`, a node-redis client, or anything with `ping()`.
  */
 export interface RedisPingable {
+  /** Sends a PING; the check passes when it resolves in time. */
   ping(): Promise<unknown>;
   /** ioredis's connection state; `'end'`, `'close'` and `'reconnecting'` fail at once. */
   readonly status?: string;

@@ -1,8 +1,8 @@
 import type { Clock, LoggerLike } from '@ballast/core';
 import { LABELS } from '../levels.js';
+import type { Dedupe } from '../noise.js';
 import { type LogSink, reportSinkFailure } from '../sinks/sink.js';
 import { ERR_KEY, LEVEL_KEY, MSG_KEY, NAME_KEY, REPEATED_KEY, reservedKeys, TIME_KEY } from './line-keys.js';
-import type { Dedupe } from './noise.js';
 import type { PathNode, Scrub } from './scrub.js';
 import { sharedFieldsJson, valueJson } from './serialize.js';
 

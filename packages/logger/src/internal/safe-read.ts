@@ -5,12 +5,14 @@
 
 const toTag = Object.prototype.toString;
 
-/** Whether `a` is an Error (of any realm); `undefined` for a proxy that throws when asked. */
-export function isErrorLike(a: object): boolean | undefined {
+/** Whether `a` is a proxy that throws when asked what it is (its prototype or its tag). */
+export function isUnreadable(a: object): boolean {
   try {
-    return a instanceof Error || toTag.call(a) === '[object Error]';
+    Object.getPrototypeOf(a);
+    toTag.call(a);
+    return false;
   } catch {
-    return undefined;
+    return true;
   }
 }
 

@@ -16,7 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { type Clock, systemClock } from '@ballast/core';
-import { integerOption, invalidOption } from '@ballast/errors';
+import { integerOption, invalidOption, sizeOption } from '@ballast/errors';
 import { createBatcher, fdWriter } from '../internal/batch.js';
 import { flushOnExit } from '../internal/exit.js';
 import { booleanOption, optionsObject } from '../internal/options.js';
@@ -25,7 +25,6 @@ import {
   compressTempName,
   nextRotation,
   parseInterval,
-  parseSize,
   type RotationInterval,
   rotatedGenerations,
   unfinishedCompression,
@@ -36,7 +35,7 @@ import { dropNote } from './stdout.js';
 
 /** When and how {@link fileSink} rotates its file. */
 export interface RotateOptions {
-  /** Rotate before a line would take the file past this size (`'100MB'`, `'512KB'` or bytes). */
+  /** Rotate before a line would take the file past this size (`'100MB'`, `'512KB'` or bytes; binary units, `'1KB'` is 1024 bytes). */
   size?: number | string;
   /** Rotate at each UTC hour or midnight, or every given duration (`'6h'`). */
   interval?: RotationInterval;
@@ -98,7 +97,7 @@ export function fileSink(options: FileSinkOptions): LogSink {
   if (typeof path !== 'string' || path === '') throw invalidOption('fileSink.path', path, 'a file path');
   const level = checkSinkLevel('fileSink', settings.level);
   const maxSize =
-    rotate.size === undefined ? Number.POSITIVE_INFINITY : parseSize('fileSink.rotate.size', rotate.size);
+    rotate.size === undefined ? Number.POSITIVE_INFINITY : sizeOption('fileSink.rotate.size', rotate.size, 1);
   const interval =
     rotate.interval === undefined ? undefined : parseInterval('fileSink.rotate.interval', rotate.interval);
   const keep = integerOption('fileSink.rotate.keep', rotate.keep ?? 10, 0);

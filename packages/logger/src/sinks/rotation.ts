@@ -1,29 +1,6 @@
 import { type Duration, parseDuration } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
 
-const UNITS: Record<string, number> = {
-  b: 1,
-  k: 1024,
-  kb: 1024,
-  m: 1024 ** 2,
-  mb: 1024 ** 2,
-  g: 1024 ** 3,
-  gb: 1024 ** 3,
-};
-
-/**
- * Reads a size option: bytes as a number, or `'512KB'`, `'100MB'`, `'1GB'` (binary units).
- * @throws ConfigurationError naming the option when the size is not positive.
- */
-export function parseSize(option: string, value: number | string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*([kmg]?b?)$/i.exec(value.trim()) : null;
-  const bytes = match ? Math.floor(Number(match[1]) * (UNITS[(match[2] || 'b').toLowerCase()] ?? 1)) : 0;
-  if (bytes <= 0)
-    throw invalidOption(option, value, "a size in bytes > 0, or a string like '512KB', '100MB', '1GB'");
-  return bytes;
-}
-
 /** How often a file is rotated regardless of its size. */
 export type RotationInterval = 'hourly' | 'daily' | Duration;
 

@@ -1,10 +1,9 @@
-import { integerOption } from '@ballast/errors';
+import { integerOption, sizeOption } from '@ballast/errors';
 import { createBatcher, fdWriter } from '../internal/batch.js';
 import { flushOnExit } from '../internal/exit.js';
 import { booleanOption, optionsObject } from '../internal/options.js';
 import { syslogSeverity } from '../levels.js';
 import { checkSinkLevel } from './check.js';
-import { parseSize } from './rotation.js';
 import { type LogSink, reportSinkFailure, type SinkOptions } from './sink.js';
 
 /** Options for {@link stdoutSink}. */
@@ -58,7 +57,7 @@ export function stdoutSink(options: StdoutSinkOptions = {}): LogSink {
   const journald = booleanOption('stdoutSink.journald', options.journald, false);
   const level = checkSinkLevel('stdoutSink', options.level);
   integerOption('stdoutSink.fd', fd, 0);
-  const maxBuffer = parseSize('stdoutSink.maxBuffer', options.maxBuffer ?? '16MB');
+  const maxBuffer = sizeOption('stdoutSink.maxBuffer', options.maxBuffer ?? '16MB', 1);
   const name = fd === 1 ? 'stdout' : `fd:${fd}`;
   const batcher = createBatcher({
     write: fdWriter(() => fd),

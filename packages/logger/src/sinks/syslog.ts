@@ -24,13 +24,13 @@ export interface SyslogSinkOptions extends SinkOptions {
    * @defaultValue `'udp'`
    */
   transport?: 'udp' | 'tcp' | 'unix';
-  /** @defaultValue `'127.0.0.1'` */
+  /** The collector's host, for `'udp'` and `'tcp'`. @defaultValue `'127.0.0.1'` */
   host?: string;
-  /** @defaultValue `514` */
+  /** The collector's port, for `'udp'` and `'tcp'`. @defaultValue `514` */
   port?: number;
   /** The socket path, required for `'unix'`. */
   path?: string;
-  /** @defaultValue `'user'` */
+  /** The syslog facility of every message. @defaultValue `'user'` */
   facility?: SyslogFacility;
   /** APP-NAME of every message. @defaultValue `process.title` */
   appName?: string;
@@ -46,7 +46,7 @@ export interface SyslogSinkOptions extends SinkOptions {
    * @defaultValue `100`
    */
   reconnectDelay?: Duration;
-  /** @defaultValue `'30s'` */
+  /** The longest delay between reconnect attempts. @defaultValue `'30s'` */
   maxReconnectDelay?: Duration;
   /**
    * How long `flush()` and `close()` of a stream transport wait for the collector to be
@@ -56,7 +56,7 @@ export interface SyslogSinkOptions extends SinkOptions {
    * @defaultValue `'5s'`
    */
   flushTimeout?: Duration;
-  /** @defaultValue `systemClock` */
+  /** The source of time for reconnect delays and flush timeouts. @defaultValue `systemClock` */
   clock?: Clock;
 }
 

@@ -1,9 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { CensorFunction } from '../types.js';
 
-/** The default replacement for a secret. */
-export const DEFAULT_CENSOR = '[REDACTED]';
-
 /** How a compiled redactor replaces secrets. */
 export type CompiledCensor =
   | { readonly kind: 'string'; readonly text: string }

@@ -1,4 +1,4 @@
-import { type PathSegment, parsePath, WILDCARD } from './path-parser.js';
+import { type PathSegment, parsePath, WILDCARD } from '../path-parser.js';
 
 /**
  * One state of the compiled paths: where a walk stands after some keys. Several paths

@@ -1,6 +1,6 @@
 import type { Duration } from '@ballast/core';
 import { durationOption, invalidOption, numberOption, rejectUnknownKeys } from '@ballast/errors';
-import { LEVELS, type LevelName } from '../levels.js';
+import { LEVELS, type LevelName } from './levels.js';
 
 /** Keep-rates per level, from 0 (drop all) to 1 (keep all). */
 export type SamplingOptions = Partial<Record<Exclude<LevelName, 'silent'>, number>>;

@@ -1,0 +1,15 @@
+/** The reporter's counters (what `stats()` shows, but `active`). */
+export interface ReporterCounters {
+  reported: number;
+  sent: number;
+  folded: number;
+  suppressed: number;
+  silenced: number;
+  sinkErrors: number;
+  dropped: number;
+}
+
+/** Counters at zero. */
+export function newCounters(): ReporterCounters {
+  return { reported: 0, sent: 0, folded: 0, suppressed: 0, silenced: 0, sinkErrors: 0, dropped: 0 };
+}
