@@ -10,4 +10,20 @@ export {
 } from './events.js';
 export type { HealthIndicator, HealthResult, HealthStatus } from './health.js';
 export { type LogFn, type LoggerLike, noopLogger } from './logger.js';
-export { getMeter, getTracer, withSpan } from './telemetry.js';
+export {
+  createTelemetry,
+  type EventDefinition,
+  errorType,
+  type GaugeReader,
+  getMeter,
+  getTracer,
+  type InstrumentKind,
+  type InstrumentOf,
+  type Instruments,
+  type MetricDefinition,
+  recordError,
+  type SpanDefinition,
+  type Telemetry,
+  type TelemetryDefinitions,
+  withSpan,
+} from './telemetry.js';

@@ -29,7 +29,7 @@ export interface BatcherEvents {
 
 /** Options for {@link batcher}. */
 export interface BatcherOptions<K, V> {
-  /** Names the batcher in metrics (`resilience.batcher`). @defaultValue `'batcher'` */
+  /** Names the batcher in metrics (`ballast.resilience.batcher`). @defaultValue `'batcher'` */
   name?: string;
   /** Loads many keys at once (one query, one HTTP call). Keys arrive deduplicated. */
   run: (keys: K[]) => Promise<BatchResult<K, V>>;
@@ -90,16 +90,15 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
   if (typeof name !== 'string' || name.length === 0)
     throw invalidOption('batcher.name', name, 'a non-empty string');
   const events = createEmitter<BatcherEvents>();
-  const metrics = instruments();
   const OK = Object.freeze({
-    'resilience.policy': 'batcher',
-    'resilience.batcher': name,
-    'resilience.result': 'ok',
+    'ballast.resilience.policy': 'batcher',
+    'ballast.resilience.batcher': name,
+    'ballast.resilience.result': 'ok',
   });
   const FAILED = Object.freeze({
-    'resilience.policy': 'batcher',
-    'resilience.batcher': name,
-    'resilience.result': 'error',
+    'ballast.resilience.policy': 'batcher',
+    'ballast.resilience.batcher': name,
+    'ballast.resilience.result': 'error',
   });
   let batch = new Map<K, Pending<V>[]>();
   let timer: TimerHandle | undefined;
@@ -110,9 +109,10 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
   const report = (size: number, started: number | undefined, failed: boolean, error?: unknown): void => {
     if (started === undefined) return;
     const durationMs = clock.now() - started;
+    const metrics = instruments();
     if (metrics !== undefined) {
       metrics.batchSize.record(size, failed ? FAILED : OK);
-      metrics.batchDuration.record(durationMs, failed ? FAILED : OK);
+      metrics.batchDuration.record(durationMs / 1000, failed ? FAILED : OK);
     }
     if (failed) {
       if (events.has('error')) events.emit('error', { error, size, durationMs });
@@ -123,7 +123,7 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
     const keys = [...current.keys()];
     // A stopwatch only when a metric or a listener needs it.
     const started =
-      metrics !== undefined || events.has('batch') || events.has('error') ? clock.now() : undefined;
+      instruments() !== undefined || events.has('batch') || events.has('error') ? clock.now() : undefined;
     let result: BatchResult<K, V>;
     try {
       result = await run(keys);
