@@ -3,7 +3,6 @@ import { ManualClock } from '@ballast/core/testing';
 import { UnavailableError, ValidationError } from '@ballast/errors';
 import { telemetryCapture } from '@ballast/test-utils/telemetry';
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   bulkhead,
@@ -16,6 +15,7 @@ import {
 } from '../src/index.js';
 
 const otel = telemetryCapture();
+type ReadableSpan = ReturnType<typeof otel.spans.getFinishedSpans>[number];
 beforeAll(otel.install);
 afterAll(otel.uninstall);
 beforeEach(() => otel.spans.reset());
