@@ -200,6 +200,9 @@ export interface Telemetry<M extends Record<string, MetricDefinition>> {
 }
 
 const NOOP_METER = createNoopMeter();
+/** Where the OpenTelemetry API (1.x) keeps its registered providers; absent until one is registered. */
+const OTEL_API = Symbol.for('opentelemetry.js.api.1');
+const registry = globalThis as Record<symbol, unknown>;
 /** The API's no-op tracer provider (the delegate of a proxy nothing was registered on). */
 const NOOP_TRACER_PROVIDER: TracerProvider = new ProxyTracerProvider().getDelegate();
 
@@ -281,6 +284,8 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
   return {
     definitions,
     tracer() {
+      // Nothing registered with the API at all: one property read, the common case without an SDK.
+      if (registry[OTEL_API] === undefined) return undefined;
       const global = trace.getTracerProvider();
       const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
       if (provider === NOOP_TRACER_PROVIDER) return undefined;
@@ -291,6 +296,7 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
       return tracer;
     },
     instruments() {
+      if (registry[OTEL_API] === undefined) return undefined;
       const provider = metrics.getMeterProvider();
       if (provider !== meterProvider) {
         meterProvider = provider;

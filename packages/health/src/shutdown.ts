@@ -3,8 +3,10 @@ import type { Server, Socket } from 'node:net';
 import { constants } from 'node:os';
 import { type Clock, type Duration, type LoggerLike, noopLogger, systemClock } from '@ballast/core';
 import { durationOption, invalidOption } from '@ballast/errors';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { checkMethods, checkOptions, isPlainObject, keysOf } from './internal/options.js';
 import { positiveDuration } from './internal/resolve-check.js';
+import { shutdownPhase } from './telemetry.js';
 
 /** A cleanup step run on shutdown: close a cache, flush logs, disconnect a pool. */
 export interface ShutdownHook {
@@ -201,7 +203,23 @@ export function gracefulShutdown(
   const run = async (reason: string): Promise<number> => {
     logger.info({ reason, preStopDelay: preStopMs, drainTimeout: drainMs }, 'shutdown started');
     options.health?.beginShutdown();
-    if (preStopMs > 0) await clock.sleep(preStopMs);
+    if (preStopMs > 0) await shutdownPhase('pre_stop', {}, () => clock.sleep(preStopMs));
+    const failed = await shutdownPhase('drain', {}, (span) => drain(span));
+    let hooksFailed = false;
+    for (const hook of [...hooks].reverse()) {
+      const attributes = { 'ballast.health.shutdown.hook': hook.name };
+      if (!(await shutdownPhase('hook', attributes, (span) => runHook(hook, clock, logger, span))))
+        hooksFailed = true;
+    }
+    const code = failed || hooksFailed ? 1 : 0;
+    logger.info({ code }, 'shutdown finished');
+    dispose();
+    exit(code);
+    return code;
+  };
+
+  /** Stops taking requests and waits for in-flight ones; true when they outlived the drain timeout. */
+  const drain = async (span: Span | undefined): Promise<boolean> => {
     let failed = false;
     startDrain();
     const closed = new Promise<boolean>((resolve) => {
@@ -222,15 +240,12 @@ export function gracefulShutdown(
       );
       http.closeAllConnections?.();
       for (const socket of sockets) socket.destroy();
+      span?.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: 'in-flight requests outlived the drain timeout',
+      });
     }
-    for (const hook of [...hooks].reverse()) {
-      if (!(await runHook(hook, clock, logger))) failed = true;
-    }
-    const code = failed ? 1 : 0;
-    logger.info({ code }, 'shutdown finished');
-    dispose();
-    exit(code);
-    return code;
+    return failed;
   };
 
   const onSignal = (signal: string): void => {
@@ -302,7 +317,12 @@ function toHook(input: ShutdownHookInput, index: number, defaultMs: number): Hoo
   };
 }
 
-async function runHook(hook: Hook, clock: Clock, logger: LoggerLike): Promise<boolean> {
+async function runHook(
+  hook: Hook,
+  clock: Clock,
+  logger: LoggerLike,
+  span: Span | undefined,
+): Promise<boolean> {
   const controller = new AbortController();
   let timer: ReturnType<Clock['setTimeout']> | undefined;
   const timedOut = new Promise<string>((resolve) => {
@@ -322,5 +342,6 @@ async function runHook(hook: Hook, clock: Clock, logger: LoggerLike): Promise<bo
     return true;
   }
   logger.error({ hook: hook.name }, `shutdown hook ${outcome}`);
+  span?.setStatus({ code: SpanStatusCode.ERROR, message: `shutdown hook ${outcome}` });
   return false;
 }
