@@ -1,4 +1,4 @@
-import { formatDuration, getMeter, systemClock, type TimerHandle } from '@ballast/core';
+import { formatDuration, systemClock, type TimerHandle } from '@ballast/core';
 import type { BallastError } from './ballast-error.js';
 import { ConfigurationError } from './builtins.js';
 import { fingerprintError } from './fingerprint.js';
@@ -15,6 +15,7 @@ import type {
   Severity,
 } from './reporter-types.js';
 import { type SerializedError, serializeError } from './serialize-error.js';
+import { recordOnActiveSpan, telemetry } from './telemetry.js';
 
 const CONTEXT_LIMITS = Object.freeze({ maxDepth: 8, stack: false });
 
@@ -168,16 +169,6 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
     sinkErrors: 0,
     dropped: 0,
   };
-  const meter = getMeter('errors');
-  const reportedMetric = meter.createCounter('ballast.errors.reported', {
-    description:
-      'Errors reported to an error reporter (silenced ones excluded), by code, category and severity.',
-    unit: '{error}',
-  });
-  const suppressedMetric = meter.createCounter('ballast.errors.suppressed', {
-    description: 'Reported errors held back by the error reporter rate limit, by code.',
-    unit: '{error}',
-  });
   let heldFirst = 0;
   let heldLast = 0;
   let heldSeverity: Severity = 'info';
@@ -255,7 +246,7 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
     }
     entry.count += report.count;
     counters.suppressed += report.count;
-    suppressedMetric.add(report.count, { 'error.code': entry.code });
+    telemetry.instruments()?.suppressed.add(report.count, { 'error.type': entry.code });
     scheduleHeld();
   };
 
@@ -320,10 +311,23 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
     }
     // An unknown severity (a typo in a call, a severity function's bug) must not lose the report.
     if (!isSeverity(level)) level = 'error';
-    reportedMetric.add(1, {
-      'error.code': err.code,
-      'error.category': err.category,
-      'error.severity': level,
+    const severityOf: Severity = level;
+    telemetry.instruments()?.reported.add(1, {
+      'error.type': err.code,
+      'ballast.errors.category': err.category,
+      'ballast.errors.severity': level,
+    });
+    recordOnActiveSpan(() => {
+      const safe = serialize(err);
+      return {
+        name: safe.name,
+        message: safe.message,
+        stack: safe.stack,
+        code: err.code,
+        category: err.category,
+        severity: severityOf,
+        fingerprint,
+      };
     });
     const context = reportOptions.context;
     const open = windows.get(fingerprint);
