@@ -1,6 +1,6 @@
+import { getTracer } from '@ballast/core';
 import { ManualClock } from '@ballast/core/testing';
 import { telemetryCapture } from '@ballast/test-utils/telemetry';
-import { getTracer } from '@ballast/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationError, createErrorReporter, InternalError, NotFoundError } from '../src/index.js';
 
