@@ -200,11 +200,41 @@ export interface Telemetry<M extends Record<string, MetricDefinition>> {
 }
 
 const NOOP_METER = createNoopMeter();
+/** The API's no-op tracer provider (the delegate of a proxy nothing was registered on). */
+const NOOP_TRACER_PROVIDER: TracerProvider = new ProxyTracerProvider().getDelegate();
 /** Where the OpenTelemetry API (1.x) keeps its registered providers; absent until one is registered. */
 const OTEL_API = Symbol.for('opentelemetry.js.api.1');
 const registry = globalThis as Record<symbol, unknown>;
-/** The API's no-op tracer provider (the delegate of a proxy nothing was registered on). */
-const NOOP_TRACER_PROVIDER: TracerProvider = new ProxyTracerProvider().getDelegate();
+/** Calls between two looks at the global registry while nothing shows as registered. */
+const RECHECK_EVERY = 64;
+
+/** What this module knows of the API's global registry, shared by every package's telemetry. */
+let holder: object | undefined;
+let proxy: ProxyTracerProvider | undefined;
+let countdown = 0;
+
+/**
+ * Whether any OpenTelemetry provider may be registered. The registry holder on `globalThis`
+ * is created by the first registration and never removed, so once seen, this is one read.
+ * Until then reading `globalThis` on every call would cost more than a whole breaker call
+ * (a miss on the global object is a slow lookup), so it watches the API's tracer proxy
+ * instead — a tracer provider registered through this copy of the API shows there at once —
+ * and looks at `globalThis` itself every {@link RECHECK_EVERY} calls, for a meter provider
+ * registered alone or a provider registered through another copy of the API.
+ */
+function apiRegistered(): boolean {
+  if (holder !== undefined) return true;
+  if (proxy === undefined) {
+    const global = trace.getTracerProvider();
+    if (global instanceof ProxyTracerProvider) proxy = global;
+  }
+  if ((proxy !== undefined && proxy.getDelegate() !== NOOP_TRACER_PROVIDER) || --countdown <= 0) {
+    countdown = RECHECK_EVERY;
+    holder = registry[OTEL_API] as object | undefined;
+    return holder !== undefined;
+  }
+  return false;
+}
 
 function checkDefinitions(definitions: TelemetryDefinitions<Record<string, MetricDefinition>>): void {
   const prefix = `ballast.${definitions.package}.`;
@@ -284,8 +314,8 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
   return {
     definitions,
     tracer() {
-      // Nothing registered with the API at all: one property read, the common case without an SDK.
-      if (registry[OTEL_API] === undefined) return undefined;
+      // Nothing registered with the API at all: the common case without an SDK costs next to nothing.
+      if (!apiRegistered()) return undefined;
       const global = trace.getTracerProvider();
       const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
       if (provider === NOOP_TRACER_PROVIDER) return undefined;
@@ -296,7 +326,7 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
       return tracer;
     },
     instruments() {
-      if (registry[OTEL_API] === undefined) return undefined;
+      if (!apiRegistered()) return undefined;
       const provider = metrics.getMeterProvider();
       if (provider !== meterProvider) {
         meterProvider = provider;
