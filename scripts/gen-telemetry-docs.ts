@@ -86,7 +86,8 @@ function render(all: Definitions[]): string {
     'meters are named `@ballast/<package>`; metrics `ballast.<package>.<thing>`; durations are',
     'histograms in seconds; a failure carries `error.type` (the error code, else its class name).',
     'With no SDK registered nothing is created; objects built before the SDK starts record once',
-    'it is registered.',
+    'it is registered (a meter provider registered without any tracer provider is noticed',
+    'within 64 calls).',
     '',
     ...all.flatMap(renderPackage),
   ]
