@@ -1,5 +1,6 @@
 import { EventEmitter, once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { getTracer } from '@ballast/core';
 import { ManualClock } from '@ballast/core/testing';
 import { telemetryCapture } from '@ballast/test-utils/telemetry';
@@ -99,5 +100,31 @@ describe('telemetry', () => {
       { phase: 'hook', hook: 'flush logs', status: SpanStatusCode.UNSET },
     ]);
     expect(exits).toEqual([1]);
+  });
+
+  it('marks the drain phase failed when requests outlive the drain timeout', async () => {
+    const server = createServer(() => {}); // never answers
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const clock = new ManualClock();
+    const controller = gracefulShutdown(server, {
+      clock,
+      drainTimeout: '1s',
+      signalSource: new EventEmitter(),
+      exit: () => {},
+    });
+    const { port } = server.address() as AddressInfo;
+    get({ host: '127.0.0.1', port, path: '/hang' }).on('error', () => {});
+    await once(server, 'request');
+    const done = controller.shutdown();
+    await clock.advance(1_000);
+    expect(await done).toBe(1);
+    const drain = otel.spans
+      .getFinishedSpans()
+      .find((s) => s.attributes['ballast.health.shutdown.phase'] === 'drain');
+    expect(drain?.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'in-flight requests outlived the drain timeout',
+    });
   });
 });
