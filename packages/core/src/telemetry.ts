@@ -181,6 +181,11 @@ export type GaugeReader<T> = (target: T, result: ObservableResult) => void;
 export interface Telemetry<M extends Record<string, MetricDefinition>> {
   readonly definitions: TelemetryDefinitions<M>;
   /**
+   * `false` while no OpenTelemetry provider is registered: the one check a hot path makes
+   * before asking for {@link Telemetry.tracer} and {@link Telemetry.instruments}.
+   */
+  enabled(): boolean;
+  /**
    * The package's tracer, or `undefined` while no tracer provider is registered, so a
    * hot path pays one comparison. Resolved again when the global provider changes.
    */
@@ -313,6 +318,7 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
 
   return {
     definitions,
+    enabled: apiRegistered,
     tracer() {
       // Nothing registered with the API at all: the common case without an SDK costs next to nothing.
       if (!apiRegistered()) return undefined;

@@ -34,9 +34,11 @@ afterEach(() => {
 describe('telemetry before anything is registered', () => {
   it('sees a tracer provider at the first call after it is registered', async () => {
     const demo = await pristine();
+    expect(demo.enabled()).toBe(false);
     expect(demo.tracer()).toBeUndefined();
     expect(demo.tracer()).toBeUndefined();
     trace.setGlobalTracerProvider(new BasicTracerProvider());
+    expect(demo.enabled()).toBe(true);
     expect(demo.tracer()).toBeDefined();
     expect(demo.instruments()).toBeUndefined(); // no meter provider
   });

@@ -129,13 +129,15 @@ export function executeSteps<T>(
   signal: AbortSignal | undefined,
 ): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
-  // With no SDK registered, two comparisons: no span, no stopwatch.
-  const tracer = telemetry.tracer();
-  const metrics = instruments();
-  if (tracer === undefined && metrics === undefined) {
-    return new Call(work, steps, signal).next(0, undefined, 1) as Promise<T>;
+  // With no SDK registered, one check: no span, no stopwatch.
+  if (telemetry.enabled()) {
+    const tracer = telemetry.tracer();
+    const metrics = instruments();
+    if (tracer !== undefined || metrics !== undefined) {
+      return observed(new Call(work, steps, signal), tracer, metrics) as Promise<T>;
+    }
   }
-  return observed(new Call(work, steps, signal), tracer, metrics) as Promise<T>;
+  return new Call(work, steps, signal).next(0, undefined, 1) as Promise<T>;
 }
 
 /** The traced and measured execute: a `resilience.execute` span made active, a duration. */
