@@ -6,13 +6,14 @@ import { CacheEngine } from './internal/engine.js';
 import { createGuard, protectionSettings } from './internal/guard.js';
 import { registerMetrics } from './internal/metrics.js';
 import { TierRunner } from './internal/tier-runner.js';
-import { createView } from './internal/view.js';
 import { WriteBehind } from './internal/write-behind.js';
 import type { Cache, CacheOptions, WriteBehindOptions } from './options.js';
 import { DEFAULT_POLICY, type ResolvedPolicy, resolvePolicy } from './policy.js';
+import { SingleFlight } from './read/single-flight.js';
 import { type CacheStats, hitRatio, type WriteBehindStats, withRatio } from './stats.js';
 import type { CacheTier } from './tier.js';
 import { memoryTier } from './tiers/memory.js';
+import { createView } from './view.js';
 
 function checkTiers(tiers: unknown): readonly CacheTier[] {
   if (!Array.isArray(tiers) || tiers.length === 0) {
@@ -182,5 +183,11 @@ export function createCache(options: CacheOptions = {}): Cache {
       .catch(onError);
   }
 
-  return createView(engine, '', base, { policies, on: emitter.on, stats, health, close });
+  return createView(engine, new SingleFlight(engine), '', base, {
+    policies,
+    on: emitter.on,
+    stats,
+    health,
+    close,
+  });
 }

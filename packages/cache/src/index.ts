@@ -3,7 +3,7 @@ export { type RedisBusOptions, redisBus } from './bus/redis-bus.js';
 export { createCache } from './cache.js';
 export { CorruptEntryError } from './errors.js';
 export type { CacheEvents } from './events.js';
-export type { Factory, FactoryContext } from './get-or-set.js';
+export type { Factory, FactoryContext } from './factory.js';
 export type {
   Cache,
   CacheOptions,

@@ -29,13 +29,16 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     other.disconnect();
   });
 
-  cacheTierContract(() => redisTier({ client, prefix: `${prefix}contract:` }), {
+  cacheTierContract(({ clock }) => redisTier({ client, prefix: `${prefix}contract:`, clock }), {
     name: 'redisTier',
-    createSibling: () => redisTier({ client, prefix: `${prefix}sibling:` }),
+    createSibling: ({ clock }) => redisTier({ client, prefix: `${prefix}sibling:`, clock }),
+    runner: { describe, it },
   });
-  cacheTierContract(() => redisTier({ client, prefix: `${prefix}sharded:`, shards: 4 }), {
+  cacheTierContract(({ clock }) => redisTier({ client, prefix: `${prefix}sharded:`, shards: 4, clock }), {
     name: 'redisTier with 4 shards',
-    createSibling: () => redisTier({ client, prefix: `${prefix}sharded-sibling:`, shards: 4 }),
+    createSibling: ({ clock }) =>
+      redisTier({ client, prefix: `${prefix}sharded-sibling:`, shards: 4, clock }),
+    runner: { describe, it },
   });
 
   it('expires entries in Redis at stale-until and shares a hash tag between an entry and its tags', async () => {

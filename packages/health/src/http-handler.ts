@@ -101,7 +101,7 @@ export function healthHandler(health: Health, options: HealthHandlerOptions = {}
     pending.then(
       (report) => {
         if (report === undefined) {
-          notFound(req, res, name!);
+          notFound(req, res);
           return;
         }
         // Reports are reused while results are unchanged, so is their serialisation.
@@ -139,14 +139,20 @@ function notMine(res: ServerResponse, next: ((error?: unknown) => void) | undefi
   res.end();
 }
 
-function notFound(req: IncomingMessage, res: ServerResponse, name: string): void {
-  send(req, res, 404, 'application/problem+json', {
-    type: 'about:blank',
-    title: 'Not Found',
-    status: 404,
-    detail: `There is no health check named "${name}".`,
-  });
+/**
+ * The 404 for an unknown check. The requested name is never echoed: a probe URL can carry
+ * anything a client typed (a token pasted in the wrong place), and this body is public.
+ */
+function notFound(req: IncomingMessage, res: ServerResponse): void {
+  send(req, res, 404, 'application/problem+json', NOT_FOUND);
 }
+
+const NOT_FOUND = {
+  type: 'about:blank',
+  title: 'Not Found',
+  status: 404,
+  detail: 'There is no health check with the requested name.',
+} as const;
 
 function safeDecode(text: string): string {
   try {

@@ -119,8 +119,12 @@ describe('healthHandler over real HTTP', () => {
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
   });
 
-  it('answers 404 as problem+json for an unknown check name', async () => {
+  it('answers 404 as problem+json for an unknown check name, never echoing the name', async () => {
     const base = await serve(registry());
+    const secret = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+    const echoed = await fetch(`${base}/health/checks/${secret}`);
+    expect(echoed.status).toBe(404);
+    expect(await echoed.text()).not.toContain(secret);
     const res = await fetch(`${base}/health/checks/nope`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -129,7 +133,7 @@ describe('healthHandler over real HTTP', () => {
       type: 'about:blank',
       title: 'Not Found',
       status: 404,
-      detail: 'There is no health check named "nope".',
+      detail: 'There is no health check with the requested name.',
     });
     expect((await fetch(`${base}/health/checks/%E0%A4%A`)).status).toBe(404);
   });

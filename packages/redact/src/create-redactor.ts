@@ -7,9 +7,9 @@ import { PathWalker } from './internal/path-walker.js';
 import { compileScanner } from './internal/scanner.js';
 import { type WalkConfig, Walker } from './internal/walker.js';
 import { DEFAULT_KEYS, normalizeKey } from './keys.js';
-import { DEFAULT_PATTERNS, type RedactPattern } from './patterns.js';
+import { DEFAULT_PATTERNS } from './patterns.js';
 import { HASH_KEY_EXPECTED, isHashKey } from './pseudonym.js';
-import type { RedactOptions, Redactor } from './types.js';
+import type { RedactOptions, Redactor, RedactPattern } from './types.js';
 
 const DEFAULT_MAX_DEPTH = 20;
 

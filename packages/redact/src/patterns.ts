@@ -1,28 +1,6 @@
 import { assignmentPattern } from './internal/assignment.js';
 import { DEFAULT_KEYS } from './keys.js';
-
-/**
- * A value detector: where `regex` matches inside a string, the secret part (the whole
- * match, or capture group `group`) is replaced by the censor and the rest of the string
- * is kept.
- */
-export interface RedactPattern {
-  /** A short name for documentation and debugging, e.g. `'jwt'`. */
-  readonly name: string;
-  /** What to find. The `g` flag is added when missing. */
-  readonly regex: RegExp;
-  /** The capture group holding the secret. @defaultValue `0` (the whole match) */
-  readonly group?: number;
-  /** Rejects false positives (a card number that fails the Luhn check); gets the secret part. */
-  readonly validate?: (secret: string) => boolean;
-  /**
-   * A cheap, case-insensitive regular expression source every match contains; strings
-   * without it skip this pattern. Patterns with a hint share one pre-check per string.
-   */
-  readonly hint?: string;
-  /** Strings shorter than this cannot match and skip the pattern. @defaultValue `0` */
-  readonly minLength?: number;
-}
+import type { RedactPattern } from './types.js';
 
 /** Whether a digit string passes the Luhn checksum card numbers carry. */
 export function luhnValid(digits: string): boolean {

@@ -1,4 +1,25 @@
-import type { RedactPattern } from './patterns.js';
+/**
+ * A value detector: where `regex` matches inside a string, the secret part (the whole
+ * match, or capture group `group`) is replaced by the censor and the rest of the string
+ * is kept.
+ */
+export interface RedactPattern {
+  /** A short name for documentation and debugging, e.g. `'jwt'`. */
+  readonly name: string;
+  /** What to find. The `g` flag is added when missing. */
+  readonly regex: RegExp;
+  /** The capture group holding the secret. @defaultValue `0` (the whole match) */
+  readonly group?: number;
+  /** Rejects false positives (a card number that fails the Luhn check); gets the secret part. */
+  readonly validate?: (secret: string) => boolean;
+  /**
+   * A cheap, case-insensitive regular expression source every match contains; strings
+   * without it skip this pattern. Patterns with a hint share one pre-check per string.
+   */
+  readonly hint?: string;
+  /** Strings shorter than this cannot match and skip the pattern. @defaultValue `0` */
+  readonly minLength?: number;
+}
 
 /**
  * Computes the replacement for a redacted value. `path` is the concrete location

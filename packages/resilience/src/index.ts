@@ -31,13 +31,8 @@ export {
   slowCall,
 } from './breaker-strategy.js';
 export { type Bulkhead, type BulkheadEvents, type BulkheadOptions, bulkhead } from './bulkhead.js';
-export {
-  type CircuitBreaker,
-  type CircuitBreakerEvents,
-  type CircuitBreakerOptions,
-  type CircuitState,
-  circuitBreaker,
-} from './circuit-breaker.js';
+export { type CircuitBreaker, type CircuitBreakerOptions, circuitBreaker } from './circuit-breaker.js';
+export type { CircuitBreakerEvents, CircuitState } from './circuit-state.js';
 export {
   BrokenCircuitError,
   BulkheadRejectedError,

@@ -180,7 +180,10 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     expect(() => redisRateLimiter({ client: redis, limits: [{ max: 1, per: 0 }] })).toThrow(/per/);
     expect(() =>
       redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], onRedisError: 'x' as never }),
-    ).toThrow(/onRedisError/);
+    ).toThrow(/'local', 'allow' or 'deny'/);
+    expect(() =>
+      redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], expectedInstances: 0 }),
+    ).toThrow(/expectedInstances/);
     expect(() => redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], timeout: 0 })).toThrow(
       /timeout/,
     );
@@ -196,7 +199,14 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     const clock = new ManualClock();
     try {
       const limits = [{ max: 5, per: '1m' }];
-      const open = redisRateLimiter({ client, limits, prefix, clock, timeout: '300ms' });
+      const open = redisRateLimiter({
+        client,
+        limits,
+        prefix,
+        clock,
+        timeout: '300ms',
+        onRedisError: 'allow',
+      });
       const closed = redisRateLimiter({ client, limits, prefix, clock, onRedisError: 'deny' });
       const errors: unknown[] = [];
       open.on('error', (e) => errors.push(e.error));
@@ -216,6 +226,58 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
       await clock.advance(700); // the default timeout, 1 s
       expect(await refused).toMatchObject({ allowed: false, retryAfterMs: 60_000 });
       expect(clock.pendingTimers).toBe(0);
+    } finally {
+      client.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it('while Redis is black-holed or refused admits only its local share, at most share·(1 + t/per), then Redis decides again', async () => {
+    const { hostname, port } = new URL(url!);
+    const proxy = await startFaultProxy({ target: { host: hostname, port: Number(port || 6379) } });
+    const client = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: 0 });
+    client.on('error', () => {}); // refused connections are the point here
+    const clock = new ManualClock();
+    try {
+      const limiter = redisRateLimiter({
+        client,
+        limits: [{ max: 10, per: '1m' }],
+        expectedInstances: 2,
+        prefix,
+        clock,
+        timeout: '100ms',
+      });
+      const errors: boolean[] = [];
+      limiter.on('error', (e) => errors.push(e.allowed));
+      expect(await limiter.take('stall')).toMatchObject({ allowed: true, limit: 10 });
+      proxy.setMode('blackhole');
+      const started = clock.now();
+      let admitted = 0;
+      let calls = 0;
+      // 200 callers at once, then 20 more every 3 s for 30 s of stall.
+      for (let wave = 0; wave <= 10; wave++) {
+        const takes = Array.from({ length: wave === 0 ? 200 : 20 }, () => limiter.take('stall'));
+        calls += takes.length;
+        await clock.advance(100);
+        for (const decision of await Promise.all(takes)) {
+          if (decision.allowed) admitted++;
+          expect(decision.limit).toBe(5);
+        }
+        await clock.advance(2_900);
+      }
+      const stall = clock.now() - started;
+      const share = 5;
+      expect(admitted).toBeLessThanOrEqual(Math.floor(share * (1 + stall / 60_000)));
+      expect(admitted).toBeGreaterThanOrEqual(share); // not fail-closed either
+      expect(errors).toHaveLength(calls);
+      // Refused connections: the same local share, for another key.
+      proxy.setMode('refuse');
+      const refusing = Array.from({ length: 8 }, () => limiter.take('refused'));
+      await clock.advance(100);
+      const decided = await Promise.all(refusing);
+      expect(decided.filter((decision) => decision.allowed)).toHaveLength(5);
+      proxy.setMode('pass');
+      expect((await limiter.take('after')).limit).toBe(10);
     } finally {
       client.disconnect();
       await proxy.close();
@@ -246,7 +308,7 @@ describe.skipIf(!url)('redisRateLimiter (throwaway Redis)', () => {
     });
     try {
       await client.connect();
-      const open = redisRateLimiter({ client, limits: [{ max: 5, per: '1m' }] });
+      const open = redisRateLimiter({ client, limits: [{ max: 5, per: '1m' }], onRedisError: 'allow' });
       const closed = redisRateLimiter({ client, limits: [{ max: 5, per: '1m' }], onRedisError: 'deny' });
       const errors: boolean[] = [];
       closed.on('error', (e) => errors.push(e.allowed));
@@ -257,6 +319,28 @@ describe.skipIf(!url)('redisRateLimiter (throwaway Redis)', () => {
       expect(await open.take('x')).toMatchObject({ allowed: true, remaining: 5 });
       expect(await closed.take('x')).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 60_000 });
       expect(errors).toEqual([false]);
+
+      // The default: this process's share of every limit, refusing a cost above it.
+      const local = redisRateLimiter({
+        client,
+        limits: [
+          { max: 4, per: '1s' },
+          { max: 7, per: '1h' },
+        ],
+        expectedInstances: 2,
+      });
+      expect(await local.take('y')).toMatchObject({ allowed: true, limit: 2, remaining: 1 });
+      expect(await local.take('y', 3)).toMatchObject({ allowed: false, limit: 2, retryAfterMs: 1_000 });
+      expect(await local.take('y')).toMatchObject({ allowed: true, remaining: 0 });
+      expect(await local.take('y')).toMatchObject({ allowed: false, limit: 2 });
+      const wide = redisRateLimiter({
+        client,
+        limits: [
+          { max: 9, per: '1s' },
+          { max: 4, per: '1h' },
+        ],
+      });
+      expect(await wide.take('z', 2)).toMatchObject({ allowed: true, limit: 4, remaining: 2 });
     } finally {
       client.disconnect();
       await server.stop();

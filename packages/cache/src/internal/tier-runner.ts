@@ -1,4 +1,5 @@
 import { type Emitter, recordError, withSpan } from '@ballast/core';
+import { isBrokenCircuitError } from '@ballast/resilience';
 import { type Attributes, context, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { CorruptEntryError } from '../errors.js';
 import type { CacheEvents } from '../events.js';
@@ -34,6 +35,12 @@ export class TierRunner {
   readonly #signals: boolean[];
   /** Each tier's split read, when it has one (the Redis tier). */
   readonly #splits: (SplitRead | undefined)[];
+  /**
+   * Per tier: an `error` event already said the breaker refuses calls. While it stays open
+   * further refusals are only counted (`stats().tiers[i].errors`), so an open breaker costs
+   * one event, not one per read; any other failure (a probe's) ends the quiet spell.
+   */
+  readonly #refusing: boolean[];
 
   constructor(
     readonly tiers: readonly CacheTier[],
@@ -45,6 +52,7 @@ export class TierRunner {
     this.counters = tiers.map(() => tierCounters());
     this.#signals = tiers.map((tier) => tier.get.length > 1);
     this.#splits = tiers.map(splitReadOf);
+    this.#refusing = tiers.map(() => false);
     this.#attributes = tiers.map((tier, index) => {
       // A tier with a split read is the Redis tier: its spans carry the database attributes.
       const db = this.#splits[index] === undefined ? {} : { 'db.system.name': 'redis' };
@@ -175,6 +183,10 @@ export class TierRunner {
 
   #fail(index: number, operation: string, error: unknown, key: string | undefined): void {
     this.counters[index]!.errors++;
+    if (isBrokenCircuitError(error)) {
+      if (this.#refusing[index]) return;
+      this.#refusing[index] = true;
+    } else this.#refusing[index] = false;
     const tier = this.tiers[index]!.name;
     this.emitter.emit(
       'error',

@@ -1,4 +1,4 @@
-import type { RedactPattern } from '../patterns.js';
+import type { RedactPattern } from '../types.js';
 
 const SCHEMES = '(?:bearer|basic|digest|negotiate)';
 

@@ -1,4 +1,4 @@
-import type { RedactPattern } from '../patterns.js';
+import type { RedactPattern } from '../types.js';
 
 /** A pattern ready to run: a global regex (with indices when a group is the secret). */
 export interface CompiledPattern {
