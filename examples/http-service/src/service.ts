@@ -11,7 +11,7 @@ import {
 } from '@ballast/health';
 import { createLogger, httpLogger, type Logger } from '@ballast/logger';
 import type { CircuitState } from '@ballast/resilience';
-import { metrics, SpanKind, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { type Catalog, createCatalog } from './catalog.js';
 import type { ServiceConfig } from './config.js';
 import { sendProblem } from './problem.js';
@@ -107,7 +107,6 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
   const serveHealth = healthHandler(health, { showDetails: 'always' });
   const logRequests = httpLogger({ logger });
   const meter = metrics.getMeter('http-service');
-  const requests = meter.createCounter('http.server.requests', { description: 'Requests served' });
   const duration = meter.createHistogram('http.server.request.duration', {
     unit: 's',
     description: 'Time to answer a request',
@@ -130,15 +129,20 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     logRequests(req, res, () => {
       const route = routeOf(path);
       const started = performance.now();
-      tracer.startActiveSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER }, (span) => {
+      // The caller's `traceparent`, if any, is the parent: one trace across services.
+      const parent = propagation.extract(context.active(), req.headers);
+      tracer.startActiveSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER }, parent, (span) => {
         const requestId = String(res.getHeader('x-request-id'));
         handleRoute(req, res, deps)
           .catch((error: unknown) => sendProblem(req, res, error, requestId, logger))
           .finally(() => {
-            const attributes = { 'http.route': route, 'http.response.status_code': res.statusCode };
+            const attributes = {
+              'http.request.method': req.method ?? 'GET',
+              'http.route': route,
+              'http.response.status_code': res.statusCode,
+            };
             span.setAttributes(attributes);
             span.end();
-            requests.add(1, attributes);
             duration.record((performance.now() - started) / 1000, attributes);
           });
       });

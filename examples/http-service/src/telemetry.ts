@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, metrics, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
@@ -61,6 +62,8 @@ async function install(options: TelemetryOptions): Promise<Telemetry> {
     spanProcessors.push(new BatchSpanProcessor(otlp));
   }
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  // An incoming `traceparent` continues the caller's trace (read in service.ts).
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const provider = new BasicTracerProvider({ resource, spanProcessors });
   trace.setGlobalTracerProvider(provider);
   return {

@@ -138,10 +138,21 @@ describe('the service', () => {
   it('serves Prometheus metrics from its own and the packages’ instruments', async () => {
     const res = await get('/metrics');
     expect(res.status).toBe(200);
-    expect(res.text).toContain('http_server_requests_total');
+    expect(res.text).toMatch(/http_server_request_duration\w*_count\{[^}]*http_request_method="GET"/);
     expect(res.text).toContain('ballast_cache_requests_total');
-    expect(res.text).toContain('ballast_resilience_breaker_state{resilience_breaker="upstream"');
+    expect(res.text).toMatch(
+      /ballast_resilience_breaker_state\{[^}]*ballast_resilience_breaker="upstream"[^}]*ballast_resilience_breaker_state="closed"[^}]*\} 1/,
+    );
     expect(res.text).toMatch(/target_info\{[^}]*service_name="http-service"/);
+  });
+
+  it('continues the trace of an incoming traceparent', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await get('/products', { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    expect(res.status).toBe(200);
+    await service.logger.flush();
+    const traced = lines.filter((line) => line.includes(`"trace_id":"${traceId}"`));
+    expect(traced.length).toBeGreaterThan(0);
   });
 
   it('never writes a planted secret to a log line, and every line is JSON', async () => {

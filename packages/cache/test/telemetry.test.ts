@@ -51,12 +51,20 @@ describe('OpenTelemetry', () => {
     await cache.close();
   });
 
-  it('traces tier I/O but never an L1 hit', async () => {
+  it('traces tier I/O, with active spans, but never an L1 hit', async () => {
     otel.spans.reset();
     const cache = createCache({ name: 'traced', tiers: [memoryTier(), mapTier()] });
     await cache.getOrSet('k', () => 1);
     const afterMiss = otel.spans.getFinishedSpans().length;
-    expect(otel.spans.getFinishedSpans().map((span) => span.name)).toEqual(['cache.get', 'cache.set']);
+    const spans = otel.spans.getFinishedSpans();
+    expect(spans.filter((span) => span.name.startsWith('cache.')).map((span) => span.name)).toEqual([
+      'cache.get',
+      'cache.set',
+    ]);
+    // Tier spans are active: the L2 guard's own spans (and a Redis client's) nest under them.
+    const get = spans.find((span) => span.name === 'cache.get');
+    const guard = spans.find((span) => span.name === 'resilience.execute');
+    expect(guard?.parentSpanContext?.spanId).toBe(get?.spanContext().spanId);
     await cache.getOrSet('k', () => 1);
     expect(otel.spans.getFinishedSpans().length).toBe(afterMiss);
     await cache.close();

@@ -13,4 +13,20 @@ export {
 export type { HealthIndicator, HealthResult, HealthStatus } from './health.js';
 export { type LogFn, type LoggerLike, noopLogger } from './logger.js';
 export { parseSize, type Size } from './size.js';
-export { getMeter, getTracer, withSpan } from './telemetry.js';
+export {
+  createTelemetry,
+  type EventDefinition,
+  errorType,
+  type GaugeReader,
+  getMeter,
+  getTracer,
+  type InstrumentKind,
+  type InstrumentOf,
+  type Instruments,
+  type MetricDefinition,
+  recordError,
+  type SpanDefinition,
+  type Telemetry,
+  type TelemetryDefinitions,
+  withSpan,
+} from './telemetry.js';

@@ -1,4 +1,3 @@
-import { getMeter } from '@ballast/core';
 import { fingerprintError } from './fingerprint.js';
 import { newCounters } from './internal/reporter/counters.js';
 import { FingerprintWindows } from './internal/reporter/fingerprint-windows.js';
@@ -9,6 +8,7 @@ import { SinkDelivery } from './internal/reporter/sink-delivery.js';
 import { StormSuppression } from './internal/reporter/storm-suppression.js';
 import { normalizeError } from './normalize-error.js';
 import type { ErrorReporter, ErrorReporterOptions, ReportOptions, Severity } from './reporter-types.js';
+import { recordOnActiveSpan, telemetry } from './telemetry.js';
 
 /**
  * Creates an error reporter for alerting: errors are grouped by fingerprint (code,
@@ -17,8 +17,9 @@ import type { ErrorReporter, ErrorReporterOptions, ReportOptions, Severity } fro
  * storms beyond `rateLimit` become one "N suppressed" report, and silenced codes are
  * dropped for maintenance windows. The counts of all reports sent, plus silenced
  * occurrences (and `dropped` ones), add up to the number of `report()` calls once flushed. Metrics (meter
- * `@ballast/errors`): `ballast.errors.reported` by `error.code`, `error.category` and
- * `error.severity`, and `ballast.errors.suppressed` by `error.code`.
+ * `@ballast/errors`): `ballast.errors.reported` by `error.type`, `ballast.errors.category`
+ * and `ballast.errors.severity`, and `ballast.errors.suppressed` by `error.type`; each
+ * report also adds an `exception` event to the active span.
  *
  * @throws ConfigurationError naming the option when one is invalid (a `clock` without
  * `now`/`setTimeout`/`clearTimeout`, a `severity` that is not a function, a bad duration)
@@ -31,18 +32,8 @@ import type { ErrorReporter, ErrorReporterOptions, ReportOptions, Severity } fro
 export function createErrorReporter(options: ErrorReporterOptions): ErrorReporter {
   const { sink, clock, severity, redactor, windowMs, log, limitText } = reporterSettings(options);
   const counters = newCounters();
-  const meter = getMeter('errors');
-  const reportedMetric = meter.createCounter('ballast.errors.reported', {
-    description:
-      'Errors reported to an error reporter (silenced ones excluded), by code, category and severity.',
-    unit: '{error}',
-  });
-  const suppressedMetric = meter.createCounter('ballast.errors.suppressed', {
-    description: 'Reported errors held back by the error reporter rate limit, by code.',
-    unit: '{error}',
-  });
   const delivery = new SinkDelivery(sink, counters);
-  const storms = new StormSuppression(log, limitText, clock, delivery, counters, suppressedMetric);
+  const storms = new StormSuppression(log, limitText, clock, delivery, counters);
   const content = new ReportContent(redactor, windowMs);
   const windows = new FingerprintWindows(windowMs, clock, counters, (window) =>
     storms.emit(content.summary(window)),
@@ -71,10 +62,23 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
     }
     // An unknown severity (a typo in a call, a severity function's bug) must not lose the report.
     if (!isSeverity(level)) level = 'error';
-    reportedMetric.add(1, {
-      'error.code': err.code,
-      'error.category': err.category,
-      'error.severity': level,
+    const severityOf: Severity = level;
+    telemetry.instruments()?.reported.add(1, {
+      'error.type': err.code,
+      'ballast.errors.category': err.category,
+      'ballast.errors.severity': level,
+    });
+    recordOnActiveSpan(() => {
+      const safe = content.serialize(err);
+      return {
+        name: safe.name,
+        message: safe.message,
+        stack: safe.stack,
+        code: err.code,
+        category: err.category,
+        severity: severityOf,
+        fingerprint,
+      };
     });
     const context = reportOptions.context;
     if (windows.fold(fingerprint, err, level, context, now)) return fingerprint;

@@ -5,7 +5,6 @@ import {
   createEmitter,
   type Duration,
   type EventSource,
-  getMeter,
   type HealthStatus,
   systemClock,
 } from '@ballast/core';
@@ -16,6 +15,7 @@ import type { RunRecord } from './internal/outcome.js';
 import { buildReport, failedReport, serviceFields } from './internal/report.js';
 import { positiveDuration, resolveCheck } from './internal/resolve-check.js';
 import { createRunner, type ResolvedCheck, type Runner } from './internal/runner.js';
+import { telemetry } from './telemetry.js';
 import type { CheckInput, CheckKind, HealthReport, ServiceInfo } from './types.js';
 
 /** Options for {@link createHealth}. */
@@ -170,12 +170,11 @@ export function createHealth(options: HealthOptions = {}): Health {
   let startupReport: HealthReport | undefined;
   const reports = new WeakMap<readonly Runner[], { records: readonly RunRecord[]; report: HealthReport }>();
 
-  const runs = getMeter('health').createHistogram('ballast.health.check.duration', {
-    unit: 'ms',
-    description: 'How long each health check run took, by check and status',
-  });
   const onRecord = (check: ResolvedCheck, record: RunRecord, previous: RunRecord | undefined): void => {
-    runs.record(record.duration, { 'health.check': check.shownName, 'health.status': record.status });
+    telemetry.instruments()?.checkDuration.record(record.duration / 1000, {
+      'ballast.health.check': check.shownName,
+      'ballast.health.status': record.status,
+    });
     if (previous?.status === record.status || !events.has('change')) return;
     events.emit('change', {
       name: check.shownName,

@@ -1,3 +1,4 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import { ConnectionDrain } from './internal/connection-drain.js';
 import { ShutdownHooks } from './internal/shutdown-hooks.js';
 import { shutdownSettings } from './internal/shutdown-settings.js';
@@ -7,6 +8,7 @@ import type {
   GracefulShutdownOptions,
   ShutdownHookInput,
 } from './shutdown-types.js';
+import { shutdownPhase } from './telemetry.js';
 
 /**
  * Shuts a server down without dropping requests. On the first signal readiness fails at
@@ -38,8 +40,17 @@ export function gracefulShutdown(
   const run = async (reason: string): Promise<number> => {
     logger.info({ reason, preStopDelay: preStopMs, drainTimeout: drainMs }, 'shutdown started');
     health?.beginShutdown();
-    if (preStopMs > 0) await clock.sleep(preStopMs);
-    let failed = !(await connections.drain(clock, drainMs, logger));
+    if (preStopMs > 0) await shutdownPhase('pre_stop', {}, () => clock.sleep(preStopMs));
+    let failed = !(await shutdownPhase('drain', {}, async (span) => {
+      const drained = await connections.drain(clock, drainMs, logger);
+      if (!drained) {
+        span?.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: 'in-flight requests outlived the drain timeout',
+        });
+      }
+      return drained;
+    }));
     if (!(await hooks.runAll(clock, logger))) failed = true;
     const code = failed ? 1 : 0;
     logger.info({ code }, 'shutdown finished');

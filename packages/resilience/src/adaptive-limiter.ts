@@ -1,9 +1,10 @@
 import { abortReason, type Clock, createEmitter, type EventSource, systemClock } from '@ballast/core';
 import { integerOption, invalidOption, normalizeError, numberOption } from '@ballast/errors';
+import type { Attributes, ObservableResult } from '@opentelemetry/api';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
-import { instruments, observeGauge } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
+import { telemetry } from './telemetry.js';
 
 /** Events of an {@link AdaptiveLimiter}. */
 export interface AdaptiveLimiterEvents {
@@ -18,7 +19,7 @@ export interface AdaptiveLimiterEvents {
 
 /** Options for {@link adaptiveLimiter}. */
 export interface AdaptiveLimiterOptions {
-  /** Names the limiter in metrics (`resilience.limiter`). @defaultValue `'adaptive-limiter'` */
+  /** Names the limiter in metrics (`ballast.resilience.limiter`). @defaultValue `'adaptive-limiter'` */
   name?: string;
   /** The lowest concurrency limit. @defaultValue `1` */
   min?: number;
@@ -64,7 +65,14 @@ function defaultOverload(error: unknown): boolean {
   return category === 'rate_limited' || category === 'timeout' || status === 503;
 }
 
+/** Reports the limiter's current limit. */
+function reportLimit(step: AdaptiveStep, result: ObservableResult): void {
+  result.observe(Math.floor(step.limit), step.limitAttributes);
+}
+
 class AdaptiveStep implements Step {
+  /** The gauge attributes, set by {@link AdaptiveStep.observeLimit}. */
+  limitAttributes: Attributes = {};
   limit: number;
   active = 0;
   pausedUntil = 0;
@@ -84,16 +92,11 @@ class AdaptiveStep implements Step {
 
   /** Reports the current limit as the gauge `ballast.resilience.adaptive.limit` when an SDK is registered. */
   observeLimit(name: string): void {
-    const metrics = instruments();
-    if (metrics === undefined) return;
-    observeGauge(
-      metrics.meter,
-      'ballast.resilience.adaptive.limit',
-      'The current concurrency limit of an adaptive limiter',
-      this,
-      (step) => Math.floor(step.limit),
-      Object.freeze({ 'resilience.policy': 'adaptive_limiter', 'resilience.limiter': name }),
-    );
+    this.limitAttributes = Object.freeze({
+      'ballast.resilience.policy': 'adaptive_limiter',
+      'ballast.resilience.limiter': name,
+    });
+    telemetry.observe('adaptiveLimit', this, reportLimit);
   }
 
   async run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
@@ -209,7 +212,7 @@ const ADAPTIVE_LIMITER_KEYS = [
  * and for exhausted quotas fed with `observe`/`observeHeaders`. Calls over the
  * limit wait in order; a waiting call whose signal aborts leaves. Limit changes
  * emit `limit`, pauses emit `pause`, and the gauge `ballast.resilience.adaptive.limit`
- * reports the limit (attribute `resilience.limiter`).
+ * reports the limit (attribute `ballast.resilience.limiter`).
  *
  * @throws ConfigurationError for an empty `name`, `min` < 1, `max` < `min`, `initial` outside [min, max] or `decrease` outside (0, 1).
  *

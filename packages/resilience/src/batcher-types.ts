@@ -13,7 +13,7 @@ export interface BatcherEvents {
 
 /** Options for {@link batcher}. */
 export interface BatcherOptions<K, V> {
-  /** Names the batcher in metrics (`resilience.batcher`). @defaultValue `'batcher'` */
+  /** Names the batcher in metrics (`ballast.resilience.batcher`). @defaultValue `'batcher'` */
   name?: string;
   /** Loads many keys at once (one query, one HTTP call). Keys arrive deduplicated. */
   run: (keys: K[]) => Promise<BatchResult<K, V>>;

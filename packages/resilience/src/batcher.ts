@@ -3,7 +3,6 @@ import { durationOption, integerOption, invalidOption, UnavailableError } from '
 import type { Batcher, BatcherEvents, BatcherOptions, BatchResult } from './batcher-types.js';
 import { type BatchWaiters, rejectBatch, resultShapeError, settleBatch } from './internal/batch-results.js';
 import { BatchTelemetry } from './internal/batch-telemetry.js';
-import { instruments } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 
 const BATCHER_KEYS = ['name', 'run', 'maxBatch', 'maxDelay', 'clock'] as const satisfies ReadonlyArray<
@@ -36,7 +35,7 @@ export function batcher<K, V>(options: BatcherOptions<K, V>): Batcher<K, V> {
   if (typeof name !== 'string' || name.length === 0)
     throw invalidOption('batcher.name', name, 'a non-empty string');
   const events = createEmitter<BatcherEvents>();
-  const telemetry = new BatchTelemetry(name, clock, events, instruments());
+  const telemetry = new BatchTelemetry(name, clock, events);
   let batch: BatchWaiters<K, V> = new Map();
   let timer: TimerHandle | undefined;
   let closed = false;

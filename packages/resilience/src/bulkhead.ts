@@ -10,7 +10,7 @@ import {
 import { durationOption, integerOption } from '@ballast/errors';
 import { BulkheadRejectedError } from './errors.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
-import { type Instruments, instruments, rejection } from './internal/metrics.js';
+import { rejected, rejection } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 
@@ -65,7 +65,6 @@ const FULL = rejection('bulkhead', 'full');
 const QUEUE_TIMEOUT = rejection('bulkhead', 'queue_timeout');
 
 class BulkheadStep implements Step {
-  readonly metrics: Instruments | undefined = instruments();
   active = 0;
   readonly waiting: Waiter[] = [];
 
@@ -132,7 +131,7 @@ class BulkheadStep implements Step {
     if (this.events.has('rejected')) {
       this.events.emit('rejected', { reason, active: this.active, queued: this.waiting.length });
     }
-    this.metrics?.rejections.add(1, reason === 'full' ? FULL : QUEUE_TIMEOUT);
+    rejected(reason === 'full' ? FULL : QUEUE_TIMEOUT);
     return new BulkheadRejectedError({ limit: this.limit, queue: this.queue, reason });
   }
 }

@@ -36,7 +36,10 @@ function notCancelled(error: unknown): boolean {
 }
 
 class FallbackStep implements Step {
-  readonly metrics: Instruments | undefined = instruments();
+  /** Resolved per use, so a policy built before the SDK starts records once it is registered. */
+  get metrics(): Instruments | undefined {
+    return instruments();
+  }
   /** Frozen metric attributes per error category, built on first use. */
   readonly attributes = new Map<string, Attributes>();
 
@@ -62,7 +65,10 @@ class FallbackStep implements Step {
     const { category } = normalizeError(error);
     let attributes = this.attributes.get(category);
     if (attributes === undefined) {
-      attributes = Object.freeze({ 'resilience.policy': 'fallback', 'resilience.reason': category });
+      attributes = Object.freeze({
+        'ballast.resilience.policy': 'fallback',
+        'ballast.resilience.reason': category,
+      });
       this.attributes.set(category, attributes);
     }
     metrics.fallbacks.add(1, attributes);

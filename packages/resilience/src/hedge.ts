@@ -38,14 +38,23 @@ export interface HedgeOptions {
 export interface HedgePolicy extends Policy, EventSource<HedgeEvents> {}
 
 const HEDGED = {
-  delay: Object.freeze({ 'resilience.policy': 'hedge', 'resilience.reason': 'delay' }),
-  failure: Object.freeze({ 'resilience.policy': 'hedge', 'resilience.reason': 'failure' }),
+  delay: Object.freeze({ 'ballast.resilience.policy': 'hedge', 'ballast.resilience.reason': 'delay' }),
+  failure: Object.freeze({ 'ballast.resilience.policy': 'hedge', 'ballast.resilience.reason': 'failure' }),
 } as const;
-const WON_BY_FIRST = Object.freeze({ 'resilience.policy': 'hedge', 'resilience.winner': 'first' });
-const WON_BY_HEDGE = Object.freeze({ 'resilience.policy': 'hedge', 'resilience.winner': 'hedge' });
+const WON_BY_FIRST = Object.freeze({
+  'ballast.resilience.policy': 'hedge',
+  'ballast.resilience.winner': 'first',
+});
+const WON_BY_HEDGE = Object.freeze({
+  'ballast.resilience.policy': 'hedge',
+  'ballast.resilience.winner': 'hedge',
+});
 
 class HedgeStep implements Step {
-  readonly metrics: Instruments | undefined = instruments();
+  /** Resolved per use, so a policy built before the SDK starts records once it is registered. */
+  get metrics(): Instruments | undefined {
+    return instruments();
+  }
 
   constructor(
     readonly delay: number,

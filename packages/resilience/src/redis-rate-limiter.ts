@@ -4,7 +4,7 @@ import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Cluster, Redis } from 'ioredis';
 import { invalidArgument } from './internal/argument.js';
 import { GCRA_SCRIPT } from './internal/gcra.lua.js';
-import { instruments, rejection } from './internal/metrics.js';
+import { redisOperation, redisSpan, rejected, rejection } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import { SLIDING_WINDOW_SCRIPT } from './internal/sliding-window.lua.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
@@ -184,13 +184,12 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
     return suffixes.map((suffix) => base + suffix);
   };
 
-  const metrics = instruments();
   const LIMITED = rejection('redis_rate_limiter', 'rate_limited');
   const REDIS_DOWN = rejection('redis_rate_limiter', 'redis_error');
 
   const decide = (reply: unknown): RateLimitDecision => {
     const [allowed, remaining, limit, resetMs, retry] = reply as number[];
-    if (allowed !== 1) metrics?.rejections.add(1, LIMITED);
+    if (allowed !== 1) rejected(LIMITED);
     return {
       allowed: allowed === 1,
       remaining: remaining!,
@@ -220,11 +219,13 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
           return await client.evalsha(sha, numKeys, ...keys, String(cost), nonce, ...args);
         } catch (error) {
           if (!isNoScript(error)) throw error;
+          redisOperation('EVAL');
           return await client.eval(script, numKeys, ...keys, String(cost), nonce, ...args);
         }
       };
       try {
-        return decide(await (deadline === undefined ? run() : deadline.execute(run)));
+        const traced = (): Promise<unknown> => redisSpan(run);
+        return decide(await (deadline === undefined ? traced() : deadline.execute(traced)));
       } catch (error) {
         const decision: RateLimitDecision =
           insurance === undefined
@@ -236,7 +237,7 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
                 retryAfterMs: onError === 'allow' ? 0 : tightest.per,
               }
             : insurance(key, cost);
-        if (!decision.allowed) metrics?.rejections.add(1, REDIS_DOWN);
+        if (!decision.allowed) rejected(REDIS_DOWN);
         if (events.has('error')) events.emit('error', { error, key, allowed: decision.allowed });
         return decision;
       }

@@ -3,7 +3,7 @@ import { durationOption, integerOption, invalidOption, normalizeError } from '@b
 import { type Backoff, exponentialBackoff } from './backoff.js';
 import { isBrokenCircuitError } from './errors.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
-import { type Instruments, instruments } from './internal/metrics.js';
+import { type Instruments, instruments, retryEvent } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 import type { RetryBudget } from './retry-budget.js';
@@ -87,10 +87,13 @@ function hintOf(error: unknown): number | undefined {
   return typeof hinted === 'number' && Number.isFinite(hinted) ? hinted : undefined;
 }
 
-const ATTEMPT = Object.freeze({ 'resilience.policy': 'retry' });
+const ATTEMPT = Object.freeze({ 'ballast.resilience.policy': 'retry' });
 
 class RetryStep implements Step {
-  readonly metrics: Instruments | undefined = instruments();
+  /** Resolved per use, so a policy built before the SDK starts records once it is registered. */
+  get metrics(): Instruments | undefined {
+    return instruments();
+  }
 
   constructor(
     readonly maxAttempts: number,
@@ -130,6 +133,7 @@ class RetryStep implements Step {
       if (hinted !== undefined && hinted > delay) delay = hinted;
       if (this.events.has('retry')) this.events.emit('retry', { attempt, delayMs: delay, error });
       this.metrics?.retries.add(1, ATTEMPT);
+      if (call.span !== undefined) retryEvent(call.span, attempt, delay, error);
       if (delay > 0) {
         try {
           await this.clock.sleep(delay, signalOf(scope, call.outer));

@@ -8,8 +8,9 @@ import {
   systemClock,
 } from '@ballast/core';
 import { durationOption, invalidOption, TimeoutError } from '@ballast/errors';
+import type { Span } from '@opentelemetry/api';
 import { type Call, policyOf, Scope, type Step } from './internal/call.js';
-import { type Instruments, instruments, rejection } from './internal/metrics.js';
+import { rejected, rejection } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 
@@ -56,6 +57,8 @@ class TimeoutScope extends Scope implements DeadlineEntry {
   queued = false;
   resolve: ((value: unknown) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
+  /** The `resilience.execute` span of the call, when tracing is on. */
+  span: Span | undefined = undefined;
 
   constructor(
     parent: Scope | undefined,
@@ -81,7 +84,8 @@ class TimeoutScope extends Scope implements DeadlineEntry {
   };
 
   expire(): void {
-    this.step.metrics?.rejections.add(1, TIMED_OUT);
+    rejected(TIMED_OUT);
+    this.span?.addEvent('resilience.timeout', { 'ballast.resilience.timeout': this.step.ms / 1000 });
     const { events } = this.step;
     if (events.has('timeout')) {
       events.emit('timeout', {
@@ -99,7 +103,6 @@ const TIMED_OUT = rejection('timeout', 'timeout');
 
 class TimeoutStep implements Step {
   readonly queue: DeadlineQueue;
-  readonly metrics: Instruments | undefined = instruments();
 
   constructor(
     readonly ms: number,
@@ -119,6 +122,7 @@ class TimeoutStep implements Step {
 
   run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
     const entry = new TimeoutScope(scope, call.outer, this.clock.now() + this.ms, this);
+    entry.span = call.span;
     this.queue.add(entry);
     if (!this.aggressive) return this.cooperative(entry, call, index, attempt);
     captured = entry;

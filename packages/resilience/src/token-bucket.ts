@@ -8,7 +8,7 @@ import {
 } from '@ballast/errors';
 import { invalidArgument } from './internal/argument.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
-import { type Instruments, instruments, rejection } from './internal/metrics.js';
+import { rejected, rejection } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
@@ -66,7 +66,6 @@ interface Bucket {
 const LIMITED = rejection('token_bucket', 'rate_limited');
 
 class TokenBucketStep implements Step {
-  readonly metrics: Instruments | undefined = instruments();
   readonly buckets = new Map<string, Bucket>();
 
   constructor(
@@ -88,7 +87,7 @@ class TokenBucketStep implements Step {
   take(key: string, cost: number): RateLimitDecision {
     const decision = this.decide(key, cost, 'tokenBucket.take');
     if (!decision.allowed) {
-      this.metrics?.rejections.add(1, LIMITED);
+      rejected(LIMITED);
       if (this.events.has('rejected')) {
         this.events.emit('rejected', { key, cost, retryAfterMs: decision.retryAfterMs });
       }

@@ -51,7 +51,8 @@ describe('OpenTelemetry metrics', () => {
     expect(seen.get('ballast.resilience.attempts')?.points[0]?.value).toBe(2);
     expect(seen.get('ballast.resilience.retries')?.points[0]?.value).toBe(1);
     const rejections = (seen.get('ballast.resilience.rejections')?.points ?? []).map(
-      (p) => `${p.attributes['resilience.policy']}:${p.attributes['resilience.reason']}=${p.value}`,
+      (p) =>
+        `${p.attributes['ballast.resilience.policy']}:${p.attributes['ballast.resilience.reason']}=${p.value}`,
     );
     expect(rejections.sort()).toEqual([
       'bulkhead:full=1',
@@ -59,10 +60,12 @@ describe('OpenTelemetry metrics', () => {
       'timeout:timeout=1',
       'token_bucket:rate_limited=2',
     ]);
-    const state = seen
-      .get('ballast.resilience.breaker.state')
-      ?.points.find((p) => p.attributes['resilience.breaker'] === 'payments');
-    expect(state?.value).toBe(1);
+    const states = (seen.get('ballast.resilience.breaker.state')?.points ?? [])
+      .filter((p) => p.attributes['ballast.resilience.breaker'] === 'payments')
+      .map((p) => `${p.attributes['ballast.resilience.breaker.state']}=${p.value}`);
+    expect(states.sort()).toEqual(['closed=0', 'half-open=0', 'isolated=0', 'open=1']);
+    expect(seen.get('ballast.resilience.breaker.state')?.unit).toBe('{state}');
+    expect(seen.get('ballast.resilience.rejections')?.unit).toBe('{call}');
   });
 
   it('counts fallbacks by error category and hedged attempts by reason and winner', async () => {
@@ -92,15 +95,17 @@ describe('OpenTelemetry metrics', () => {
 
     const seen = await otel.metrics('@ballast/resilience');
     const fallbacks = (seen.get('ballast.resilience.fallbacks')?.points ?? []).map(
-      (p) => `${p.attributes['resilience.policy']}:${p.attributes['resilience.reason']}=${p.value}`,
+      (p) =>
+        `${p.attributes['ballast.resilience.policy']}:${p.attributes['ballast.resilience.reason']}=${p.value}`,
     );
     expect(fallbacks.sort()).toEqual(['fallback:timeout=1', 'fallback:unavailable=2']);
     const hedges = (seen.get('ballast.resilience.hedges')?.points ?? []).map(
-      (p) => `${p.attributes['resilience.policy']}:${p.attributes['resilience.reason']}=${p.value}`,
+      (p) =>
+        `${p.attributes['ballast.resilience.policy']}:${p.attributes['ballast.resilience.reason']}=${p.value}`,
     );
     expect(hedges.sort()).toEqual(['hedge:delay=2', 'hedge:failure=1']);
     const wins = (seen.get('ballast.resilience.hedge.wins')?.points ?? []).map(
-      (p) => `${p.attributes['resilience.winner']}=${p.value}`,
+      (p) => `${p.attributes['ballast.resilience.winner']}=${p.value}`,
     );
     expect(wins.sort()).toEqual(['first=1', 'hedge=2']);
   });
@@ -111,7 +116,8 @@ describe('OpenTelemetry metrics', () => {
     adaptiveLimiter({ name: 'stripe', min: 3, max: 10, clock });
     await github.execute(() => Promise.reject(new RateLimitedError('slow'))).catch(() => {});
     let limits = await otel.points('@ballast/resilience', 'ballast.resilience.adaptive.limit');
-    const limitOf = (name: string) => limits.find((p) => p.attributes['resilience.limiter'] === name)?.value;
+    const limitOf = (name: string) =>
+      limits.find((p) => p.attributes['ballast.resilience.limiter'] === name)?.value;
     expect(limitOf('github')).toBe(2);
     expect(limitOf('stripe')).toBe(3);
     for (let i = 0; i < 3; i++) await github.execute(() => 'ok'); // 2 → 2.5 → 2.9 → 3.24
@@ -146,12 +152,13 @@ describe('OpenTelemetry metrics', () => {
         .get(name)
         ?.points.find(
           (p) =>
-            p.attributes['resilience.batcher'] === 'users' && p.attributes['resilience.result'] === result,
+            p.attributes['ballast.resilience.batcher'] === 'users' &&
+            p.attributes['ballast.resilience.result'] === result,
         )?.value as { count: number; sum: number } | undefined;
     expect(histogram('ballast.resilience.batch.size', 'ok')).toMatchObject({ count: 2, sum: 4 });
     expect(histogram('ballast.resilience.batch.size', 'error')).toMatchObject({ count: 1, sum: 2 });
-    expect(histogram('ballast.resilience.batch.duration', 'ok')).toMatchObject({ count: 2, sum: 16 });
-    expect(histogram('ballast.resilience.batch.duration', 'error')).toMatchObject({ count: 1, sum: 8 });
-    expect(seen.get('ballast.resilience.batch.duration')?.unit).toBe('ms');
+    expect(histogram('ballast.resilience.batch.duration', 'ok')).toMatchObject({ count: 2, sum: 0.016 });
+    expect(histogram('ballast.resilience.batch.duration', 'error')).toMatchObject({ count: 1, sum: 0.008 });
+    expect(seen.get('ballast.resilience.batch.duration')?.unit).toBe('s');
   });
 });

@@ -1,4 +1,7 @@
-import { metrics, trace } from '@opentelemetry/api';
+import { context, metrics, trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -27,7 +30,12 @@ export interface CapturedMetric {
 export interface TelemetryCapture {
   /** Every span finished since install (or the last `spans.reset()`). */
   readonly spans: InMemorySpanExporter;
-  /** Registers the in-memory tracer and meter providers globally; call in `beforeAll`. */
+  /** Every log record emitted since install (or the last `logs.reset()`). */
+  readonly logs: InMemoryLogRecordExporter;
+  /**
+   * Registers the in-memory tracer, meter and logger providers and an AsyncLocalStorage
+   * context manager globally (as `sdk.start()` does); call in `beforeAll`.
+   */
   install(): void;
   /** Removes the global providers again; call in `afterAll`. */
   uninstall(): void;
@@ -49,6 +57,8 @@ export interface TelemetryCapture {
  */
 export function telemetryCapture(): TelemetryCapture {
   const spans = new InMemorySpanExporter();
+  const logRecords = new InMemoryLogRecordExporter();
+  let contextManager: AsyncLocalStorageContextManager | undefined;
   // A reader (and its exporter) belongs to one provider: each install makes fresh ones,
   // each uninstall shuts them down.
   let exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -72,7 +82,13 @@ export function telemetryCapture(): TelemetryCapture {
   };
   return {
     spans,
+    logs: logRecords,
     install() {
+      contextManager = new AsyncLocalStorageContextManager().enable();
+      context.setGlobalContextManager(contextManager);
+      logs.setGlobalLoggerProvider(
+        new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logRecords })] }),
+      );
       trace.setGlobalTracerProvider(
         new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
       );
@@ -84,6 +100,10 @@ export function telemetryCapture(): TelemetryCapture {
     uninstall() {
       trace.disable();
       metrics.disable();
+      logs.disable();
+      context.disable();
+      contextManager?.disable();
+      // The logger provider is not shut down: that would stop the shared log exporter too.
       void provider?.shutdown();
       provider = undefined;
       reader = undefined;

@@ -1,7 +1,6 @@
-import type { Emitter } from '@ballast/core';
+import { type Emitter, recordError, withSpan } from '@ballast/core';
 import { isBrokenCircuitError } from '@ballast/resilience';
-import type { Attributes, Span, Tracer } from '@opentelemetry/api';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { type Attributes, context, type Span, type Tracer, trace } from '@opentelemetry/api';
 import { CorruptEntryError } from '../errors.js';
 import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
@@ -11,13 +10,12 @@ import type { Recovery } from './recovery.js';
 import { type SplitRead, splitReadOf } from './split-read.js';
 
 function failSpan(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
-  span.setStatus({
-    code: SpanStatusCode.ERROR,
-    message: error instanceof Error ? error.message : String(error),
-  });
+  recordError(span, error);
   span.end();
 }
+
+/** The tier operations that get a span, and so their own `db.operation.name`. */
+const OPERATIONS = ['get', 'set', 'delete', 'deleteByTag', 'clear'] as const;
 
 /** What a lock attempt came to. */
 export type LockAttempt = { lock: CacheLock } | 'busy' | 'failed';
@@ -29,7 +27,8 @@ export type LockAttempt = { lock: CacheLock } | 'busy' | 'failed';
  */
 export class TierRunner {
   readonly counters: TierCounters[];
-  readonly #attributes: Attributes[];
+  /** Each tier's span attributes, by operation. */
+  readonly #attributes: Record<string, Attributes>[];
   /**
    * Whether each tier's `get` takes a signal. Reading the policy's signal creates it,
    * so the hot L2 read skips it for tiers that would ignore it.
@@ -57,7 +56,21 @@ export class TierRunner {
     this.#signals = tiers.map((tier) => tier.get.length > 1);
     this.#splits = tiers.map(splitReadOf);
     this.#refusing = tiers.map(() => false);
-    this.#attributes = tiers.map((tier) => ({ 'cache.name': cacheName, 'cache.tier': tier.name }));
+    this.#attributes = tiers.map((tier, index) => {
+      // A tier with a split read is the Redis tier: its spans carry the database attributes.
+      const db = this.#splits[index] === undefined ? {} : { 'db.system.name': 'redis' };
+      return Object.fromEntries(
+        OPERATIONS.map((operation) => [
+          operation,
+          Object.freeze({
+            'cache.name': cacheName,
+            'cache.tier': tier.name,
+            ...db,
+            ...(this.#splits[index] === undefined ? {} : { 'db.operation.name': operation }),
+          }),
+        ]),
+      );
+    });
   }
 
   /**
@@ -74,7 +87,7 @@ export class TierRunner {
       }
     }
     const span = this.startSpan(index);
-    return this.startRead(index, key).then(
+    return this.startRead(index, key, span).then(
       (entry) => {
         span.end();
         return entry;
@@ -85,15 +98,20 @@ export class TierRunner {
 
   /** The span of one remote read; the caller ends it (or hands it to {@link TierRunner.readFailed}). */
   startSpan(index: number): Span {
-    return this.tracer.startSpan('cache.get', { attributes: this.#attributes[index]! });
+    return this.tracer.startSpan('cache.get', { attributes: this.#attributes[index]!.get! });
   }
 
   /**
    * Starts a read of a remote (guarded) tier. The promise rejects with the failure,
    * which the caller passes to {@link TierRunner.readFailed}.
    */
-  startRead(index: number, key: string): Promise<CacheEntry | undefined> {
-    return this.guards[index]!.read(this.tiers[index]!, key, this.#signals[index]!, this.#splits[index]);
+  startRead(index: number, key: string, span?: Span): Promise<CacheEntry | undefined> {
+    const read = (): Promise<CacheEntry | undefined> =>
+      this.guards[index]!.read(this.tiers[index]!, key, this.#signals[index]!, this.#splits[index]);
+    // The read runs with its span active, so a Redis client's span nests under `cache.get`;
+    // a span that records nothing (no SDK) costs no context switch.
+    if (span === undefined || !span.isRecording()) return read();
+    return context.with(trace.setSpan(context.active(), span), read);
   }
 
   /** Ends the read's span as failed, counts and reports the failure: nothing was found. */
@@ -160,9 +178,7 @@ export class TierRunner {
       const guard = this.guards[index];
       if (guard === undefined) await call(tier);
       else {
-        await this.#traced(
-          `cache.${operation}`,
-          index,
+        await withSpan(this.tracer, `cache.${operation}`, this.#attributes[index]![operation]!, () =>
           guard.run(async (context) => {
             await call(tier, context.signal);
           }),
@@ -176,29 +192,6 @@ export class TierRunner {
       if (this.guards[index] !== undefined) this.recovery?.skipped(index, operation, key ?? tag);
       return false;
     }
-  }
-
-  /**
-   * Ends a span when `work` settles. The span is not made active: nothing inside needs
-   * it as a parent, and skipping the context switch keeps the L2 path lean.
-   */
-  #traced<T>(name: string, index: number, work: Promise<T>): Promise<T> {
-    const span = this.tracer.startSpan(name, { attributes: this.#attributes[index]! });
-    return work.then(
-      (value) => {
-        span.end();
-        return value;
-      },
-      (error: unknown) => {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: error instanceof Error ? error.message : String(error),
-        });
-        span.end();
-        throw error;
-      },
-    );
   }
 
   #fail(index: number, operation: string, error: unknown, key: string | undefined): void {

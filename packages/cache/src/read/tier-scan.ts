@@ -73,7 +73,7 @@ export class TierScan<R, C> implements TierRead {
     const queued = engine.writeBehind?.latest(key);
     if (queued !== undefined) return RESOLVED.then(() => this.queued(queued));
     this.span = runner.startSpan(this.index);
-    const reading = runner.startRead(this.index, key);
+    const reading = runner.startRead(this.index, key, this.span);
     // Watched once the read is under way, so nothing can throw before `release`.
     if (this.watch === undefined) {
       const { watches } = engine;

@@ -1,5 +1,6 @@
 import type { Clock, HealthResult, TimerHandle } from '@ballast/core';
 import { TimeoutError } from '@ballast/errors';
+import { endCheckSpan, runInSpan, startCheckSpan } from '../telemetry.js';
 import type { CheckKind, CheckOutcome } from '../types.js';
 import { errorToResult, outcomeToResult, type RedactFn, type RunRecord, toRecord } from './outcome.js';
 
@@ -66,11 +67,14 @@ export function createRunner(
         resolve(record({ status: 'fail', output: timeoutOutput, suggestion: timeoutSuggestion(check) }));
       }, check.timeoutMs);
     });
-    const ran = (async () => record(outcomeToResult(await check.run(controller.signal))))().catch(
+    const span = startCheckSpan(check.name);
+    const ran = (async () =>
+      record(outcomeToResult(await runInSpan(span, () => check.run(controller.signal)))))().catch(
       (error: unknown) => record(errorToResult(error)),
     );
     const current = Promise.race([ran, timedOut]).then((fresh) => {
       clock.clearTimeout(timer!);
+      if (span !== undefined) endCheckSpan(span, fresh);
       const previous = last;
       last = fresh;
       inflight = undefined;

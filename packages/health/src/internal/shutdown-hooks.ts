@@ -1,6 +1,8 @@
 import type { Clock, LoggerLike } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { ShutdownHook, ShutdownHookInput } from '../shutdown-types.js';
+import { shutdownPhase } from '../telemetry.js';
 import { checkOptions, isPlainObject, keysOf } from './options.js';
 import { positiveDuration } from './resolve-check.js';
 
@@ -39,7 +41,9 @@ export class ShutdownHooks {
   async runAll(clock: Clock, logger: LoggerLike): Promise<boolean> {
     let ok = true;
     for (const hook of [...this.#hooks].reverse()) {
-      if (!(await runHook(hook, clock, logger))) ok = false;
+      const attributes = { 'ballast.health.shutdown.hook': hook.name };
+      if (!(await shutdownPhase('hook', attributes, (span) => runHook(hook, clock, logger, span))))
+        ok = false;
     }
     return ok;
   }
@@ -62,7 +66,12 @@ function toHook(input: ShutdownHookInput, index: number, defaultMs: number): Hoo
   };
 }
 
-async function runHook(hook: Hook, clock: Clock, logger: LoggerLike): Promise<boolean> {
+async function runHook(
+  hook: Hook,
+  clock: Clock,
+  logger: LoggerLike,
+  span: Span | undefined,
+): Promise<boolean> {
   const controller = new AbortController();
   let timer: ReturnType<Clock['setTimeout']> | undefined;
   const timedOut = new Promise<string>((resolve) => {
@@ -82,5 +91,6 @@ async function runHook(hook: Hook, clock: Clock, logger: LoggerLike): Promise<bo
     return true;
   }
   logger.error({ hook: hook.name }, `shutdown hook ${outcome}`);
+  span?.setStatus({ code: SpanStatusCode.ERROR, message: `shutdown hook ${outcome}` });
   return false;
 }

@@ -2,6 +2,7 @@ import type { Clock, LoggerLike } from '@ballast/core';
 import { LABELS } from '../levels.js';
 import type { Dedupe } from '../noise.js';
 import { type LogSink, reportSinkFailure } from '../sinks/sink.js';
+import { countDropped, LEVEL_ATTRIBUTES, telemetry } from '../telemetry.js';
 import { ERR_KEY, LEVEL_KEY, MSG_KEY, NAME_KEY, REPEATED_KEY, reservedKeys, TIME_KEY } from './line-keys.js';
 import type { PathNode, Scrub } from './scrub.js';
 import { sharedFieldsJson, valueJson } from './serialize.js';
@@ -84,6 +85,7 @@ export function createCore(config: CoreConfig): Core {
 
   const write = (level: number, body: string): void => {
     const line = `${chunks[level]}${time()}${body}}\n`;
+    telemetry.instruments()?.lines.add(1, LEVEL_ATTRIBUTES[level]);
     for (let i = 0; i < sinks.length; i++) {
       const entry = sinks[i] as { sink: LogSink; min: number };
       if (level < entry.min) continue;
@@ -134,10 +136,10 @@ export function createCore(config: CoreConfig): Core {
     trace: config.trace,
     json: (value) => valueJson(value, scrub, undefined),
     emit(level, body) {
-      if (!open) return;
+      if (!open) return countDropped('closed', level);
       if (dedupe !== undefined && level >= 40) {
         const out = dedupe.check(body, level, clock.now());
-        if (out === undefined) return;
+        if (out === undefined) return countDropped('duplicate', level);
         write(level, out);
         return;
       }

@@ -1,5 +1,6 @@
 import { reportProblem } from '../internal/report.js';
 import type { LevelName } from '../levels.js';
+import { telemetry } from '../telemetry.js';
 
 /**
  * Where log lines go. Built-in sinks come from `stdoutSink()`, `fileSink()`,
@@ -40,6 +41,7 @@ const reported = new Set<string>();
  * process, and never throws: logging must not take the application down.
  */
 export function reportSinkFailure(name: string, error: unknown): void {
+  telemetry.instruments()?.sinkFailures.add(1, { 'ballast.logger.sink': name });
   if (reported.has(name)) return;
   reported.add(name);
   let reason: string;

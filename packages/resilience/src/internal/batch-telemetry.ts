@@ -1,6 +1,6 @@
 import type { Clock, Emitter } from '@ballast/core';
 import type { BatcherEvents } from '../batcher-types.js';
-import type { Instruments } from './metrics.js';
+import { instruments } from './metrics.js';
 
 /**
  * A batcher's events and metrics (`batch`/`error`, `ballast.resilience.batch.size` and
@@ -14,24 +14,23 @@ export class BatchTelemetry {
     name: string,
     readonly clock: Clock,
     readonly events: Emitter<BatcherEvents>,
-    readonly metrics: Instruments | undefined,
   ) {
     this.#ok = Object.freeze({
-      'resilience.policy': 'batcher',
-      'resilience.batcher': name,
-      'resilience.result': 'ok',
+      'ballast.resilience.policy': 'batcher',
+      'ballast.resilience.batcher': name,
+      'ballast.resilience.result': 'ok',
     });
     this.#failed = Object.freeze({
-      'resilience.policy': 'batcher',
-      'resilience.batcher': name,
-      'resilience.result': 'error',
+      'ballast.resilience.policy': 'batcher',
+      'ballast.resilience.batcher': name,
+      'ballast.resilience.result': 'error',
     });
   }
 
   /** The start time of a batch, or `undefined` when nobody measures. */
   start(): number | undefined {
     const events = this.events;
-    return this.metrics !== undefined || events.has('batch') || events.has('error')
+    return instruments() !== undefined || events.has('batch') || events.has('error')
       ? this.clock.now()
       : undefined;
   }
@@ -40,10 +39,11 @@ export class BatchTelemetry {
   report(size: number, started: number | undefined, failed: boolean, error?: unknown): void {
     if (started === undefined) return;
     const durationMs = this.clock.now() - started;
-    const metrics = this.metrics;
+    // Resolved late: a batcher made before the SDK registered reports once it has.
+    const metrics = instruments();
     if (metrics !== undefined) {
       metrics.batchSize.record(size, failed ? this.#failed : this.#ok);
-      metrics.batchDuration.record(durationMs, failed ? this.#failed : this.#ok);
+      metrics.batchDuration.record(durationMs / 1000, failed ? this.#failed : this.#ok);
     }
     const events = this.events;
     if (failed) {

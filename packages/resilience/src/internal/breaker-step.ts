@@ -1,11 +1,12 @@
 import type { Clock, Emitter } from '@ballast/core';
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, ObservableResult } from '@opentelemetry/api';
 import type { Backoff } from '../backoff.js';
 import type { BreakerStrategy, SlowCallConfig } from '../breaker-strategy.js';
 import type { CircuitBreakerEvents, CircuitState } from '../circuit-state.js';
 import { BrokenCircuitError } from '../errors.js';
+import { telemetry } from '../telemetry.js';
 import type { Call, Scope, Step } from './call.js';
-import { type Instruments, instruments, observeGauge, rejection } from './metrics.js';
+import { activeSpanEvent, rejected, rejection } from './metrics.js';
 import { createTracker, type Tracker } from './tracker.js';
 
 /** How a call admitted by the breaker ended. */
@@ -22,6 +23,13 @@ const HALF_OPEN = 2;
 const ISOLATED = 3;
 const NAMES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'isolated'];
 
+/** Reports 1 for the breaker's current state and 0 for the others (one series per state). */
+function reportState(step: BreakerStep, result: ObservableResult): void {
+  for (let state = CLOSED; state <= ISOLATED; state++) {
+    result.observe(state === step.state ? 1 : 0, step.stateAttributes[state]);
+  }
+}
+
 /** The breaker's state machine and its step in a policy chain. */
 export class BreakerStep implements Step {
   state = CLOSED;
@@ -35,10 +43,11 @@ export class BreakerStep implements Step {
   isolations = 0;
   readonly tracker: Tracker;
   readonly clockedTracker: boolean;
-  readonly metrics: Instruments | undefined = instruments();
   /** Whether calls need a stopwatch: slow-call detection or success/failure listeners. */
   timed: boolean;
   readonly rejectedAttributes: readonly Attributes[];
+  /** The gauge attributes of each state, by state number. */
+  readonly stateAttributes: readonly Attributes[];
 
   constructor(
     readonly name: string,
@@ -53,18 +62,12 @@ export class BreakerStep implements Step {
     this.tracker = createTracker(strategy, slow, clock.now());
     this.clockedTracker = strategy.kind === 'rate' && strategy.window.kind === 'time';
     this.timed = slow !== undefined;
-    const breaker = { 'resilience.breaker': name };
+    const breaker = { 'ballast.resilience.breaker': name };
     this.rejectedAttributes = NAMES.map((state) => rejection('circuit_breaker', state, breaker));
-    if (this.metrics !== undefined) {
-      observeGauge(
-        this.metrics.meter,
-        'ballast.resilience.breaker.state',
-        'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated',
-        this,
-        (step) => step.state,
-        Object.freeze(breaker),
-      );
-    }
+    this.stateAttributes = NAMES.map((state) =>
+      Object.freeze({ ...breaker, 'ballast.resilience.breaker.state': state }),
+    );
+    telemetry.observe('breakerState', this, reportState);
   }
 
   run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
@@ -134,7 +137,7 @@ export class BreakerStep implements Step {
     const retryAfterMs = this.retryAfter();
     const state = NAMES[this.state]!;
     if (this.events.has('rejected')) this.events.emit('rejected', { state, retryAfterMs });
-    this.metrics?.rejections.add(1, this.rejectedAttributes[this.state]);
+    rejected(this.rejectedAttributes[this.state]!);
     return new BrokenCircuitError(
       { breaker: this.name, isolated: this.state === ISOLATED },
       retryAfterMs === undefined ? {} : { retryAfterMs },
@@ -214,6 +217,13 @@ export class BreakerStep implements Step {
     this.generation++;
     this.onValue = this.valueHandler(this.generation);
     this.onError = this.errorHandler(this.generation);
+    if (from !== to) {
+      activeSpanEvent('resilience.breaker.state_change', {
+        'ballast.resilience.breaker': this.name,
+        'ballast.resilience.previous_state': NAMES[from]!,
+        'ballast.resilience.breaker.state': NAMES[to]!,
+      });
+    }
     if (from !== to && this.events.has('stateChange')) {
       this.events.emit('stateChange', {
         from: NAMES[from]!,

@@ -1,5 +1,8 @@
-import { abortReason } from '@ballast/core';
+import { abortReason, errorType } from '@ballast/core';
+import type { Span, Tracer } from '@opentelemetry/api';
 import type { Policy, PolicyContext, Work } from '../policy.js';
+import { telemetry } from '../telemetry.js';
+import { endSpan, type Instruments, instruments } from './metrics.js';
 
 /** @internal the key under which a policy keeps its steps for `pipeline`. */
 export const STEPS: unique symbol = Symbol.for('ballast.resilience.steps') as never;
@@ -96,6 +99,9 @@ export interface Step {
 
 /** One execution of a chain of steps around a piece of work. */
 export class Call {
+  /** The `resilience.execute` span of this call, when tracing is on. */
+  span: Span | undefined = undefined;
+
   constructor(
     readonly work: Work<unknown>,
     readonly steps: readonly Step[],
@@ -106,6 +112,8 @@ export class Call {
   next(index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
     const step = this.steps[index];
     if (step !== undefined) return step.run(this, index + 1, scope, attempt);
+    if (this.span !== undefined)
+      this.span.addEvent('resilience.attempt', { 'ballast.resilience.attempt': attempt });
     try {
       return Promise.resolve(this.work(new Context(this, scope, attempt)));
     } catch (error) {
@@ -121,7 +129,47 @@ export function executeSteps<T>(
   signal: AbortSignal | undefined,
 ): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
+  // With no SDK registered, one check: no span, no stopwatch.
+  if (telemetry.enabled()) {
+    const tracer = telemetry.tracer();
+    const metrics = instruments();
+    if (tracer !== undefined || metrics !== undefined) {
+      return observed(new Call(work, steps, signal), tracer, metrics) as Promise<T>;
+    }
+  }
   return new Call(work, steps, signal).next(0, undefined, 1) as Promise<T>;
+}
+
+/** The traced and measured execute: a `resilience.execute` span made active, a duration. */
+function observed(
+  call: Call,
+  tracer: Tracer | undefined,
+  metrics: Instruments | undefined,
+): Promise<unknown> {
+  const started = metrics === undefined ? 0 : performance.now();
+  const settle = (failed: boolean, error: unknown): void => {
+    metrics?.duration.record(
+      (performance.now() - started) / 1000,
+      failed ? { 'error.type': errorType(error) } : {},
+    );
+    if (call.span !== undefined) endSpan(call.span, failed, error);
+  };
+  const run = (): Promise<unknown> =>
+    call.next(0, undefined, 1).then(
+      (value) => {
+        settle(false, undefined);
+        return value;
+      },
+      (error: unknown) => {
+        settle(true, error);
+        throw error;
+      },
+    );
+  if (tracer === undefined) return run();
+  return tracer.startActiveSpan('resilience.execute', (span) => {
+    call.span = span;
+    return run();
+  });
 }
 
 /** Builds a policy object around `steps`, optionally with extra members. */

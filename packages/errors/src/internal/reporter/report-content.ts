@@ -55,6 +55,11 @@ export class ReportContent {
     };
   }
 
+  /** The error serialized with the reporter's redaction, as every report carries it. */
+  serialize(error: BallastError): SerializedError {
+    return this.#serialize(error);
+  }
+
   #serialize(error: BallastError): SerializedError {
     return serializeError(error, { redact: this.redactor ?? false });
   }

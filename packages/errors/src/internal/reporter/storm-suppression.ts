@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '@ballast/core';
-import type { Counter } from '@opentelemetry/api';
 import type { ErrorReport, Severity } from '../../reporter-types.js';
+import { telemetry } from '../../telemetry.js';
 import type { SlidingLog } from '../sliding-log.js';
 import type { ReporterCounters } from './counters.js';
 import { RANK, unref } from './settings.js';
@@ -33,7 +33,6 @@ export class StormSuppression {
     readonly clock: Clock,
     readonly delivery: SinkDelivery,
     readonly counters: ReporterCounters,
-    readonly suppressedMetric: Counter,
   ) {}
 
   /** Sends `report` when the rate limit allows, or holds it for the next suppressed report. */
@@ -60,7 +59,7 @@ export class StormSuppression {
     }
     entry.count += report.count;
     this.counters.suppressed += report.count;
-    this.suppressedMetric.add(report.count, { 'error.code': entry.code });
+    telemetry.instruments()?.suppressed.add(report.count, { 'error.type': entry.code });
     this.#schedule();
   }
 
