@@ -4,7 +4,9 @@ import { invalidOption, rejectUnknownKeys } from './internal/configuration-error
 import { compilePaths } from './internal/path-automaton.js';
 import { compileLiteralPaths } from './internal/path-compiler.js';
 import { PathWalker } from './internal/path-walker.js';
+import { resolveLimits } from './internal/limit-options.js';
 import { compileScanner } from './internal/scanner.js';
+import { errorView } from './internal/special.js';
 import { type WalkConfig, Walker } from './internal/walker.js';
 import { DEFAULT_KEYS, normalizeKey } from './keys.js';
 import { DEFAULT_PATTERNS, type RedactPattern } from './patterns.js';
@@ -24,6 +26,10 @@ const OPTION_KEYS = [
   'remove',
   'normalize',
   'maxDepth',
+  'maxArrayLength',
+  'maxKeys',
+  'maxStringLength',
+  'maxTotalLength',
 ] as const satisfies ReadonlyArray<keyof RedactOptions>;
 
 function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
@@ -173,7 +179,20 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     const walker = new PathWalker(paths, censor, remove);
     return (value) => walker.run(value);
   }
-  const config: WalkConfig = { paths, keys, scanner, censor, remove, maxDepth };
+  const limits = resolveLimits(options, (name, value) => {
+    throw invalidOption(name, value, 'a whole number ≥ 1, or Infinity for no limit');
+  });
+  const config: WalkConfig = {
+    paths,
+    keys,
+    scanner,
+    censor,
+    remove,
+    maxDepth,
+    limits,
+    json: false,
+    describeError: errorView,
+  };
   const walker = new Walker(config);
   return (value) => (walker.busy ? new Walker(config).run(value) : walker.run(value));
 }

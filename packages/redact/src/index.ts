@@ -2,6 +2,16 @@ export { createRedactor } from './create-redactor.js';
 export { DEFAULT_CENSOR } from './internal/censor.js';
 export { type PathSegment, parsePath, WILDCARD } from './internal/path-parser.js';
 export { DEFAULT_KEYS, keyMatches, normalizeKey } from './keys.js';
+export {
+  DEFAULT_LIMITS,
+  MORE_KEYS,
+  moreItems,
+  moreKeys,
+  TRUNCATED,
+  truncateString,
+  type ValueLimits,
+} from './limits.js';
 export { DEFAULT_PATTERNS, luhnValid, type RedactPattern } from './patterns.js';
 export { pseudonym } from './pseudonym.js';
+export { createSafeCopy, type SafeCopy, type SafeCopyOptions } from './safe-copy.js';
 export type { Censor, CensorFunction, RedactOptions, Redactor } from './types.js';

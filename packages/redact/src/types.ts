@@ -66,6 +66,31 @@ export interface RedactOptions {
    * @defaultValue `20`
    */
   maxDepth?: number;
+  /**
+   * Elements kept per array or Set (only when normalizing); the rest become one
+   * `'[… 99,999,990 more items]'` element. A whole number ≥ 1, or `Infinity`.
+   * @defaultValue `1000`
+   */
+  maxArrayLength?: number;
+  /**
+   * Keys kept per object or Map (only when normalizing); the rest become one
+   * `'…': '[… 12 more keys]'` member. A whole number ≥ 1, or `Infinity`.
+   * @defaultValue `1000`
+   */
+  maxKeys?: number;
+  /**
+   * Characters kept per string (only when normalizing), after its secrets are censored;
+   * the rest become `'…[… 1,234 more chars]'`. A whole number ≥ 1, or `Infinity`.
+   * @defaultValue `1000000`
+   */
+  maxStringLength?: number;
+  /**
+   * The work of one call, in characters of output (each value costs 1, a string or key its
+   * length; only when normalizing); past it, values become `'[Truncated]'`.
+   * A whole number ≥ 1, or `Infinity`.
+   * @defaultValue `4000000`
+   */
+  maxTotalLength?: number;
 }
 
 /**
