@@ -49,7 +49,7 @@ function rebuiltStatus(status: unknown): { status?: number } {
 }
 
 function preview(value: unknown): string {
-  const json = JSON.stringify(toJsonSafe(value, { maxDepth: 3, stack: false }, new Set(), 0)) ?? '';
+  const json = JSON.stringify(toJsonSafe(value, { maxDepth: 3, stack: false }, 0)) ?? '';
   return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
 

@@ -262,7 +262,7 @@ export function createErrorReporter(options: ErrorReporterOptions): ErrorReporte
   const serialize = (error: BallastError): SerializedError =>
     serializeError(error, { redact: redactor ?? false });
   const contextOf = (context: Record<string, unknown>): Record<string, unknown> => {
-    const safe = toJsonSafe(context, CONTEXT_LIMITS, new Set(), 0) as Record<string, unknown>;
+    const safe = toJsonSafe(context, CONTEXT_LIMITS, 0) as Record<string, unknown>;
     if (redactor === undefined) return safe;
     try {
       return redactor(safe) as Record<string, unknown>;
