@@ -305,8 +305,8 @@ describe('serialization', () => {
       cyclic: { name: 'c', self: '[Circular]' },
       quote: 'a "quoted" \\ line\nbreak \u0001 \ufffd'.replace('\ufffd', '\ud800'),
       long: `${'x'.repeat(100)}"`,
-      buffer: '[Buffer(12 bytes)]',
-      view: '[Float64Array(16 bytes)]',
+      buffer: '[Buffer: 12 bytes]',
+      view: '[Float64Array: 16 bytes]',
     });
     expect(JSON.stringify(line.deep)).toContain('"[Object]"');
     expect(line).not.toHaveProperty('fn');

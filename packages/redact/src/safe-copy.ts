@@ -20,6 +20,13 @@ export interface SafeCopyOptions extends Partial<ValueLimits> {
    * @defaultValue `{ name, message, stack, …own fields, cause, errors }`
    */
   describeError?: (error: Error) => unknown;
+  /**
+   * Whether values JSON has no form for get a stand-in (`true`), or stay as they are for
+   * `JSON.stringify` to print or drop (`false`: Dates, `undefined`, functions, symbols,
+   * non-finite numbers; BigInts still become decimal strings, `'10'`).
+   * @defaultValue `true`
+   */
+  strict?: boolean;
 }
 
 /** A compiled copier: a JSON-safe, bounded copy of any value; never throws, never mutates. */
@@ -32,6 +39,7 @@ const OPTION_KEYS = [
   'maxStringLength',
   'maxTotalLength',
   'describeError',
+  'strict',
 ] as const satisfies ReadonlyArray<keyof SafeCopyOptions>;
 
 /**
@@ -57,7 +65,8 @@ export function createSafeCopy(options: SafeCopyOptions = {}): SafeCopy {
     throw invalidOption('options', options, 'an options object');
   }
   rejectUnknownKeys('createSafeCopy', options, OPTION_KEYS);
-  const { maxDepth = 20, describeError = errorView } = options;
+  const { maxDepth = 20, describeError = errorView, strict = true } = options;
+  if (typeof strict !== 'boolean') throw invalidOption('strict', strict, 'true or false');
   if (!Number.isInteger(maxDepth) || maxDepth < 0) {
     throw invalidOption('maxDepth', maxDepth, 'a whole number ≥ 0');
   }
@@ -75,7 +84,7 @@ export function createSafeCopy(options: SafeCopyOptions = {}): SafeCopy {
     remove: false,
     maxDepth,
     limits,
-    json: true,
+    json: strict,
     describeError,
   };
   const walker = new Walker(config);
