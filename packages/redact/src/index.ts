@@ -1,6 +1,5 @@
 export { createRedactor } from './create-redactor.js';
 export { DEFAULT_CENSOR } from './internal/censor.js';
-export { type PathSegment, parsePath, WILDCARD } from './internal/path-parser.js';
 export { DEFAULT_KEYS, keyMatches, normalizeKey } from './keys.js';
 export {
   DEFAULT_LIMITS,
@@ -13,5 +12,6 @@ export {
 } from './limits.js';
 export { DEFAULT_PATTERNS, luhnValid, type RedactPattern } from './patterns.js';
 export { pseudonym } from './pseudonym.js';
+export { compileRedaction, type PathState, type RedactionPlan } from './redaction-plan.js';
 export { createSafeCopy, type SafeCopy, type SafeCopyOptions } from './safe-copy.js';
-export type { Censor, CensorFunction, RedactOptions, Redactor } from './types.js';
+export type { Censor, CensorFunction, RedactOptions, RedactSelection, Redactor } from './types.js';

@@ -15,8 +15,12 @@ export type CensorFunction = (value: unknown, path: readonly string[]) => unknow
  */
 export type Censor = string | CensorFunction | 'hash';
 
-/** What to redact and how; everything is optional and validated once, at creation. */
-export interface RedactOptions {
+/**
+ * What to redact, and how to censor it: the options `createRedactor` and `compileRedaction`
+ * share (a logger's `redact` option is this shape). Everything is optional and validated
+ * once, at creation.
+ */
+export interface RedactSelection {
   /**
    * Locations to redact, in fast-redact syntax: `a.b`, `a["x-y"].c`, `a[0]`, `a.*.c`,
    * `*.password`; `*` matches any one key or index. Missing locations, and `null` or
@@ -42,8 +46,11 @@ export interface RedactOptions {
   patterns?: readonly (RegExp | RedactPattern)[] | false;
   /** Whether {@link DEFAULT_PATTERNS} run. @defaultValue `true` */
   defaultPatterns?: boolean;
-  /** The replacement for secrets. @defaultValue `'[REDACTED]'` */
-  censor?: Censor;
+  /**
+   * The replacement for secrets, or `'hash'` for a keyed pseudonym (see {@link Censor}).
+   * @defaultValue `'[REDACTED]'`
+   */
+  censor?: string;
   /** The HMAC key for `censor: 'hash'`, supplied by the host (keep it secret and stable). */
   hashKey?: string | Uint8Array;
   /**
@@ -53,6 +60,12 @@ export interface RedactOptions {
    * @defaultValue `false`
    */
   remove?: boolean;
+}
+
+/** What to redact and how; everything is optional and validated once, at creation. */
+export interface RedactOptions extends Omit<RedactSelection, 'censor'> {
+  /** The replacement for secrets (see {@link Censor}). @defaultValue `'[REDACTED]'` */
+  censor?: Censor;
   /**
    * Walk the whole value, making the copy JSON-safe: cycles become `'[Circular]'`, Errors,
    * Maps, Sets and `toJSON` are expanded, buffers summarised, BigInts stringified, throwing

@@ -44,7 +44,7 @@ const toTag = Object.prototype.toString;
 /** The path node below `node` for `key`, if any path goes there. */
 export function child(node: PathNode | undefined, key: string): PathNode | undefined {
   if (node === undefined) return undefined;
-  return node.children?.get(key) ?? node.any;
+  return node.named?.get(key) ?? node.other ?? undefined;
 }
 
 /**
@@ -74,8 +74,8 @@ export function members(
       out += moreMembers(obj, n - 1);
       break;
     }
-    const next = node === undefined ? undefined : (node.children?.get(key) ?? node.any);
-    if (next?.end || s.isSecretKey(key)) {
+    const next = node === undefined ? undefined : (node.named?.get(key) ?? node.other ?? undefined);
+    if (next?.terminal || s.isSecretKey(key)) {
       if (!s.remove)
         out += s.member(key, reserved) + (s.hashed === undefined ? s.censor : s.hashed(record[key]));
       continue;
@@ -117,7 +117,7 @@ function entries(
     }
     const key = typeof k === 'string' ? k : String(k);
     const next = child(node, key);
-    if (next?.end || s.isSecretKey(key)) {
+    if (next?.terminal || s.isSecretKey(key)) {
       if (!s.remove) out += s.member(key, 0) + (s.hashed === undefined ? s.censor : s.hashed(raw));
       continue;
     }
@@ -143,7 +143,7 @@ function list(
     if (--budget.left < 0) break;
     const item = items[i];
     const next = child(node, String(i));
-    const v = next?.end ? censored(s, item) : value(item, s, next, depth + 1, seen);
+    const v = next?.terminal ? censored(s, item) : value(item, s, next, depth + 1, seen);
     out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
   }
   if (i < length) out += `${i === 0 ? '' : ','}${quote(moreItems(length - i))}`;

@@ -1,14 +1,11 @@
+import type { PathState } from '@ballast/redact';
 import { memberPrefixes } from './line-keys.js';
 
-/** One step of the compiled redaction paths: a trie over object keys. */
-export interface PathNode {
-  /** The path ends here: the value at this key is censored. */
-  end: boolean;
-  /** Exact keys (array indices as strings). */
-  children: Map<string, PathNode> | undefined;
-  /** `*`: any key at this step. */
-  any: PathNode | undefined;
-}
+/**
+ * One state of the compiled redaction paths (`@ballast/redact`'s automaton): the value
+ * where a state is `terminal` is censored.
+ */
+export type PathNode = PathState;
 
 /**
  * Everything the serializer needs to keep secrets out of a line, compiled once at
@@ -39,19 +36,6 @@ export interface Scrub {
 }
 
 const identity = (value: string): string => value;
-
-/** A key test that remembers its answers: one map lookup per key on the hot path. */
-export function cachedKeyTest(test: (key: string) => boolean, limit = 10_000): (key: string) => boolean {
-  const memo = new Map<string, boolean>();
-  return (key) => {
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    const answer = test(key);
-    if (memo.size >= limit) memo.clear();
-    memo.set(key, answer);
-    return answer;
-  };
-}
 
 /** A scrub that changes nothing: redaction turned off. */
 export function noScrub(error: (err: Error) => unknown): Scrub {
