@@ -224,10 +224,18 @@ describe('redaction', () => {
     });
     const attempt = (redact: unknown) => () =>
       createLogger({ sinks: [{ name: 'x', write() {} }], redact } as never);
-    for (const bad of [{ keys: 'token' }, { keys: [''] }, { patterns: 'x' }, { remove: 1 }, { paths: ['a..b'] }]) {
+    for (const bad of [
+      { keys: 'token' },
+      { keys: [''] },
+      { patterns: 'x' },
+      { remove: 1 },
+      { paths: ['a..b'] },
+    ]) {
       expect(attempt(bad)).toThrow(ConfigurationError);
     }
-    expect(attempt({ keys: 'token' })).toThrow(/^Invalid option redact\.keys: got "token"; expected an array of key names, or false\.$/);
+    expect(attempt({ keys: 'token' })).toThrow(
+      /^Invalid option redact\.keys: got "token"; expected an array of key names, or false\.$/,
+    );
     expect(attempt({ censor: () => 'x' })).toThrow(/redact\.censor.*a string, or 'hash' with a hashKey/);
   });
 

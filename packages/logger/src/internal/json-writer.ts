@@ -1,11 +1,4 @@
-import {
-  DEFAULT_LIMITS,
-  MORE_KEYS,
-  moreItems,
-  moreKeys,
-  TRUNCATED,
-  truncateString,
-} from '@ballast/redact';
+import { DEFAULT_LIMITS, MORE_KEYS, moreItems, moreKeys, TRUNCATED, truncateString } from '@ballast/redact';
 import { quote } from './quote.js';
 import type { PathNode, Scrub } from './scrub.js';
 
@@ -26,7 +19,9 @@ export const budget = { left: 0 };
 function text(raw: string, s: Scrub): string {
   if (raw.length > MAX_STRING) {
     budget.left -= MAX_STRING;
-    return quote(truncateString(s.text(raw.slice(0, MAX_STRING + 8192)), MAX_STRING, raw.length - MAX_STRING - 8192));
+    return quote(
+      truncateString(s.text(raw.slice(0, MAX_STRING + 8192)), MAX_STRING, raw.length - MAX_STRING - 8192),
+    );
   }
   budget.left -= raw.length;
   return quote(s.text(raw));
@@ -70,10 +65,12 @@ export function members(
   const record = obj as Record<string, unknown>;
   for (const key in record) {
     if (!hasOwn.call(record, key)) continue;
-    if (n++ === MAX_KEYS || (budget.left -= key.length + 2) < 0) {
-      out += moreMembers(obj, n - 1);
+    budget.left -= key.length + 2;
+    if (n === MAX_KEYS || budget.left < 0) {
+      out += moreMembers(obj, n);
       break;
     }
+    n++;
     const next = node === undefined ? undefined : (node.named?.get(key) ?? node.other ?? undefined);
     if (next?.terminal || s.isSecretKey(key)) {
       if (!s.remove)
@@ -110,11 +107,13 @@ function entries(
   let out = '';
   let n = 0;
   for (const [k, raw] of map) {
-    if (n++ === MAX_KEYS || --budget.left < 0) {
-      const more = budget.left < 0 ? TRUNCATED_JSON : quote(moreKeys(map.size - n + 1));
+    budget.left--;
+    if (n === MAX_KEYS || budget.left < 0) {
+      const more = budget.left < 0 ? TRUNCATED_JSON : quote(moreKeys(map.size - n));
       out += `,${quote(MORE_KEYS)}:${more}`;
       break;
     }
+    n++;
     const key = typeof k === 'string' ? k : String(k);
     const next = child(node, key);
     if (next?.terminal || s.isSecretKey(key)) {
@@ -136,11 +135,12 @@ function list(
 ) {
   // A sparse array may be 2³²−1 long, and a proxy may claim any length: index, never iterate.
   const length = items.length;
-  const count = length < MAX_ITEMS ? length : MAX_ITEMS;
+  const count = Math.min(length, MAX_ITEMS);
   let out = '';
   let i = 0;
   for (; i < count; i++) {
-    if (--budget.left < 0) break;
+    budget.left--;
+    if (budget.left < 0) break;
     const item = items[i];
     const next = child(node, String(i));
     const v = next?.terminal ? censored(s, item) : value(item, s, next, depth + 1, seen);
@@ -198,7 +198,8 @@ export function value(
   if (v === null) return 'null';
   if (seen.includes(v)) return '"[Circular]"';
   if (depth >= MAX_DEPTH) return '"[Object]"';
-  if (--budget.left < 0) return TRUNCATED_JSON;
+  budget.left--;
+  if (budget.left < 0) return TRUNCATED_JSON;
   // A throw below leaves `seen` dirty: the caller that catches it restores the length.
   seen.push(v);
   let out: string | undefined;

@@ -1,4 +1,4 @@
-import { ConfigurationError, invalidOption, serializeError } from '@ballast/errors';
+import { type BallastError, ConfigurationError, invalidOption, serializeError } from '@ballast/errors';
 import { compileRedaction as compilePlan, type RedactionPlan, type RedactSelection } from '@ballast/redact';
 import { memberPrefixes } from './line-keys.js';
 import { quote } from './quote.js';
@@ -30,8 +30,9 @@ function plan(settings: RedactOptions): RedactionPlan {
   try {
     return compilePlan(settings, 'redact');
   } catch (error) {
-    if (!ConfigurationError.is(error) || error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError(error.message, { details: error.details, suggestions: error.suggestions });
+    if (error instanceof ConfigurationError || !ConfigurationError.is(error)) throw error;
+    const { message, details, suggestions } = error as BallastError;
+    throw new ConfigurationError(message, { details, suggestions });
   }
 }
 

@@ -90,7 +90,8 @@ export function rejectUnknownKeys(
     const expected = `one of ${valid.join(', ')}`;
     const guess = intended === undefined ? '' : ` (did you mean ${intended}?)`;
     let suggestion = `Rename ${key} to ${intended}.`;
-    if (intended === undefined) suggestion = hint === undefined ? `Remove ${key}.` : `Remove ${key}; ${hint}.`;
+    if (intended === undefined)
+      suggestion = hint === undefined ? `Remove ${key}.` : `Remove ${key}; ${hint}.`;
     throw new RedactConfigurationError(
       `Unknown option ${option}${guess}: expected ${expected}${hint === undefined ? '' : `; ${hint}`}.`,
       { option, expected, ...(intended === undefined ? {} : { intended }) },

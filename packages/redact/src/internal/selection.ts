@@ -1,12 +1,12 @@
+import { DEFAULT_KEYS, normalizeKey } from '../keys.js';
+import { DEFAULT_PATTERNS, type RedactPattern } from '../patterns.js';
+import { HASH_KEY_EXPECTED, isHashKey } from '../pseudonym.js';
+import type { RedactOptions } from '../types.js';
 import { assignmentPattern } from './assignment.js';
 import { type CompiledCensor, DEFAULT_CENSOR } from './censor.js';
 import { invalidOption, rejectUnknownKeys } from './configuration-error.js';
 import { compilePaths, type PathState } from './path-automaton.js';
 import { compileScanner, type Scanner } from './scanner.js';
-import { DEFAULT_KEYS, normalizeKey } from '../keys.js';
-import { DEFAULT_PATTERNS, type RedactPattern } from '../patterns.js';
-import { HASH_KEY_EXPECTED, isHashKey } from '../pseudonym.js';
-import type { RedactOptions } from '../types.js';
 
 /** The options every redaction takes: what to redact and how to censor it. */
 export const SELECTION_KEYS = [
@@ -92,7 +92,8 @@ function captureGroups(regex: RegExp): number {
 function compilePatterns(options: RedactOptions, at: string) {
   const { patterns = [] } = options;
   if (patterns === false) return null;
-  if (!Array.isArray(patterns)) throw invalidOption(`${at}patterns`, patterns, 'an array of patterns, or false');
+  if (!Array.isArray(patterns))
+    throw invalidOption(`${at}patterns`, patterns, 'an array of patterns, or false');
   const all: (RedactPattern | RegExp)[] = [];
   if (booleanOption(`${at}defaultPatterns`, options.defaultPatterns, true)) {
     // The key-assignment detector covers the default keys and the host's own (keys is checked by now).
@@ -139,14 +140,20 @@ function compileCensor(options: RedactOptions, at: string, functions: boolean): 
   }
   if (hashKey !== undefined) {
     // The value of hashKey is a secret: invalidOption shows the censor, never the key.
-    throw invalidOption(`${at}censor`, censor, "'hash' when a hashKey is given (hashKey only keys its pseudonyms)");
+    throw invalidOption(
+      `${at}censor`,
+      censor,
+      "'hash' when a hashKey is given (hashKey only keys its pseudonyms)",
+    );
   }
   if (typeof censor === 'string') return { kind: 'string', text: censor };
   if (typeof censor === 'function' && functions) return { kind: 'function', fn: censor };
   throw invalidOption(
     `${at}censor`,
     censor,
-    functions ? "a string, a function (value, path) => replacement, or 'hash'" : "a string, or 'hash' with a hashKey",
+    functions
+      ? "a string, a function (value, path) => replacement, or 'hash'"
+      : "a string, or 'hash' with a hashKey",
   );
 }
 
@@ -154,7 +161,8 @@ function compilePathList(paths: unknown, at: string) {
   if (paths === undefined) return null;
   if (!Array.isArray(paths)) throw invalidOption(`${at}paths`, paths, 'an array of path strings');
   paths.forEach((path: unknown, i) => {
-    if (typeof path !== 'string') throw invalidOption(`${at}paths[${i}]`, path, 'a path string such as "a.b"');
+    if (typeof path !== 'string')
+      throw invalidOption(`${at}paths[${i}]`, path, 'a path string such as "a.b"');
   });
   return compilePaths(paths as string[]);
 }

@@ -205,15 +205,15 @@ export class Walker {
   private visit(value: unknown, state: PathState | null, depth: number, key: string | number): unknown {
     switch (typeof value) {
       case 'string':
-        if (value.length <= this.maxString) {
-          if ((this.left -= value.length + 1) < 0) return TRUNCATED;
-          if (this.config.scanner === null) return value;
-        } else if ((this.left -= this.maxString + 1) < 0) return TRUNCATED;
+        this.left -= Math.min(value.length, this.maxString) + 1;
+        if (this.left < 0) return TRUNCATED;
+        if (this.config.scanner === null && value.length <= this.maxString) return value;
         if (this.tracksPath) this.currentDepth = depth;
         return this.text(value);
       case 'object':
         if (value === null) return value;
-        if (--this.left < 0) return TRUNCATED;
+        this.left--;
+        if (this.left < 0) return TRUNCATED;
         return this.visitObject(value, state, depth, key, true);
       case 'bigint':
         return this.config.json ? `${value}n` : value.toString();
@@ -313,7 +313,8 @@ export class Walker {
     let i = 0;
     for (; i < count; i++) {
       const key = keys[i]!;
-      if ((this.left -= key.length + 1) < 0) break;
+      this.left -= key.length + 1;
+      if (this.left < 0) break;
       let value: unknown;
       try {
         value = obj[key];
