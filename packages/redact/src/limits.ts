@@ -20,13 +20,13 @@ export interface ValueLimits {
 
 /**
  * The limits used unless an option says otherwise: 1,000 array items, 1,000 keys per
- * object, 1,000,000 characters per string and about 4,000,000 characters per call.
+ * object, 100,000 characters per string and about 1,000,000 characters per call.
  */
 export const DEFAULT_LIMITS: ValueLimits = Object.freeze({
   maxArrayLength: 1000,
   maxKeys: 1000,
-  maxStringLength: 1_000_000,
-  maxTotalLength: 4_000_000,
+  maxStringLength: 100_000,
+  maxTotalLength: 1_000_000,
 });
 
 /** The key of the member that stands for the keys left out of an object. */

@@ -94,14 +94,14 @@ export interface RedactOptions extends Omit<RedactSelection, 'censor'> {
   /**
    * Characters kept per string (only when normalizing), after its secrets are censored;
    * the rest become `'…[… 1,234 more chars]'`. A whole number ≥ 1, or `Infinity`.
-   * @defaultValue `1000000`
+   * @defaultValue `100000`
    */
   maxStringLength?: number;
   /**
    * The work of one call, in characters of output (each value costs 1, a string or key its
    * length; only when normalizing); past it, values become `'[Truncated]'`.
    * A whole number ≥ 1, or `Infinity`.
-   * @defaultValue `4000000`
+   * @defaultValue `1000000`
    */
   maxTotalLength?: number;
 }
