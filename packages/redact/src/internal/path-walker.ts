@@ -105,5 +105,14 @@ export class PathWalker {
 }
 
 function copyOf(obj: Record<string, unknown>): Record<string, unknown> {
-  return (Array.isArray(obj) ? obj.slice() : { ...obj }) as Record<string, unknown>;
+  if (!Array.isArray(obj)) return { ...obj };
+  return (obj.length <= DENSE_LIMIT ? obj.slice() : copyLongArray(obj)) as unknown as Record<string, unknown>;
+}
+
+/**
+ * A copy of a long array made from its own elements: `slice()` visits every index, which
+ * for a sparse array of length 2³²−1 never ends.
+ */
+export function copyLongArray(arr: readonly unknown[]): unknown[] {
+  return Object.assign(new Array<unknown>(arr.length), arr);
 }

@@ -335,7 +335,7 @@ export class Walker {
         if (tracksPath) this.path[depth] = key;
         next = this.visit(value, childState, childDepth, key);
       }
-      if (next === value) {
+      if (next === value && !(value === 0 && this.config.json && 1 / value < 0)) {
         if (partial) setKey(out!, key, value);
         continue;
       }
@@ -419,8 +419,8 @@ export class Walker {
       }
       if (out !== undefined) {
         out.push(next === REMOVED ? this.hole : next);
-      } else if (next !== value) {
-        // Copy only what was already read: re-reading later elements could hit a throwing getter.
+      } else if (next !== value || (value === 0 && this.config.json && 1 / value < 0)) {
+        // -0 becomes 0 (JSON has no -0), which `!==` cannot see. Copy only what was already read: re-reading later elements could hit a throwing getter.
         out = copyElements(arr, i);
         out.push(next === REMOVED ? this.hole : next);
       }
