@@ -63,7 +63,10 @@ describe('limits: the walk of createRedactor and createSafeCopy', () => {
   it('keeps maxKeys keys of an object or Map, then one marker member', () => {
     const wide = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${i}`, i]));
     const narrow = createRedactor({ maxKeys: 10 });
-    const out = narrow({ wide, map: new Map(Object.entries(wide)) }) as Record<string, Record<string, unknown>>;
+    const out = narrow({ wide, map: new Map(Object.entries(wide)) }) as Record<
+      string,
+      Record<string, unknown>
+    >;
     for (const value of [out.wide!, out.map!]) {
       expect(Object.keys(value)).toHaveLength(11);
       expect(value.k9).toBe(9);
@@ -104,6 +107,9 @@ describe('limits: the walk of createRedactor and createSafeCopy', () => {
     expect(json.length).toBeLessThan(20_000);
     expect(json).toContain('[Truncated]');
     expect(json).toContain('more items]');
+    // Keys after the one that spent the budget are left out, not kept as they were.
+    const cut = small({ first: 'x'.repeat(6000), later: node }) as Record<string, unknown>;
+    expect(cut).toEqual({ first: '[Truncated]', '…': '[… 1 more key]' });
   });
 
   it('walks a 2³²−1-long sparse array under a wildcard path by its own elements only', () => {
@@ -166,7 +172,9 @@ describe('createSafeCopy', () => {
 
   it('shows errors as describeError says, and marks one whose description throws', () => {
     const shown = createSafeCopy({ describeError: (error) => ({ kind: error.name, cause: error.cause }) });
-    expect(shown({ e: new TypeError('x', { cause: 5n }) })).toEqual({ e: { kind: 'TypeError', cause: '5n' } });
+    expect(shown({ e: new TypeError('x', { cause: 5n }) })).toEqual({
+      e: { kind: 'TypeError', cause: '5n' },
+    });
     const failing = createSafeCopy({
       describeError: () => {
         throw new Error('no');

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, MORE_KEYS, moreItems, moreKeys, TRUNCATED, truncateString } from '@ballast/redact';
+import { DEFAULT_LIMITS, MORE_KEYS, moreItems, moreKeys, TRUNCATED } from '@ballast/redact';
 import { quote } from './quote.js';
 import type { PathNode, Scrub } from './scrub.js';
 
@@ -15,13 +15,11 @@ const TRUNCATED_JSON = `"${TRUNCATED}"`;
  */
 export const budget = { left: 0 };
 
-/** A string as written: cut to the string limit (with a marker), then censored and quoted. */
+/** A string as written: censored and cut to the string limit (by the scrub), then quoted. */
 function text(raw: string, s: Scrub): string {
   if (raw.length > MAX_STRING) {
     budget.left -= MAX_STRING;
-    return quote(
-      truncateString(s.text(raw.slice(0, MAX_STRING + 8192)), MAX_STRING, raw.length - MAX_STRING - 8192),
-    );
+    return quote(s.text(raw)); // the scrub cuts it
   }
   budget.left -= raw.length;
   return quote(s.text(raw));
@@ -66,7 +64,8 @@ export function members(
   for (const key in record) {
     if (!hasOwn.call(record, key)) continue;
     budget.left -= key.length + 2;
-    if (n === MAX_KEYS || budget.left < 0) {
+    // A member named MORE_KEYS past the limit is the marker of an earlier pass (a serialized error).
+    if ((n === MAX_KEYS && key !== MORE_KEYS) || budget.left < 0) {
       out += moreMembers(obj, n);
       break;
     }
@@ -135,7 +134,8 @@ function list(
 ) {
   // A sparse array may be 2³²−1 long, and a proxy may claim any length: index, never iterate.
   const length = items.length;
-  const count = Math.min(length, MAX_ITEMS);
+  // One item past the limit that is a marker comes from an earlier pass (a serialized error).
+  const count = length === MAX_ITEMS + 1 && isMarker(items[MAX_ITEMS]) ? length : Math.min(length, MAX_ITEMS);
   let out = '';
   let i = 0;
   for (; i < count; i++) {
@@ -148,6 +148,10 @@ function list(
   }
   if (i < length) out += `${i === 0 ? '' : ','}${quote(moreItems(length - i))}`;
   return `[${out}]`;
+}
+
+function isMarker(item: unknown): boolean {
+  return typeof item === 'string' && item.startsWith('[… ') && item.endsWith(' more items]');
 }
 
 /** A Set's first items as an array, then a marker for the rest. */

@@ -2,7 +2,7 @@ import { type BallastError, ConfigurationError, invalidOption, serializeError } 
 import { compileRedaction as compilePlan, type RedactionPlan, type RedactSelection } from '@ballast/redact';
 import { memberPrefixes } from './line-keys.js';
 import { quote } from './quote.js';
-import { noScrub, type Scrub } from './scrub.js';
+import { boundedText, noScrub, type Scrub } from './scrub.js';
 
 /**
  * Redaction settings of a logger: `RedactSelection` of `@ballast/redact`, the shape
@@ -56,7 +56,7 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
     );
   }
   const compiled = plan(settings);
-  const text = compiled.scans ? (s: string) => compiled.scanText(s) : (s: string) => s;
+  const text = boundedText(compiled.scans ? (s: string) => compiled.scanText(s) : (s: string) => s);
   return {
     isSecretKey: compiled.isSecretKey,
     text,

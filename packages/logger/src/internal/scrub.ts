@@ -1,5 +1,7 @@
-import type { PathState } from '@ballast/redact';
+import { DEFAULT_LIMITS, type PathState, truncateString } from '@ballast/redact';
 import { memberPrefixes } from './line-keys.js';
+
+const MAX_STRING = DEFAULT_LIMITS.maxStringLength;
 
 /**
  * One state of the compiled redaction paths (`@ballast/redact`'s automaton): the value
@@ -35,7 +37,20 @@ export interface Scrub {
   member(key: string, reserved: number): string;
 }
 
-const identity = (value: string): string => value;
+/**
+ * `scan` for strings of any length: a string longer than `maxStringLength` of
+ * `@ballast/redact`'s `DEFAULT_LIMITS` is scanned a little past the cut (a secret that
+ * straddles it is still found whole), then cut with a marker (`…[… 1,234 more chars]`).
+ */
+export function boundedText(scan: (value: string) => string): (value: string) => string {
+  return (value) => {
+    if (value.length <= MAX_STRING) return scan(value);
+    const head = value.slice(0, MAX_STRING + 8192);
+    return truncateString(scan(head), MAX_STRING, value.length - head.length);
+  };
+}
+
+const identity = boundedText((value: string): string => value);
 
 /** A scrub that changes nothing: redaction turned off. */
 export function noScrub(error: (err: Error) => unknown): Scrub {

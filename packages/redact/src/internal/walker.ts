@@ -82,6 +82,11 @@ function copyElements(arr: readonly unknown[], count: number): unknown[] {
   }
 }
 
+/** Whether `item` is the marker a walk puts after the items it left out. */
+function isMarker(item: unknown): boolean {
+  return typeof item === 'string' && item.startsWith('[… ') && item.endsWith(' more items]');
+}
+
 /**
  * The full walk (`normalize: true`): copy-on-write over the whole value, so a subtree
  * with nothing to change is returned as-is and shared. One instance per redactor; its
@@ -309,7 +314,9 @@ export class Walker {
     const checksKeys = this.checksKeys;
     const tracksPath = this.tracksPath;
     const total = keys.length;
-    const count = bounded ? total : Math.min(total, this.config.limits.maxKeys);
+    const max = this.config.limits.maxKeys;
+    // One key past the limit that is the marker comes from an earlier pass: it is kept.
+    const count = bounded || (total === max + 1 && keys[max] === MORE_KEYS) ? total : Math.min(total, max);
     let i = 0;
     for (; i < count; i++) {
       const key = keys[i]!;
@@ -349,7 +356,8 @@ export class Walker {
       else setKey(out, key, next);
     }
     if (i < total) {
-      out ??= copyKeys(obj, keys, i);
+      if (out === undefined) out = copyKeys(obj, keys, i);
+      else if (!partial) for (let j = i; j < total; j++) delete out[keys[j]!]; // the spread copied them all
       setKey(out, MORE_KEYS, moreKeys(total - i));
     }
     // A key here, or deeper, held a secret (isSecretKey counted it): rare, so checked apart.
@@ -396,7 +404,10 @@ export class Walker {
     const childDepth = depth + 1;
     const named = state !== null && state.named !== null;
     // A proxy may claim any length, and a sparse array may be 2³²−1 long: only so many are read.
-    const count = bounded ? length : Math.min(length, this.config.limits.maxArrayLength);
+    const max = this.config.limits.maxArrayLength;
+    let count = bounded ? length : Math.min(length, max);
+    // One item past the limit that is a marker comes from an earlier pass: it is kept.
+    if (count === max && length === max + 1 && isMarker(read(arr, max))) count = length;
     let i = 0;
     for (; i < count; i++) {
       if (this.left < 0) break;
