@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SkipSummaryReporter } from './scripts/lib/skip-summary-reporter.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -24,15 +25,19 @@ const covered = only ? packages.filter((name) => name === only) : packages;
 /** Private harness packages: tested, but not held to the published packages' coverage bar. */
 const harness = new Set(['test-utils']);
 
-// Tests run from source: `@ballast/x` and `@ballast/x/sub` resolve to `packages/x/src`.
-const alias = [
-  { find: /^@ballast\/([a-z-]+)\/([a-z-]+)$/, replacement: `${root}packages/$1/src/$2.ts` },
-  { find: /^@ballast\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
-];
+// Tests run from source: each workspace package declares the `@ballast/source` condition on
+// every entry of its `exports` (pointing at `src/`), so `@ballast/x` and any subpath export
+// resolve to TypeScript source with no list of paths kept here. The rest is Vitest's own
+// default for Node (no `module`), which an explicit list replaces. Vitest also hands these
+// conditions to its worker processes (`--conditions`).
+const SOURCE_CONDITION = '@ballast/source';
+const serverConditions = [SOURCE_CONDITION, 'node', 'development|production'];
 
 export default defineConfig({
-  resolve: { alias },
+  ssr: { resolve: { conditions: serverConditions } },
   test: {
+    // The default output, then a repeat of every real-service suite that was skipped and why.
+    reporters: ['default', new SkipSummaryReporter()],
     projects: [
       {
         extends: true as const,

@@ -48,6 +48,13 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
     execFileSync('pnpm', ['pack', '--json', '--pack-destination', out], { cwd: path, encoding: 'utf8' }),
   );
   const files = packed.files.map((file) => file.path);
+  // The `@ballast/source` condition (workspace-only, pointing at src/) is stripped on pack
+  // by .pnpmfile.cjs; a tarball that still carried it would point at files it lacks.
+  const tarball = join(out, packed.filename.split('/').pop());
+  const manifest = execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
+  if (manifest.includes('@ballast/source')) {
+    fail('the packed package.json still carries the @ballast/source condition (.pnpmfile.cjs strips it)');
+  }
   for (const file of files) {
     if (!allowed.some((pattern) => pattern.test(file))) fail(`tarball holds a stray file: ${file}`);
   }

@@ -72,6 +72,8 @@ const record = {
 
 /** The budget of the defaults: keys + patterns cost at most this many times paths only. */
 const DEFAULTS_GOAL = 2;
+/** The speed goal of the defaults against fast-redact with paths only (ops/s ratio). */
+const PEER_GOAL = 0.6;
 
 /**
  * The defaults (keys + patterns + the 4 paths) against paths only, as a time ratio: the
@@ -95,6 +97,31 @@ async function defaultsVsPathsOnly(): Promise<string> {
     `- defaults+keys+patterns vs paths-only: **${median.toFixed(2)}×** the time per line, ${verdict} the goal of ` +
     `≤ ${DEFAULTS_GOAL}× (\`createRedactor({ paths })\` vs \`createRedactor({ paths, keys: false, patterns: false })\`, ` +
     `each + \`JSON.stringify\`; median of 3 side-by-side runs: ${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}).`
+  );
+}
+
+/**
+ * The defaults (every default key and pattern) against
+ * fast-redact with the 4 paths only, as a speed ratio: side by side 3 times in alternating
+ * order, the median reported.
+ */
+async function defaultsVsFastRedact(): Promise<string> {
+  const time = Number(process.env.BENCH_TIME ?? 1000);
+  const defaults: BenchCase = { name: 'defaults', role: 'ballast', fn: () => JSON.stringify(full(line)) };
+  const peer: BenchCase = { name: 'fast-redact', role: 'peer', fn: () => fr(line) };
+  const ratios: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const cases = round % 2 === 0 ? [defaults, peer] : [peer, defaults];
+    const results = await runGroup({ title: 'defaults vs fast-redact', cases }, time);
+    const hz = (name: string) => results.find((result) => result.name === name)!.hz;
+    ratios.push(hz('defaults') / hz('fast-redact'));
+  }
+  const median = [...ratios].sort((a, b) => a - b)[1]!;
+  const verdict = median >= PEER_GOAL ? 'meeting' : 'short of';
+  return (
+    `- defaults (${DEFAULT_PATTERNS.length} patterns, ${DEFAULT_KEYS.length} keys) vs fast-redact with paths only: **${median.toFixed(2)}×** its speed, ${verdict} the goal of ` +
+    `≥ ${PEER_GOAL}× (\`createRedactor({ paths })\` + \`JSON.stringify\` vs \`fastRedact({ paths })\`; median of 3 side-by-side runs: ` +
+    `${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}).`
   );
 }
 
@@ -153,5 +180,5 @@ export default defineSuite({
       ],
     },
   ],
-  extra: async () => [await defaultsVsPathsOnly()],
+  extra: async () => [await defaultsVsPathsOnly(), await defaultsVsFastRedact()],
 });

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ES module script without declarations
+import { quickStartCommands } from '../quick-start.mjs';
 
 const root = new URL('../../', import.meta.url);
 const readme = readFileSync(new URL('README.md', root), 'utf8');
@@ -24,7 +26,12 @@ describe('README', () => {
       'npx -y pnpm@10 install && npx -y pnpm@10 demo',
       'npx -y pnpm@10 install && npx -y pnpm@10 test',
     ]);
-    expect(ci).toMatch(/^pnpm test$/m);
+    // CI runs exactly these lines, extracted from this block, before anything is built.
+    expect(quickStartCommands(readme)).toEqual([
+      'npx -y pnpm@10 install && npx -y pnpm@10 demo   # install and run the demo',
+      'npx -y pnpm@10 install && npx -y pnpm@10 test   # install and run every test',
+    ]);
+    expect(ci).toMatch(/^node scripts\/quick-start\.mjs$/m);
   });
 
   it('links only to files that exist', () => {

@@ -39,7 +39,7 @@ describe('GitHub workflows', () => {
         'check:exports',
         'audit:prod',
         'docs:errors:check',
-        'test',
+        'check:consumer',
       ]),
     );
     const runs = ci.jobs.test!.steps.map((step) => step.run).filter((run): run is string => Boolean(run));
@@ -50,6 +50,18 @@ describe('GitHub workflows', () => {
       expect(position, `ci.yml runs "pnpm ${scripts[i]}"`).toBeGreaterThanOrEqual(0);
     }
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('runs the README quick start verbatim first, before installing or building anything else', () => {
+    const run = read('.ci/run');
+    const quickStart = run.indexOf('node scripts/quick-start.mjs');
+    expect(quickStart).toBeGreaterThan(0);
+    expect(quickStart).toBeLessThan(run.indexOf('pnpm install --frozen-lockfile'));
+    expect(run.slice(0, quickStart)).toMatch(/export REQUIRE_REDIS=1 REQUIRE_POSTGRES=1/);
+    const runs = ci.jobs.test!.steps.map((step) => step.run).filter((r): r is string => Boolean(r));
+    expect(runs.indexOf('node scripts/quick-start.mjs')).toBeLessThan(
+      runs.findIndex((r) => r.startsWith('pnpm install')),
+    );
   });
 
   it('releases only a main commit whose CI run passed, after the contract checks', () => {

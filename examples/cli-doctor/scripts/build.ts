@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 
 // The `courses` binary: src/cli.ts bundled with the Ballast packages it uses (from their
 // sources, so nothing needs building first) into one ESM file that plain `node` runs:
@@ -11,22 +11,10 @@ import { build, type Plugin } from 'esbuild';
 // missing or older than one of the files it was bundled from (listed in dist/meta.json).
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const repo = join(root, '..', '..');
 
 /** The built CLI, and the esbuild metafile listing its inputs. */
 export const cliPath = join(root, 'dist', 'cli.js');
 const metaPath = join(root, 'dist', 'meta.json');
-
-/** `@ballast/x` and `@ballast/x/sub` resolve to `packages/x/src` (the root vitest alias, tsconfig paths). */
-const ballastFromSource: Plugin = {
-  name: 'ballast-from-source',
-  setup(b) {
-    b.onResolve({ filter: /^@ballast\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
-      const [, name, sub] = args.path.split('/');
-      return { path: join(repo, 'packages', name ?? '', 'src', `${sub ?? 'index'}.ts`) };
-    });
-  },
-};
 
 /** The files dist/cli.js was last bundled from, or undefined when it is missing or stale. */
 async function freshInputs(): Promise<string[] | undefined> {
@@ -67,7 +55,9 @@ export async function buildCli({ ifStale = false } = {}): Promise<BuildResult> {
     banner: { js: '#!/usr/bin/env node' },
     // Only loaded for a Redis URL, which the CLI never uses.
     external: ['ioredis'],
-    plugins: [ballastFromSource],
+    // `@ballast/*` resolves to the packages' TypeScript source through the export condition
+    // every workspace package declares (see tsconfig.workspace.json).
+    conditions: ['@ballast/source', 'module'],
     metafile: true,
     write: false,
     logLevel: 'warning',

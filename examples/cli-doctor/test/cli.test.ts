@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, constants, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +16,18 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the built CLI as a person would: `node dist/cli.js`, a child process with no loader. */
+/** A home directory of the tests' own: no run of the CLI may write to the real one. */
+const home = await mkdtemp(join(tmpdir(), 'courses-home-'));
+
+/**
+ * Runs the built CLI as a person would: `node dist/cli.js`, a child process with no loader,
+ * with HOME and XDG_CACHE_HOME inside the tests' own directory.
+ */
 function courses(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('COURSES_')),
+    Object.entries(process.env).filter(([key]) => !key.startsWith('COURSES_') && !key.startsWith('XDG_')),
   );
+  Object.assign(clean, { HOME: home, XDG_CACHE_HOME: join(home, '.cache') });
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -49,6 +56,15 @@ describe('courses CLI (child process)', () => {
   afterAll(async () => {
     await stub.close();
     await rm(cacheDir, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('caches under $XDG_CACHE_HOME/courses-cli when COURSES_CACHE_DIR is unset', async () => {
+    const xdg = join(home, 'xdg-cache');
+    const run = await courses(['list'], { XDG_CACHE_HOME: xdg });
+    expect(run.code, run.stderr).toBe(0);
+    const written = await readdir(join(xdg, 'courses-cli'), { recursive: true });
+    expect(written.length).toBeGreaterThan(0);
   });
 
   it('is built into one executable ESM file that plain node runs: the package bin, Ballast bundled from source', async () => {

@@ -1,30 +1,21 @@
 import type { Server } from 'node:http';
-import { NotFoundError } from '@ballast/errors';
-import { healthHandler } from '@ballast/health';
-import { httpLogger } from '@ballast/logger';
-import express, { type ErrorRequestHandler, type Express } from 'express';
-import { problemResponse } from './problem.js';
+import { errorHandler, healthRouter, notFound, requestLogger } from '@ballast/http/express';
+import express, { type Express } from 'express';
 import type { Services } from './services.js';
 
 /** The Express 5 app: request logging, health endpoints, a route, problem-details errors. */
 export function createExpressApp({ logger, health, catalogue }: Services): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(httpLogger({ logger, ignore: (req) => req.url?.startsWith('/health') === true }));
-  app.use(healthHandler(health));
-
+  app.use(requestLogger({ logger }));
+  app.use(healthRouter(health));
   app.get('/courses/:id', async (req, res) => {
-    // Express 5 sends a rejected promise to the error handler by itself.
+    // Express 5 sends a rejected promise to the error handler by itself; the handler runs in
+    // the request's log context, so the root logger's lines carry its req_id.
     res.json(await catalogue.course(req.params.id, logger));
   });
-
-  app.use((req, _res, next) => next(new NotFoundError(`No route for ${req.method} ${req.path}`)));
-  const onError: ErrorRequestHandler = (error, _req, res, next) => {
-    if (res.headersSent) return next(error);
-    const problem = problemResponse(error, res.getHeader('x-request-id') as string | undefined, logger);
-    res.status(problem.status).set(problem.headers).send(JSON.stringify(problem.body));
-  };
-  app.use(onError);
+  app.use(notFound());
+  app.use(errorHandler({ logger }));
   return app;
 }
 

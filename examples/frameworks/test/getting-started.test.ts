@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@ballast/test-utils';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort, type StartedProcess, sourceNodeArgs, startProcess } from '@ballast/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const example = fileURLToPath(new URL('..', import.meta.url));
 const guide = fileURLToPath(new URL('../../../docs/getting-started.md', import.meta.url));
@@ -13,33 +10,32 @@ const guide = fileURLToPath(new URL('../../../docs/getting-started.md', import.m
 // The docs must match the code: the first `ts` block of docs/getting-started.md runs as written.
 describe('docs/getting-started.md: the first composition', () => {
   let dir: string;
-  let child: ChildProcess;
+  let child: StartedProcess;
   let base: string;
-  let stdout = '';
 
   beforeAll(async () => {
     const markdown = await readFile(guide, 'utf8');
     const code = /```ts\n([\s\S]*?)```/.exec(markdown)?.[1];
     expect(code, 'a ```ts block in getting-started.md').toBeDefined();
-    dir = await mkdtemp(join(tmpdir(), 'ballast-getting-started-'));
-    const file = join(dir, 'server.ts');
+    // A project of its own inside the example (so `@ballast/*` resolves from its
+    // node_modules), CommonJS like `npm init -y` makes: the guide's `.mts` must still run.
+    dir = await mkdtemp(join(example, '.getting-started-'));
+    await writeFile(join(dir, 'package.json'), '{ "name": "getting-started", "type": "commonjs" }\n');
+    const file = join(dir, 'server.mts');
     await writeFile(file, code as string);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--import', 'tsx', file], {
+    child = startProcess(process.execPath, [...sourceNodeArgs, file], {
       cwd: example,
-      env: { ...process.env, PORT: String(port), TSX_TSCONFIG_PATH: join(example, 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PORT: String(port) },
+      name: 'the getting-started server',
     });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    // The child compiles the packages from source first: wait until it answers.
-    await vi.waitFor(() => fetch(`${base}/health/live`), { timeout: 45_000, interval: 100 });
+    // The child compiles the packages from source first; a child that exits fails at once.
+    await child.waitForUrl(`${base}/health/live`, 45_000);
   }, 60_000);
 
   afterAll(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await child.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -66,11 +62,11 @@ describe('docs/getting-started.md: the first composition', () => {
   });
 
   it('logs a line per request and shuts down cleanly on SIGTERM', async () => {
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const [code] = await exited;
-    expect(code).toBe(0);
-    const lines = stdout
+    child.child.kill('SIGTERM');
+    const { code } = await child.exited;
+    expect(code, child.stderr()).toBe(0);
+    const lines = child
+      .stdout()
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { msg: string; req_id?: string; res?: { status: number } });

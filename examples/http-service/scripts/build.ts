@@ -92,6 +92,10 @@ export const bundleOptions: BuildOptions = {
   target: 'node20',
   tsconfig: `${root}tsconfig.json`,
   mainFields: ['module', 'main'],
+  // `@ballast/*` resolves to the packages' TypeScript source through the export condition
+  // every workspace package declares (see tsconfig.workspace.json); `module` as esbuild's
+  // default list has it.
+  conditions: ['@ballast/source', 'module'],
   // Loaded only when configured (REDIS_URL, an OTLP endpoint): resolved from node_modules
   // at run time, so an idle service without them never parses their code.
   external: ['ioredis', '@opentelemetry/exporter-trace-otlp-http'],

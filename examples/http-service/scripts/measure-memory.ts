@@ -127,7 +127,7 @@ runs.push([
 runs.push(['the same bundle with the probe inside (`pnpm demo` runs this build)', await measure(probe, [])]);
 runs.push([
   'from source via tsx (`pnpm dev`, `pnpm demo:source`)',
-  await measure(child, ['--import', 'tsx']),
+  await measure(child, ['--conditions=@ballast/source', '--import', 'tsx']),
 ]);
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';

@@ -1,3 +1,4 @@
+import type { Clock } from '@ballast/core';
 import type { LevelName, LogSink } from '@ballast/logger';
 import type { Limit } from './rate-limit.js';
 import type { UpstreamBehaviour } from './upstream.js';
@@ -38,12 +39,21 @@ export interface ServiceConfig {
   chaosEndpoint?: boolean;
   /** Listen for SIGTERM/SIGINT and exit the process after draining (as `main.ts` does). @defaultValue `false` */
   handleSignals?: boolean;
+  /**
+   * How long shutdown keeps serving with readiness failing (503) before it stops accepting
+   * connections, so a load balancer's readiness probe takes the replica out of rotation
+   * first. Keep it above the probe's period. @defaultValue `'5s'` with `handleSignals`, else `0`
+   */
+  preStopDelay?: string | number;
+  /** The time source of graceful shutdown (tests pass a `ManualClock`). @defaultValue `systemClock` */
+  clock?: Clock;
 }
 
 /**
  * The config from the environment: `PORT`, `HOST`, `REDIS_URL`, `LOG_LEVEL`, `OTEL_TRACES_CONSOLE`,
- * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT`, `TRUST_PROXY`, and
- * `CHAOS=1`, the only way this function turns `POST /_chaos` on.
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT`, `TRUST_PROXY`,
+ * `PRE_STOP_DELAY` (`'5s'` unless set, `0` to exit at once) and `CHAOS=1`, the only way this
+ * function turns `POST /_chaos` on.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   return {
@@ -56,6 +66,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     trustProxy: env.TRUST_PROXY === '1',
     chaosEndpoint: env.CHAOS === '1',
     handleSignals: true,
+    ...(env.PRE_STOP_DELAY
+      ? { preStopDelay: /^\d+$/.test(env.PRE_STOP_DELAY) ? Number(env.PRE_STOP_DELAY) : env.PRE_STOP_DELAY }
+      : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderDoctor } from '@ballast/health';
@@ -8,10 +9,21 @@ import { renderProgress, renderSummary } from './summary.js';
 
 // `pnpm demo`: the service on a free port with embedded defaults (Redis only if
 // REDIS_URL is set), a ~22 s scripted scenario, the summary, a doctor report, and a
-// clean shutdown. Log lines go to a file so the progress line stays readable. It runs as
-// the CommonJS bundle dist/demo.cjs (scripts/build.ts), hence no top-level await.
-const logPath = join(tmpdir(), `http-service-demo-${process.pid}.log`);
+// clean shutdown. Log lines go to a file so the progress line stays readable: a temporary
+// one, removed at the end, unless DEMO_LOG names a file to keep. Ctrl-C stops the demo
+// early with the same clean shutdown and exit code 0. It runs as the CommonJS bundle
+// dist/demo.cjs (scripts/build.ts), hence no top-level await.
+const keptLog = process.env.DEMO_LOG || undefined;
+const logDir = keptLog === undefined ? mkdtempSync(join(tmpdir(), 'http-service-demo-')) : undefined;
+const logPath = keptLog ?? join(logDir as string, 'demo.log');
 const out = process.stdout;
+
+/** Removes the temporary log, if that is where the lines went, and says where they are. */
+function logNote(): string {
+  if (logDir === undefined) return `Log lines: ${logPath}`;
+  rmSync(logDir, { recursive: true, force: true });
+  return 'Log lines went to a temporary file, now removed (DEMO_LOG=path keeps them).';
+}
 
 async function demo(): Promise<number> {
   const service = await createService({
@@ -30,16 +42,30 @@ async function demo(): Promise<number> {
   );
 
   let exitCode = 0;
+  let interrupted = false;
+  const stop = new Promise<void>((resolve) =>
+    process.once('SIGINT', () => {
+      interrupted = true;
+      resolve();
+    }),
+  );
   try {
     // On a terminal one line updates in place; in a log, one line per phase as it ends.
     let last: Progress | undefined;
-    const summary = await runScenario(service, {
+    const scenario = runScenario(service, {
       onProgress: (progress) => {
         if (out.isTTY) out.write(`\r\u001b[2K${renderProgress(progress)}`);
         else if (last !== undefined && progress.phase !== last.phase) out.write(`${renderProgress(last)}\n`);
         last = progress;
       },
     });
+    // After Ctrl-C the scenario's requests fail as the service closes: that is expected.
+    scenario.catch(() => undefined);
+    const summary = await Promise.race([stop.then(() => undefined), scenario]);
+    if (summary === undefined) {
+      out.write('\n\nInterrupted: shutting down.\n');
+      return 0;
+    }
     if (!out.isTTY && last !== undefined) out.write(`${renderProgress(last)}\n`);
     out.write(`${out.isTTY ? '\n' : ''}\n${renderSummary(summary)}\n\n`);
     const metrics = await fetch(`${service.url}/metrics`).then((res) => res.text());
@@ -58,8 +84,8 @@ async function demo(): Promise<number> {
   } finally {
     if (process.env.REDIS_URL) await service.catalog.cache.clear(); // rate-limit keys expire by themselves
     await service.close();
+    out.write(`Shut down cleanly${interrupted ? ' after Ctrl-C' : ''}. ${logNote()}\n`);
   }
-  out.write(`Shut down cleanly. Log lines: ${logPath}\n`);
   return exitCode;
 }
 

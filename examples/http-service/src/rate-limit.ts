@@ -63,10 +63,11 @@ export interface GuardedLimiter {
 
 /**
  * The limiter: token buckets in memory, or `redisRateLimiter` (shared by every replica)
- * with Redis. The Redis limiter already fails open when Redis answers with an error; a
- * Redis that does not answer at all would make every request wait, so each take also
- * runs under a 100 ms timeout and a circuit breaker, and is admitted (fail open) when
- * either gives up.
+ * with Redis. While Redis fails, the Redis limiter decides with its in-process share of
+ * each limit (`onRedisError: 'local'`, the default). A Redis that does not answer at all
+ * would make every request wait, so each take also runs under a 100 ms timeout and a
+ * circuit breaker; when either gives up, this replica's own token buckets decide: never
+ * everyone admitted, never no one.
  */
 export function createRateLimiter(limits: readonly Limit[], redis?: Redis, prefix?: string): GuardedLimiter {
   if (redis === undefined) return { limiter: memoryLimiter(limits), breaker: undefined };
@@ -81,12 +82,11 @@ export function createRateLimiter(limits: readonly Limit[], redis?: Redis, prefi
     halfOpenAfter: '5s',
   });
   const guard = pipeline(breaker, timeout('100ms'));
-  const max = Math.min(...limits.map((limit) => limit.max));
-  const open: RateLimitDecision = { allowed: true, remaining: max, limit: max, resetMs: 0, retryAfterMs: 0 };
+  const local = memoryLimiter(limits);
   return {
     breaker,
     limiter: {
-      take: (key, cost = 1) => guard.execute(() => shared.take(key, cost)).catch(() => open),
+      take: (key, cost = 1) => guard.execute(() => shared.take(key, cost)).catch(() => local.take(key, cost)),
     },
   };
 }

@@ -70,6 +70,9 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
   const redis = config.redisUrl
     ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
     : undefined;
+  // Without a listener ioredis prints every connection error's stack on stderr, outside the
+  // logger and its redaction; the logger also rate-limits the repeats while Redis is down.
+  redis?.on('error', (error: unknown) => logger.warn({ err: error }, 'redis client error'));
   const prefix = config.redisPrefix ?? 'http-service:';
   const redisParts = redis ? redisCacheParts(redis, `${prefix}cache:`) : undefined;
   const catalog = createCatalog({
@@ -146,7 +149,10 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
   const shutdown = gracefulShutdown(server, {
     health,
     logger,
+    // Readiness answers 503 this long before connections are refused.
+    preStopDelay: config.preStopDelay ?? (config.handleSignals ? '5s' : 0),
     drainTimeout: '5s',
+    ...(config.clock === undefined ? {} : { clock: config.clock }),
     signals: config.handleSignals ? ['SIGTERM', 'SIGINT'] : [],
     ...(config.handleSignals ? {} : { exit: () => {} }),
     // Hooks run in reverse order: the upstream first, the logs last.

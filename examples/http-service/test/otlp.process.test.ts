@@ -1,10 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startProcess } from '@ballast/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
 
@@ -58,29 +58,32 @@ describe('OTLP traces', () => {
     expect(configFromEnv({}).otlpTracesUrl).toBeUndefined();
     expect(configFromEnv({}).chaosEndpoint).toBe(false);
     expect(configFromEnv({ CHAOS: '1' }).chaosEndpoint).toBe(true);
+    expect(configFromEnv({}).preStopDelay).toBeUndefined();
+    expect(configFromEnv({ PRE_STOP_DELAY: '2s' }).preStopDelay).toBe('2s');
+    expect(configFromEnv({ PRE_STOP_DELAY: '0' }).preStopDelay).toBe(0);
   });
 
   it('the deployed bundle sends server and upstream spans to the collector and flushes them on shutdown', async () => {
-    const child = spawn(process.execPath, ['dist/main.cjs'], {
+    const child = startProcess(process.execPath, ['dist/main.cjs'], {
       cwd: example,
       env: {
         ...process.env,
         PORT: '0',
         REDIS_URL: '',
         LOG_LEVEL: 'warn',
+        PRE_STOP_DELAY: '0',
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      name: 'the deployed bundle (dist/main.cjs)',
     });
     try {
-      const exited = once(child, 'exit');
-      const lines = createInterface({ input: child.stderr! });
-      const [banner] = (await once(lines, 'line')) as [string];
+      // Fails at once, with the child's stderr, if the service exits instead of listening.
+      const banner = await child.waitForLine(/on http:\/\//, 30_000, 'stderr');
       const url = /on (http:\/\/\S+)/.exec(banner)?.[1];
       expect(url, banner).toBeDefined();
       expect(await status(`${url}/products/1`)).toBe(200);
-      child.kill('SIGTERM');
-      expect((await exited)[0]).toBe(0);
+      child.child.kill('SIGTERM');
+      expect((await child.exited).code, child.stderr()).toBe(0);
       const spans = collector.bodies.flatMap((body) =>
         (body as { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] }).resourceSpans.flatMap(
           (r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)),
@@ -88,7 +91,7 @@ describe('OTLP traces', () => {
       );
       expect(spans).toEqual(expect.arrayContaining(['GET /products/:id', 'upstream GET']));
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await child.stop();
     }
   }, 60_000);
 });

@@ -6,6 +6,9 @@ import { postgresTier } from './postgres-tier.js';
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
 });
+// An idle client that loses its connection emits `error` on the pool: unhandled, it would
+// crash the process. The cache already counts the failed queries; here the error is reported.
+pool.on('error', (error) => console.error(`postgres pool: ${error.message}`));
 const l3 = postgresTier({ pool, table: 'ballast_cache_example', sweepInterval: '1m' });
 // memory (L1) → Redis (L2, only when REDIS_URL is set) → PostgreSQL (L3)
 const tiers: CacheTier[] = [memoryTier({ maxEntries: 1_000 })];

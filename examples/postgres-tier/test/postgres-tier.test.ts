@@ -59,9 +59,10 @@ describe.skipIf(!url)('postgresTier on PostgreSQL', () => {
     await pool.end();
   });
 
-  cacheTierContract(() => make({ scope: 'contract' }), {
+  cacheTierContract(({ clock }) => make({ scope: 'contract', clock }), {
     name: 'postgres',
-    createSibling: () => make({ scope: 'contract-sibling' }),
+    createSibling: ({ clock }) => make({ scope: 'contract-sibling', clock }),
+    runner: { describe, it },
   });
 
   it('creates its table on first use and drops it on request', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { recordSkip } from '@ballast/test-utils';
 import pg from 'pg';
 
 /** The PostgreSQL URL tests use: `DATABASE_URL`, or the local default. */
@@ -28,8 +29,10 @@ export async function requirePostgres(): Promise<string | undefined> {
       `${message} REQUIRE_POSTGRES=1 is set, so PostgreSQL tests fail instead of skipping. Start PostgreSQL or set DATABASE_URL.`,
     );
   }
-  console.warn(
-    `\n${'!'.repeat(72)}\n!! SKIPPING PostgreSQL tests: ${message}\n!! Set DATABASE_URL, start PostgreSQL, or run with REQUIRE_POSTGRES=1 to fail.\n${'!'.repeat(72)}\n`,
+  recordSkip(
+    'PostgreSQL tests',
+    message,
+    'Set DATABASE_URL, start PostgreSQL, or run with REQUIRE_POSTGRES=1 to fail.',
   );
   return undefined;
 }

@@ -5,14 +5,16 @@ import type { CacheEvents } from './events.js';
 import { CacheEngine } from './internal/engine.js';
 import { createGuard, protectionSettings } from './internal/guard.js';
 import { registerMetrics } from './internal/metrics.js';
+import { Recovery } from './internal/recovery.js';
 import { TierRunner } from './internal/tier-runner.js';
-import { createView } from './internal/view.js';
 import { WriteBehind } from './internal/write-behind.js';
 import type { Cache, CacheOptions, WriteBehindOptions } from './options.js';
 import { DEFAULT_POLICY, type ResolvedPolicy, resolvePolicy } from './policy.js';
+import { SingleFlight } from './read/single-flight.js';
 import { type CacheStats, hitRatio, type WriteBehindStats, withRatio } from './stats.js';
 import type { CacheTier } from './tier.js';
 import { memoryTier } from './tiers/memory.js';
+import { createView } from './view.js';
 
 function checkTiers(tiers: unknown): readonly CacheTier[] {
   if (!Array.isArray(tiers) || tiers.length === 0) {
@@ -35,6 +37,9 @@ function checkTiers(tiers: unknown): readonly CacheTier[] {
   });
   return tiers as CacheTier[];
 }
+
+/** Keys per shared tier that auto-recovery remembers (see `RecoveryStats`). */
+const RECOVERY_LIMIT = 10_000;
 
 function checkBus(bus: unknown): CacheBus | undefined {
   if (bus === undefined) return undefined;
@@ -108,6 +113,25 @@ export function createCache(options: CacheOptions = {}): Cache {
   const engine = new CacheEngine({ name, tiers, runner, clock, random, emitter, bus, maxKeyLength });
   if (writeBehind !== undefined)
     engine.writeBehind = new WriteBehind(runner, engine.remote, clock, writeBehind, engine);
+  const recovery = new Recovery(
+    {
+      tiers,
+      clock,
+      queued: (key) => engine.writeBehind?.latest(key) !== undefined,
+      local: (key) => engine.l1?.getSync?.(key),
+      get: (index, key) => runner.get(index, key),
+      set: (index, key, entry) => runner.set(index, key, entry),
+      delete: (index, key) => runner.delete(index, key),
+      deleteByTag: (index, tag) => runner.deleteByTag(index, tag),
+      clear: (index) => runner.clear(index),
+      publish: (message) => void engine.publish(message),
+    },
+    RECOVERY_LIMIT,
+  );
+  runner.recovery = recovery;
+  emitter.on('breaker', ({ tier, state }) => {
+    if (state === 'closed') void recovery.repair(tiers.findIndex((candidate) => candidate.name === tier));
+  });
 
   const stats = (): CacheStats => {
     const totals = { hits: 0, misses: 0, stale: 0, sets: 0, deletes: 0, errors: 0 };
@@ -124,12 +148,14 @@ export function createCache(options: CacheOptions = {}): Cache {
       tiers: tiers.map((tier, index) => {
         const guard = guards[index];
         const counters = runner.counters[index]!;
+        const recovered = guard === undefined ? undefined : recovery.stats(index);
         return {
           name: tier.name,
           ...counters,
           hitRatio: hitRatio(counters),
           ...tier.stats?.(),
           ...(guard === undefined ? {} : { breaker: guard.state }),
+          ...(recovered === undefined ? {} : { recovery: recovered }),
         };
       }),
       namespaces,
@@ -145,13 +171,29 @@ export function createCache(options: CacheOptions = {}): Cache {
         return guard === undefined ? [] : [{ tier: tier.name, state: guard.state }];
       });
       const broken = guarded.filter(({ state }) => state !== 'closed');
-      const details = { tiers: Object.fromEntries(guarded.map(({ tier, state }) => [tier, state])) };
-      if (broken.length === 0) return { status: 'pass', output: 'every tier reachable', details };
+      const busHealth = bus?.health?.();
+      const details = {
+        tiers: Object.fromEntries(guarded.map(({ tier, state }) => [tier, state])),
+        ...(busHealth === undefined ? {} : { bus: busHealth.output }),
+      };
+      const busWarn = busHealth?.status === 'warn';
+      if (broken.length === 0 && !busWarn) {
+        return { status: 'pass', output: 'every tier reachable', details };
+      }
+      const outputs = [
+        ...(broken.length === 0
+          ? []
+          : [
+              `circuit ${broken.map(({ tier, state }) => `${tier}: ${state}`).join(', ')}; serving from the other tiers`,
+            ]),
+        ...(busWarn ? [`bus: ${busHealth.output}`] : []),
+      ];
+      const checks = [...broken.map(({ tier }) => tier), ...(busWarn ? ['bus'] : [])];
       return {
         status: 'warn',
-        output: `circuit ${broken.map(({ tier, state }) => `${tier}: ${state}`).join(', ')}; serving from the other tiers`,
+        output: outputs.join('; '),
         details,
-        suggestion: `Check the ${broken.map(({ tier }) => tier).join(', ')} tier; the cache recovers by itself once it answers.`,
+        suggestion: `Check the ${checks.join(', ')} connection; the cache recovers by itself once it answers.`,
       };
     },
   };
@@ -175,12 +217,23 @@ export function createCache(options: CacheOptions = {}): Cache {
       .then(() =>
         bus.subscribe({
           message: (message) => engine.receive(message),
-          reconnect: () => engine.reconnected(),
+          reconnect: () => {
+            // A gap in the bus often means a failover: Redis may have dropped the writes it
+            // acknowledged last, so check them again (before L1, which holds them, is cleared).
+            for (let index = 0; index < tiers.length; index++) recovery.failed(index);
+            engine.reconnected();
+          },
           error: onError,
         }),
       )
       .catch(onError);
   }
 
-  return createView(engine, '', base, { policies, on: emitter.on, stats, health, close });
+  return createView(engine, new SingleFlight(engine), '', base, {
+    policies,
+    on: emitter.on,
+    stats,
+    health,
+    close,
+  });
 }

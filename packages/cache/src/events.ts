@@ -6,7 +6,12 @@ export interface CacheEvents {
   stale: { key: string; reason: 'error' | 'soft-timeout'; error?: unknown };
   /** A background refresh started (refresh-ahead or after a soft timeout). */
   refresh: { key: string; reason: 'early' };
-  /** A tier, the bus or a background factory failed; callers were not affected. */
+  /**
+   * A tier, the bus or a background factory failed; callers were not affected. While a
+   * tier's breaker is open, the first call it refuses emits one event (a `BrokenCircuitError`,
+   * code `CIRCUIT_OPEN`) and later refusals are only counted in `stats().tiers[i].errors`,
+   * until another failure (a failed probe) or the breaker closing.
+   */
   error: { operation: string; tier?: string; key?: string; error: unknown };
   /** Another process invalidated keys; this process dropped them from its local tiers. */
   invalidate: { type: 'delete' | 'tag' | 'clear'; keys?: readonly string[]; tags?: readonly string[] };

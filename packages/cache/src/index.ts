@@ -1,9 +1,10 @@
-export type { BusHandlers, BusMessage, CacheBus } from './bus/bus.js';
+export type { BusHandlers, BusHealth, BusMessage, CacheBus } from './bus/bus.js';
 export { type RedisBusOptions, redisBus } from './bus/redis-bus.js';
 export { createCache } from './cache.js';
 export { CorruptEntryError } from './errors.js';
 export type { CacheEvents } from './events.js';
-export type { Factory, FactoryContext } from './get-or-set.js';
+export type { Factory, FactoryContext } from './factory.js';
+export type { RedisClientLike } from './internal/redis-client.js';
 export type {
   Cache,
   CacheOptions,
@@ -15,7 +16,13 @@ export type {
 } from './options.js';
 export type { CachePolicy } from './policy.js';
 export { jsonSerializer, type Serializer } from './serializer.js';
-export type { CacheStats, NamespaceStats, TierStatsSnapshot, WriteBehindStats } from './stats.js';
+export type {
+  CacheStats,
+  NamespaceStats,
+  RecoveryStats,
+  TierStatsSnapshot,
+  WriteBehindStats,
+} from './stats.js';
 export type { CacheEntry, CacheLock, CacheTier, MaybePromise, TierStats } from './tier.js';
 export { type FileTierOptions, fileTier } from './tiers/file.js';
 export { type MemoryTierOptions, memoryTier, parseBytes } from './tiers/memory.js';

@@ -1,7 +1,7 @@
 import type { Clock, Duration, EventSource, HealthIndicator } from '@ballast/core';
 import type { CacheBus } from './bus/bus.js';
 import type { CacheEvents } from './events.js';
-import type { Factory } from './get-or-set.js';
+import type { Factory } from './factory.js';
 import type { CachePolicy } from './policy.js';
 import type { CacheStats } from './stats.js';
 import type { CacheTier } from './tier.js';

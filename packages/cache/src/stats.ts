@@ -29,6 +29,22 @@ export interface TierStatsSnapshot extends TierStats {
   hitRatio: number;
   /** The tier's circuit breaker, for tiers that are not in-process. */
   breaker?: string;
+  /** Auto-recovery of a shared tier (Redis): writes it missed while unavailable, and their repair. */
+  recovery?: RecoveryStats;
+}
+
+/**
+ * Auto-recovery of one shared tier: what a write, delete, tag deletion or clear skipped
+ * while the tier was unavailable is remembered (up to 10,000 keys per tier) and repaired
+ * once it answers again.
+ */
+export interface RecoveryStats {
+  /** Keys (and tags, and a clear) whose change this tier missed, awaiting repair. */
+  pending: number;
+  /** Keys repaired since the cache started. */
+  repaired: number;
+  /** Keys forgotten because more than 10,000 awaited repair (they expire by their TTL). */
+  dropped: number;
 }
 
 /** Counters of the write-behind queue (`writeBehind` option). */

@@ -1,2 +1,7 @@
-export { cacheTierContract, type TierContractOptions } from './contract.js';
+export {
+  type ContractRunner,
+  cacheTierContract,
+  type TierContractContext,
+  type TierContractOptions,
+} from './contract.js';
 export type { CacheEntry, CacheLock, CacheTier, MaybePromise, TierStats } from './tier.js';

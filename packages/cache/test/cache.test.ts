@@ -226,6 +226,33 @@ describe('createCache: fail-safe', () => {
     expect(breaker).toHaveBeenCalledWith({ tier: 'remote', state: 'open' });
   });
 
+  it('while the breaker is open emits one error event per open spell and counts every refused call', async () => {
+    const { cache, l2, clock } = setup({ protection: { failures: 2, halfOpenAfter: '5s' } });
+    const states: string[] = [];
+    const errors: unknown[] = [];
+    cache.on('breaker', ({ state }) => states.push(state));
+    cache.on('error', ({ error }) => errors.push(error));
+    l2.down = true;
+    await cache.get('a');
+    await cache.get('b'); // the second failure opens the breaker
+    expect(states).toEqual(['open']);
+    for (let i = 0; i < 200; i++) await cache.get(`k${i}`);
+    await cache.set('s', 1);
+    expect(errors).toHaveLength(3); // two failures, then one "refused" for the whole spell
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual([
+      undefined,
+      undefined,
+      'CIRCUIT_OPEN',
+    ]);
+    expect(cache.stats().tiers[1]!.errors).toBe(203);
+    await clock.advance(5_000);
+    await cache.get('probe'); // half-open: the probe fails, the breaker opens again
+    for (let i = 0; i < 50; i++) await cache.get(`j${i}`);
+    expect(states).toEqual(['open', 'half-open', 'open']);
+    expect(errors).toHaveLength(5);
+    expect(cache.stats().tiers[1]!.errors).toBe(254);
+  });
+
   it('times out a hanging L2 and answers from the factory', async () => {
     const { cache, l2, clock } = setup({ protection: { timeout: 100 } });
     l2.get = () => new Promise(() => {});

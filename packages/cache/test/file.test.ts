@@ -15,9 +15,10 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-cacheTierContract(() => fileTier({ dir: freshDir() }), {
+cacheTierContract(({ clock }) => fileTier({ dir: freshDir(), clock }), {
   name: 'fileTier',
-  createSibling: () => fileTier({ dir: freshDir() }),
+  createSibling: ({ clock }) => fileTier({ dir: freshDir(), clock }),
+  runner: { describe, it },
 });
 
 const entry = (value: unknown, tags: string[] = [], staleUntil = Date.now() + 60_000): CacheEntry => ({

@@ -4,9 +4,13 @@ import { type CacheEntry, memoryTier, parseBytes } from '../src/index.js';
 import { cacheTierContract } from '../src/testing.js';
 import { mapTier } from './helpers.js';
 
-cacheTierContract(() => memoryTier(), { name: 'memoryTier' });
-cacheTierContract(() => memoryTier({ maxBytes: '1MB' }), { name: 'memoryTier with maxBytes' });
-cacheTierContract(() => mapTier(), { name: 'an async test tier' });
+const runner = { describe, it };
+cacheTierContract(() => memoryTier(), { name: 'memoryTier', runner });
+cacheTierContract(() => memoryTier({ maxBytes: '1MB' }), {
+  name: 'memoryTier with maxBytes',
+  runner,
+});
+cacheTierContract(() => mapTier(), { name: 'an async test tier', runner });
 
 const entry = (value: unknown, tags: string[] = []): CacheEntry => ({
   value,

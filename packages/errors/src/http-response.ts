@@ -148,9 +148,15 @@ function redactedExtensions(extensions: Record<string, unknown>): Record<string,
  * where credentials and tokens travel (`https://u:pw@host/p?access_token=…`).
  */
 function shownUrl(url: string): string {
-  const bare = (url.split(/[?#]/, 1)[0] ?? '').trim();
-  return bare.replace(/^([a-z][a-z0-9+.-]*:)?[\\/]{2}[^/\\]*@/i, '$1//');
+  // User info first: a password may hold `?`, `#`, `/` or `@` (`https://u:p?w#d@host/`). It
+  // ends at the first `@` after which a host runs to the path, query, fragment or end; a
+  // user without a password holds no `/` (`https://host/users/@me` has no user info).
+  const withoutUser = url.trim().replace(USER_INFO, '$1//');
+  return (withoutUser.split(/[?#]/, 1)[0] ?? '').trim();
 }
+
+const USER_INFO =
+  /^([a-z][a-z0-9+.-]*:)?[\\/]{2}(?:[^/\\:@]*:[\s\S]*?|[^/\\@]*)@(?=[^@/?#\\\s]*(?:[/?#\\]|$))/i;
 
 function snippet(body: string | undefined): string | undefined {
   if (body === undefined || body.length === 0) return undefined;

@@ -3,6 +3,7 @@ import { type BuiltinErrorOptions, builtinFor } from './builtins.js';
 import { type ErrorCategory, isErrorCategory } from './categories.js';
 import { categoryOfStatus, classifyRedis, SYSTEM_CODES } from './internal/classify.js';
 import { isErrorLike, toJsonSafe } from './internal/json-safe.js';
+import { resolveRedactor } from './internal/redaction.js';
 import { isErrorStatus } from './internal/status.js';
 
 /** Errors that `normalizeError` built around a foreign one (their stack is not the origin). */
@@ -48,8 +49,19 @@ function rebuiltStatus(status: unknown): { status?: number } {
   return { status: isErrorStatus(status) ? status : 500 };
 }
 
+/**
+ * The thrown value as a short JSON preview for the message: redacted with the default keys
+ * and patterns first, then cut to 200 characters, so the cut cannot split a secret into
+ * a part no pattern recognises. A value that cannot be redacted is not shown.
+ */
 function preview(value: unknown): string {
-  const json = JSON.stringify(toJsonSafe(value, { maxDepth: 3, stack: false }, 0)) ?? '';
+  let json: string;
+  try {
+    const safe = toJsonSafe(value, { maxDepth: 3, stack: false }, 0);
+    json = JSON.stringify(resolveRedactor(true, true)!(safe)) ?? '';
+  } catch {
+    return '[unreadable]';
+  }
   return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
 

@@ -32,7 +32,7 @@ export interface ProblemDetails {
 
 /** Options for {@link toProblemDetails}. */
 export interface ProblemDetailsOptions {
-  /** The `instance` member: a request id or the request path. */
+  /** The `instance` member: a request id or the request path (redacted with `redact`). */
   instance?: string;
   /**
    * Base URI for `type` when the error has no `docsUrl`: `type` becomes
@@ -90,6 +90,20 @@ function safeDetails(details: Record<string, unknown>, redact: Redactor | undefi
 }
 
 /**
+ * The `instance` member, redacted like the rest: a recipe may pass `req.url`, whose query
+ * can carry a token (`/cb?code=…&access_token=…`). Left out when it cannot be redacted.
+ */
+function instanceMember(options: ProblemDetailsOptions): { instance?: string } {
+  if (options.instance === undefined) return {};
+  try {
+    const redactor = resolveRedactor(options.redact, true);
+    return { instance: redactor === undefined ? options.instance : String(redactor(options.instance)) };
+  } catch {
+    return {};
+  }
+}
+
+/**
  * Turns any error into an RFC 9457 problem document for an HTTP response
  * (`Content-Type: application/problem+json`), after `normalizeError`. For 4xx the
  * message, details and suggestions are the client's to see; for 5xx the document
@@ -117,7 +131,7 @@ export function toProblemDetails(error: unknown, options: ProblemDetailsOptions 
     title: PHRASES[status] ?? CATEGORIES[err.category]?.title ?? 'Error',
     status,
     detail: internal ? err.userMessage : err.message,
-    ...(options.instance === undefined ? {} : { instance: options.instance }),
+    ...instanceMember(options),
     code: err.code,
   };
   const exposeInternals = internal && options.exposeInternals === true;

@@ -111,11 +111,16 @@ describe('errorFromHttpResponse', () => {
       ['//user:pw@host/p?q=1', 'GET //host/p'],
       ['not a url ?sig=xyz', 'GET not a url'],
       ['https:\\\\u:p4ssw0rd@h\\x?sk_live=1', 'GET https://h\\x'],
+      // A password holding `?`, `#`, `/` or `@` goes whole.
+      ['https://svc:p4ss?w0rd@payments.internal/x', 'GET https://payments.internal/x'],
+      ['https://svc:p4ss#w0rd@payments.internal/x', 'GET https://payments.internal/x'],
+      ['https://svc:p4/ss@w0rd@payments.internal/x', 'GET https://payments.internal/x'],
+      ['https://payments.internal/users/@me', 'GET https://payments.internal/users/@me'],
     ];
     for (const [url, shown] of cases) {
       const err = errorFromHttpResponse(503, {}, 'down', { method: 'GET', url });
       expect(err.message).toBe(`${shown} failed: HTTP 503 down`);
-      for (const secret of ['p4ssw0rd', 'sk_live', 'ya29', 'token=abc', 'pw@', 'xyz']) {
+      for (const secret of ['p4ss', 'w0rd', 'sk_live', 'ya29', 'token=abc', 'pw@', 'xyz']) {
         expect(err.message).not.toContain(secret);
       }
     }

@@ -63,6 +63,28 @@ describe('normalizeError', () => {
     expect(normalizeError({ long: 'x'.repeat(500) }).message.endsWith('…')).toBe(true);
   });
 
+  it('redacts the preview before cutting it, so no part of a secret at the cut shows', () => {
+    // The token straddles character 200 of the JSON preview.
+    const token = `ghp_${'A'.repeat(30)}${'0'.repeat(6)}`;
+    const value = { note: 'x'.repeat(170), auth: `key ${token}`, db: { password: 'hunter2hunter2' } };
+    const message = normalizeError(value).message;
+    expect(message).not.toContain('AAAAAAAA');
+    expect(message).not.toContain('hunter2');
+    expect(normalizeError({ url: 'postgres://app:s3cr3t@db/x' }).message).not.toContain('s3cr3t');
+  });
+
+  it('shows no preview of a value the redactor cannot read', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('no keys');
+        },
+      },
+    );
+    expect(normalizeError(hostile).message).toMatch(/^A non-error object was thrown: /);
+  });
+
   it('turns a plain Error (a bug) into an InternalError with the original as cause', () => {
     const original = new TypeError("Cannot read properties of undefined (reading 'id')");
     const err = normalizeError(original);

@@ -29,6 +29,22 @@ describe('toProblemDetails', () => {
     });
   });
 
+  it('redacts an instance a recipe took from req.url, for a 4xx and a 5xx alike', () => {
+    const url = '/callback;jsessionid=abc123?code=1&access_token=ya29.s3cr3t&sig=xyz789';
+    for (const err of [new ValidationError('bad'), new InternalError('boom')]) {
+      const { instance } = toProblemDetails(err, { instance: url });
+      expect(instance).toBe('/callback;jsessionid=[REDACTED]?code=1&access_token=[REDACTED]&sig=[REDACTED]');
+    }
+    expect(toProblemDetails(new ValidationError('bad'), { instance: url, redact: false }).instance).toBe(url);
+    // A redactor that fails leaves the instance out.
+    const failing = () => {
+      throw new Error('redactor down');
+    };
+    expect(
+      toProblemDetails(new ValidationError('bad'), { instance: url, redact: failing }),
+    ).not.toHaveProperty('instance');
+  });
+
   it('shows only the safe user message and code of a 5xx error', () => {
     const err = new InternalError('pg: relation "users" does not exist', {
       details: { query: 'select * from users' },

@@ -46,6 +46,7 @@ export interface CheckCallOptions {
 
 /** What `health.on('change', …)` receives when a check's status changes. */
 export interface CheckChange {
+  /** The check's name as reports show it (redacted, as a connection URL may be a name). */
   name: string;
   previous: HealthStatus | undefined;
   status: HealthStatus;
@@ -108,6 +109,18 @@ function checkService(service: ServiceInfo): ServiceInfo {
   return service;
 }
 
+let nameRedactor: ((value: unknown) => unknown) | undefined;
+
+/**
+ * A check name as reports show it: through `@ballast/redact`'s default catalogue (a check
+ * named by a connection URL shows no password), whatever `redact` the host gave for
+ * outputs. A redactor returns a string for a string.
+ */
+function shownName(name: string): string {
+  nameRedactor ??= createRedactor();
+  return nameRedactor(name) as string;
+}
+
 /**
  * Creates a health registry. Every run is recorded in the OpenTelemetry histogram
  * `ballast.health.check.duration` (ms, attributes `health.check` and `health.status`).
@@ -158,10 +171,10 @@ export function createHealth(options: HealthOptions = {}): Health {
     description: 'How long each health check run took, by check and status',
   });
   const onRecord = (check: ResolvedCheck, record: RunRecord, previous: RunRecord | undefined): void => {
-    runs.record(record.duration, { 'health.check': check.name, 'health.status': record.status });
+    runs.record(record.duration, { 'health.check': check.shownName, 'health.status': record.status });
     if (previous?.status === record.status || !events.has('change')) return;
     events.emit('change', {
-      name: check.name,
+      name: check.shownName,
       previous: previous?.status,
       status: record.status,
       output: record.output,
@@ -207,7 +220,7 @@ export function createHealth(options: HealthOptions = {}): Health {
   };
 
   const register = (input: CheckInput): (() => void) => {
-    const check = resolveCheck(input, defaults);
+    const check = resolveCheck(input, defaults, shownName);
     if (runners.has(check.name)) {
       throw new ConfigurationError(`Duplicate health check name "${check.name}"`, {
         details: { option: 'checks', name: check.name },

@@ -101,14 +101,24 @@ export function healthHandler(health: Health, options: HealthHandlerOptions = {}
     pending.then(
       (report) => {
         if (report === undefined) {
-          notFound(req, res, name!);
+          notFound(req, res);
           return;
         }
         // Reports are reused while results are unchanged, so is their serialisation.
         const slot = detailed ? 1 : 0;
         if (lastReport[slot] !== report) {
+          const body = serialized(detailed ? report : summary(report));
+          if (body === undefined) {
+            // A host redactor returned what JSON cannot hold (a cycle, a BigInt): the
+            // details are dropped, the status still answers, and nothing is thrown.
+            send(req, res, report.status === 'fail' ? 503 : 200, MEDIA_TYPE, {
+              ...summary(report),
+              output: 'The health report details could not be serialized.',
+            });
+            return;
+          }
           lastReport[slot] = report;
-          lastBody[slot] = JSON.stringify(detailed ? report : summary(report));
+          lastBody[slot] = body;
         }
         sendText(req, res, report.status === 'fail' ? 503 : 200, MEDIA_TYPE, lastBody[slot]!);
       },
@@ -139,20 +149,35 @@ function notMine(res: ServerResponse, next: ((error?: unknown) => void) | undefi
   res.end();
 }
 
-function notFound(req: IncomingMessage, res: ServerResponse, name: string): void {
-  send(req, res, 404, 'application/problem+json', {
-    type: 'about:blank',
-    title: 'Not Found',
-    status: 404,
-    detail: `There is no health check named "${name}".`,
-  });
+/**
+ * The 404 for an unknown check. The requested name is never echoed: a probe URL can carry
+ * anything a client typed (a token pasted in the wrong place), and this body is public.
+ */
+function notFound(req: IncomingMessage, res: ServerResponse): void {
+  send(req, res, 404, 'application/problem+json', NOT_FOUND);
 }
+
+const NOT_FOUND = {
+  type: 'about:blank',
+  title: 'Not Found',
+  status: 404,
+  detail: 'There is no health check with the requested name.',
+} as const;
 
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
     return text;
+  }
+}
+
+/** `value` as JSON, or `undefined` when it cannot be (a cycle, a BigInt, a throwing toJSON). */
+function serialized(value: object): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ConfigurationError } from '@ballast/errors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealth, type Health, type HealthHandlerOptions, healthHandler } from '../src/index.js';
+import {
+  createHealth,
+  type Health,
+  type HealthHandlerOptions,
+  healthHandler,
+  renderDoctor,
+} from '../src/index.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -119,8 +125,12 @@ describe('healthHandler over real HTTP', () => {
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
   });
 
-  it('answers 404 as problem+json for an unknown check name', async () => {
+  it('answers 404 as problem+json for an unknown check name, never echoing the name', async () => {
     const base = await serve(registry());
+    const secret = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+    const echoed = await fetch(`${base}/health/checks/${secret}`);
+    expect(echoed.status).toBe(404);
+    expect(await echoed.text()).not.toContain(secret);
     const res = await fetch(`${base}/health/checks/nope`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -129,7 +139,7 @@ describe('healthHandler over real HTTP', () => {
       type: 'about:blank',
       title: 'Not Found',
       status: 404,
-      detail: 'There is no health check named "nope".',
+      detail: 'There is no health check with the requested name.',
     });
     expect((await fetch(`${base}/health/checks/%E0%A4%A`)).status).toBe(404);
   });
@@ -256,5 +266,58 @@ describe('healthHandler over real HTTP', () => {
     ['an unknown showDetails', { showDetails: 'sometimes' }],
   ])('throws ConfigurationError for %s', (_, options) => {
     expect(() => healthHandler(createHealth(), options as never)).toThrow(ConfigurationError);
+  });
+});
+
+describe('healthHandler with a host redactor whose output JSON cannot hold', () => {
+  it('answers with the status and no details instead of crashing on a cyclic result', async () => {
+    const cyclic: Record<string, unknown> = { output: 'hidden' };
+    cyclic.details = { self: cyclic };
+    for (const [status, code] of [
+      ['pass', 200],
+      ['fail', 503],
+    ] as const) {
+      const health = createHealth({
+        redact: () => cyclic,
+        checks: [{ name: 'db', run: () => ({ status, output: 'x' }) }],
+      });
+      const base = await serve(health, { showDetails: 'always' });
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${base}/health`);
+        expect(res.status).toBe(code);
+        expect(await res.json()).toEqual({
+          status,
+          output: 'The health report details could not be serialized.',
+        });
+      }
+      // The summary (no details) still serializes.
+      const plain = await serve(health, { showDetails: 'never' });
+      expect(await (await fetch(`${plain}/health`)).json()).toEqual({ status });
+    }
+  });
+});
+
+describe('check names that hold secrets', () => {
+  it('shows a connection-URL name redacted in reports and doctor lines, and still finds it by name', async () => {
+    const name = 'postgres://app:s3cr3tpw@db.internal:5432/orders';
+    const health = createHealth({ checks: [{ name, run: () => ({ status: 'fail', output: 'down' }) }] });
+    const changes: string[] = [];
+    health.on('change', (change) => changes.push(change.name));
+    const report = await health.check();
+    expect(changes).toEqual(['postgres://app:[REDACTED]@db.internal:5432/orders']);
+    expect(renderDoctor(report, { color: false })).not.toContain('s3cr3tpw');
+    expect(renderDoctor(report, { color: false })).toContain(
+      'postgres://app:[REDACTED]@db.internal:5432/orders',
+    );
+    const json = JSON.stringify(report);
+    expect(json).not.toContain('s3cr3tpw');
+    expect(Object.keys(report.checks)).toEqual(['postgres://app:[REDACTED]@db.internal:5432/orders']);
+    expect(report.output).toBe('postgres://app:[REDACTED]@db.internal:5432/orders: fail');
+    const one = await health.checkOne(name);
+    expect(JSON.stringify(one)).not.toContain('s3cr3tpw');
+    const base = await serve(health, { showDetails: 'always' });
+    const res = await fetch(`${base}/health/checks/${encodeURIComponent(name)}`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).not.toContain('s3cr3tpw');
   });
 });

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Agent, get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { sourceNodeArgs } from '@ballast/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -25,7 +26,7 @@ function fetchText(
 
 describe('gracefulShutdown in a real process', () => {
   it('keeps serving an in-flight request, answers readiness 503 during the drain and exits 0 in time', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    const child = spawn(process.execPath, [...sourceNodeArgs, fixture], {
       cwd: root,
       env: { ...process.env, PRE_STOP_MS: '1000', SLOW_MS: '1500' },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -5,7 +5,7 @@ import { createCore } from './internal/core.js';
 import { createDedupe, createSampler, type DedupeOptions, type SamplingOptions } from './internal/noise.js';
 import { compileRedaction, type RedactOption } from './internal/redaction.js';
 import { LEVELS, type LevelName, levelOption } from './levels.js';
-import { type Logger, rootLogger } from './logger.js';
+import { type Logger, mergeSerializers, rootLogger, type Serializer } from './logger.js';
 import type { LogSink } from './sinks/sink.js';
 import { stdoutSink } from './sinks/stdout.js';
 
@@ -63,6 +63,13 @@ export interface LoggerOptions {
    * @defaultValue `true`
    */
   trace?: boolean;
+  /**
+   * Serializers by top-level field name (pino's `serializers`): `{ req: (req) => ({ url: req.url }) }`
+   * writes what the function returns in place of `req`; `err` also applies to an Error passed
+   * as first argument. A serializer that throws leaves `'[Unserializable]'`.
+   * @defaultValue none
+   */
+  serializers?: Record<string, Serializer>;
   /** @defaultValue `systemClock` */
   clock?: Clock;
 }
@@ -80,6 +87,7 @@ const LOGGER_KEYS = [
   'sampling',
   'context',
   'trace',
+  'serializers',
   'clock',
 ] as const satisfies ReadonlyArray<keyof LoggerOptions>;
 
@@ -155,5 +163,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     levelFormat,
     clock,
   });
-  return rootLogger(core, level, name);
+  const serializers = mergeSerializers(undefined, options.serializers, 'serializers');
+  return rootLogger(core, level, name, { serializers, redact: options.redact, msgPrefix: '' });
 }

@@ -113,14 +113,27 @@ export function safePath(url: string): string {
   return `${url.slice(0, q)}?${kept.join('&')}`;
 }
 
-function requestId(req: IncomingMessage, header: string, gen: (req: IncomingMessage) => string): string {
-  const given = req.headers[header];
+/**
+ * The request id a request brings: the `header` value (`x-request-id` by default) when it is
+ * 1 to 128 of `A-Z a-z 0-9 _ . : @ / + = -`, else the trace id of a valid `traceparent`, else
+ * `undefined`. What {@link httpLogger} uses before generating one; framework adapters use it
+ * for their own request ids (Fastify's `genReqId`).
+ */
+export function incomingRequestId(
+  headers: IncomingMessage['headers'],
+  header = 'x-request-id',
+): string | undefined {
+  const given = headers[header.toLowerCase()];
   const value = Array.isArray(given) ? given[0] : given;
   if (value !== undefined && ID.test(value)) return value;
-  const parent = req.headers.traceparent;
+  const parent = headers.traceparent;
   const match = typeof parent === 'string' ? TRACEPARENT.exec(parent) : null;
   if (match && !/^0+$/.test(match[1] as string)) return match[1] as string;
-  return gen(req);
+  return undefined;
+}
+
+function requestId(req: IncomingMessage, header: string, gen: (req: IncomingMessage) => string): string {
+  return incomingRequestId(req.headers, header) ?? gen(req);
 }
 
 /**

@@ -13,7 +13,9 @@ import {
 } from './internal/line-keys.js';
 import { optionsObject } from './internal/options.js';
 import { quote } from './internal/quote.js';
+import { compileRedaction, type RedactOption } from './internal/redaction.js';
 import { bindingName, errorMessage, isErrorLike, withoutName } from './internal/safe-read.js';
+import type { Scrub } from './internal/scrub.js';
 import { fieldsJson, UNREADABLE_FIELDS, valueJson } from './internal/serialize.js';
 import { LABELS, LEVELS, type LevelName, levelOption } from './levels.js';
 import { traceJson } from './trace.js';
@@ -31,7 +33,28 @@ export interface ChildOptions {
    * @defaultValue the module level for `name`, else the parent's level (followed at runtime)
    */
   level?: LevelName;
+  /**
+   * Serializers by top-level field name, added to (and overriding) the parent's: pino's
+   * `serializers`. `{ req: (req) => ({ method: req.method, url: req.url }) }` writes what it
+   * returns in place of `req`; `err` also applies to an Error passed as first argument.
+   */
+  serializers?: Record<string, Serializer>;
+  /**
+   * Redaction paths (or `{ paths, keys }`: keys censored at any depth) added to the parent's
+   * for this child and its children. The parent's redaction always stays: a child cannot
+   * unredact, nor change the censor.
+   */
+  redact?: string[] | { paths: string[]; keys?: string[] };
+  /** Prepended to each message of this child (after the parent's prefix): pino's `msgPrefix`. */
+  msgPrefix?: string;
 }
+
+/**
+ * Turns the value of one field into what is written in its place. A serializer that
+ * throws leaves `'[Unserializable]'` in place of the value.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: it receives whatever a call logged under its key, as pino's does
+export type Serializer = (value: any) => unknown;
 
 /**
  * A structured logger with pino's call signatures: `info(obj?, msg?, ...args)` or
@@ -45,8 +68,17 @@ export interface Logger extends LoggerLike {
   readonly name: string | undefined;
   /** True when a line at `level` would be written by at least one sink. */
   isLevelEnabled(level: LevelName): boolean;
-  /** A logger whose lines carry `bindings`, serialized (and redacted) once, here. */
+  /**
+   * A logger whose lines carry `bindings`, serialized (and redacted) once, here. An option
+   * given as `undefined` counts as absent (Fastify passes some that way).
+   */
   child(bindings: Record<string, unknown>, options?: ChildOptions): Logger;
+  /** The fields this logger adds to each line (its and its parents' bindings), as written: redacted. */
+  bindings(): Record<string, unknown>;
+  /** The serializers in effect, by field name (pino's `logger.serializers`). */
+  readonly serializers: Readonly<Record<string, Serializer>>;
+  /** Logs nothing: the method of the `silent` level, as pino has it. */
+  silent(...args: unknown[]): void;
   /** Writes folded duplicates and waits until every sink has written what it buffered. */
   flush(): Promise<void>;
   /** Flushes and closes every sink; later calls log nothing. Children share the sinks. */
@@ -60,7 +92,9 @@ export interface Logger extends LoggerLike {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const CHILD_KEYS = ['name', 'level'] as const satisfies ReadonlyArray<keyof ChildOptions>;
+const CHILD_KEYS = ['name', 'level', 'serializers', 'redact', 'msgPrefix'] as const satisfies ReadonlyArray<
+  keyof ChildOptions
+>;
 const NO_OPTIONS: ChildOptions = Object.freeze({});
 /** The trace ids, as line keys of a call's own fields and of the fields shared with it. */
 const TRACED = reservedKeys(TRACE_KEYS, TRACE_KEYS);
@@ -75,6 +109,17 @@ function ref(core: Core, level: number): LevelRef {
   return { level, threshold: Math.max(level, core.sinkMin) };
 }
 
+/** What a child takes over from its parent beyond the core: serializers, redaction, prefix. */
+export interface Lineage {
+  /** `undefined` when no serializer is set: the hot path checks that alone. */
+  readonly serializers: Readonly<Record<string, Serializer>> | undefined;
+  /** The logger's redaction as given to `createLogger` plus the additions of its ancestors. */
+  readonly redact: RedactOption | undefined;
+  readonly msgPrefix: string;
+}
+
+const NO_SERIALIZERS: Readonly<Record<string, Serializer>> = Object.freeze(Object.create(null));
+
 class BallastLogger implements Logger {
   readonly #core: Core;
   #ref: LevelRef;
@@ -88,6 +133,8 @@ class BallastLogger implements Logger {
    * base named `trace_id`…, renamed there).
    */
   readonly #traced: { bindings: string; prefix: string } | undefined;
+  /** Serializers, redaction as given and message prefix: shared with the children that add none. */
+  readonly #lineage: Lineage;
 
   constructor(
     core: Core,
@@ -96,8 +143,10 @@ class BallastLogger implements Logger {
     name: string | undefined,
     bindings: string,
     tracedBindings: string | undefined,
+    lineage: Lineage,
   ) {
     this.#core = core;
+    this.#lineage = lineage;
     this.#ref = levelRef;
     this.#root = root;
     this.#name = name;
@@ -131,6 +180,16 @@ class BallastLogger implements Logger {
       this.#ref = ref(this.#core, level);
     }
   }
+
+  get serializers(): Readonly<Record<string, Serializer>> {
+    return this.#lineage.serializers ?? NO_SERIALIZERS;
+  }
+
+  bindings(): Record<string, unknown> {
+    return JSON.parse(`{${this.#bindings.slice(1)}}`) as Record<string, unknown>;
+  }
+
+  silent(): void {}
 
   isLevelEnabled(level: LevelName): boolean {
     const value = LEVELS[level];
@@ -175,6 +234,15 @@ class BallastLogger implements Logger {
     const trace = core.trace ? traceJson() : '';
     let fields = '';
     let msg: string | undefined;
+    const lineage = this.#lineage;
+    const serializers = lineage.serializers;
+    if (serializers !== undefined && typeof a === 'object' && a !== null) {
+      if (isErrorLike(a) !== true) a = serialized(a, serializers);
+      else if (serializers.err !== undefined) {
+        if (b === undefined) b = errorMessage(a as Error);
+        a = { err: apply(serializers.err, a) };
+      }
+    }
     if (typeof a === 'string') {
       msg = b === undefined && rest.length === 0 ? a : format(a, [b, ...rest], 0, core.json);
     } else if (typeof a === 'object' && a !== null) {
@@ -215,7 +283,8 @@ class BallastLogger implements Logger {
       body += trace;
     }
     body += fields;
-    if (msg !== undefined) body += `,"msg":${quote(s.text(msg))}`;
+    if (msg !== undefined)
+      body += `,"msg":${quote(s.text(lineage.msgPrefix === '' ? msg : lineage.msgPrefix + msg))}`;
     core.emit(level, body);
   }
 
@@ -223,7 +292,7 @@ class BallastLogger implements Logger {
     if (typeof bindings !== 'object' || bindings === null) {
       throw invalidOption('child.bindings', bindings, 'an object of fields');
     }
-    if (options !== NO_OPTIONS) optionsObject('child', options, CHILD_KEYS);
+    if (options !== NO_OPTIONS) options = childOptions(options);
     let name = options.name;
     let own = bindings;
     const bound = bindingName(bindings);
@@ -232,7 +301,26 @@ class BallastLogger implements Logger {
       own = withoutName(bindings);
     }
     if (name !== undefined && typeof name !== 'string') throw invalidOption('child.name', name, 'a string');
-    const core = this.#core;
+    let lineage = this.#lineage;
+    let core = this.#core;
+    // Most children only add bindings: they share the parent's lineage and core, no allocation.
+    if (
+      options.serializers !== undefined ||
+      options.redact !== undefined ||
+      options.msgPrefix !== undefined
+    ) {
+      const added = options.redact === undefined ? undefined : redactAdditions(options.redact);
+      const redact = added === undefined ? lineage.redact : withAdditions(lineage.redact, added);
+      if (added !== undefined) core = derivedCore(core, compileRedaction(redact));
+      const prefix = options.msgPrefix;
+      if (prefix !== undefined && typeof prefix !== 'string')
+        throw invalidOption('child.msgPrefix', prefix, 'a string');
+      lineage = {
+        serializers: mergeSerializers(lineage.serializers, options.serializers, 'child.serializers'),
+        redact,
+        msgPrefix: prefix === undefined ? lineage.msgPrefix : lineage.msgPrefix + prefix,
+      };
+    }
     let levelRef = this.#ref;
     if (options.level !== undefined) levelRef = ref(core, levelOption('child.level', options.level));
     else if (name !== undefined && core.moduleLevels.has(name))
@@ -253,6 +341,7 @@ class BallastLogger implements Logger {
       name ?? this.#name,
       this.#bindings + json,
       tracedBindings,
+      lineage,
     );
   }
 
@@ -274,8 +363,128 @@ class BallastLogger implements Logger {
 }
 
 /** Builds the root logger over a core (used by createLogger). */
-export function rootLogger(core: Core, level: number, name: string | undefined): Logger {
-  return new BallastLogger(core, ref(core, level), true, name, '', undefined);
+export function rootLogger(core: Core, level: number, name: string | undefined, lineage: Lineage): Logger {
+  return new BallastLogger(core, ref(core, level), true, name, '', undefined, lineage);
+}
+
+/**
+ * Checks child options: a known key, or any key given as `undefined` (Fastify passes
+ * `{ logger: undefined, genReqId: undefined, serializers }`), which counts as absent.
+ */
+function childOptions(options: ChildOptions): ChildOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    return optionsObject('child', options, CHILD_KEYS);
+  const given = options as Record<string, unknown>;
+  let set: Record<string, unknown> | undefined;
+  for (const key of Object.keys(given)) {
+    if (given[key] !== undefined || (CHILD_KEYS as readonly string[]).includes(key)) continue;
+    set ??= { ...given };
+    delete set[key];
+  }
+  return optionsObject('child', (set ?? given) as ChildOptions, CHILD_KEYS);
+}
+
+/**
+ * The parent's serializers with `added` on top, checked; `undefined` while there are none,
+ * so that a logger without serializers pays one comparison per line.
+ * @throws ConfigurationError naming `option` for a value that is not an object of functions.
+ */
+export function mergeSerializers(
+  parent: Readonly<Record<string, Serializer>> | undefined,
+  added: unknown,
+  option: string,
+): Readonly<Record<string, Serializer>> | undefined {
+  if (added === undefined) return parent;
+  if (typeof added !== 'object' || added === null || Array.isArray(added))
+    throw invalidOption(
+      option,
+      added,
+      'an object of functions by field name, e.g. { req: (req) => ({ url: req.url }) }',
+    );
+  const merged: Record<string, Serializer> = Object.assign(Object.create(null), parent);
+  for (const [key, fn] of Object.entries(added)) {
+    if (typeof fn !== 'function') throw invalidOption(`${option}.${key}`, fn, 'a function (value) => value');
+    merged[key] = fn as Serializer;
+  }
+  return Object.keys(merged).length === 0 ? parent : Object.freeze(merged);
+}
+
+const UNSERIALIZABLE = '[Unserializable]';
+
+function apply(fn: Serializer, value: unknown): unknown {
+  try {
+    return fn(value);
+  } catch {
+    return UNSERIALIZABLE;
+  }
+}
+
+/**
+ * `a` with its serialized fields replaced: a shallow copy, made only when one is present. An
+ * object that cannot be read (a hostile proxy) is returned as it is, for the line's own
+ * guarded walk to report.
+ */
+function serialized(a: object, serializers: Readonly<Record<string, Serializer>>): object {
+  let copy: Record<string, unknown> | undefined;
+  try {
+    for (const key in serializers) {
+      if (!Object.hasOwn(a, key)) continue;
+      copy ??= { ...a };
+      copy[key] = apply(serializers[key] as Serializer, copy[key]);
+    }
+  } catch {
+    return a;
+  }
+  return copy ?? a;
+}
+
+/** Checks a child's `redact` additions and returns them as paths and keys. */
+function redactAdditions(value: unknown): { paths: string[]; keys: string[] } {
+  const list = (option: string, v: unknown): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((p) => typeof p !== 'string'))
+      throw invalidOption(option, v, "an array of strings, e.g. ['user.email']");
+    return v as string[];
+  };
+  if (Array.isArray(value)) return { paths: list('child.redact', value), keys: [] };
+  const given = optionsObject('child.redact', value as { paths?: string[]; keys?: string[] }, [
+    'paths',
+    'keys',
+  ]);
+  return { paths: list('child.redact.paths', given.paths), keys: list('child.redact.keys', given.keys) };
+}
+
+/** The parent's redaction with a child's paths and keys added; the parent's stays whole. */
+function withAdditions(
+  parent: RedactOption | undefined,
+  added: { paths: string[]; keys: string[] },
+): RedactOption {
+  if (parent === undefined) return { paths: added.paths, keys: added.keys };
+  if (parent === false)
+    return { paths: added.paths, keys: added.keys, defaultKeys: false, defaultPatterns: false };
+  if (Array.isArray(parent)) return { paths: [...parent, ...added.paths], keys: added.keys };
+  if (parent.keys === false) {
+    // Key matching was off: only the child's keys are on, not the defaults.
+    return added.keys.length === 0
+      ? { ...parent, paths: [...(parent.paths ?? []), ...added.paths] }
+      : { ...parent, paths: [...(parent.paths ?? []), ...added.paths], keys: added.keys, defaultKeys: false };
+  }
+  return {
+    ...parent,
+    paths: [...(parent.paths ?? []), ...added.paths],
+    keys: [...(parent.keys ?? []), ...added.keys],
+  };
+}
+
+/** The parent's core, sharing its sinks and state, with another redaction. */
+function derivedCore(core: Core, scrub: Scrub): Core {
+  const paths = scrub.paths;
+  return {
+    ...core,
+    scrub,
+    errPath: paths === undefined ? undefined : (paths.named?.get('err') ?? paths.other ?? undefined),
+    json: (value) => valueJson(value, scrub, undefined),
+  };
 }
 
 /** A message given as something other than a string (`log.info({ id }, 42)`): kept, as pino does. */

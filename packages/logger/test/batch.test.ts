@@ -1,3 +1,4 @@
+import { sourceNodeArgs } from '@ballast/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createBatcher, type WriteBytes } from '../src/internal/batch.js';
 
@@ -146,7 +147,7 @@ describe('createBatcher under backpressure', () => {
       batcher.push('x');
       batcher.flush();
     `;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    const run = spawnSync(process.execPath, [...sourceNodeArgs, '--input-type=module', '-e', script], {
       timeout: 20_000,
       encoding: 'utf8',
     });

@@ -83,3 +83,50 @@ describe('fileSink rotation across process.exit', () => {
     expectEachOnce(after.texts, 100_000);
   }, 60_000);
 });
+
+describe('fileSink rotation with several writer processes on one file', () => {
+  it.each([
+    { writers: 2, compress: false },
+    { writers: 4, compress: false },
+    { writers: 3, compress: true },
+  ])(
+    '$writers processes (compress: $compress) lose and duplicate none of 60,000 lines',
+    async ({ writers, compress }) => {
+      const dir = join(root, `shared-${writers}-${compress}`);
+      mkdirSync(dir);
+      const path = join(dir, 'app.log');
+      const each = Math.floor(60_000 / writers);
+      const results = await Promise.all(
+        Array.from({ length: writers }, (_, i) =>
+          runFixture('write-shared.ts', [
+            path,
+            String(i * each),
+            String(each),
+            '16KB',
+            compress ? 'compress' : '',
+          ]),
+        ),
+      );
+      for (const result of results) {
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+      }
+      if (compress) {
+        // What the writers left plain (an exit during gzip) the next start compresses.
+        const sink = fileSink({ path, rotate: { size: '16KB', keep: 100_000, compress: true } });
+        await sink.close?.();
+      }
+      const files = readdirSync(dir);
+      expect(files.filter((file) => file.endsWith('.lock'))).toEqual([]);
+      const texts: string[] = [];
+      for (const file of files) {
+        if (file.endsWith('.tmp')) continue;
+        const bytes = readFileSync(join(dir, file));
+        texts.push(file.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8'));
+      }
+      expect(texts.length).toBeGreaterThan(20);
+      expectEachOnce(texts, each * writers);
+    },
+    120_000,
+  );
+});

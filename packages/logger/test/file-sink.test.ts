@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ManualClock } from '@ballast/core/testing';
 import { ConfigurationError } from '@ballast/errors';
 import { createLogger, fileSink } from '@ballast/logger';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseSize, rotatedGenerations } from '../src/sinks/rotation.js';
 import { resetReportedFailures } from '../src/sinks/sink.js';
@@ -190,16 +199,107 @@ describe('fileSink', () => {
     expect([text(1), text(2), text(3)]).toEqual(['one\n', 'two\n', 'three\n']);
   });
 
-  it('reports a failed rotation once and keeps writing', async () => {
+  it('follows a file deleted under it, and reports a failed reopen once, then recovers', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const path = join(dir, 'app.log');
+    const sink = fileSink({ path, rotate: { size: 1000 } });
+    sink.write('a\n', 30);
+    sink.flushSync?.();
+    rmSync(path);
+    sink.write('b\n', 30);
+    sink.flushSync?.();
+    expect(readFileSync(path, 'utf8')).toBe('b\n');
+    rmSync(path);
+    mkdirSync(path); // the path cannot be reopened now
+    sink.write('c\n', 30);
+    sink.flushSync?.();
+    sink.write('d\n', 30);
+    sink.flushSync?.();
+    expect(stderr).toHaveBeenCalledTimes(1);
+    expect(String(stderr.mock.calls[0]?.[0])).toContain(`sink file:${path} failed`);
+    rmSync(path, { recursive: true });
+    sink.write('e\n', 30);
+    await sink.close?.();
+    expect(readFileSync(path, 'utf8')).toBe('e\n');
+  });
+
+  it('never loses or duplicates a line when several sinks (as processes would) rotate one file', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 4 }),
+        fc.array(
+          fc.record({ writer: fc.nat(), length: fc.integer({ min: 1, max: 60 }), flush: fc.boolean() }),
+          {
+            minLength: 1,
+            maxLength: 120,
+          },
+        ),
+        fc.integer({ min: 40, max: 400 }),
+        (writers, steps, size) => {
+          const run = mkdtempSync(join(dir, 'run-'));
+          const path = join(run, 'app.log');
+          const sinks = Array.from({ length: writers }, () =>
+            fileSink({ path, rotate: { size, keep: 10_000 } }),
+          );
+          const expected: string[] = [];
+          steps.forEach((step, n) => {
+            const sink = sinks[step.writer % writers]!;
+            const line = `${n}:${'x'.repeat(step.length)}\n`;
+            expected.push(line);
+            sink.write(line, 30);
+            if (step.flush) sink.flushSync?.();
+          });
+          for (const sink of sinks) sink.flushSync?.();
+          const names = readdirSync(run);
+          const lines = names.flatMap((name) =>
+            readFileSync(join(run, name), 'utf8').split('\n').filter(Boolean),
+          );
+          expect(lines.sort()).toEqual(expected.map((line) => line.slice(0, -1)).sort());
+          expect(names.filter((name) => name.endsWith('.lock'))).toEqual([]);
+          for (const sink of sinks) void sink.close?.();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rotates once per interval boundary when several sinks share the file', async () => {
+    const path = join(dir, 'app.log');
+    const clock = new ManualClock({ now: Date.UTC(2026, 0, 1, 23, 0) });
+    const first = fileSink({ path, clock, rotate: { interval: 'daily' } });
+    const second = fileSink({ path, clock, rotate: { interval: 'daily' } });
+    first.write('one\n', 30);
+    second.write('two\n', 30);
+    first.flushSync?.();
+    second.flushSync?.();
+    await clock.advance(3_600_000);
+    first.write('three\n', 30);
+    first.flushSync?.();
+    second.write('four\n', 30);
+    second.flushSync?.();
+    await Promise.all([first.close?.(), second.close?.()]);
+    expect(readdirSync(dir).sort()).toEqual(['app.log', 'app.log.1']);
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe('one\ntwo\n');
+    expect(readFileSync(path, 'utf8')).toBe('three\nfour\n');
+  });
+
+  it('skips a rotation while another process holds the lock, and takes over a stale lock', () => {
+    const path = join(dir, 'app.log');
+    const lock = `${path}.lock`;
+    writeFileSync(lock, '999999\n');
     const sink = fileSink({ path, rotate: { size: 10 } });
     sink.write('0123456789\n', 30);
-    rmSync(path);
-    sink.write('next line\n', 30);
-    await sink.close?.();
-    expect(stderr).toHaveBeenCalledTimes(1);
-    expect(readFileSync(path, 'utf8')).toBe('next line\n');
+    sink.write('held\n', 30);
+    sink.flushSync?.();
+    expect(readdirSync(dir).sort()).toEqual(['app.log', 'app.log.lock']);
+    const old = (Date.now() - 60_000) / 1000;
+    utimesSync(lock, old, old);
+    sink.write('after\n', 30);
+    sink.flushSync?.();
+    expect(readdirSync(dir).sort()).toEqual(['app.log', 'app.log.1']);
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe('0123456789\nheld\n');
+    expect(readFileSync(path, 'utf8')).toBe('after\n');
+    void sink.close?.();
   });
 
   it('rejects bad options with a ConfigurationError', () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { sourceNodeArgs } from '@ballast/test-utils';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -10,9 +11,9 @@ export function runFixture(
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    const child = spawn(process.execPath, [...sourceNodeArgs, script, ...args], {
       cwd: root,
-      env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.json` },
+      env: process.env,
     });
     let stdout = '';
     let stderr = '';

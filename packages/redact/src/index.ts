@@ -10,8 +10,15 @@ export {
   truncateString,
   type ValueLimits,
 } from './limits.js';
-export { DEFAULT_PATTERNS, luhnValid, type RedactPattern } from './patterns.js';
+export { DEFAULT_PATTERNS, luhnValid } from './patterns.js';
 export { pseudonym } from './pseudonym.js';
 export { compileRedaction, type PathState, type RedactionPlan } from './redaction-plan.js';
 export { createSafeCopy, type SafeCopy, type SafeCopyOptions } from './safe-copy.js';
-export type { Censor, CensorFunction, RedactOptions, Redactor, RedactSelection } from './types.js';
+export type {
+  Censor,
+  CensorFunction,
+  RedactOptions,
+  Redactor,
+  RedactPattern,
+  RedactSelection,
+} from './types.js';

@@ -1,8 +1,8 @@
 /**
  * Key names redacted at any depth unless `defaultKeys: false`. Matching ignores case
  * and separators, so `apiKey`, `api_key`, `API-KEY` and `Api Key` are all `api_key`,
- * and finds them as the last words of a compound name too: `DB_PASSWORD`, `githubToken`,
- * `stripe-secret-key` (see {@link keyMatches}).
+ * and finds them at the end of a compound name too: `DB_PASSWORD`, `githubToken`,
+ * `PGPASSWORD`, `stripe-secret-key`, `MYSQL_PWD`, numbered as in `password2` (see {@link keyMatches}).
  */
 export const DEFAULT_KEYS: readonly string[] = Object.freeze([
   'password',
@@ -47,19 +47,33 @@ const WORD_SEPARATORS = /[-_.\s\p{Cf}]+/u;
 /** The most trailing words compared: enough for `secret_access_key`. */
 const MAX_WORDS = 3;
 
+/** Keys this long or longer are also found at the end of a longer name written as one word. */
+const MIN_SUFFIX = 5;
+const TRAILING_DIGITS = /\d+$/;
+
 /**
- * Whether `key` names one of `normalizedKeys` (each in {@link normalizeKey} form): the whole
- * key, or its last one to three words, so compound names are caught as a person would
- * read them: `DB_PASSWORD`, `dbPassword` and `db-password` end in `password`,
- * `AWS_SECRET_ACCESS_KEY` in `secret_access_key`, `GITHUB_TOKEN` in `token`. Only the
- * last words count, because the noun of an identifier comes last: `tokenCount`,
- * `passwordPolicy` and `session_id` are not secrets.
+ * Whether `key` names one of `normalizedKeys` (each in {@link normalizeKey} form), as a
+ * person would read it:
+ * - the whole key, perhaps numbered: `password`, `password2`, `apiKey2`;
+ * - its end, for keys of five letters or more, even with no word boundary: `PGPASSWORD`,
+ *   `authtoken`, `sessiontoken`, `DB_PASSWORD`, `githubToken`;
+ * - its last one to three words, for any key: `MYSQL_PWD`, `AWS_SECRET_ACCESS_KEY`.
  *
- * @example keyMatches(new Set(['password']), 'DB_PASSWORD') // true
+ * Only the end counts, because the noun of an identifier comes last: `tokenCount`,
+ * `maxTokens`, `passwordless`, `secretary`, `author`, `keyboard` and `publicKey` are not
+ * secrets.
+ *
+ * @example keyMatches(new Set(['password']), 'PGPASSWORD') // true
  * @example keyMatches(new Set(['token']), 'maxTokens') // false: `tokens` is not `token`
  */
 export function keyMatches(normalizedKeys: ReadonlySet<string>, key: string): boolean {
-  if (normalizedKeys.has(normalizeKey(key))) return true;
+  const normal = normalizeKey(key);
+  if (normalizedKeys.has(normal)) return true;
+  const bare = normal.replace(TRAILING_DIGITS, '');
+  if (bare !== normal && normalizedKeys.has(bare)) return true;
+  for (const secret of normalizedKeys) {
+    if (secret.length >= MIN_SUFFIX && bare.length > secret.length && bare.endsWith(secret)) return true;
+  }
   const words = key.replace(CAMEL, '$1$3 $2$4').split(WORD_SEPARATORS).filter(Boolean);
   let tail = '';
   for (let i = words.length - 1; i > 0 && i >= words.length - MAX_WORDS; i--) {

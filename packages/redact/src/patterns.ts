@@ -1,28 +1,8 @@
 import { assignmentPattern } from './internal/assignment.js';
 import { DEFAULT_KEYS } from './keys.js';
-
-/**
- * A value detector: where `regex` matches inside a string, the secret part (the whole
- * match, or capture group `group`) is replaced by the censor and the rest of the string
- * is kept.
- */
-export interface RedactPattern {
-  /** A short name for documentation and debugging, e.g. `'jwt'`. */
-  readonly name: string;
-  /** What to find. The `g` flag is added when missing. */
-  readonly regex: RegExp;
-  /** The capture group holding the secret. @defaultValue `0` (the whole match) */
-  readonly group?: number;
-  /** Rejects false positives (a card number that fails the Luhn check); gets the secret part. */
-  readonly validate?: (secret: string) => boolean;
-  /**
-   * A cheap, case-insensitive regular expression source every match contains; strings
-   * without it skip this pattern. Patterns with a hint share one pre-check per string.
-   */
-  readonly hint?: string;
-  /** Strings shorter than this cannot match and skip the pattern. @defaultValue `0` */
-  readonly minLength?: number;
-}
+import { HTTP_SECRET_PATTERNS } from './patterns/http-secrets.js';
+import { VENDOR_TOKEN_PATTERNS } from './patterns/vendor-tokens.js';
+import type { RedactPattern } from './types.js';
 
 /** Whether a digit string passes the Luhn checksum card numbers carry. */
 export function luhnValid(digits: string): boolean {
@@ -40,13 +20,29 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-// Issuer prefixes of the major networks (Visa, Mastercard, Amex, Diners, Discover, JCB, UnionPay):
-// they keep 13–19 digit ids and timestamps that happen to pass Luhn from being redacted.
-const CARD_PREFIX = /^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6(?:011|5|4[4-9]|2))/;
+// Issuer prefixes of the major networks and the lengths each issues (Visa 13/16/19,
+// Mastercard 16, Amex 15, Diners 14–19, Discover, JCB and UnionPay 16–19): they keep ids and
+// timestamps that happen to pass Luhn from being redacted.
+const CARD_NETWORKS: readonly [RegExp, number, number][] = [
+  [/^4/, 13, 19],
+  [/^(?:5[1-5]|2[2-7])/, 16, 16],
+  [/^3[47]/, 15, 15],
+  [/^3[068]/, 14, 19],
+  [/^(?:6011|65|64[4-9]|62|35)/, 16, 19],
+];
+
+// Digits grouped as card numbers are printed: 4, then groups of 3 to 6 (`4111 1111 1111 1111`,
+// `3782 822463 10005`), one kind of separator. A UUID's 8-4-4 groups are not a card.
+const CARD_GROUPS = /^\d{4}(?:( |-)\d{3,6}(?:\1\d{1,6}){0,3})?$/;
 
 function isCardNumber(candidate: string): boolean {
   const digits = candidate.replace(/[ -]/g, '');
-  return digits.length >= 13 && digits.length <= 19 && CARD_PREFIX.test(digits) && luhnValid(digits);
+  if (digits.length !== candidate.length && !CARD_GROUPS.test(candidate)) return false;
+  const { length } = digits;
+  return (
+    CARD_NETWORKS.some(([prefix, min, max]) => length >= min && length <= max && prefix.test(digits)) &&
+    luhnValid(digits)
+  );
 }
 
 function isBasicCredential(token: string): boolean {
@@ -69,18 +65,20 @@ function isBearerToken(token: string): boolean {
  * `secret: …`; `createRedactor` extends this one with your own `keys`).
  */
 export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
+  ...VENDOR_TOKEN_PATTERNS,
   {
     name: 'jwt',
-    regex: /(?<![\w-])eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
-    hint: 'eyj',
+    regex: /(?<!(?<!\\|%[0-9A-Fa-f])[\w-])eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]*/g,
+    prefixes: ['eyJ'],
     minLength: 18,
   },
   {
     name: 'bearer',
-    regex: /\b(?:Bearer|bearer|BEARER)\s+([\w\-.~+/]+=*)/g,
+    // The token ends where a token can end: `token_type=Bearer expires_in=3600` holds none.
+    regex: /\b(?:Bearer|bearer|BEARER)\s+([\w\-.~+/]+=*)(?![\w\-.~+/=])/g,
     group: 1,
     validate: isBearerToken,
-    hint: 'bearer',
+    prefixes: ['bearer'],
     minLength: 15,
   },
   {
@@ -88,34 +86,38 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     regex: /\b(?:Basic|basic|BASIC)\s+([A-Za-z0-9+/]{4,}={0,2})(?![\w+/=])/g,
     group: 1,
     validate: isBasicCredential,
-    hint: 'basic',
+    prefixes: ['basic'],
     minLength: 10,
   },
   {
     name: 'aws-access-key-id',
-    regex: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
-    hint: 'akia|asia|abia|acca|agpa|aida|aipa|anpa|anva|aroa|apka',
+    regex:
+      /(?<!(?<!\\|%[0-9A-Fa-f])\w)(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g,
+    prefixes: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AGPA', 'AIDA', 'AIPA', 'ANPA', 'ANVA', 'AROA', 'APKA'],
     minLength: 20,
   },
   {
     name: 'aws-secret-access-key',
     regex: /aws_?secret(?:_?access)?_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     group: 1,
-    hint: 'aws_?secret',
+    prefixes: ['aws'],
     minLength: 53,
   },
   {
     name: 'private-key',
     regex:
       /-----BEGIN[A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY( BLOCK)?-----|$)/g,
-    hint: '-----begin',
+    prefixes: ['-----BEGIN'],
     minLength: 26,
   },
   {
     name: 'card-number',
-    regex: /(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
+    // Not part of a longer word or number: digits inside a UUID, a commit SHA or a sha256
+    // digest are not a card (a letter after a `\n`-style escape does not count as one).
+    regex: /(?<!(?<!\\|%[0-9A-Fa-f])[0-9A-Za-z]|[.-])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z-])/g,
     validate: isCardNumber,
-    hint: '\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d[ -]?\\d',
+    triggers: '0123456789',
+    triggerCount: 13,
     minLength: 13,
   },
   {
@@ -127,10 +129,11 @@ export const DEFAULT_PATTERNS: readonly RedactPattern[] = Object.freeze([
     // never crosses a line or the next `://`, so the scans of two URLs never overlap and
     // long input stays linear without a length limit.
     regex:
-      /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#[\]]*:(?!\d{1,5}(?:[/?#\s]|$))((?:[^@:\n\r]|:(?!\/\/))+(?:@[^@\s/?#]*)*)@/gi,
+      /\b[a-z][a-z0-9+.-]{0,31}:(?:\\?\/){2}[^\s:@/?#[\]]*:(?!\d{1,5}(?:[/?#\s\\]|$))((?:[^@:\n\r]|:(?!\\?\/\\?\/))+(?:@[^@\s/?#]*)*)@/gi,
     group: 1,
-    hint: ':\\/\\/',
+    prefixes: ['://', ':\\/'],
     minLength: 7,
   },
+  ...HTTP_SECRET_PATTERNS,
   assignmentPattern(DEFAULT_KEYS),
 ] satisfies RedactPattern[]);

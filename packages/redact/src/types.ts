@@ -1,4 +1,36 @@
-import type { RedactPattern } from './patterns.js';
+/**
+ * A value detector: where `regex` matches inside a string, the secret part (the whole
+ * match, or capture group `group`) is replaced by the censor and the rest of the string
+ * is kept.
+ */
+export interface RedactPattern {
+  /** A short name for documentation and debugging, e.g. `'jwt'`. */
+  readonly name: string;
+  /** What to find. The `g` flag is added when missing. */
+  readonly regex: RegExp;
+  /** The capture group holding the secret. @defaultValue `0` (the whole match) */
+  readonly group?: number;
+  /** Rejects false positives (a card number that fails the Luhn check); gets the secret part. */
+  readonly validate?: (secret: string) => boolean;
+  /**
+   * A cheap, case-insensitive regular expression source every match contains; strings
+   * without it skip this pattern. Patterns with a hint share one pre-check per string.
+   */
+  readonly hint?: string;
+  /** Strings shorter than this cannot match and skip the pattern. @defaultValue `0` */
+  readonly minLength?: number;
+  /**
+   * Literal strings one of which every match contains, compared without case (`['ghp_',
+   * 'gho_']` for a token, `['://']` for a URL). With `prefixes` or `triggers` the pattern joins the
+   * one character loop every string goes through, and runs only on strings holding one of
+   * them: the cheapest way to add a pattern. `hint` is then unused.
+   */
+  readonly prefixes?: readonly string[];
+  /** Characters one of which (`triggerCount` of which) every match contains, e.g. `'=:'`. */
+  readonly triggers?: string;
+  /** How many `triggers` characters every match holds at least. @defaultValue `1` */
+  readonly triggerCount?: number;
+}
 
 /**
  * Computes the replacement for a redacted value. `path` is the concrete location
@@ -44,8 +76,12 @@ export interface RedactSelection {
    * @defaultValue `[]`
    */
   patterns?: readonly (RegExp | RedactPattern)[] | false;
-  /** Whether {@link DEFAULT_PATTERNS} run. @defaultValue `true` */
-  defaultPatterns?: boolean;
+  /**
+   * Whether {@link DEFAULT_PATTERNS} run: all, none, or all but those named in `except`
+   * (`{ except: ['card-number', 'twilio-key'] }`; an unknown name is a configuration error).
+   * @defaultValue `true`
+   */
+  defaultPatterns?: boolean | { readonly except: readonly string[] };
   /**
    * The replacement for secrets, or `'hash'` for a keyed pseudonym (see {@link Censor}).
    * @defaultValue `'[REDACTED]'`

@@ -181,18 +181,39 @@ describe('default patterns', () => {
     expect(luhnValid('4111111111111112')).toBe(false);
   });
 
-  it('ships named patterns', () => {
-    expect(DEFAULT_PATTERNS.map((p) => p.name)).toEqual([
-      'jwt',
-      'bearer',
-      'basic',
-      'aws-access-key-id',
-      'aws-secret-access-key',
-      'private-key',
-      'card-number',
-      'url-credentials',
-      'key-assignment',
-    ]);
+  it('ships named patterns, each name once, the key assignment last', () => {
+    const names = DEFAULT_PATTERNS.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'stripe-key',
+        'github-token',
+        'github-fine-grained-token',
+        'gitlab-token',
+        'slack-token',
+        'webhook-url',
+        'google-api-key',
+        'openai-key',
+        'npm-token',
+        'telegram-bot-token',
+        'sendgrid-key',
+        'azure-connection-key',
+        'canvas-token',
+        'jwe',
+        'jwt',
+        'bearer',
+        'basic',
+        'aws-access-key-id',
+        'aws-secret-access-key',
+        'private-key',
+        'card-number',
+        'url-credentials',
+        'authorization-header',
+        'cookie-header',
+        'url-secret-parameter',
+      ]),
+    );
+    expect(names.at(-1)).toBe('key-assignment');
   });
 
   it.each([

@@ -69,3 +69,15 @@ describe('README examples', () => {
     expect(hashed.isSecretKey('password')).toBe(false);
   });
 });
+
+describe('the redact guide', () => {
+  it('lists every default key and pattern', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { DEFAULT_KEYS, DEFAULT_PATTERNS } = await import('../src/index.js');
+    const guide = readFileSync(new URL('../../../docs/guides/redact.md', import.meta.url), 'utf8');
+    const missing = [...DEFAULT_KEYS, ...DEFAULT_PATTERNS.map((pattern) => pattern.name)].filter(
+      (name) => !guide.includes(`\`${name}\``),
+    );
+    expect(missing).toEqual([]);
+  });
+});

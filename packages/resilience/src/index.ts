@@ -31,13 +31,8 @@ export {
   slowCall,
 } from './breaker-strategy.js';
 export { type Bulkhead, type BulkheadEvents, type BulkheadOptions, bulkhead } from './bulkhead.js';
-export {
-  type CircuitBreaker,
-  type CircuitBreakerEvents,
-  type CircuitBreakerOptions,
-  type CircuitState,
-  circuitBreaker,
-} from './circuit-breaker.js';
+export { type CircuitBreaker, type CircuitBreakerOptions, circuitBreaker } from './circuit-breaker.js';
+export type { CircuitBreakerEvents, CircuitState } from './circuit-state.js';
 export {
   BrokenCircuitError,
   BulkheadRejectedError,
@@ -55,6 +50,7 @@ export { type HedgeEvents, type HedgeOptions, type HedgePolicy, hedge } from './
 export { pipeline } from './pipeline.js';
 export type { Policy, PolicyContext, Work } from './policy.js';
 export { type RateLimitDecision, type RateLimiter, rateLimitHeaders } from './rate-limit.js';
+export type { RedisScriptClient } from './redis-client.js';
 export {
   type RedisLimit,
   type RedisRateLimiter,

@@ -8,7 +8,9 @@ import { instruments, rejection } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import { SLIDING_WINDOW_SCRIPT } from './internal/sliding-window.lua.js';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.js';
+import type { RedisScriptClient } from './redis-client.js';
 import { timeout } from './timeout.js';
+import { tokenBucket } from './token-bucket.js';
 
 /** One limit of a {@link redisRateLimiter}: at most `max` units per sliding `per`. */
 export interface RedisLimit {
@@ -18,14 +20,14 @@ export interface RedisLimit {
 
 /** Events of a {@link RedisRateLimiter}. */
 export interface RedisRateLimiterEvents {
-  /** Redis failed; the decision followed `onRedisError`. */
+  /** Redis failed; the decision followed `onRedisError` (`local`: the in-process limiter's answer). */
   error: { error: unknown; key: string; allowed: boolean };
 }
 
 /** Options for {@link redisRateLimiter}. */
 export interface RedisRateLimiterOptions {
   /** An ioredis client or Cluster (each key's counters share a hash tag, so one slot). */
-  client: Redis | Cluster;
+  client: RedisScriptClient;
   /** The limits, all checked and consumed together, e.g. `[{ max: 60, per: '1m' }, { max: 1000, per: '1h' }]`. */
   limits: readonly RedisLimit[];
   /** Prefix of every Redis key. @defaultValue `'ballast:ratelimit:'` */
@@ -39,11 +41,22 @@ export interface RedisRateLimiterOptions {
    */
   algorithm?: 'sliding-window' | 'gcra';
   /**
-   * The decision when Redis fails: `allow` (fail open, the default: the limiter
-   * must not take the service down) or `deny` (fail closed).
-   * @defaultValue `'allow'`
+   * The decision when Redis fails or does not answer within `timeout`:
+   * - `local` (the default): an in-process limiter takes over, admitting this process's
+   *   share of each limit, `floor(max / expectedInstances)` (at least 1) per `per`, per key.
+   *   Over an outage of length `t` one process admits at most `share·(1 + t/per)` per key,
+   *   so all instances together stay near `max` instead of admitting everyone or no one.
+   * - `allow`: fail open, every call is admitted (unbounded while Redis is down).
+   * - `deny`: fail closed, every call is refused.
+   * @defaultValue `'local'`
    */
-  onRedisError?: 'allow' | 'deny';
+  onRedisError?: 'local' | 'allow' | 'deny';
+  /**
+   * With `onRedisError: 'local'`: how many processes share these limits, so each admits
+   * `max / expectedInstances` while Redis is unavailable. Set it to the replica count.
+   * @defaultValue `1`
+   */
+  expectedInstances?: number;
   /**
    * How long a decision may wait for Redis before it follows `onRedisError`: a Redis that
    * stops answering (a network black hole, a stalled server) must not hold every request.
@@ -82,6 +95,7 @@ const REDIS_RATE_LIMITER_KEYS = [
   'prefix',
   'algorithm',
   'onRedisError',
+  'expectedInstances',
   'timeout',
   'clock',
 ] as const satisfies ReadonlyArray<keyof RedisRateLimiterOptions>;
@@ -94,9 +108,13 @@ const REDIS_RATE_LIMITER_KEYS = [
  * Decisions use Redis's clock, so client clock skew does not matter.
  *
  * Redis failing or not answering within `timeout` never fails the call: the decision
- * follows `onRedisError` and an `error` event says why.
+ * follows `onRedisError` and an `error` event says why. By default an in-process limiter
+ * (a token bucket per limit: burst and rate `floor(max / expectedInstances)` per `per`)
+ * decides meanwhile, like rate-limiter-flexible's `insuranceLimiter`; a call refused by any
+ * of its limits may still have used tokens of the others (it errs towards refusing).
  *
- * @throws ConfigurationError for a missing client, no limits, a bad `max`/`per` or `timeout`;
+ * @throws ConfigurationError for a missing client, no limits, a bad `max`/`per`, `timeout`
+ * or `expectedInstances`;
  * `take` rejects with `ValidationError` (400) for a bad key or cost.
  *
  * @example
@@ -106,10 +124,11 @@ const REDIS_RATE_LIMITER_KEYS = [
  */
 export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
   checkOptions('redisRateLimiter', options, REDIS_RATE_LIMITER_KEYS, true);
-  const client = options?.client;
-  if (typeof (client as { evalsha?: unknown } | undefined)?.evalsha !== 'function') {
-    throw invalidOption('redisRateLimiter.client', client, 'an ioredis Redis or Cluster client');
+  const given: unknown = options?.client;
+  if (typeof (given as { evalsha?: unknown } | undefined)?.evalsha !== 'function') {
+    throw invalidOption('redisRateLimiter.client', given, 'an ioredis Redis or Cluster client');
   }
+  const client = given as Redis | Cluster;
   if (!Array.isArray(options.limits) || options.limits.length === 0) {
     throw invalidOption('redisRateLimiter.limits', options.limits, 'a non-empty array of { max, per }');
   }
@@ -124,10 +143,11 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
     if (limit.per < 1) throw invalidOption(`redisRateLimiter.limits[${i}].per`, limit.per, 'at least 1 ms');
   });
   const prefix = options.prefix ?? 'ballast:ratelimit:';
-  const onError = options.onRedisError ?? 'allow';
-  if (onError !== 'allow' && onError !== 'deny') {
-    throw invalidOption('redisRateLimiter.onRedisError', onError, "'allow' or 'deny'");
+  const onError = options.onRedisError ?? 'local';
+  if (onError !== 'local' && onError !== 'allow' && onError !== 'deny') {
+    throw invalidOption('redisRateLimiter.onRedisError', onError, "'local', 'allow' or 'deny'");
   }
+  const instances = integerOption('redisRateLimiter.expectedInstances', options.expectedInstances ?? 1, 1);
   const algorithm = options.algorithm ?? 'sliding-window';
   if (algorithm !== 'sliding-window' && algorithm !== 'gcra') {
     throw invalidOption('redisRateLimiter.algorithm', algorithm, "'sliding-window' or 'gcra'");
@@ -141,8 +161,10 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
       'at least 1 ms, or false for no timeout',
     );
   }
+  const clock = options.clock ?? systemClock;
   // One aggressive timeout policy: a shared timer, a TimeoutError and the usual timeout telemetry.
-  const deadline = timeoutMs === 0 ? undefined : timeout(timeoutMs, { clock: options.clock ?? systemClock });
+  const deadline = timeoutMs === 0 ? undefined : timeout(timeoutMs, { clock });
+  const insurance = onError === 'local' ? localShare(limits, instances, clock) : undefined;
   const { script, sha } = SCRIPTS[algorithm];
   const events = createEmitter<RedisRateLimiterEvents>();
   const args: string[] = [];
@@ -202,18 +224,51 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
       try {
         return decide(await (deadline === undefined ? run() : deadline.execute(run)));
       } catch (error) {
-        const allowed = onError === 'allow';
-        if (!allowed) metrics?.rejections.add(1, REDIS_DOWN);
-        if (events.has('error')) events.emit('error', { error, key, allowed });
-        return {
-          allowed,
-          remaining: allowed ? tightest.max : 0,
-          limit: tightest.max,
-          resetMs: 0,
-          retryAfterMs: allowed ? 0 : tightest.per,
-        };
+        const decision: RateLimitDecision =
+          insurance === undefined
+            ? {
+                allowed: onError === 'allow',
+                remaining: onError === 'allow' ? tightest.max : 0,
+                limit: tightest.max,
+                resetMs: 0,
+                retryAfterMs: onError === 'allow' ? 0 : tightest.per,
+              }
+            : insurance(key, cost);
+        if (!decision.allowed) metrics?.rejections.add(1, REDIS_DOWN);
+        if (events.has('error')) events.emit('error', { error, key, allowed: decision.allowed });
+        return decision;
       }
     },
     on: events.on,
+  };
+}
+
+/**
+ * The insurance limiter: one token bucket per limit holding this process's share of it,
+ * consulted only while Redis is unavailable. Answers the first refusal (later buckets are
+ * not charged) or the decision with the fewest units remaining.
+ */
+function localShare(
+  limits: ReadonlyArray<{ max: number; per: number }>,
+  instances: number,
+  clock: Clock,
+): (key: string, cost: number) => RateLimitDecision {
+  const shares = limits.map((limit) => Math.max(1, Math.floor(limit.max / instances)));
+  const buckets = limits.map((limit, i) =>
+    tokenBucket({ rate: shares[i]!, per: limit.per, burst: shares[i]!, clock }),
+  );
+  return (key, cost) => {
+    let tightest: RateLimitDecision | undefined;
+    for (let i = 0; i < buckets.length; i++) {
+      const share = shares[i]!;
+      // A cost above this process's share can never pass locally.
+      const decision =
+        cost > share
+          ? { allowed: false, remaining: 0, limit: share, resetMs: 0, retryAfterMs: limits[i]!.per }
+          : buckets[i]!.take(key, cost);
+      if (!decision.allowed) return decision;
+      if (tightest === undefined || decision.remaining < tightest.remaining) tightest = decision;
+    }
+    return tightest!;
   };
 }

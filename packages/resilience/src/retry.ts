@@ -1,6 +1,7 @@
 import { type Clock, createEmitter, type EventSource, systemClock } from '@ballast/core';
 import { durationOption, integerOption, invalidOption, normalizeError } from '@ballast/errors';
 import { type Backoff, exponentialBackoff } from './backoff.js';
+import { isBrokenCircuitError } from './errors.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
 import { type Instruments, instruments } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
@@ -15,7 +16,7 @@ export interface RetryEvents {
   giveUp: {
     attempts: number;
     error: unknown;
-    reason: 'max_attempts' | 'not_retryable' | 'budget' | 'aborted';
+    reason: 'max_attempts' | 'not_retryable' | 'budget' | 'aborted' | 'retry_after' | 'circuit_open';
   };
 }
 
@@ -32,11 +33,21 @@ export interface RetryOptions {
    */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
   /**
-   * Waits at least an error's `retryAfterMs` (from `Retry-After`, a rate limiter or an
-   * open breaker) before retrying, capped by `max`. `false` ignores it.
-   * @defaultValue `true` (cap 60 s)
+   * Waits at least an error's `retryAfterMs` (from `Retry-After` or a rate limiter)
+   * before retrying. A hint longer than `max` gives up at once (`giveUp` reason
+   * `'retry_after'`) instead of waiting: raise `max` to opt into longer waits.
+   * `false` ignores hints (only the backoff applies).
+   * @defaultValue `true` (`max` 60 s)
    */
   respectRetryAfter?: boolean | { max: number | string };
+  /**
+   * Retries a `BrokenCircuitError` from a breaker inside this retry, waiting its
+   * `retryAfterMs` (within `respectRetryAfter.max`). By default an open or isolated
+   * circuit gives up at once (`giveUp` reason `'circuit_open'`): the breaker is there to
+   * fail fast. An isolated breaker is never retried.
+   * @defaultValue `false`
+   */
+  retryOpenCircuit?: boolean;
   /** A budget shared across callers that caps retries to a share of traffic. @defaultValue none */
   budget?: RetryBudget;
   /** The source of time. @defaultValue `systemClock` */
@@ -70,6 +81,12 @@ function annotate(error: unknown, attempts: number): void {
   }
 }
 
+/** The error's `retryAfterMs` when it is a finite number of milliseconds. */
+function hintOf(error: unknown): number | undefined {
+  const hinted = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof hinted === 'number' && Number.isFinite(hinted) ? hinted : undefined;
+}
+
 const ATTEMPT = Object.freeze({ 'resilience.policy': 'retry' });
 
 class RetryStep implements Step {
@@ -79,7 +96,9 @@ class RetryStep implements Step {
     readonly maxAttempts: number,
     readonly backoff: Backoff,
     readonly shouldRetry: (error: unknown, attempt: number) => boolean,
-    readonly retryAfterCap: number,
+    /** The longest `retryAfterMs` worth waiting for; `undefined` ignores hints. */
+    readonly retryAfterCap: number | undefined,
+    readonly retryOpenCircuit: boolean,
     readonly budget: RetryBudget | undefined,
     readonly clock: Clock,
     readonly events: ReturnType<typeof createEmitter<RetryEvents>>,
@@ -107,9 +126,8 @@ class RetryStep implements Step {
       }
       let delay = Math.max(0, this.backoff.delay(attempt, previous));
       previous = delay;
-      const hinted = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-      if (typeof hinted === 'number' && hinted > delay)
-        delay = Math.max(delay, Math.min(hinted, this.retryAfterCap));
+      const hinted = this.retryAfterCap === undefined ? undefined : hintOf(error);
+      if (hinted !== undefined && hinted > delay) delay = hinted;
       if (this.events.has('retry')) this.events.emit('retry', { attempt, delayMs: delay, error });
       this.metrics?.retries.add(1, ATTEMPT);
       if (delay > 0) {
@@ -142,6 +160,12 @@ class RetryStep implements Step {
     if (signalOf(scope, call.outer).aborted) return 'aborted';
     if (attempt >= this.maxAttempts) return 'max_attempts';
     if (!this.shouldRetry(error, attempt)) return 'not_retryable';
+    if (isBrokenCircuitError(error) && (!this.retryOpenCircuit || error.details.isolated))
+      return 'circuit_open';
+    if (this.retryAfterCap !== undefined) {
+      const hinted = hintOf(error);
+      if (hinted !== undefined && hinted > this.retryAfterCap) return 'retry_after';
+    }
     if (this.budget !== undefined && !this.budget.withdraw()) return 'budget';
     return undefined;
   }
@@ -153,12 +177,14 @@ const RETRY_KEYS = [
   'shouldRetry',
   'respectRetryAfter',
   'budget',
+  'retryOpenCircuit',
   'clock',
 ] as const satisfies ReadonlyArray<keyof RetryOptions>;
 
 /**
  * Retries failed work with backoff. `maxAttempts` counts every attempt; the wait
- * honours `retryAfterMs` hints; a shared `budget` caps retries across callers;
+ * honours `retryAfterMs` hints, and a hint beyond `respectRetryAfter.max` or an open
+ * circuit (a `BrokenCircuitError` from an inner breaker) gives up at once; a shared `budget` caps retries across callers;
  * aborting the caller's signal stops the wait at once (the call rejects with the
  * abort reason and `giveUp` reports `'aborted'` with the failure being retried).
  * Gives up with the last error, annotated with `attempts`.
@@ -177,12 +203,15 @@ export function retry(options: RetryOptions = {}): RetryPolicy {
   const shouldRetry = options.shouldRetry ?? isRetryable;
   if (typeof shouldRetry !== 'function') throw invalidOption('retry.shouldRetry', shouldRetry, 'a function');
   const respect = options.respectRetryAfter ?? true;
-  let cap = 0;
+  let cap: number | undefined;
   if (respect === true) cap = 60_000;
   else if (typeof respect === 'object' && respect !== null)
     cap = durationOption('retry.respectRetryAfter.max', respect.max);
   else if (respect !== false)
     throw invalidOption('retry.respectRetryAfter', respect, 'a boolean or { max: duration }');
+  const retryOpenCircuit = options.retryOpenCircuit ?? false;
+  if (typeof retryOpenCircuit !== 'boolean')
+    throw invalidOption('retry.retryOpenCircuit', retryOpenCircuit, 'a boolean');
   const budget = options.budget;
   if (
     budget !== undefined &&
@@ -196,6 +225,7 @@ export function retry(options: RetryOptions = {}): RetryPolicy {
     backoff,
     shouldRetry,
     cap,
+    retryOpenCircuit,
     budget,
     options.clock ?? systemClock,
     events,

@@ -1,32 +1,41 @@
 import { ManualClock } from '@ballast/core/testing';
 import { ConfigurationError, TimeoutError, ValidationError } from '@ballast/errors';
-import { requireRedis, startFaultProxy, startRedisServer, uniquePrefix } from '@ballast/test-utils';
+import {
+  type RedisTopology,
+  redisTopologies,
+  requireRedis,
+  startFaultProxy,
+  startRedisServer,
+  uniquePrefix,
+} from '@ballast/test-utils';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RateLimitDecision, rateLimitHeaders, redisRateLimiter } from '../src/index.js';
 
 const url = await requireRedis();
 
-describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
-  const prefix = uniquePrefix('resilience');
-  const clients: Redis[] = [];
-  let redis: Redis;
+// The algorithms on a single node, a 3+3 Redis Cluster and a Sentinel setup.
+const topologies = await redisTopologies();
+const base = uniquePrefix('resilience');
+afterAll(async () => {
+  for (const topology of topologies) {
+    try {
+      await topology.deleteKeys(`${base}*`);
+    } finally {
+      await topology.stop();
+    }
+  }
+});
+
+describe.each(topologies)('redisRateLimiter on $name', (topology: RedisTopology) => {
+  const prefix = `${base}${topology.name}:`;
+  const clients: Array<Redis | Cluster> = [];
+  let redis: Redis | Cluster;
 
   beforeAll(() => {
-    redis = new Redis(url!);
-    clients.push(redis);
-    for (let i = 0; i < 4; i++) clients.push(new Redis(url!));
-  });
-
-  afterAll(async () => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    await Promise.all(clients.map((c) => c.quit()));
+    for (let i = 0; i < 5; i++) clients.push(topology.client());
+    redis = clients[0]!;
   });
 
   it('admits up to max in the window, then refuses with Retry-After', async () => {
@@ -58,7 +67,7 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     expect((await limiter.take('k', 2)).allowed).toBe(true);
     const refused = await limiter.take('k', 1);
     expect(refused).toMatchObject({ allowed: false, limit: 2, remaining: 0 });
-    const keys = await redis.keys(`${prefix}{k}*`);
+    const keys = await topology.keys(`${prefix}{k}*`);
     expect(keys.sort()).toEqual([`${prefix}{k}:2:1000`, `${prefix}{k}:5:3600000`]);
     expect(await redis.zcard(`${prefix}{k}:5:3600000`)).toBe(2);
     expect((await limiter.take('k', 0)).remaining).toBe(0);
@@ -140,6 +149,16 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     expect((await limiter.take('bulk')).allowed).toBe(false);
     expect(await redis.zcard(`${prefix}{bulk}:10000:60000`)).toBe(10_000);
   });
+});
+
+describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
+  const prefix = `${base}single-node:`;
+  let redis: Redis;
+
+  beforeAll(() => {
+    redis = new Redis(url!);
+  });
+  afterAll(() => redis.quit());
 
   it('rejects an empty key or a cost above the smallest max as invalid input (ValidationError, 400)', async () => {
     const limiter = redisRateLimiter({
@@ -180,7 +199,10 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     expect(() => redisRateLimiter({ client: redis, limits: [{ max: 1, per: 0 }] })).toThrow(/per/);
     expect(() =>
       redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], onRedisError: 'x' as never }),
-    ).toThrow(/onRedisError/);
+    ).toThrow(/'local', 'allow' or 'deny'/);
+    expect(() =>
+      redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], expectedInstances: 0 }),
+    ).toThrow(/expectedInstances/);
     expect(() => redisRateLimiter({ client: redis, limits: [{ max: 1, per: 1 }], timeout: 0 })).toThrow(
       /timeout/,
     );
@@ -196,7 +218,14 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
     const clock = new ManualClock();
     try {
       const limits = [{ max: 5, per: '1m' }];
-      const open = redisRateLimiter({ client, limits, prefix, clock, timeout: '300ms' });
+      const open = redisRateLimiter({
+        client,
+        limits,
+        prefix,
+        clock,
+        timeout: '300ms',
+        onRedisError: 'allow',
+      });
       const closed = redisRateLimiter({ client, limits, prefix, clock, onRedisError: 'deny' });
       const errors: unknown[] = [];
       open.on('error', (e) => errors.push(e.error));
@@ -216,6 +245,58 @@ describe.skipIf(!url)('redisRateLimiter (real Redis)', () => {
       await clock.advance(700); // the default timeout, 1 s
       expect(await refused).toMatchObject({ allowed: false, retryAfterMs: 60_000 });
       expect(clock.pendingTimers).toBe(0);
+    } finally {
+      client.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it('while Redis is black-holed or refused admits only its local share, at most share·(1 + t/per), then Redis decides again', async () => {
+    const { hostname, port } = new URL(url!);
+    const proxy = await startFaultProxy({ target: { host: hostname, port: Number(port || 6379) } });
+    const client = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: 0 });
+    client.on('error', () => {}); // refused connections are the point here
+    const clock = new ManualClock();
+    try {
+      const limiter = redisRateLimiter({
+        client,
+        limits: [{ max: 10, per: '1m' }],
+        expectedInstances: 2,
+        prefix,
+        clock,
+        timeout: '100ms',
+      });
+      const errors: boolean[] = [];
+      limiter.on('error', (e) => errors.push(e.allowed));
+      expect(await limiter.take('stall')).toMatchObject({ allowed: true, limit: 10 });
+      proxy.setMode('blackhole');
+      const started = clock.now();
+      let admitted = 0;
+      let calls = 0;
+      // 200 callers at once, then 20 more every 3 s for 30 s of stall.
+      for (let wave = 0; wave <= 10; wave++) {
+        const takes = Array.from({ length: wave === 0 ? 200 : 20 }, () => limiter.take('stall'));
+        calls += takes.length;
+        await clock.advance(100);
+        for (const decision of await Promise.all(takes)) {
+          if (decision.allowed) admitted++;
+          expect(decision.limit).toBe(5);
+        }
+        await clock.advance(2_900);
+      }
+      const stall = clock.now() - started;
+      const share = 5;
+      expect(admitted).toBeLessThanOrEqual(Math.floor(share * (1 + stall / 60_000)));
+      expect(admitted).toBeGreaterThanOrEqual(share); // not fail-closed either
+      expect(errors).toHaveLength(calls);
+      // Refused connections: the same local share, for another key.
+      proxy.setMode('refuse');
+      const refusing = Array.from({ length: 8 }, () => limiter.take('refused'));
+      await clock.advance(100);
+      const decided = await Promise.all(refusing);
+      expect(decided.filter((decision) => decision.allowed)).toHaveLength(5);
+      proxy.setMode('pass');
+      expect((await limiter.take('after')).limit).toBe(10);
     } finally {
       client.disconnect();
       await proxy.close();
@@ -246,7 +327,7 @@ describe.skipIf(!url)('redisRateLimiter (throwaway Redis)', () => {
     });
     try {
       await client.connect();
-      const open = redisRateLimiter({ client, limits: [{ max: 5, per: '1m' }] });
+      const open = redisRateLimiter({ client, limits: [{ max: 5, per: '1m' }], onRedisError: 'allow' });
       const closed = redisRateLimiter({ client, limits: [{ max: 5, per: '1m' }], onRedisError: 'deny' });
       const errors: boolean[] = [];
       closed.on('error', (e) => errors.push(e.allowed));
@@ -257,6 +338,28 @@ describe.skipIf(!url)('redisRateLimiter (throwaway Redis)', () => {
       expect(await open.take('x')).toMatchObject({ allowed: true, remaining: 5 });
       expect(await closed.take('x')).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 60_000 });
       expect(errors).toEqual([false]);
+
+      // The default: this process's share of every limit, refusing a cost above it.
+      const local = redisRateLimiter({
+        client,
+        limits: [
+          { max: 4, per: '1s' },
+          { max: 7, per: '1h' },
+        ],
+        expectedInstances: 2,
+      });
+      expect(await local.take('y')).toMatchObject({ allowed: true, limit: 2, remaining: 1 });
+      expect(await local.take('y', 3)).toMatchObject({ allowed: false, limit: 2, retryAfterMs: 1_000 });
+      expect(await local.take('y')).toMatchObject({ allowed: true, remaining: 0 });
+      expect(await local.take('y')).toMatchObject({ allowed: false, limit: 2 });
+      const wide = redisRateLimiter({
+        client,
+        limits: [
+          { max: 9, per: '1s' },
+          { max: 4, per: '1h' },
+        ],
+      });
+      expect(await wide.take('z', 2)).toMatchObject({ allowed: true, limit: 4, remaining: 2 });
     } finally {
       client.disconnect();
       await server.stop();

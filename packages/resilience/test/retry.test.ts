@@ -5,6 +5,7 @@ import {
   circuitBreaker,
   consecutiveFailures,
   constantBackoff,
+  isBrokenCircuitError,
   isRetryable,
   pipeline,
   type RetryEvents,
@@ -71,16 +72,43 @@ describe('retry', () => {
     expect(seen).toEqual([1, 2]);
   });
 
-  it('waits at least retryAfterMs when respectRetryAfter, capped by max', async () => {
+  it('waits at least retryAfterMs when the hint is within max', async () => {
     const clock = new ManualClock();
-    const policy = retry({ backoff: constantBackoff(10), respectRetryAfter: { max: '1s' }, clock });
+    const policy = retry({ backoff: constantBackoff(10), respectRetryAfter: { max: '5s' }, clock });
     const work = flaky(2, () => new RateLimitedError('slow down', { retryAfterMs: 5_000 }));
     const delays: number[] = [];
     policy.on('retry', (e) => delays.push(e.delayMs));
     const result = policy.execute(work.fn);
-    await clock.advance(2_000);
+    await clock.advance(4_999);
+    expect(work.calls()).toBe(1);
+    await clock.advance(5_001);
     await expect(result).resolves.toBe('ok after 3');
-    expect(delays).toEqual([1_000, 1_000]);
+    expect(delays).toEqual([5_000, 5_000]);
+  });
+
+  it('gives up at once, scheduling no wait, when the hint exceeds max', async () => {
+    const clock = new ManualClock();
+    const policy = retry({ backoff: constantBackoff(10), clock });
+    const gaveUp: string[] = [];
+    policy.on('giveUp', (e) => gaveUp.push(`${e.attempts} ${e.reason}`));
+    const work = flaky(1, () => new RateLimitedError('come back in an hour', { retryAfterMs: 3_600_000 }));
+    const error = await policy.execute(work.fn).catch((e: unknown) => e);
+    expect(RateLimitedError.is(error)).toBe(true);
+    expect((error as { attempts: number }).attempts).toBe(1);
+    expect(work.calls()).toBe(1);
+    expect(gaveUp).toEqual(['1 retry_after']);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('gives up on a hint beyond a custom max and waits for one just within it', async () => {
+    const clock = new ManualClock();
+    const policy = retry({ backoff: constantBackoff(0), respectRetryAfter: { max: '1s' }, clock });
+    const beyond = flaky(1, () => new RateLimitedError('x', { retryAfterMs: 1_001 }));
+    await expect(policy.execute(beyond.fn)).rejects.toThrow('x');
+    const within = flaky(1, () => new RateLimitedError('x', { retryAfterMs: 1_000 }));
+    const result = policy.execute(within.fn);
+    await clock.advance(1_000);
+    await expect(result).resolves.toBe('ok after 2');
   });
 
   it('ignores retryAfterMs when respectRetryAfter is false', async () => {
@@ -149,11 +177,43 @@ describe('retry', () => {
     expect(budget.available).toBe(1);
   });
 
-  it('retries around a breaker, waiting for it to half-open', async () => {
+  it('fails fast through pipeline(retry, breaker, timeout) while the breaker is open', async () => {
+    const clock = new ManualClock();
+    const breaker = circuitBreaker({ strategy: consecutiveFailures(1), halfOpenAfter: 30_000, clock });
+    const retries = retry({ maxAttempts: 3, clock });
+    const policy = pipeline(retries, breaker, timeout(100, { clock }));
+    const gaveUp: string[] = [];
+    retries.on('giveUp', (e) => gaveUp.push(`${e.attempts} ${e.reason}`));
+    await expect(breaker.execute(flaky(1).fn)).rejects.toThrow('flaky');
+    expect(breaker.state).toBe('open');
+    const work = flaky(0);
+    // Settles without the clock moving: no retry wait is scheduled behind the open circuit.
+    const error = await policy.execute(work.fn).catch((e: unknown) => e);
+    expect(isBrokenCircuitError(error)).toBe(true);
+    expect((error as { attempts: number }).attempts).toBe(1);
+    expect(work.calls()).toBe(0);
+    expect(gaveUp).toEqual(['1 circuit_open']);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('gives up on an isolated breaker even when retryOpenCircuit is set', async () => {
+    const clock = new ManualClock();
+    const breaker = circuitBreaker({ clock });
+    breaker.isolate();
+    const retries = retry({ retryOpenCircuit: true, clock });
+    const policy = pipeline(retries, breaker);
+    const reasons: string[] = [];
+    retries.on('giveUp', (e) => reasons.push(e.reason));
+    await expect(policy.execute(flaky(0).fn)).rejects.toSatisfy(isBrokenCircuitError);
+    expect(reasons).toEqual(['circuit_open']);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('retries around a breaker, waiting for it to half-open, when retryOpenCircuit opts in', async () => {
     const clock = new ManualClock();
     const breaker = circuitBreaker({ strategy: consecutiveFailures(1), halfOpenAfter: 500, clock });
     const policy = pipeline(
-      retry({ maxAttempts: 3, backoff: constantBackoff(1), clock }),
+      retry({ maxAttempts: 3, backoff: constantBackoff(1), retryOpenCircuit: true, clock }),
       breaker,
       timeout(100, { clock }),
     );
@@ -178,6 +238,7 @@ describe('retry', () => {
     expect(() => retry({ backoff: {} as never })).toThrow(/retry.backoff/);
     expect(() => retry({ shouldRetry: 1 as never })).toThrow(/retry.shouldRetry/);
     expect(() => retry({ respectRetryAfter: 'yes' as never })).toThrow(/respectRetryAfter/);
+    expect(() => retry({ retryOpenCircuit: 'yes' as never })).toThrow(/retry.retryOpenCircuit/);
     expect(() => retryBudget({ ratio: 2 })).toThrow(/retryBudget.ratio/);
     expect(() => retryBudget({ minPerSecond: -1 })).toThrow(/minPerSecond/);
     expect(() => retryBudget({ window: 5 })).toThrow(/retryBudget.window/);

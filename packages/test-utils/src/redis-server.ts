@@ -19,9 +19,18 @@ export interface RedisServer {
 /** Options for {@link startRedisServer}. */
 export interface RedisServerOptions {
   /** The binary; defaults to `REDIS_SERVER_BIN` or `redis-server` on the PATH. */
-  bin?: string;
+  bin?: string | undefined;
   /** How long to wait for the server to answer. @defaultValue 10000 */
   startTimeoutMs?: number;
+  /** The port; a free loopback port by default. */
+  port?: number;
+  /**
+   * Extra arguments after the defaults (port, bind, no persistence), e.g.
+   * `['--cluster-enabled', 'yes']`.
+   */
+  args?: readonly string[];
+  /** A config file given before every other argument (Sentinel needs a writable one). */
+  configFile?: string;
 }
 
 async function waitForPing(url: string, deadline: number, child: ChildProcess): Promise<void> {
@@ -41,7 +50,9 @@ async function waitForPing(url: string, deadline: number, child: ChildProcess): 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const bin = options.bin ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const extra = options.args ?? [];
+  const config = options.configFile === undefined ? [] : [options.configFile];
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
@@ -49,6 +60,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     const proc = spawn(
       bin,
       [
+        ...config,
         '--port',
         String(port),
         '--bind',
@@ -59,6 +71,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         'no',
         '--daemonize',
         'no',
+        ...extra,
       ],
       { stdio: 'ignore' },
     );

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import { recordSkip } from './skips.js';
 
 /** The Redis URL tests use: `REDIS_URL`, or the local default. */
 export function redisUrl(): string {
@@ -42,8 +43,10 @@ export async function requireRedis(): Promise<string | undefined> {
       `${message} REQUIRE_REDIS=1 is set, so Redis tests fail instead of skipping. Start Redis or set REDIS_URL.`,
     );
   }
-  console.warn(
-    `\n${'!'.repeat(72)}\n!! SKIPPING Redis tests: ${message}\n!! Set REDIS_URL, start redis-server, or run with REQUIRE_REDIS=1 to fail.\n${'!'.repeat(72)}\n`,
+  recordSkip(
+    'Redis tests',
+    message,
+    'Set REDIS_URL, start redis-server, or run with REQUIRE_REDIS=1 to fail.',
   );
   return undefined;
 }

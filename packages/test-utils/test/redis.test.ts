@@ -1,5 +1,8 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freePort, pingRedis, redisUrl, requireRedis, uniquePrefix } from '../src/index.js';
+import { freePort, pingRedis, redisUrl, requireRedis, SKIP_LOG_ENV, uniquePrefix } from '../src/index.js';
 
 describe('redis discovery', () => {
   afterEach(() => {
@@ -30,8 +33,14 @@ describe('redis discovery', () => {
     vi.stubEnv('REDIS_URL', `redis://127.0.0.1:${port}`);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     vi.stubEnv('REQUIRE_REDIS', '');
+    // Its own folder: this deliberate skip must not reach the run's end-of-output summary.
+    const skips = await mkdtemp(join(tmpdir(), 'skips-'));
+    vi.stubEnv(SKIP_LOG_ENV, skips);
     expect(await requireRedis()).toBeUndefined();
     expect(warn.mock.calls[0]?.[0]).toMatch(/SKIPPING Redis tests/);
+    const recorded = JSON.parse(await readFile(join(skips, 'skips.jsonl'), 'utf8')) as { what: string };
+    expect(recorded.what).toBe('Redis tests');
+    await rm(skips, { recursive: true, force: true });
     vi.stubEnv('REQUIRE_REDIS', '1');
     await expect(requireRedis()).rejects.toThrow(/REQUIRE_REDIS=1/);
   });

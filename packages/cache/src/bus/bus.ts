@@ -21,6 +21,14 @@ export interface BusHandlers {
   error(error: unknown): void;
 }
 
+/** A bus's own view of its health, merged into the cache's health check. */
+export interface BusHealth {
+  /** `warn` while messages may be missed or are waiting to be sent. */
+  readonly status: 'pass' | 'warn';
+  /** What is wrong (or `subscribed to … pub/sub`), shown in the health report. */
+  readonly output: string;
+}
+
 /**
  * Carries invalidations between processes that share a cache, so that each process's
  * in-process tiers drop keys another process changed. `redisBus()` is the built-in one.
@@ -30,6 +38,8 @@ export interface CacheBus {
   publish(message: BusMessage): Promise<void>;
   /** Starts delivering messages; called once by `createCache`. */
   subscribe(handlers: BusHandlers): MaybePromise<void>;
+  /** Whether the bus delivers now; optional for custom buses. */
+  health?(): BusHealth;
   /** Stops delivering and releases the connections the bus opened. */
   close(): MaybePromise<void>;
 }

@@ -4,20 +4,9 @@ import type { BusMessage, CacheBus } from '../bus/bus.js';
 import type { CacheEvents } from '../events.js';
 import { type NamespaceCounters, namespaceCounters, type TierCounters } from '../stats.js';
 import type { CacheEntry, CacheTier } from '../tier.js';
+import { KeyWatches } from './key-watch.js';
 import type { TierRunner } from './tier-runner.js';
 import type { WriteBehind, WriteBehindHooks } from './write-behind.js';
-
-/** Deleted tags remembered for the watchers before a tag deletion counts as a clear. */
-const MAX_DELETED_TAGS = 1_024;
-
-/**
- * The slower-tier reads and factory runs of one key in flight (`watchers`), and how many
- * changes of the key they have seen.
- */
-export interface KeyWatch {
-  watchers: number;
-  changes: number;
-}
 
 /** Everything the engine is built from. */
 export interface EngineParts {
@@ -32,8 +21,10 @@ export interface EngineParts {
 }
 
 /**
- * The state shared by a cache and its namespaces: tiers, in-flight loads, counters, and
- * the write and invalidation paths. The read path lives in `get-or-set.ts`.
+ * The state shared by a cache and its namespaces: tiers, counters, and the write and
+ * invalidation paths (set, delete, tag deletion, clear, and what other processes tell
+ * over the bus). Every change is reported to {@link CacheEngine.watches}, where the read
+ * path (`read/`) learns what it overtook.
  */
 export class CacheEngine implements WriteBehindHooks {
   readonly name: string;
@@ -49,25 +40,12 @@ export class CacheEngine implements WriteBehindHooks {
   readonly l1Counters: TierCounters | undefined;
   /** Index of the first tier that can lock, for cross-process single flight. */
   readonly lockTier: number;
-  /** Caller-facing loads in flight, one per key (single flight). */
-  readonly loads = new Map<string, Promise<unknown>>();
-  /** Factory runs in flight, including background refreshes. */
-  readonly refreshes = new Map<string, Promise<unknown>>();
   readonly namespaces = new Map<string, NamespaceCounters>();
   /** Identifies this process's messages on the bus. */
   readonly id = randomUUID();
   writeBehind: WriteBehind | undefined;
-  /**
-   * Changes of each key seen by the slower-tier reads and factory runs in flight. A read
-   * or factory run that began before a change of its key must not cache what it got: the
-   * change is newer.
-   */
-  readonly #watched = new Map<string, KeyWatch>();
-  /** Bumped by changes that touch every key: a clear, a bus reconnect. */
-  #epoch = 0;
-  /** Counts tag deletions; `#deletedTags` remembers each deleted tag's count while anything is watched. */
-  #tagSeq = 0;
-  readonly #deletedTags = new Map<string, number>();
+  /** What each change overtakes, for the reads and factory runs in flight. */
+  readonly watches = new KeyWatches();
   readonly #remote: number[];
   readonly #local: number[];
 
@@ -109,7 +87,7 @@ export class CacheEngine implements WriteBehindHooks {
    * been flushed (see {@link CacheEngine.flushed}).
    */
   async write(key: string, entry: CacheEntry): Promise<void> {
-    this.#changed(key);
+    this.watches.changed(key);
     if (this.l1 !== undefined) {
       this.l1.set(key, entry);
       this.l1Counters!.sets++;
@@ -117,7 +95,7 @@ export class CacheEngine implements WriteBehindHooks {
     if (this.writeBehind?.open === true) return this.writeBehind.set(key, entry);
     await Promise.all(this.#remote.map((index) => this.runner.set(index, key, entry)));
     // Reads that started while the slower tiers still held the old value.
-    this.#changed(key);
+    this.watches.changed(key);
     void this.publish({ type: 'delete', keys: [key] });
   }
 
@@ -135,76 +113,6 @@ export class CacheEngine implements WriteBehindHooks {
     this.emitter.emit('write-behind:drop', { key, operation, attempts });
   }
 
-  /**
-   * Starts watching `key` for changes; pair with {@link CacheEngine.unwatch}. Remember
-   * `watch.changes`, {@link CacheEngine.epoch} and {@link CacheEngine.tagSeq} to ask
-   * {@link CacheEngine.overtaken} later.
-   */
-  watch(key: string): KeyWatch {
-    let watch = this.#watched.get(key);
-    if (watch === undefined) {
-      watch = { watchers: 0, changes: 0 };
-      this.#watched.set(key, watch);
-    }
-    watch.watchers++;
-    return watch;
-  }
-
-  unwatch(key: string, watch: KeyWatch): void {
-    if (--watch.watchers > 0) return;
-    this.#watched.delete(key);
-    if (this.#watched.size === 0 && this.#deletedTags.size > 0) this.#deletedTags.clear();
-  }
-
-  /** Counts changes that touch every key: clears and bus reconnects. */
-  get epoch(): number {
-    return this.#epoch;
-  }
-
-  /** Counts tag deletions. */
-  get tagSeq(): number {
-    return this.#tagSeq;
-  }
-
-  /**
-   * Whether the key changed since its watcher saw `changes`, `epoch` and `tagSeq`: a set
-   * or delete of the key, a clear, or the deletion of one of `tags` (the tags of what the
-   * watcher is about to cache).
-   */
-  overtaken(
-    watch: KeyWatch,
-    changes: number,
-    epoch: number,
-    tagSeq: number,
-    tags: readonly string[],
-  ): boolean {
-    if (watch.changes !== changes || this.#epoch !== epoch) return true;
-    if (this.#tagSeq === tagSeq) return false;
-    for (const tag of tags) {
-      const deleted = this.#deletedTags.get(tag);
-      if (deleted !== undefined && deleted > tagSeq) return true;
-    }
-    return false;
-  }
-
-  /** Records the deletion of `tags` for the watchers (beyond a bound, as a change of every key). */
-  #tagsDeleted(tags: readonly string[]): void {
-    this.#tagSeq++;
-    if (this.#watched.size === 0) return;
-    if (this.#deletedTags.size + tags.length > MAX_DELETED_TAGS) {
-      this.#deletedTags.clear();
-      this.#epoch++;
-      return;
-    }
-    for (const tag of tags) this.#deletedTags.set(tag, this.#tagSeq);
-  }
-
-  /** Records a change of `key` for its watchers. */
-  #changed(key: string): void {
-    const watch = this.#watched.get(key);
-    if (watch !== undefined) watch.changes++;
-  }
-
   /** Copies an entry found in a slower tier into the faster ones, with its remaining life. */
   backfill(found: number, key: string, entry: CacheEntry): void {
     for (let index = 0; index < found; index++) {
@@ -217,19 +125,19 @@ export class CacheEngine implements WriteBehindHooks {
   }
 
   async delete(key: string): Promise<void> {
-    this.#changed(key);
+    this.watches.changed(key);
     if (this.l1 !== undefined) {
       this.l1.delete(key);
       this.l1Counters!.deletes++;
     }
     if (this.writeBehind?.open === true) return this.writeBehind.delete(key);
     await Promise.all(this.#remote.map((index) => this.runner.delete(index, key)));
-    this.#changed(key);
+    this.watches.changed(key);
     void this.publish({ type: 'delete', keys: [key] });
   }
 
   async deleteByTags(tags: readonly string[]): Promise<void> {
-    this.#tagsDeleted(tags);
+    this.watches.tagsDeleted(tags);
     await this.writeBehind?.flush();
     this.writeBehind?.overtake(
       (write) => write.kind === 'set' && write.entry.tags.some((tag) => tags.includes(tag)),
@@ -240,25 +148,25 @@ export class CacheEngine implements WriteBehindHooks {
         tier.deleteByTag === undefined ? [] : tags.map((tag) => this.runner.deleteByTag(index, tag)),
       ),
     );
-    this.#tagsDeleted(tags);
+    this.watches.tagsDeleted(tags);
     void this.publish({ type: 'tag', tags });
   }
 
   async clear(): Promise<void> {
-    this.#epoch++;
+    this.watches.allChanged();
     await this.writeBehind?.flush();
     this.writeBehind?.overtake(() => true, 'drop');
     await Promise.all(this.tiers.map((_, index) => this.runner.clear(index)));
-    this.#epoch++;
+    this.watches.allChanged();
     void this.publish({ type: 'clear' });
   }
 
   /** Applies another process's invalidation to this process's local tiers. */
   receive(message: BusMessage): void {
     if (message.from === this.id || message.cache !== this.name) return;
-    if (message.type === 'delete') for (const key of message.keys) this.#changed(key);
-    else if (message.type === 'tag') this.#tagsDeleted(message.tags);
-    else this.#epoch++;
+    if (message.type === 'delete') for (const key of message.keys) this.watches.changed(key);
+    else if (message.type === 'tag') this.watches.tagsDeleted(message.tags);
+    else this.watches.allChanged();
     for (const index of this.#local) {
       if (message.type === 'delete') for (const key of message.keys) void this.runner.delete(index, key);
       else if (message.type === 'tag')
@@ -272,7 +180,7 @@ export class CacheEngine implements WriteBehindHooks {
 
   /** After a bus reconnect messages may have been lost: drop everything held locally. */
   reconnected(): void {
-    this.#epoch++;
+    this.watches.allChanged();
     for (const index of this.#local) void this.runner.clear(index);
     this.emitter.emit('bus:reconnect', {});
   }

@@ -1,5 +1,5 @@
 import type { Clock, Emitter } from '@ballast/core';
-import { durationOption, integerOption, TimeoutError } from '@ballast/errors';
+import { durationOption, integerOption, TimeoutError, UnavailableError } from '@ballast/errors';
 import { circuitBreaker, consecutiveFailures, pipeline, timeout } from '@ballast/resilience';
 import type { CacheEvents } from '../events.js';
 import type { TierProtection } from '../options.js';
@@ -43,6 +43,15 @@ export function protectionSettings(options: TierProtection = {}): ProtectionSett
   };
 }
 
+/**
+ * Until when the tier is suspect: for one timeout after it last timed out, unless a call
+ * succeeds first, writes and locks fail at once instead of waiting out a timeout of their own: a request
+ * whose read just timed out must not wait again to write back what its factory made.
+ */
+interface Suspicion {
+  until: number;
+}
+
 let captured: TimedRead | undefined;
 function capture(resolve: (entry: CacheEntry | undefined) => void, reject: (error: unknown) => void): void {
   const read = captured!;
@@ -65,6 +74,7 @@ class TimedRead implements Deadline {
 
   constructor(
     readonly deadlines: Deadlines,
+    readonly suspicion: Suspicion,
     readonly tier: CacheTier,
     readonly key: string,
     readonly withSignal: boolean,
@@ -118,6 +128,7 @@ class TimedRead implements Deadline {
   done(entry: CacheEntry | undefined): void {
     if (!this.queued) return;
     this.deadlines.remove(this);
+    this.suspicion.until = 0;
     this.resolve!(entry);
   }
 
@@ -129,6 +140,7 @@ class TimedRead implements Deadline {
 
   expire(): void {
     const ms = this.deadlines.ms;
+    this.suspicion.until = this.deadlines.clock.now() + ms;
     const error = new TimeoutError(`The operation timed out after ${ms} ms`, { details: { timeoutMs: ms } });
     this.controller?.abort(error);
     this.reject!(error);
@@ -156,11 +168,26 @@ export function createGuard(
   });
   const policy = pipeline(breaker, timeout(settings.timeout, { clock }));
   const deadlines = new Deadlines(clock, settings.timeout);
+  const suspicion: Suspicion = { until: 0 };
   const off = breaker.on('stateChange', ({ to }) => emitter.emit('breaker', { tier, state: to }));
   return {
-    run: (operation) => policy.execute(operation),
+    async run(operation) {
+      if (suspicion.until > clock.now()) {
+        throw new UnavailableError(`The ${tier} tier timed out moments ago; skipped rather than wait again`, {
+          details: { tier },
+        });
+      }
+      try {
+        const result = await policy.execute(operation);
+        suspicion.until = 0;
+        return result;
+      } catch (error) {
+        if (TimeoutError.is(error)) suspicion.until = clock.now() + settings.timeout;
+        throw error;
+      }
+    },
     read: (target, key, withSignal, split) =>
-      breaker.execute(new TimedRead(deadlines, target, key, withSignal, split).start),
+      breaker.execute(new TimedRead(deadlines, suspicion, target, key, withSignal, split).start),
     get state() {
       return breaker.state;
     },

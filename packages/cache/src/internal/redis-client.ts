@@ -4,6 +4,19 @@ import type { Cluster, Redis } from 'ioredis';
 /** An ioredis connection: a single node, Sentinel or Cluster. */
 export type RedisClient = Redis | Cluster;
 
+/**
+ * An ioredis client (`Redis`, Sentinel or `Cluster`), as the public options take it: only
+ * what the cache checks before it uses the client, declared here rather than imported, so
+ * that the types of `@ballast/cache` never name ioredis, an optional peer (a TypeScript
+ * project without ioredis still compiles). Pass your `new Redis()` or `new Cluster()`.
+ */
+export interface RedisClientLike {
+  /** ioredis's connection state (`'ready'`, `'connecting'`, `'end'`…). */
+  readonly status: string;
+  /** Registers a Lua script as a command (ioredis `defineCommand`). */
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void;
+}
+
 /** A client given by the caller, or one created on first use from a URL. */
 export interface ClientSource {
   /**
@@ -56,7 +69,7 @@ export async function closeClient(redis: RedisClient, timeout = QUIT_TIMEOUT): P
  */
 export function redisClientFrom(
   owner: string,
-  options: { client?: RedisClient; url?: string },
+  options: { client?: RedisClientLike; url?: string },
   onError: (error: unknown) => void = () => {},
 ): ClientSource {
   const { client, url } = options;
@@ -71,7 +84,7 @@ export function redisClientFrom(
     if (typeof (client as { defineCommand?: unknown }).defineCommand !== 'function') {
       throw invalidOption(`${owner}.client`, client, 'an ioredis Redis or Cluster client');
     }
-    const ready = Promise.resolve(client);
+    const ready = Promise.resolve(client as RedisClient);
     return { get: () => ready, lastError: undefined, close: async () => {} };
   }
   if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) {
@@ -108,4 +121,27 @@ export function redisClientFrom(
       await closeClient(await created);
     },
   };
+}
+
+/** Whether `redis` is an ioredis `Cluster` (without importing ioredis). */
+export function isCluster(redis: RedisClient): redis is Cluster {
+  return 'nodes' in redis && typeof redis.nodes === 'function';
+}
+
+/**
+ * The connections that hold data: every master of a Cluster (once it has connected and
+ * learned its slots, so that none is missed), or the client itself.
+ */
+export async function dataNodes(redis: RedisClient): Promise<Redis[]> {
+  if (!isCluster(redis)) return [redis];
+  if (redis.status === 'wait') await redis.connect();
+  else if (redis.status !== 'ready') {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (): void =>
+        reject(new UnavailableError(`Redis Cluster is not connected (${redis.status})`));
+      redis.once('ready', resolve);
+      redis.once('end', fail);
+    });
+  }
+  return redis.nodes('master');
 }

@@ -1,4 +1,5 @@
 import type { Emitter } from '@ballast/core';
+import { isBrokenCircuitError } from '@ballast/resilience';
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { CorruptEntryError } from '../errors.js';
@@ -6,6 +7,7 @@ import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
 import type { CacheEntry, CacheLock, CacheTier } from '../tier.js';
 import type { TierGuard } from './guard.js';
+import type { Recovery } from './recovery.js';
 import { type SplitRead, splitReadOf } from './split-read.js';
 
 function failSpan(span: Span, error: unknown): void {
@@ -35,6 +37,14 @@ export class TierRunner {
   readonly #signals: boolean[];
   /** Each tier's split read, when it has one (the Redis tier). */
   readonly #splits: (SplitRead | undefined)[];
+  /**
+   * Per tier: an `error` event already said the breaker refuses calls. While it stays open
+   * further refusals are only counted (`stats().tiers[i].errors`), so an open breaker costs
+   * one event, not one per read; any other failure (a probe's) ends the quiet spell.
+   */
+  readonly #refusing: boolean[];
+  /** Remembers the writes a shared tier missed, and repairs them once it answers. */
+  recovery: Recovery | undefined = undefined;
 
   constructor(
     readonly tiers: readonly CacheTier[],
@@ -46,6 +56,7 @@ export class TierRunner {
     this.counters = tiers.map(() => tierCounters());
     this.#signals = tiers.map((tier) => tier.get.length > 1);
     this.#splits = tiers.map(splitReadOf);
+    this.#refusing = tiers.map(() => false);
     this.#attributes = tiers.map((tier) => ({ 'cache.name': cacheName, 'cache.tier': tier.name }));
   }
 
@@ -100,7 +111,13 @@ export class TierRunner {
 
   set(index: number, key: string, entry: CacheEntry): Promise<boolean> {
     this.counters[index]!.sets++;
-    return this.#run(index, 'set', key, (tier, signal) => tier.set(key, entry, signal));
+    const written = this.#run(index, 'set', key, (tier, signal) => tier.set(key, entry, signal));
+    const recovery = this.recovery;
+    if (recovery === undefined || this.guards[index] === undefined) return written;
+    return written.then((ok) => {
+      if (ok) recovery.wrote(index, key, entry);
+      return ok;
+    });
   }
 
   delete(index: number, key: string): Promise<boolean> {
@@ -109,7 +126,7 @@ export class TierRunner {
   }
 
   deleteByTag(index: number, tag: string): Promise<boolean> {
-    return this.#run(index, 'deleteByTag', undefined, (tier, signal) => tier.deleteByTag?.(tag, signal));
+    return this.#run(index, 'deleteByTag', undefined, (tier, signal) => tier.deleteByTag?.(tag, signal), tag);
   }
 
   clear(index: number): Promise<boolean> {
@@ -136,6 +153,7 @@ export class TierRunner {
     operation: string,
     key: string | undefined,
     call: (tier: CacheTier, signal?: AbortSignal) => unknown,
+    tag?: string,
   ): Promise<boolean> {
     const tier = this.tiers[index]!;
     try {
@@ -149,10 +167,13 @@ export class TierRunner {
             await call(tier, context.signal);
           }),
         );
+        this.recovery?.succeeded(index, operation, key ?? tag);
       }
       return true;
     } catch (error) {
+      // #fail first: the writes it puts in doubt are older than this skipped change.
       this.#fail(index, operation, error, key);
+      if (this.guards[index] !== undefined) this.recovery?.skipped(index, operation, key ?? tag);
       return false;
     }
   }
@@ -182,6 +203,11 @@ export class TierRunner {
 
   #fail(index: number, operation: string, error: unknown, key: string | undefined): void {
     this.counters[index]!.errors++;
+    this.recovery?.failed(index);
+    if (isBrokenCircuitError(error)) {
+      if (this.#refusing[index]) return;
+      this.#refusing[index] = true;
+    } else this.#refusing[index] = false;
     const tier = this.tiers[index]!.name;
     this.emitter.emit(
       'error',

@@ -1,9 +1,13 @@
 import { type Clock, systemClock } from '@ballast/core';
 import { integerOption, invalidOption, UnavailableError } from '@ballast/errors';
-import type { Cluster, Redis } from 'ioredis';
 import { CorruptEntryError } from '../errors.js';
 import { decodeEntry, encodeEntry } from '../internal/envelope.js';
-import { type RedisClient, redisClientFrom } from '../internal/redis-client.js';
+import {
+  dataNodes,
+  type RedisClient,
+  type RedisClientLike,
+  redisClientFrom,
+} from '../internal/redis-client.js';
 import { SPLIT_READ, type SplitRead } from '../internal/split-read.js';
 import { tierName } from '../internal/tier-name.js';
 import { jsonSerializer, type Serializer } from '../serializer.js';
@@ -13,7 +17,7 @@ import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, RELEASE_SCRIPT, SET_SCRIPT } from './
 /** Options for {@link redisTier}. Give `client` or `url`. */
 export interface RedisTierOptions {
   /** An ioredis client, `Cluster` or Sentinel connection; the caller owns and closes it. */
-  client?: Redis | Cluster;
+  client?: RedisClientLike;
   /** A Redis URL; ioredis is then loaded on first use and the tier closes its client. */
   url?: string;
   /**
@@ -178,9 +182,7 @@ export function redisTier(options: RedisTierOptions): CacheTier {
       const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
       // The fencing counters survive: a lock granted after clear() must still outrank earlier ones.
       const isFence = (key: string): boolean => FENCE.test(key.slice(prefix.length));
-      const nodes =
-        'nodes' in redis && typeof redis.nodes === 'function' ? redis.nodes('master') : [redis as Redis];
-      for (const node of nodes) {
+      for (const node of await dataNodes(redis)) {
         let cursor = '0';
         do {
           const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);

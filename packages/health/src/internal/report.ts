@@ -12,7 +12,7 @@ export function checkEntry(check: ResolvedCheck, record: RunRecord): CheckReport
   const cached = entries.get(record);
   if (cached !== undefined) return cached;
   const entry: CheckReport = {
-    componentId: check.name,
+    componentId: check.shownName,
     status: record.status,
     time: new Date(record.time).toISOString(),
     duration: record.duration,
@@ -57,7 +57,8 @@ export function buildReport(
     if (list === undefined) entriesByKey[check.key] = [entry];
     else list.push(entry);
     inputs.push(entry);
-    if (record.status !== 'pass') failing += `${failing === '' ? '' : ', '}${check.name}: ${record.status}`;
+    if (record.status !== 'pass')
+      failing += `${failing === '' ? '' : ', '}${check.shownName}: ${record.status}`;
   }
   const report: HealthReport = { status: aggregateStatus(inputs), ...service, checks: entriesByKey };
   if (failing !== '') report.output = failing;

@@ -42,7 +42,11 @@ export function positiveDuration(option: string, value: Duration): number {
  * `execute`, `state`…) belong to their owner and are left alone.
  * @throws ConfigurationError naming the bad setting or unknown key.
  */
-export function resolveCheck(input: CheckInput, defaults: CheckDefaults): ResolvedCheck {
+export function resolveCheck(
+  input: CheckInput,
+  defaults: CheckDefaults,
+  showName: (name: string) => string,
+): ResolvedCheck {
   if (typeof input !== 'object' || input === null) {
     throw invalidOption('check', input, 'an object with a name and a run(signal) or check(signal) function');
   }
@@ -74,6 +78,8 @@ export function resolveCheck(input: CheckInput, defaults: CheckDefaults): Resolv
   if (typeof critical !== 'boolean') throw invalidOption(at('critical'), critical, 'true or false');
   // An indicator's own close() (a cache, a pool) is not the registry's to call.
   const close = typeof input.run === 'function' ? input.close : undefined;
+  // A name may be a connection URL: reports, doctor lines and metrics show it redacted.
+  const shownName = showName(name);
   return {
     name,
     run,
@@ -86,7 +92,8 @@ export function resolveCheck(input: CheckInput, defaults: CheckDefaults): Resolv
       input.cacheFor === undefined ? defaults.cacheForMs : durationOption(at('cacheFor'), input.cacheFor),
     componentType: input.componentType,
     observedUnit: input.observedUnit,
-    key: input.measurement === undefined ? name : `${name}:${input.measurement}`,
+    shownName,
+    key: input.measurement === undefined ? shownName : `${shownName}:${input.measurement}`,
     close: typeof close === 'function' ? close.bind(input) : undefined,
   };
 }

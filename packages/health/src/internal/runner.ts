@@ -5,7 +5,10 @@ import { errorToResult, outcomeToResult, type RedactFn, type RunRecord, toRecord
 
 /** A check after validation: every setting resolved to a concrete value. */
 export interface ResolvedCheck {
+  /** The registered name: the key for lookups (`checkOne`, `/health/checks/:name`). */
   readonly name: string;
+  /** The name as reports, doctor lines, events and metrics show it: redacted. */
+  readonly shownName: string;
   readonly run: (signal: AbortSignal) => CheckOutcome | Promise<CheckOutcome>;
   readonly critical: boolean;
   readonly kinds: ReadonlySet<CheckKind>;
@@ -14,7 +17,7 @@ export interface ResolvedCheck {
   readonly cacheForMs: number;
   readonly componentType: string | undefined;
   readonly observedUnit: string | undefined;
-  /** The report key: `name` or `name:measurement`. */
+  /** The report key: `shownName` or `shownName:measurement`. */
   readonly key: string;
   readonly close: (() => void | Promise<void>) | undefined;
 }

@@ -2,11 +2,13 @@ import {
   closeSync,
   createReadStream,
   createWriteStream,
+  existsSync,
   fstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   renameSync,
+  statSync,
   unlinkSync,
 } from 'node:fs';
 import { open as openFile, rename, rm, unlink } from 'node:fs/promises';
@@ -20,7 +22,7 @@ import { flushOnExit } from '../internal/exit.js';
 import { booleanOption, optionsObject } from '../internal/options.js';
 import { checkSinkLevel } from './check.js';
 import {
-  COMPRESS_TEMP_SUFFIX,
+  compressTempName,
   nextRotation,
   parseInterval,
   parseSize,
@@ -28,6 +30,7 @@ import {
   rotatedGenerations,
   unfinishedCompression,
 } from './rotation.js';
+import { tryRotationLock } from './rotation-lock.js';
 import { type LogSink, reportSinkFailure, type SinkOptions } from './sink.js';
 import { dropNote } from './stdout.js';
 
@@ -79,6 +82,12 @@ const ROTATE_KEYS = ['size', 'interval', 'keep', 'compress'] as const satisfies 
  * written twice across it, and `process.exit()` loses nothing. Rotated files are
  * `<path>.1`, `<path>.2`… (higher is newer), gzipped when `compress` is set.
  *
+ * Several processes may write one rotating file (with the same `rotate` options):
+ * rotations take the lock file `<path>.lock` (held only for the renames, taken over
+ * after 10 s when its holder died), never overwrite a rotated file, and each process
+ * follows another's rotation before its next batch (one `stat` per batch). A file
+ * may then end a batch past `size`. Without `rotate` nothing is checked.
+ *
  * @throws ConfigurationError when the path cannot be opened for appending, a
  * rotation option is invalid, or an option (or rotation option) is unknown.
  */
@@ -105,16 +114,70 @@ export function fileSink(options: FileSinkOptions): LogSink {
   } catch (error) {
     throw invalidOption('fileSink.path', path, `a writable file path (${(error as Error).message})`);
   }
-  let size = fstatSync(fd).size;
+  const opened = fstatSync(fd);
+  /** The inode this process appends to: another process's rotation shows as a new inode at `path`. */
+  let ino = opened.ino;
+  /** When this process (re)opened the file it appends to, by `clock`. */
+  let openedAt = clock.now();
+  /** Bytes in the file at the last look plus this process's writes since; `pending` bytes are not written yet. */
+  let known = opened.size;
+  let pending = 0;
+  const shared = rotate.size !== undefined || interval !== undefined;
+  /** Set when the rotation lock was busy: no second attempt before the next batch. */
+  let lockBusy = false;
   const present = readdirSync(dir);
-  let generation = (rotatedGenerations(base, present)[0] ?? 0) + 1;
   let dueAt = interval === undefined ? Number.POSITIVE_INFINITY : nextRotation(clock.now(), interval);
   let compressing: Promise<void> = Promise.resolve();
+  let compressions = 0;
   let open = true;
 
   const fail = (error: unknown): void => reportSinkFailure(name, error);
+
+  /** Appends to the file now at `path` (after a rotation, by this process or another). */
+  const reopen = (): void => {
+    const next = openSync(path, 'a');
+    closeSync(fd);
+    fd = next;
+    const stats = fstatSync(fd);
+    ino = stats.ino;
+    known = stats.size;
+    openedAt = clock.now();
+  };
+
+  /**
+   * Before each batch: follows a rotation by another process writing the same file
+   * (the inode at `path` changed, or the file is gone) and learns the file's real size.
+   */
+  const follow = (): void => {
+    lockBusy = false;
+    let current: { ino: number; size: number } | undefined;
+    try {
+      current = statSync(path);
+    } catch {
+      current = undefined;
+    }
+    if (current !== undefined && current.ino === ino) {
+      known = current.size;
+      return;
+    }
+    try {
+      reopen();
+    } catch (error) {
+      fail(error); // keep appending to the old descriptor; the next batch tries again
+    }
+  };
+
+  const toFd = fdWriter(() => fd);
   const batcher = createBatcher({
-    write: fdWriter(() => fd),
+    write: shared
+      ? (bytes, offset, length) => {
+          if (offset === 0) follow();
+          const written = toFd(bytes, offset, length);
+          known += written;
+          pending = Math.max(0, pending - written);
+          return written;
+        }
+      : toFd,
     onError: fail,
     note: (dropped) => dropNote(name, dropped),
   });
@@ -133,14 +196,20 @@ export function fileSink(options: FileSinkOptions): LogSink {
   };
 
   /**
-   * Compresses a rotated file to a temp name, syncs and renames it, then deletes
-   * the source: at any moment the `.gz` is either absent or complete, and the
-   * lines are in the source until it is.
+   * Compresses a rotated file to a temp name of this process, syncs and renames it,
+   * then deletes the source: at any moment the `.gz` is either absent or complete, and
+   * the lines are in the source until it is. A source that grew while it was read (a
+   * process that had not yet seen the rotation appended a last batch) is read again.
    */
   const gzip = async (file: string): Promise<void> => {
-    const temp = `${file}${COMPRESS_TEMP_SUFFIX}`;
+    const temp = compressTempName(file, ++compressions);
     try {
-      await pipeline(createReadStream(file), createGzip(), createWriteStream(temp));
+      for (let round = 0; ; round++) {
+        const before = statSync(file).size;
+        await pipeline(createReadStream(file), createGzip(), createWriteStream(temp));
+        if (statSync(file).size !== before && round < 3) continue;
+        break;
+      }
       const handle = await openFile(temp, 'r+');
       try {
         await handle.sync();
@@ -158,6 +227,8 @@ export function fileSink(options: FileSinkOptions): LogSink {
   };
 
   // Finish what a previous run left half done (a crash or process.exit() mid-compression).
+  // A temp file deleted under another process still compressing only fails that
+  // compression (its rename finds nothing), which leaves the source plain: no line is lost.
   const unfinished = unfinishedCompression(base, present);
   for (const temp of unfinished.temps) {
     try {
@@ -170,23 +241,40 @@ export function fileSink(options: FileSinkOptions): LogSink {
     for (const file of unfinished.plain) compressing = compressing.then(() => gzip(join(dir, file)));
   }
 
-  const rotateNow = (): void => {
+  /**
+   * Rotates the file, under the rotation lock shared by every process writing it. Skips
+   * when another process rotated it first (it is then followed), when it no longer needs
+   * rotating, or when the lock is busy (the next batch tries again).
+   *
+   * @param needed - whether the file, once looked at under the lock, still needs rotating.
+   */
+  const rotateNow = (needed: () => boolean): void => {
+    // Busy (or left by a crashed process): lines batch as usual until the next batch looks again.
+    if (lockBusy) return;
     batcher.flushSync();
+    pending = 0;
+    if (!needed()) return;
+    let release: (() => void) | undefined;
     try {
-      const rotated = `${path}.${generation++}`;
-      closeSync(fd);
+      release = tryRotationLock(`${path}.lock`);
+      if (release === undefined) {
+        lockBusy = true;
+        return;
+      }
+      follow();
+      if (!needed()) return;
+      let generation = (rotatedGenerations(base, readdirSync(dir))[0] ?? 0) + 1;
+      while (existsSync(`${path}.${generation}`) || existsSync(`${path}.${generation}.gz`)) generation++;
+      const rotated = `${path}.${generation}`;
       renameSync(path, rotated);
-      fd = openSync(path, 'a');
-      size = 0;
+      reopen();
       if (compress) compressing = compressing.then(() => gzip(rotated));
       prune();
     } catch (error) {
       fail(error);
-      try {
-        fd = openSync(path, 'a');
-      } catch {
-        // the failure is already reported; keep writing to the old descriptor
-      }
+      follow();
+    } finally {
+      release?.();
     }
   };
 
@@ -198,13 +286,17 @@ export function fileSink(options: FileSinkOptions): LogSink {
       if (dueAt !== Number.POSITIVE_INFINITY) {
         const now = clock.now();
         if (now >= dueAt) {
+          const boundary = dueAt;
           dueAt = nextRotation(now, interval as RotationInterval);
-          if (size > 0) rotateNow();
+          // Once per boundary, whichever process gets there first: a file opened since is new.
+          rotateNow(() => known > 0 && openedAt < boundary);
         }
       }
       const bytes = Buffer.byteLength(line);
-      if (size > 0 && size + bytes > maxSize) rotateNow();
-      size += bytes;
+      if (known + pending > 0 && known + pending + bytes > maxSize) {
+        rotateNow(() => known > 0 && known + bytes > maxSize);
+      }
+      pending += bytes;
       batcher.push(line);
     },
     flushSync: batcher.flushSync,

@@ -68,20 +68,27 @@ export function rotatedGenerations(base: string, names: readonly string[]): numb
   return [...found].sort((a, b) => b - a);
 }
 
-/** The suffix a rotated file is compressed under before it is renamed to `.gz`. */
-export const COMPRESS_TEMP_SUFFIX = '.gz.tmp';
+/**
+ * The name a rotated file is compressed under before it is renamed to `.gz`:
+ * `app.log.3.gz.<pid>-<n><random>.tmp`, unique per process and compression, so two
+ * processes compressing the same file never write into each other's temp file.
+ */
+export function compressTempName(file: string, sequence: number): string {
+  return `${file}.gz.${process.pid}-${sequence}${Math.random().toString(36).slice(2, 8)}.tmp`;
+}
 
 /**
  * What a previous run left half done among `names`: `temps`, partial gzip files of
- * an interrupted compression (`app.log.3.gz.tmp`), and `plain`, rotated files not
- * yet compressed (`app.log.3`, with or without a `.gz` beside it), oldest first.
+ * an interrupted compression (`app.log.3.gz.<pid>-<n><random>.tmp`, or `app.log.3.gz.tmp`
+ * from older versions), and `plain`, rotated files not yet compressed
+ * (`app.log.3`, with or without a `.gz` beside it), oldest first.
  */
 export function unfinishedCompression(
   base: string,
   names: readonly string[],
 ): { temps: string[]; plain: string[] } {
   const prefix = escapeRegExp(base);
-  const temp = new RegExp(`^${prefix}\\.\\d+${escapeRegExp(COMPRESS_TEMP_SUFFIX)}$`);
+  const temp = new RegExp(`^${prefix}\\.\\d+\\.gz(\\.\\d+-\\d+[a-z0-9]*)?\\.tmp$`);
   const rotated = new RegExp(`^${prefix}\\.(\\d+)$`);
   const temps = names.filter((name) => temp.test(name));
   const plain = names

@@ -1,7 +1,7 @@
 import { DEFAULT_KEYS, normalizeKey } from '../keys.js';
-import { DEFAULT_PATTERNS, type RedactPattern } from '../patterns.js';
+import { DEFAULT_PATTERNS } from '../patterns.js';
 import { HASH_KEY_EXPECTED, isHashKey } from '../pseudonym.js';
-import type { RedactOptions } from '../types.js';
+import type { RedactOptions, RedactPattern } from '../types.js';
 import { assignmentPattern } from './assignment.js';
 import { type CompiledCensor, DEFAULT_CENSOR } from './censor.js';
 import { invalidOption, rejectUnknownKeys } from './configuration-error.js';
@@ -73,14 +73,18 @@ function compileKeys(options: RedactOptions, at: string): Set<string> | null {
 function isPattern(value: unknown): value is RedactPattern | RegExp {
   if (value instanceof RegExp) return true;
   if (typeof value !== 'object' || value === null) return false;
-  const { name, regex, group, validate, hint, minLength } = value as Partial<RedactPattern>;
+  const { name, regex, group, validate, hint, minLength, prefixes, triggers, triggerCount } =
+    value as Partial<RedactPattern>;
   return (
     typeof name === 'string' &&
     regex instanceof RegExp &&
     (group === undefined || (Number.isInteger(group) && group >= 0)) &&
     (validate === undefined || typeof validate === 'function') &&
     (hint === undefined || typeof hint === 'string') &&
-    (minLength === undefined || (Number.isInteger(minLength) && minLength >= 0))
+    (minLength === undefined || (Number.isInteger(minLength) && minLength >= 0)) &&
+    (prefixes === undefined || (Array.isArray(prefixes) && prefixes.every((p) => typeof p === 'string'))) &&
+    (triggers === undefined || typeof triggers === 'string') &&
+    (triggerCount === undefined || (Number.isInteger(triggerCount) && triggerCount >= 1))
   );
 }
 
@@ -89,16 +93,44 @@ function captureGroups(regex: RegExp): number {
   return new RegExp(`${regex.source}|`, regex.flags.replace(/[gy]/g, '')).exec('')!.length - 1;
 }
 
+const DEFAULT_PATTERN_NAMES = new Set(DEFAULT_PATTERNS.map((pattern) => pattern.name));
+
+/** The default patterns left out: none for `true`, `null` (all) for `false`. */
+function defaultPatternsExcept(value: unknown, at: string): ReadonlySet<string> | null {
+  if (value === undefined || value === true) return new Set();
+  if (value === false) return null;
+  const except = (value as { except?: unknown } | null)?.except;
+  if (typeof value !== 'object' || !Array.isArray(except)) {
+    throw invalidOption(
+      `${at}defaultPatterns`,
+      value,
+      'true, false, or { except: [names of default patterns] }',
+    );
+  }
+  except.forEach((name: unknown, i) => {
+    if (typeof name !== 'string' || !DEFAULT_PATTERN_NAMES.has(name)) {
+      throw invalidOption(
+        `${at}defaultPatterns.except[${i}]`,
+        name,
+        `the name of a default pattern (${[...DEFAULT_PATTERN_NAMES].join(', ')})`,
+      );
+    }
+  });
+  return new Set(except as string[]);
+}
+
 function compilePatterns(options: RedactOptions, at: string) {
   const { patterns = [] } = options;
   if (patterns === false) return null;
   if (!Array.isArray(patterns))
     throw invalidOption(`${at}patterns`, patterns, 'an array of patterns, or false');
   const all: (RedactPattern | RegExp)[] = [];
-  if (booleanOption(`${at}defaultPatterns`, options.defaultPatterns, true)) {
+  const except = defaultPatternsExcept(options.defaultPatterns, at);
+  if (except !== null) {
     // The key-assignment detector covers the default keys and the host's own (keys is checked by now).
     const keys = Array.isArray(options.keys) ? options.keys : [];
     for (const pattern of DEFAULT_PATTERNS) {
+      if (except.has(pattern.name)) continue;
       all.push(
         pattern.name === 'key-assignment' && keys.length > 0
           ? assignmentPattern([...DEFAULT_KEYS, ...keys])
@@ -111,7 +143,7 @@ function compilePatterns(options: RedactOptions, at: string) {
       throw invalidOption(
         `${at}patterns[${i}]`,
         pattern,
-        'a RegExp or { name, regex, group?, validate?, hint?, minLength? }',
+        'a RegExp or { name, regex, group?, validate?, hint?, minLength?, prefixes?, triggers?, triggerCount? }',
       );
     }
     const group = pattern instanceof RegExp ? 0 : (pattern.group ?? 0);

@@ -1,6 +1,7 @@
 import { keyMatches } from '../keys.js';
 import { MORE_KEYS, moreItems, moreKeys, TRUNCATED, truncateString } from '../limits.js';
 import { type CompiledCensor, hashCensor } from './censor.js';
+import { holdsHeaderPairs } from './header-pairs.js';
 import { nextState, type PathState } from './path-automaton.js';
 import { renameKeys } from './rename-keys.js';
 import { detects, type Scanner, scan } from './scanner.js';
@@ -252,7 +253,7 @@ export class Walker {
       return UNSERIALIZABLE;
     }
     if (typeof toJSON !== 'function' || !allowToJSON) {
-      if (isArray) return this.walkArray(value as unknown[], state, depth, false);
+      if (isArray) return this.walkArray(value as unknown[], state, depth, false, holdsHeaderPairs(key));
       if (proto === objectProto || proto === null) {
         return this.walkObject(value as Record<string, unknown>, state, depth, false);
       }
@@ -393,6 +394,7 @@ export class Walker {
     state: PathState | null,
     depth: number,
     bounded: boolean,
+    pairs = false,
   ): unknown {
     let length: number;
     try {
@@ -408,6 +410,7 @@ export class Walker {
     let count = bounded ? length : Math.min(length, max);
     // One item past the limit that is a marker comes from an earlier pass: it is kept.
     if (count === max && length === max + 1 && isMarker(read(arr, max))) count = length;
+    let name: unknown;
     let i = 0;
     for (; i < count; i++) {
       if (this.left < 0) break;
@@ -417,11 +420,16 @@ export class Walker {
       } catch {
         value = THREW;
       }
+      if (i % 2 === 0) name = value;
       const childState = state === null ? null : named ? nextState(state, String(i)) : state.other;
       let next: unknown;
       if (value === THREW) {
         next = UNSERIALIZABLE;
-      } else if (childState?.terminal) {
+      } else if (
+        childState?.terminal ||
+        // A header value after a secret header name (rawHeaders: name, value, name, value).
+        (pairs && i % 2 === 1 && this.checksKeys && typeof name === 'string' && this.isSecretKey(name))
+      ) {
         if (this.tracksPath) this.path[depth] = String(i);
         next = value === undefined || value === null ? value : this.censorValue(value, childDepth);
       } else {

@@ -2,7 +2,7 @@ import type { Clock, Emitter } from '@ballast/core';
 import type { Attributes } from '@opentelemetry/api';
 import type { Backoff } from '../backoff.js';
 import type { BreakerStrategy, SlowCallConfig } from '../breaker-strategy.js';
-import type { CircuitBreakerEvents, CircuitState } from '../circuit-breaker.js';
+import type { CircuitBreakerEvents, CircuitState } from '../circuit-state.js';
 import { BrokenCircuitError } from '../errors.js';
 import type { Call, Scope, Step } from './call.js';
 import { type Instruments, instruments, observeGauge, rejection } from './metrics.js';

@@ -1,14 +1,17 @@
 import type { Duration, EventSource, HealthIndicator } from '@ballast/core';
 import { ValidationError } from '@ballast/errors';
-import type { CacheEvents } from '../events.js';
-import { type Factory, forCaller, load, type ReadCall, readTiers, refreshAhead } from '../get-or-set.js';
-import type { Cache, GetOptions, GetOrSetOptions, SetOptions } from '../options.js';
-import { type CachePolicy, type ResolvedPolicy, resolvePolicy } from '../policy.js';
-import type { CacheStats } from '../stats.js';
-import { createEntry, refreshDue } from '../ttl.js';
-import { runWarm } from '../warm.js';
-import type { CacheEngine } from './engine.js';
-import { checkTags } from './tags.js';
+import type { CacheEvents } from './events.js';
+import type { Factory } from './factory.js';
+import { checkTags } from './internal/check-tags.js';
+import type { CacheEngine } from './internal/engine.js';
+import type { Cache, GetOptions, GetOrSetOptions, SetOptions } from './options.js';
+import { type CachePolicy, type ResolvedPolicy, resolvePolicy } from './policy.js';
+import type { ReadCall } from './read/read-call.js';
+import type { SingleFlight } from './read/single-flight.js';
+import type { CacheStats } from './stats.js';
+import type { CacheEntry } from './tier.js';
+import { createEntry, refreshDue } from './ttl.js';
+import { runWarm } from './warm.js';
 
 /** What every view shares with the root cache. */
 export interface RootParts {
@@ -47,11 +50,14 @@ function overrides(options: CachePolicy): boolean {
 }
 
 /**
- * Builds the public cache object for one namespace. `getOrSet` and `get` answer an L1
- * fresh hit with no await, no span and no allocation beyond the returned promise.
+ * Builds the public cache object for one namespace: checks each call's arguments, answers
+ * an L1 fresh hit of `getOrSet` with no await, no span and no allocation beyond the
+ * returned promise, and hands every other read to the single flight (`read/`) and every
+ * write to the engine.
  */
 export function createView(
   engine: CacheEngine,
+  flight: SingleFlight,
   namespace: string,
   policy: ResolvedPolicy,
   root: RootParts,
@@ -88,15 +94,20 @@ export function createView(
       if (badKey(key)) return Promise.reject(invalidKey(key, maxKeyLength));
       const full = prefix === '' ? key : prefix + key;
       if (l1 !== undefined) {
-        const entry = l1.getSync!(full);
+        let entry: CacheEntry | undefined;
+        try {
+          entry = l1.getSync!(full);
+        } catch {
+          entry = undefined; // the tier scan reads it again and reports the error
+        }
         if (entry !== undefined) {
           const now = clock.now();
           if (now < entry.freshUntil) {
             counters.hits++;
             l1Counters!.hits++;
             const ratio = options?.earlyRefresh ?? policy.earlyRefresh;
-            if (ratio !== undefined && refreshDue(entry, now, ratio) && !engine.refreshes.has(full)) {
-              refreshAhead(engine, call(full, factory, options), entry);
+            if (ratio !== undefined && refreshDue(entry, now, ratio) && !flight.running(full)) {
+              flight.refreshAhead(call(full, factory, options), entry);
             }
             return Promise.resolve(entry.value as T);
           }
@@ -106,7 +117,7 @@ export function createView(
         return Promise.reject(new ValidationError('getOrSet needs a factory function'));
       }
       try {
-        return load(engine, call(full, factory, options));
+        return flight.load(call(full, factory, options));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -115,7 +126,7 @@ export function createView(
     async get<T>(key: string, options?: GetOptions): Promise<T | undefined> {
       if (badKey(key)) throw invalidKey(key, maxKeyLength);
       const full = prefix + key;
-      const { fresh, stale } = await forCaller(readTiers(engine, full), options?.signal);
+      const { fresh, stale } = await flight.read(full, options?.signal);
       if (fresh !== undefined) {
         counters.hits++;
         return fresh.value as T;
@@ -166,7 +177,13 @@ export function createView(
       let child = children.get(name);
       if (child === undefined) {
         const full = prefix === '' ? name : `${namespace}:${name}`;
-        child = createView(engine, full, root.policies.get(full) ?? root.policies.get(name) ?? policy, root);
+        child = createView(
+          engine,
+          flight,
+          full,
+          root.policies.get(full) ?? root.policies.get(name) ?? policy,
+          root,
+        );
         children.set(name, child);
       }
       return child;

@@ -1,0 +1,5 @@
+export {
+  type ProblemResponse,
+  type ProblemResponseOptions,
+  problemResponse,
+} from './problem-response.js';
