@@ -94,7 +94,7 @@ function boundedMembers(
   for (const key of Object.keys(source)) {
     if (Object.keys(into).length >= MAX_EXTENSIONS) return;
     if (skip.has(key) || key === '__proto__') continue;
-    const safe = toJsonSafe(source[key], EXTENSION_LIMITS, new Set(), 1);
+    const safe = toJsonSafe(source[key], EXTENSION_LIMITS, 1);
     const json = JSON.stringify(safe) ?? '';
     into[key] = json.length > MAX_EXTENSION_JSON ? TRUNCATED : safe;
   }

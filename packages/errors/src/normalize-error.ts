@@ -58,7 +58,7 @@ function rebuiltStatus(status: unknown): { status?: number } {
 function preview(value: unknown): string {
   let json: string;
   try {
-    const safe = toJsonSafe(value, { maxDepth: 3, stack: false }, new Set(), 0);
+    const safe = toJsonSafe(value, { maxDepth: 3, stack: false }, 0);
     json = JSON.stringify(resolveRedactor(true, true)!(safe)) ?? '';
   } catch {
     return '[unreadable]';

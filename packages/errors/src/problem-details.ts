@@ -87,7 +87,7 @@ const PHRASES: Readonly<Record<number, string>> = {
 const SAFE_LIMITS = Object.freeze({ maxDepth: 8, stack: false });
 
 function safeDetails(details: Record<string, unknown>, redact: Redactor | undefined) {
-  const safe = toJsonSafe(details, SAFE_LIMITS, new Set(), 0) as Record<string, unknown>;
+  const safe = toJsonSafe(details, SAFE_LIMITS, 0) as Record<string, unknown>;
   return redact === undefined ? safe : (redact(safe) as Record<string, unknown>);
 }
 

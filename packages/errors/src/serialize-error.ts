@@ -1,5 +1,5 @@
 import { isErrorLike } from '@ballast/core';
-import { errorToJsonSafe, type SafeLimits, type SerializedError, toJsonSafe } from './internal/json-safe.js';
+import { type SafeLimits, type SerializedError, toJsonSafe } from './internal/json-safe.js';
 import { type Redaction, resolveRedactor } from './internal/redaction.js';
 
 export type { Redactor } from '@ballast/redact';
@@ -65,10 +65,14 @@ export function serializeError(error: unknown, options: SerializeErrorOptions = 
   let out: SerializedError;
   try {
     if (isErrorLike(error)) {
-      out = errorToJsonSafe(error, limits, new Set(), 0);
+      const safe = toJsonSafe(error, limits, 0);
+      out =
+        typeof safe === 'object' && safe !== null
+          ? (safe as SerializedError)
+          : { name: 'NonError', message: 'An unreadable value was thrown' };
     } else {
       out = { name: 'NonError', message: describe(error) };
-      if (typeof error !== 'string') out.value = toJsonSafe(error, limits, new Set(), 1);
+      if (typeof error !== 'string') out.value = toJsonSafe(error, limits, 1);
     }
   } catch {
     out = { name: 'NonError', message: 'An unreadable value was thrown' };

@@ -463,6 +463,12 @@ function withAdditions(
   if (parent === false)
     return { paths: added.paths, keys: added.keys, defaultKeys: false, defaultPatterns: false };
   if (Array.isArray(parent)) return { paths: [...parent, ...added.paths], keys: added.keys };
+  if (parent.keys === false) {
+    // Key matching was off: only the child's keys are on, not the defaults.
+    return added.keys.length === 0
+      ? { ...parent, paths: [...(parent.paths ?? []), ...added.paths] }
+      : { ...parent, paths: [...(parent.paths ?? []), ...added.paths], keys: added.keys, defaultKeys: false };
+  }
   return {
     ...parent,
     paths: [...(parent.paths ?? []), ...added.paths],
@@ -476,7 +482,7 @@ function derivedCore(core: Core, scrub: Scrub): Core {
   return {
     ...core,
     scrub,
-    errPath: paths === undefined ? undefined : (paths.children?.get('err') ?? paths.any),
+    errPath: paths === undefined ? undefined : (paths.named?.get('err') ?? paths.other ?? undefined),
     json: (value) => valueJson(value, scrub, undefined),
   };
 }

@@ -213,6 +213,32 @@ describe('redaction', () => {
     expect(noPatterns.sink.lines[0]?.msg).toBe(text);
   });
 
+  it('takes the options of createRedactor, keys: false included, validated the same way', () => {
+    const sink = memorySink();
+    const logger = createLogger({ sinks: [sink], redact: { keys: false, paths: ['user.pin'] } });
+    logger.info({ password: 'shown', user: { pin: 1234 } }, 'token=abc123');
+    expect(sink.lines[0]).toMatchObject({
+      password: 'shown',
+      user: { pin: '[REDACTED]' },
+      msg: 'token=[REDACTED]',
+    });
+    const attempt = (redact: unknown) => () =>
+      createLogger({ sinks: [{ name: 'x', write() {} }], redact } as never);
+    for (const bad of [
+      { keys: 'token' },
+      { keys: [''] },
+      { patterns: 'x' },
+      { remove: 1 },
+      { paths: ['a..b'] },
+    ]) {
+      expect(attempt(bad)).toThrow(ConfigurationError);
+    }
+    expect(attempt({ keys: 'token' })).toThrow(
+      /^Invalid option redact\.keys: got "token"; expected an array of key names, or false\.$/,
+    );
+    expect(attempt({ censor: () => 'x' })).toThrow(/redact\.censor.*a string, or 'hash' with a hashKey/);
+  });
+
   it('rejects an unknown key in the redact object, pointing `defaults` to defaultKeys/defaultPatterns', () => {
     const attempt = (redact: unknown) => () =>
       createLogger({ sinks: [{ name: 'x', write() {} }], redact } as never);
@@ -221,7 +247,7 @@ describe('redaction', () => {
       /redact\.defaults.*defaultKeys: false.*defaultPatterns: false/,
     );
     expect(attempt({ path: ['a.b'] })).toThrow(
-      /redact\.path.*paths, keys, patterns, defaultKeys, defaultPatterns, censor, hashKey, remove\.$/,
+      /redact\.path.*paths, keys, defaultKeys, patterns, defaultPatterns, censor, hashKey, remove\.$/,
     );
     expect(attempt({ defaultKeys: false, defaultPatterns: false, censor: '*' })).not.toThrow();
   });
@@ -305,8 +331,8 @@ describe('serialization', () => {
       cyclic: { name: 'c', self: '[Circular]' },
       quote: 'a "quoted" \\ line\nbreak \u0001 \ufffd'.replace('\ufffd', '\ud800'),
       long: `${'x'.repeat(100)}"`,
-      buffer: '[Buffer(12 bytes)]',
-      view: '[Float64Array(16 bytes)]',
+      buffer: '[Buffer: 12 bytes]',
+      view: '[Float64Array: 16 bytes]',
     });
     expect(JSON.stringify(line.deep)).toContain('"[Object]"');
     expect(line).not.toHaveProperty('fn');

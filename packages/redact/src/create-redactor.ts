@@ -1,163 +1,25 @@
-import { DEFAULT_CENSOR } from './censor.js';
-import { assignmentPattern } from './internal/assignment.js';
-import type { CompiledCensor } from './internal/censor.js';
-import { invalidOption, rejectUnknownKeys } from './internal/configuration-error.js';
-import { compilePaths } from './internal/path-automaton.js';
+import { invalidOption } from './internal/configuration-error.js';
+import { resolveLimits } from './internal/limit-options.js';
 import { compileLiteralPaths } from './internal/path-compiler.js';
 import { PathWalker } from './internal/path-walker.js';
-import { compileScanner } from './internal/scanner.js';
+import { booleanOption, compileSelection, SELECTION_KEYS } from './internal/selection.js';
+import { errorView } from './internal/special.js';
 import { type WalkConfig, Walker } from './internal/walker.js';
-import { DEFAULT_KEYS, normalizeKey } from './keys.js';
-import { DEFAULT_PATTERNS } from './patterns.js';
-import { HASH_KEY_EXPECTED, isHashKey } from './pseudonym.js';
-import type { RedactOptions, Redactor, RedactPattern } from './types.js';
+import type { RedactOptions, Redactor } from './types.js';
 
 const DEFAULT_MAX_DEPTH = 20;
 
 const OPTION_KEYS = [
-  'paths',
-  'keys',
-  'defaultKeys',
-  'patterns',
-  'defaultPatterns',
-  'censor',
-  'hashKey',
-  'remove',
+  ...SELECTION_KEYS,
   'normalize',
   'maxDepth',
+  'maxArrayLength',
+  'maxKeys',
+  'maxStringLength',
+  'maxTotalLength',
 ] as const satisfies ReadonlyArray<keyof RedactOptions>;
 
-function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalidOption(name, value, 'true or false');
-  return value;
-}
-
-function compileKeys(options: RedactOptions): Set<string> | null {
-  const { keys = [] } = options;
-  if (keys === false) return null;
-  if (!Array.isArray(keys)) throw invalidOption('keys', keys, 'an array of key names, or false');
-  const set = new Set<string>();
-  if (booleanOption('defaultKeys', options.defaultKeys, true)) {
-    for (const key of DEFAULT_KEYS) set.add(normalizeKey(key));
-  }
-  keys.forEach((key: unknown, i) => {
-    if (typeof key !== 'string' || normalizeKey(key) === '') {
-      throw invalidOption(`keys[${i}]`, key, 'a non-empty key name');
-    }
-    set.add(normalizeKey(key));
-  });
-  return set.size > 0 ? set : null;
-}
-
-function isPattern(value: unknown): value is RedactPattern | RegExp {
-  if (value instanceof RegExp) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const { name, regex, group, validate, hint, minLength, prefixes, triggers, triggerCount } =
-    value as Partial<RedactPattern>;
-  return (
-    typeof name === 'string' &&
-    regex instanceof RegExp &&
-    (group === undefined || (Number.isInteger(group) && group >= 0)) &&
-    (validate === undefined || typeof validate === 'function') &&
-    (hint === undefined || typeof hint === 'string') &&
-    (minLength === undefined || (Number.isInteger(minLength) && minLength >= 0)) &&
-    (prefixes === undefined || (Array.isArray(prefixes) && prefixes.every((p) => typeof p === 'string'))) &&
-    (triggers === undefined || typeof triggers === 'string') &&
-    (triggerCount === undefined || (Number.isInteger(triggerCount) && triggerCount >= 1))
-  );
-}
-
-/** How many capture groups `regex` has: an empty alternative always matches, with every group unset. */
-function captureGroups(regex: RegExp): number {
-  return new RegExp(`${regex.source}|`, regex.flags.replace(/[gy]/g, '')).exec('')!.length - 1;
-}
-
-const DEFAULT_PATTERN_NAMES = new Set(DEFAULT_PATTERNS.map((pattern) => pattern.name));
-
-/** The default patterns left out: none for `true`, `null` (all) for `false`. */
-function defaultPatternsExcept(value: unknown): ReadonlySet<string> | null {
-  if (value === undefined || value === true) return new Set();
-  if (value === false) return null;
-  const except = (value as { except?: unknown } | null)?.except;
-  if (typeof value !== 'object' || !Array.isArray(except)) {
-    throw invalidOption('defaultPatterns', value, 'true, false, or { except: [names of default patterns] }');
-  }
-  except.forEach((name: unknown, i) => {
-    if (typeof name !== 'string' || !DEFAULT_PATTERN_NAMES.has(name)) {
-      throw invalidOption(
-        `defaultPatterns.except[${i}]`,
-        name,
-        `the name of a default pattern (${[...DEFAULT_PATTERN_NAMES].join(', ')})`,
-      );
-    }
-  });
-  return new Set(except as string[]);
-}
-
-function compilePatterns(options: RedactOptions) {
-  const { patterns = [] } = options;
-  if (patterns === false) return null;
-  if (!Array.isArray(patterns)) throw invalidOption('patterns', patterns, 'an array of patterns, or false');
-  const all: (RedactPattern | RegExp)[] = [];
-  const except = defaultPatternsExcept(options.defaultPatterns);
-  if (except !== null) {
-    // The key-assignment detector covers the default keys and the host's own (keys is checked by now).
-    const keys = Array.isArray(options.keys) ? options.keys : [];
-    for (const pattern of DEFAULT_PATTERNS) {
-      if (except.has(pattern.name)) continue;
-      all.push(
-        pattern.name === 'key-assignment' && keys.length > 0
-          ? assignmentPattern([...DEFAULT_KEYS, ...keys])
-          : pattern,
-      );
-    }
-  }
-  patterns.forEach((pattern: unknown, i) => {
-    if (!isPattern(pattern)) {
-      throw invalidOption(
-        `patterns[${i}]`,
-        pattern,
-        'a RegExp or { name, regex, group?, validate?, hint?, minLength?, prefixes?, triggers?, triggerCount? }',
-      );
-    }
-    const group = pattern instanceof RegExp ? 0 : (pattern.group ?? 0);
-    if (group > 0) {
-      // A group the regex lacks never matches, so the secret would be left in place.
-      const { regex } = pattern as RedactPattern;
-      const count = captureGroups(regex);
-      if (group > count) {
-        throw invalidOption(
-          `patterns[${i}].group`,
-          group,
-          `a capture group of ${String(regex)}, which has ${count} (0 is the whole match)`,
-        );
-      }
-    }
-    all.push(pattern);
-  });
-  return compileScanner(all);
-}
-
-function compileCensor(options: RedactOptions): CompiledCensor {
-  const { censor = DEFAULT_CENSOR, hashKey } = options;
-  if (censor === 'hash') {
-    if (!isHashKey(hashKey)) throw invalidOption('hashKey', hashKey, HASH_KEY_EXPECTED);
-    return { kind: 'hash', key: hashKey };
-  }
-  if (typeof censor === 'string') return { kind: 'string', text: censor };
-  if (typeof censor === 'function') return { kind: 'function', fn: censor };
-  throw invalidOption('censor', censor, "a string, a function (value, path) => replacement, or 'hash'");
-}
-
-function compilePathList(paths: unknown) {
-  if (paths === undefined) return null;
-  if (!Array.isArray(paths)) throw invalidOption('paths', paths, 'an array of path strings');
-  paths.forEach((path: unknown, i) => {
-    if (typeof path !== 'string') throw invalidOption(`paths[${i}]`, path, 'a path string such as "a.b"');
-  });
-  return compilePaths(paths as string[]);
-}
+const CONTEXT = { owner: 'createRedactor', at: '', valid: OPTION_KEYS, functions: true };
 
 /**
  * Compiles a redactor: a function returning a redacted copy of any value, never
@@ -175,15 +37,7 @@ function compilePathList(paths: unknown) {
  * `isBallastError`) for an invalid option; for a bad path it names the path and position.
  */
 export function createRedactor(options: RedactOptions = {}): Redactor {
-  if (typeof options !== 'object' || options === null) {
-    throw invalidOption('options', options, 'an options object');
-  }
-  rejectUnknownKeys('createRedactor', options, OPTION_KEYS);
-  const paths = compilePathList(options.paths);
-  const keys = compileKeys(options);
-  const scanner = compilePatterns(options);
-  const censor = compileCensor(options);
-  const remove = booleanOption('remove', options.remove, false);
+  const { paths, keys, scanner, censor, remove } = compileSelection(options, CONTEXT);
   const normalize = booleanOption('normalize', options.normalize, keys !== null || scanner !== null);
   const { maxDepth = DEFAULT_MAX_DEPTH } = options;
   if (!Number.isInteger(maxDepth) || maxDepth < 1) {
@@ -202,7 +56,20 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     const walker = new PathWalker(paths, censor, remove);
     return (value) => walker.run(value);
   }
-  const config: WalkConfig = { paths, keys, scanner, censor, remove, maxDepth };
+  const limits = resolveLimits(options, (name, value) => {
+    throw invalidOption(name, value, 'a whole number ≥ 1, or Infinity for no limit');
+  });
+  const config: WalkConfig = {
+    paths,
+    keys,
+    scanner,
+    censor,
+    remove,
+    maxDepth,
+    limits,
+    json: false,
+    describeError: errorView,
+  };
   const walker = new Walker(config);
   return (value) => (walker.busy ? new Walker(config).run(value) : walker.run(value));
 }

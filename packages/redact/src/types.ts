@@ -47,8 +47,12 @@ export type CensorFunction = (value: unknown, path: readonly string[]) => unknow
  */
 export type Censor = string | CensorFunction | 'hash';
 
-/** What to redact and how; everything is optional and validated once, at creation. */
-export interface RedactOptions {
+/**
+ * What to redact, and how to censor it: the options `createRedactor` and `compileRedaction`
+ * share (a logger's `redact` option is this shape). Everything is optional and validated
+ * once, at creation.
+ */
+export interface RedactSelection {
   /**
    * Locations to redact, in fast-redact syntax: `a.b`, `a["x-y"].c`, `a[0]`, `a.*.c`,
    * `*.password`; `*` matches any one key or index. Missing locations, and `null` or
@@ -78,8 +82,11 @@ export interface RedactOptions {
    * @defaultValue `true`
    */
   defaultPatterns?: boolean | { readonly except: readonly string[] };
-  /** The replacement for secrets. @defaultValue `'[REDACTED]'` */
-  censor?: Censor;
+  /**
+   * The replacement for secrets, or `'hash'` for a keyed pseudonym (see {@link Censor}).
+   * @defaultValue `'[REDACTED]'`
+   */
+  censor?: string;
   /** The HMAC key for `censor: 'hash'`, supplied by the host (keep it secret and stable). */
   hashKey?: string | Uint8Array;
   /**
@@ -89,6 +96,12 @@ export interface RedactOptions {
    * @defaultValue `false`
    */
   remove?: boolean;
+}
+
+/** What to redact and how; everything is optional and validated once, at creation. */
+export interface RedactOptions extends Omit<RedactSelection, 'censor'> {
+  /** The replacement for secrets (see {@link Censor}). @defaultValue `'[REDACTED]'` */
+  censor?: Censor;
   /**
    * Walk the whole value, making the copy JSON-safe: cycles become `'[Circular]'`, Errors,
    * Maps, Sets and `toJSON` are expanded, buffers summarised, BigInts stringified, throwing
@@ -102,6 +115,31 @@ export interface RedactOptions {
    * @defaultValue `20`
    */
   maxDepth?: number;
+  /**
+   * Elements kept per array or Set (only when normalizing); the rest become one
+   * `'[… 99,999,990 more items]'` element. A whole number ≥ 1, or `Infinity`.
+   * @defaultValue `1000`
+   */
+  maxArrayLength?: number;
+  /**
+   * Keys kept per object or Map (only when normalizing); the rest become one
+   * `'…': '[… 12 more keys]'` member. A whole number ≥ 1, or `Infinity`.
+   * @defaultValue `1000`
+   */
+  maxKeys?: number;
+  /**
+   * Characters kept per string (only when normalizing), after its secrets are censored;
+   * the rest become `'…[… 1,234 more chars]'`. A whole number ≥ 1, or `Infinity`.
+   * @defaultValue `100000`
+   */
+  maxStringLength?: number;
+  /**
+   * The work of one call, in characters of output (each value costs 1, a string or key its
+   * length; only when normalizing); past it, values become `'[Truncated]'`.
+   * A whole number ≥ 1, or `Infinity`.
+   * @defaultValue `1000000`
+   */
+  maxTotalLength?: number;
 }
 
 /**

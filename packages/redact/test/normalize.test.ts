@@ -342,7 +342,7 @@ describe('option validation', () => {
 
   it('rejects an unknown option, naming the option it was probably meant to be', () => {
     expect(() => createRedactor({ key: ['iban'] } as never)).toThrow(
-      'Unknown option createRedactor.key (did you mean keys?): expected one of paths, keys, defaultKeys, patterns, defaultPatterns, censor, hashKey, remove, normalize, maxDepth.',
+      'Unknown option createRedactor.key (did you mean keys?): expected one of paths, keys, defaultKeys, patterns, defaultPatterns, censor, hashKey, remove, normalize, maxDepth, maxArrayLength, maxKeys, maxStringLength, maxTotalLength.',
     );
     expect(() => createRedactor({ defaultKey: false } as never)).toThrow(/did you mean defaultKeys\?/);
     expect(() => createRedactor({ Censor: 'x' } as never)).toThrow(/did you mean censor\?/);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRedactor, parsePath, WILDCARD } from '../src/index.js';
+import { createRedactor } from '../src/index.js';
+import { parsePath, WILDCARD } from '../src/internal/path-parser.js';
 
 const pathsOnly = (paths: string[], extra: object = {}) =>
   createRedactor({ paths, keys: false, patterns: false, ...extra });

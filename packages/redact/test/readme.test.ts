@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, pseudonym } from '../src/index.js';
+import { compileRedaction, createRedactor, createSafeCopy, pseudonym } from '../src/index.js';
 
 describe('README examples', () => {
   it('redacts the quick-start entry as shown', () => {
@@ -50,6 +50,23 @@ describe('README examples', () => {
       user: { password: '[user.password: 7 chars]' },
     });
     expect(createRedactor({ remove: true })({ user: { password: 'hunter2' } })).toEqual({ user: {} });
+  });
+  it('shows the safe copy and the plan as documented', () => {
+    const copy = createSafeCopy({ maxArrayLength: 10 });
+    expect(JSON.stringify(copy({ ids: new Array(2 ** 32 - 1) }))).toBe(
+      `{"ids":[${'null,'.repeat(10)}"[… 4,294,967,285 more items]"]}`,
+    );
+    const plan = compileRedaction({ paths: ['req.headers.cookie'] }, 'redact');
+    expect(plan.isSecretKey('DB_PASSWORD')).toBe(true);
+    expect(plan.scanText('Bearer abcdef123456')).toBe('Bearer [REDACTED]');
+    expect(plan.paths?.named?.get('req')?.named?.get('headers')?.named?.get('cookie')?.terminal).toBe(true);
+    expect(plan.censorValue('x')).toBe('[REDACTED]');
+    expect(() => compileRedaction({ keys: 'x' } as never, 'redact')).toThrow(/^Invalid option redact\.keys/);
+    expect(() => compileRedaction({ censor: (() => 'x') as never })).toThrow(/^Invalid option censor/);
+    const hashed = compileRedaction({ censor: 'hash', hashKey: 'k', keys: false, patterns: false });
+    expect(hashed.hashing && hashed.censor === 'hash' && !hashed.scans).toBe(true);
+    expect(hashed.censorValue('ada')).toBe(pseudonym('k', 'ada'));
+    expect(hashed.isSecretKey('password')).toBe(false);
   });
 });
 

@@ -121,7 +121,7 @@ export function createCore(config: CoreConfig): Core {
   const base = config.base === null ? undefined : sharedFieldsJson(config.base, scrub, sharedKeys);
   return {
     scrub,
-    errPath: paths === undefined ? undefined : (paths.children?.get('err') ?? paths.any),
+    errPath: paths === undefined ? undefined : (paths.named?.get('err') ?? paths.other ?? undefined),
     sinkMin: sinks.reduce((min, { min: m }) => Math.min(min, m), Number.POSITIVE_INFINITY),
     base: base?.plain ?? '',
     tracedBase: base?.traced ?? '',

@@ -1,8 +1,35 @@
+import { DEFAULT_LIMITS, MORE_KEYS, moreItems, moreKeys, TRUNCATED } from '@ballast/redact';
 import { quote } from './quote.js';
 import type { PathNode, Scrub } from './scrub.js';
 
 /** Objects nested deeper than this are written as `"[Object]"`. */
 export const MAX_DEPTH = 16;
+const { maxArrayLength: MAX_ITEMS, maxKeys: MAX_KEYS, maxStringLength: MAX_STRING } = DEFAULT_LIMITS;
+const TRUNCATED_JSON = `"${TRUNCATED}"`;
+
+/**
+ * What is left of the current line's budget (`maxTotalLength` of `@ballast/redact`'s
+ * `DEFAULT_LIMITS`, in characters): every member, element and string spends it, and past
+ * it the rest of each object or array is one marker. Set by the entry points of
+ * `serialize.ts` for each value they write (and restored after, as a `toJSON` may log).
+ */
+export const budget = { left: 0 };
+
+/** A string as written: censored and cut to the string limit (by the scrub), then quoted. */
+function text(raw: string, s: Scrub): string {
+  if (raw.length > MAX_STRING) {
+    budget.left -= MAX_STRING;
+    return quote(s.text(raw)); // the scrub cuts it
+  }
+  budget.left -= raw.length;
+  return quote(s.text(raw));
+}
+
+/** The member that stands for the keys of `obj` left out from the `written`-th on. */
+function moreMembers(obj: object, written: number): string {
+  if (budget.left < 0) return `,${quote(MORE_KEYS)}:${TRUNCATED_JSON}`;
+  return `,${quote(MORE_KEYS)}:${quote(moreKeys(Object.keys(obj).length - written))}`;
+}
 const hasOwn = Object.prototype.hasOwnProperty;
 const objectProto = Object.prototype;
 const toTag = Object.prototype.toString;
@@ -10,7 +37,7 @@ const toTag = Object.prototype.toString;
 /** The path node below `node` for `key`, if any path goes there. */
 export function child(node: PathNode | undefined, key: string): PathNode | undefined {
   if (node === undefined) return undefined;
-  return node.children?.get(key) ?? node.any;
+  return node.named?.get(key) ?? node.other ?? undefined;
 }
 
 /**
@@ -32,11 +59,19 @@ export function members(
   reserved: number,
 ): string {
   let out = '';
+  let n = 0;
   const record = obj as Record<string, unknown>;
   for (const key in record) {
     if (!hasOwn.call(record, key)) continue;
-    const next = node === undefined ? undefined : (node.children?.get(key) ?? node.any);
-    if (next?.end || s.isSecretKey(key)) {
+    budget.left -= key.length + 2;
+    // A member named MORE_KEYS past the limit is the marker of an earlier pass (a serialized error).
+    if ((n === MAX_KEYS && key !== MORE_KEYS) || budget.left < 0) {
+      out += moreMembers(obj, n);
+      break;
+    }
+    n++;
+    const next = node === undefined ? undefined : (node.named?.get(key) ?? node.other ?? undefined);
+    if (next?.terminal || s.isSecretKey(key)) {
       if (!s.remove)
         out += s.member(key, reserved) + (s.hashed === undefined ? s.censor : s.hashed(record[key]));
       continue;
@@ -45,7 +80,7 @@ export function members(
     let v: string | undefined;
     switch (typeof raw) {
       case 'string':
-        v = quote(s.text(raw));
+        v = text(raw, s);
         break;
       case 'number':
         v = Number.isFinite(raw) ? String(raw) : 'null';
@@ -69,10 +104,18 @@ function entries(
   seen: unknown[],
 ) {
   let out = '';
+  let n = 0;
   for (const [k, raw] of map) {
+    budget.left--;
+    if (n === MAX_KEYS || budget.left < 0) {
+      const more = budget.left < 0 ? TRUNCATED_JSON : quote(moreKeys(map.size - n));
+      out += `,${quote(MORE_KEYS)}:${more}`;
+      break;
+    }
+    n++;
     const key = typeof k === 'string' ? k : String(k);
     const next = child(node, key);
-    if (next?.end || s.isSecretKey(key)) {
+    if (next?.terminal || s.isSecretKey(key)) {
       if (!s.remove) out += s.member(key, 0) + (s.hashed === undefined ? s.censor : s.hashed(raw));
       continue;
     }
@@ -83,21 +126,51 @@ function entries(
 }
 
 function list(
-  items: Iterable<unknown>,
+  items: readonly unknown[],
   s: Scrub,
   node: PathNode | undefined,
   depth: number,
   seen: unknown[],
 ) {
+  // A sparse array may be 2³²−1 long, and a proxy may claim any length: index, never iterate.
+  const length = items.length;
+  // One item past the limit that is a marker comes from an earlier pass (a serialized error).
+  const count = length === MAX_ITEMS + 1 && isMarker(items[MAX_ITEMS]) ? length : Math.min(length, MAX_ITEMS);
   let out = '';
   let i = 0;
-  for (const item of items) {
+  for (; i < count; i++) {
+    budget.left--;
+    if (budget.left < 0) break;
+    const item = items[i];
     const next = child(node, String(i));
-    const v = next?.end ? censored(s, item) : value(item, s, next, depth + 1, seen);
+    const v = next?.terminal ? censored(s, item) : value(item, s, next, depth + 1, seen);
     out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
-    i++;
   }
+  if (i < length) out += `${i === 0 ? '' : ','}${quote(moreItems(length - i))}`;
   return `[${out}]`;
+}
+
+function isMarker(item: unknown): boolean {
+  return typeof item === 'string' && item.startsWith('[… ') && item.endsWith(' more items]');
+}
+
+/** A Set's first items as an array, then a marker for the rest. */
+function setItems(set: Set<unknown>): unknown[] {
+  const items: unknown[] = [];
+  for (const item of set) {
+    if (items.length === MAX_ITEMS) {
+      items.push(moreItems(set.size - MAX_ITEMS));
+      break;
+    }
+    items.push(item);
+  }
+  return items;
+}
+
+/** `"[Buffer: 1024 bytes]"`: binary data is summarised, never written byte by byte. */
+export function binaryJson(v: ArrayBufferView | ArrayBuffer): string {
+  const name = (v.constructor as { name?: unknown } | undefined)?.name;
+  return `"[${typeof name === 'string' ? name : 'ArrayBuffer'}: ${v.byteLength} bytes]"`;
 }
 
 /**
@@ -114,7 +187,7 @@ export function value(
 ): string | undefined {
   switch (typeof v) {
     case 'string':
-      return quote(s.text(v));
+      return text(v, s);
     case 'number':
       return Number.isFinite(v) ? String(v) : 'null';
     case 'boolean':
@@ -129,6 +202,8 @@ export function value(
   if (v === null) return 'null';
   if (seen.includes(v)) return '"[Circular]"';
   if (depth >= MAX_DEPTH) return '"[Object]"';
+  budget.left--;
+  if (budget.left < 0) return TRUNCATED_JSON;
   // A throw below leaves `seen` dirty: the caller that catches it restores the length.
   seen.push(v);
   let out: string | undefined;
@@ -137,13 +212,13 @@ export function value(
     const body = members(v, s, node, depth, seen, 0);
     out = body === '' ? '{}' : `{${body.slice(1)}}`;
   } else if (Array.isArray(v)) {
-    out = list(v, s, node, depth, seen);
+    out = list(v as unknown[], s, node, depth, seen);
   } else if (v instanceof Error || toTag.call(v) === '[object Error]') {
     out = value(s.error(v as Error), s, node, depth, seen);
-  } else if (ArrayBuffer.isView(v)) {
-    out = `"[${v.constructor.name}(${v.byteLength} bytes)]"`;
+  } else if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
+    out = binaryJson(v);
   } else if (v instanceof Set) {
-    out = list(v, s, node, depth, seen);
+    out = list(setItems(v), s, node, depth, seen);
   } else if (v instanceof Map) {
     const body = entries(v, s, node, depth, seen);
     out = body === '' ? '{}' : `{${body.slice(1)}}`;

@@ -1,14 +1,13 @@
+import { DEFAULT_LIMITS, type PathState, truncateString } from '@ballast/redact';
 import { memberPrefixes } from './line-keys.js';
 
-/** One step of the compiled redaction paths: a trie over object keys. */
-export interface PathNode {
-  /** The path ends here: the value at this key is censored. */
-  end: boolean;
-  /** Exact keys (array indices as strings). */
-  children: Map<string, PathNode> | undefined;
-  /** `*`: any key at this step. */
-  any: PathNode | undefined;
-}
+const MAX_STRING = DEFAULT_LIMITS.maxStringLength;
+
+/**
+ * One state of the compiled redaction paths (`@ballast/redact`'s automaton): the value
+ * where a state is `terminal` is censored.
+ */
+export type PathNode = PathState;
 
 /**
  * Everything the serializer needs to keep secrets out of a line, compiled once at
@@ -38,20 +37,20 @@ export interface Scrub {
   member(key: string, reserved: number): string;
 }
 
-const identity = (value: string): string => value;
-
-/** A key test that remembers its answers: one map lookup per key on the hot path. */
-export function cachedKeyTest(test: (key: string) => boolean, limit = 10_000): (key: string) => boolean {
-  const memo = new Map<string, boolean>();
-  return (key) => {
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    const answer = test(key);
-    if (memo.size >= limit) memo.clear();
-    memo.set(key, answer);
-    return answer;
+/**
+ * `scan` for strings of any length: a string longer than `maxStringLength` of
+ * `@ballast/redact`'s `DEFAULT_LIMITS` is scanned a little past the cut (a secret that
+ * straddles it is still found whole), then cut with a marker (`…[… 1,234 more chars]`).
+ */
+export function boundedText(scan: (value: string) => string): (value: string) => string {
+  return (value) => {
+    if (value.length <= MAX_STRING) return scan(value);
+    const head = value.slice(0, MAX_STRING + 8192);
+    return truncateString(scan(head), MAX_STRING, value.length - head.length);
   };
 }
+
+const identity = boundedText((value: string): string => value);
 
 /** A scrub that changes nothing: redaction turned off. */
 export function noScrub(error: (err: Error) => unknown): Scrub {

@@ -1,8 +1,7 @@
-import { censored, child, MAX_DEPTH, members, value } from './json-writer.js';
+import { createSafeCopy, DEFAULT_LIMITS, type SafeCopy } from '@ballast/redact';
+import { binaryJson, budget, MAX_DEPTH, members, value } from './json-writer.js';
 import { renameCount, reservedKeys, TRACE_KEYS } from './line-keys.js';
 import type { PathNode, Scrub } from './scrub.js';
-
-const toTag = Object.prototype.toString;
 
 /** What a value that cannot be read or serialized is written as. */
 const UNSERIALIZABLE = '"[Unserializable]"';
@@ -11,17 +10,48 @@ const UNSERIALIZABLE = '"[Unserializable]"';
 export const UNREADABLE_FIELDS = `,"serialize_error":${UNSERIALIZABLE}`;
 
 /**
- * Serializes an object as `,"k":v` members for a log line. When a getter, `toJSON` or
- * proxy throws, it starts again member by member, so only what threw is written as
- * `"[Unserializable]"`; an object whose keys cannot be listed gives {@link UNREADABLE_FIELDS}.
- * `reserved` holds the line keys (`line-keys.ts`) the line writes itself: a member named
- * like one gets one more `_` in front.
+ * The slow path, taken only once the fast writer has thrown somewhere inside a value (a
+ * getter, `toJSON` or proxy trap): the one walk of `@ballast/redact` copies the value,
+ * marking only what threw `'[Unserializable]'`, and the writer writes the copy. Values
+ * JSON prints itself stay as they are, so a line reads the same on either path; errors
+ * take the shape the logger gives them (`scrub.error`). One copier per scrub.
+ */
+const copiers = new WeakMap<Scrub, SafeCopy>();
+
+function safeCopy(v: unknown, s: Scrub): unknown {
+  let copy = copiers.get(s);
+  if (copy === undefined) {
+    copy = createSafeCopy({ maxDepth: MAX_DEPTH, strict: false, describeError: (error) => s.error(error) });
+    copiers.set(s, copy);
+  }
+  return copy(v);
+}
+
+/**
+ * Serializes an object as `,"k":v` members for a log line, within the limits of
+ * `@ballast/redact`'s `DEFAULT_LIMITS` (binary data as `"value":"[Buffer: 1024 bytes]"`).
+ * When a getter, `toJSON` or proxy throws, the value is copied safely first, so only what
+ * threw is written as `"[Unserializable]"`; an object whose keys cannot be listed gives
+ * {@link UNREADABLE_FIELDS}. `reserved` holds the line keys (`line-keys.ts`) the line
+ * writes itself: a member named like one gets one more `_` in front.
  */
 export function fieldsJson(obj: object, s: Scrub, node: PathNode | undefined, reserved: number): string {
+  const saved = budget.left;
+  budget.left = DEFAULT_LIMITS.maxTotalLength;
   try {
+    if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) return `,"value":${binaryJson(obj)}`;
     return members(obj, s, node, 0, [obj], reserved);
   } catch {
-    return safeMembers(obj, s, node, 0, [obj], reserved) ?? UNREADABLE_FIELDS;
+    budget.left = DEFAULT_LIMITS.maxTotalLength;
+    const copy = safeCopy(obj, s);
+    if (typeof copy !== 'object' || copy === null) return UNREADABLE_FIELDS;
+    try {
+      return members(copy, s, node, 0, [copy], reserved);
+    } catch {
+      return UNREADABLE_FIELDS; // a proxy that answered the copy, then threw
+    }
+  } finally {
+    budget.left = saved;
   }
 }
 
@@ -44,139 +74,22 @@ export function sharedFieldsJson(obj: object, s: Scrub, keys: number): SharedFie
 }
 
 /**
- * Serializes one value (an error, a printf argument, an audit event); never throws: what
- * cannot be serialized is written as `"[Unserializable]"`, member by member.
+ * Serializes one value (an error, a printf argument, an audit event) within the limits;
+ * never throws: what cannot be serialized is written as `"[Unserializable]"`.
  */
 export function valueJson(v: unknown, s: Scrub, node: PathNode | undefined): string {
-  return safeValue(v, s, node, 0, []) ?? 'null';
-}
-
-// The slow path, taken only once the fast serializer has thrown somewhere inside a value:
-// each value is tried whole first, and only one that throws is taken apart.
-
-function safeValue(
-  v: unknown,
-  s: Scrub,
-  node: PathNode | undefined,
-  depth: number,
-  seen: unknown[],
-): string | undefined {
-  const mark = seen.length;
+  const saved = budget.left;
+  budget.left = DEFAULT_LIMITS.maxTotalLength;
   try {
-    return value(v, s, node, depth, seen);
+    return value(v, s, node, 0, []) ?? 'null';
   } catch {
-    seen.length = mark;
-  }
-  // Only objects throw: a getter, toJSON or proxy trap somewhere inside this one.
-  if (typeof v !== 'object' || v === null || depth >= MAX_DEPTH) return UNSERIALIZABLE;
-  seen.push(v);
-  let out: string | undefined;
-  try {
-    out = safeObject(v, s, node, depth, seen);
-  } catch {
-    out = UNSERIALIZABLE;
-  }
-  seen.length = mark;
-  return out;
-}
-
-/** `value` for an object, each member, element or entry serialized on its own. */
-function safeObject(
-  v: object,
-  s: Scrub,
-  node: PathNode | undefined,
-  depth: number,
-  seen: unknown[],
-): string | undefined {
-  if (Array.isArray(v)) {
-    let out = '';
-    for (let i = 0; i < v.length; i++) {
-      const next = child(node, String(i));
-      const item = next?.end ? safeCensored(s, v, i) : safeRead(v, i, s, next, depth, seen);
-      out += `${i === 0 ? '' : ','}${item ?? 'null'}`;
+    budget.left = DEFAULT_LIMITS.maxTotalLength;
+    try {
+      return value(safeCopy(v, s), s, node, 0, []) ?? 'null';
+    } catch {
+      return UNSERIALIZABLE;
     }
-    return `[${out}]`;
+  } finally {
+    budget.left = saved;
   }
-  if (v instanceof Error || toTag.call(v) === '[object Error]') {
-    return safeValue(s.error(v as Error), s, node, depth, seen);
-  }
-  if (v instanceof Map) {
-    let out = '';
-    for (const [k, raw] of v) {
-      const key = typeof k === 'string' ? k : String(k);
-      const next = child(node, key);
-      if (next?.end || s.isSecretKey(key)) {
-        if (!s.remove) out += s.member(key, 0) + (censored(s, raw) as string);
-        continue;
-      }
-      const item = safeValue(raw, s, next, depth + 1, seen);
-      if (item !== undefined) out += s.member(key, 0) + item;
-    }
-    return out === '' ? '{}' : `{${out.slice(1)}}`;
-  }
-  if (v instanceof Set) return safeValue(Array.from(v), s, node, depth, seen);
-  const toJSON = (v as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return safeValue(toJSON.call(v), s, node, depth, seen);
-  const body = safeMembers(v, s, node, depth, seen, 0);
-  if (body === undefined) return UNSERIALIZABLE;
-  return body === '' ? '{}' : `{${body.slice(1)}}`;
-}
-
-/** `members`, each read and serialized on its own; `undefined` when the keys cannot be listed. */
-function safeMembers(
-  obj: object,
-  s: Scrub,
-  node: PathNode | undefined,
-  depth: number,
-  seen: unknown[],
-  reserved: number,
-): string | undefined {
-  let keys: string[];
-  try {
-    // The prototype too: `members` walks it (for…in), and a proxy may throw there.
-    Object.getPrototypeOf(obj);
-    keys = Object.keys(obj);
-  } catch {
-    return undefined;
-  }
-  let out = '';
-  for (const key of keys) {
-    const next = child(node, key);
-    if (next?.end || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key, reserved) + (safeCensored(s, obj, key) as string);
-      continue;
-    }
-    const v = safeRead(obj, key, s, next, depth, seen);
-    if (v !== undefined) out += s.member(key, reserved) + v;
-  }
-  return out;
-}
-
-function safeRead(
-  obj: object,
-  key: string | number,
-  s: Scrub,
-  node: PathNode | undefined,
-  depth: number,
-  seen: unknown[],
-): string | undefined {
-  let raw: unknown;
-  try {
-    raw = (obj as Record<string | number, unknown>)[key];
-  } catch {
-    return UNSERIALIZABLE;
-  }
-  return safeValue(raw, s, node, depth + 1, seen);
-}
-
-/** {@link censored} for `holder[key]`, a getter that throws hashed as `[Unserializable]`. */
-function safeCensored(s: Scrub, holder: object, key: string | number): string | undefined {
-  if (s.hashed === undefined) return censored(s, undefined);
-  let secret: unknown;
-  try {
-    secret = (holder as Record<string | number, unknown>)[key];
-  } catch {
-    secret = '[Unserializable]';
-  }
-  return censored(s, secret);
 }

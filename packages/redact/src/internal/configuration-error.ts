@@ -76,17 +76,26 @@ export function invalidOption(option: string, value: unknown, expected: string):
  * @throws RedactConfigurationError naming the first unknown key, the option it was
  * probably meant to be, and the valid ones.
  */
-export function rejectUnknownKeys(owner: string, options: object, valid: readonly string[]): void {
+export function rejectUnknownKeys(
+  owner: string,
+  options: object,
+  valid: readonly string[],
+  hints: Readonly<Record<string, string>> = {},
+): void {
   for (const key of Object.keys(options)) {
     if (valid.includes(key)) continue;
     const option = `${owner}.${key}`;
     const intended = closestName(key, valid);
+    const hint = Object.hasOwn(hints, key) ? hints[key] : undefined;
     const expected = `one of ${valid.join(', ')}`;
     const guess = intended === undefined ? '' : ` (did you mean ${intended}?)`;
+    let suggestion = `Rename ${key} to ${intended}.`;
+    if (intended === undefined)
+      suggestion = hint === undefined ? `Remove ${key}.` : `Remove ${key}; ${hint}.`;
     throw new RedactConfigurationError(
-      `Unknown option ${option}${guess}: expected ${expected}.`,
+      `Unknown option ${option}${guess}: expected ${expected}${hint === undefined ? '' : `; ${hint}`}.`,
       { option, expected, ...(intended === undefined ? {} : { intended }) },
-      intended === undefined ? `Remove ${key}.` : `Rename ${key} to ${intended}.`,
+      suggestion,
     );
   }
 }

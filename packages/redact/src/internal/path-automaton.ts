@@ -1,4 +1,4 @@
-import { type PathSegment, parsePath, WILDCARD } from '../path-parser.js';
+import { type PathSegment, parsePath, WILDCARD } from './path-parser.js';
 
 /**
  * One state of the compiled paths: where a walk stands after some keys. Several paths
@@ -31,7 +31,7 @@ function newNode(id: number): Node {
 
 /**
  * Compiles paths into a deterministic automaton; `null` when there are no paths.
- * @throws RedactConfigurationError for an invalid path (see `parsePath`).
+ * @throws RedactConfigurationError for an invalid path (see parsePath).
  */
 export function compilePaths(paths: readonly string[]): PathState | null {
   if (paths.length === 0) return null;

@@ -1,6 +1,7 @@
 import type { CompiledCensor } from './censor.js';
 import { hashCensor } from './censor.js';
 import type { PathState } from './path-automaton.js';
+import { copyLongArray } from './path-walker.js';
 
 type Compiled = (value: unknown) => unknown;
 
@@ -25,7 +26,8 @@ export function compileLiteralPaths(
   let vars = 0;
   const lines: string[] = [];
   // Inlined at each site so every spread keeps its own (monomorphic) inline cache.
-  const copyOf = (src: string) => `(isArray(${src}) ? ${src}.slice() : { ...${src} })`;
+  const copyOf = (src: string) =>
+    `(isArray(${src}) ? (${src}.length <= 1000 ? ${src}.slice() : copyLong(${src})) : { ...${src} })`;
   const assign = (dst: string, key: string, value: string) =>
     key === '__proto__' ? `define(${dst}, ${value});` : `${dst}[${JSON.stringify(key)}] = ${value};`;
 
@@ -87,8 +89,8 @@ export function compileLiteralPaths(
         : undefined;
   try {
     const body = `return (o) => {\n${lines.join('\n')}\n};`;
-    const factory = new Function('hasOwn', 'isArray', 'define', 'censor', 'text', body);
-    return factory(hasOwn, isArray, define, replace, text) as Compiled;
+    const factory = new Function('hasOwn', 'isArray', 'define', 'censor', 'text', 'copyLong', body);
+    return factory(hasOwn, isArray, define, replace, text, copyLongArray) as Compiled;
   } catch {
     return undefined;
   }

@@ -2,6 +2,10 @@ import type { CompiledCensor } from './censor.js';
 import { hashCensor } from './censor.js';
 import type { PathState } from './path-automaton.js';
 
+/** Arrays longer than this are walked by their own keys (see `walk`). */
+const DENSE_LIMIT = 1000;
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
 /**
  * The paths-only walk (`normalize: false`): follows the compiled paths and nothing else,
  * copying only the objects on the way to a redacted value (the rest is shared). No
@@ -39,10 +43,21 @@ export class PathWalker {
         out = this.step(obj, out, key, states[i]!, depth);
       }
     } else if (Array.isArray(obj)) {
-      for (let i = 0; i < obj.length; i++) {
-        const key = String(i);
-        const next = state.named?.get(key) ?? state.other;
-        out = this.step(obj, out, key, next, depth);
+      const length = (obj as unknown[]).length;
+      if (length <= DENSE_LIMIT) {
+        for (let i = 0; i < length; i++) {
+          const key = String(i);
+          const next = state.named?.get(key) ?? state.other;
+          out = this.step(obj, out, key, next, depth);
+        }
+      } else {
+        // A long array may be sparse (length 2³²−1, one element): only its own elements are
+        // visited, so the work is that of the elements that exist. None is skipped.
+        for (const key in obj) {
+          if (!Object.hasOwn(obj, key) || !INDEX.test(key)) continue;
+          const next = state.named?.get(key) ?? state.other;
+          out = this.step(obj, out, key, next, depth);
+        }
       }
     } else {
       for (const key in obj) {
@@ -90,5 +105,14 @@ export class PathWalker {
 }
 
 function copyOf(obj: Record<string, unknown>): Record<string, unknown> {
-  return (Array.isArray(obj) ? obj.slice() : { ...obj }) as Record<string, unknown>;
+  if (!Array.isArray(obj)) return { ...obj };
+  return (obj.length <= DENSE_LIMIT ? obj.slice() : copyLongArray(obj)) as unknown as Record<string, unknown>;
+}
+
+/**
+ * A copy of a long array made from its own elements: `slice()` visits every index, which
+ * for a sparse array of length 2³²−1 never ends.
+ */
+export function copyLongArray(arr: readonly unknown[]): unknown[] {
+  return Object.assign(new Array<unknown>(arr.length), arr);
 }

@@ -1,18 +1,33 @@
 import { keyMatches } from '../keys.js';
+import { MORE_KEYS, moreItems, moreKeys, TRUNCATED, truncateString } from '../limits.js';
 import { type CompiledCensor, hashCensor } from './censor.js';
 import { holdsHeaderPairs } from './header-pairs.js';
 import { nextState, type PathState } from './path-automaton.js';
 import { renameKeys } from './rename-keys.js';
 import { detects, type Scanner, scan } from './scanner.js';
-import { KEEP, read, setKey, specialView, THREW, UNSERIALIZABLE, View } from './special.js';
+import {
+  KEEP,
+  read,
+  type SpecialConfig,
+  setKey,
+  specialView,
+  THREW,
+  UNSERIALIZABLE,
+  View,
+} from './special.js';
 
-/** Everything a walk needs, fixed at creation. */
-export interface WalkConfig {
+/**
+ * Everything a walk needs, fixed at creation. The same walk serves `createRedactor` (which
+ * censors and keeps what JSON can print as it is) and `createSafeCopy` (nothing to censor,
+ * `json`: a strict JSON tree); both are bounded by `maxDepth` and `limits`.
+ */
+export interface WalkConfig extends SpecialConfig {
   readonly paths: PathState | null;
   readonly keys: ReadonlySet<string> | null;
   readonly scanner: Scanner | null;
   readonly censor: CompiledCensor;
   readonly remove: boolean;
+  /** Objects deeper than this (the root is at 0) become `'[Truncated]'`. */
   readonly maxDepth: number;
 }
 
@@ -22,8 +37,9 @@ export interface WalkConfig {
  */
 const REMOVED: unique symbol = Symbol('removed');
 const CIRCULAR = '[Circular]';
-const TRUNCATED = '[Truncated]';
 const KEY_CACHE_LIMIT = 4096;
+/** Characters scanned past the cut of a long string (a PEM private key fits). */
+const SCAN_MARGIN = 8192;
 const { getPrototypeOf } = Object;
 const objectProto = Object.prototype;
 
@@ -67,6 +83,11 @@ function copyElements(arr: readonly unknown[], count: number): unknown[] {
   }
 }
 
+/** Whether `item` is the marker a walk puts after the items it left out. */
+function isMarker(item: unknown): boolean {
+  return typeof item === 'string' && item.startsWith('[… ') && item.endsWith(' more items]');
+}
+
 /**
  * The full walk (`normalize: true`): copy-on-write over the whole value, so a subtree
  * with nothing to change is returned as-is and shared. One instance per redactor; its
@@ -90,23 +111,62 @@ export class Walker {
   private currentDepth = 0;
   /** How many keys holding a secret the walk has met; an object that sees it grow censors its keys. */
   private keyMarks = 0;
+  /** What is left of the call's budget (`maxTotalLength`): values and keys spend it. */
+  private left = 0;
+  private readonly maxString: number;
+  /** What an `undefined` array element, or a removed one, becomes. */
+  private readonly hole: null | undefined;
 
   constructor(private readonly config: WalkConfig) {
     this.tracksPath = config.censor.kind === 'function';
     this.checksKeys = config.keys !== null || config.scanner !== null;
+    this.maxString = config.limits.maxStringLength;
+    this.hole = config.json ? null : undefined;
   }
 
   run(value: unknown): unknown {
     // A lone string (a log message) with a fixed censor needs no bookkeeping: nothing can re-enter.
-    if (typeof value === 'string' && this.config.censor.kind === 'string') {
-      return this.config.scanner === null ? value : scan(this.config.scanner, value, this.replaceSecret);
-    }
+    if (typeof value === 'string' && this.config.censor.kind === 'string') return this.text(value);
     this.busy = true;
+    this.left = this.config.limits.maxTotalLength;
     try {
-      return this.visit(value, this.config.paths, 0, '');
+      const out = this.visit(value, this.config.paths, 0, '');
+      return out === REMOVED ? this.hole : out;
     } finally {
       this.ancestors.length = 0;
       this.busy = false;
+    }
+  }
+
+  /**
+   * A string with its secrets censored, cut to `maxStringLength`. Scanned with a margin past
+   * the cut, so a secret that starts before it and ends soon after is still found whole.
+   */
+  private text(value: string): string {
+    const scanner = this.config.scanner;
+    const max = this.maxString;
+    if (value.length <= max) return scanner === null ? value : scan(scanner, value, this.replaceSecret);
+    const head = value.slice(0, max + SCAN_MARGIN);
+    const scanned = scanner === null ? head : scan(scanner, head, this.replaceSecret);
+    return truncateString(scanned, max, Math.max(0, value.length - head.length));
+  }
+
+  /** A value JSON has no form for, with `json`: `undefined` is dropped, the others named. */
+  private jsonLeaf(value: unknown): unknown {
+    switch (typeof value) {
+      case 'number':
+        if (value === 0) return 0; // -0 would not survive a JSON round trip
+        return Number.isFinite(value) ? value : String(value);
+      case 'undefined':
+        return REMOVED;
+      case 'symbol':
+        return value.toString();
+      case 'function': {
+        const name = read(value, 'name');
+        return typeof name === 'string' && name !== '' ? `[Function: ${name}]` : '[Function]';
+      }
+      default:
+        return value;
     }
   }
 
@@ -151,15 +211,22 @@ export class Walker {
   private visit(value: unknown, state: PathState | null, depth: number, key: string | number): unknown {
     switch (typeof value) {
       case 'string':
-        if (this.config.scanner === null) return value;
+        this.left -= Math.min(value.length, this.maxString) + 1;
+        if (this.left < 0) return TRUNCATED;
+        if (this.config.scanner === null && value.length <= this.maxString) return value;
         if (this.tracksPath) this.currentDepth = depth;
-        return scan(this.config.scanner, value, this.replaceSecret);
+        return this.text(value);
       case 'object':
-        return value === null ? value : this.visitObject(value, state, depth, key, true);
+        if (value === null) return value;
+        this.left--;
+        if (this.left < 0) return TRUNCATED;
+        return this.visitObject(value, state, depth, key, true);
       case 'bigint':
-        return value.toString();
-      default:
+        return this.config.json ? `${value}n` : value.toString();
+      case 'boolean':
         return value;
+      default:
+        return this.config.json ? this.jsonLeaf(value) : value;
     }
   }
 
@@ -186,9 +253,9 @@ export class Walker {
       return UNSERIALIZABLE;
     }
     if (typeof toJSON !== 'function' || !allowToJSON) {
-      if (isArray) return this.walkArray(value as unknown[], state, depth, holdsHeaderPairs(key));
+      if (isArray) return this.walkArray(value as unknown[], state, depth, false, holdsHeaderPairs(key));
       if (proto === objectProto || proto === null) {
-        return this.walkObject(value as Record<string, unknown>, state, depth);
+        return this.walkObject(value as Record<string, unknown>, state, depth, false);
       }
     }
     return this.visitSpecial(value, state, depth, key, allowToJSON && typeof toJSON === 'function');
@@ -209,27 +276,32 @@ export class Walker {
   ): unknown {
     let view: unknown;
     try {
-      view = specialView(value, key, callToJSON);
+      view = specialView(value, key, callToJSON, this.config);
     } catch {
       return UNSERIALIZABLE;
     }
     if (view === KEEP) return value;
     if (view === value) {
       return Array.isArray(value)
-        ? this.walkArray(value, state, depth)
-        : this.walkObject(value as Record<string, unknown>, state, depth);
+        ? this.walkArray(value, state, depth, false)
+        : this.walkObject(value as Record<string, unknown>, state, depth, false);
     }
     if (view instanceof View) {
       return Array.isArray(view.value)
-        ? this.walkArray(view.value, state, depth)
-        : this.walkObject(view.value, state, depth);
+        ? this.walkArray(view.value, state, depth, view.bounded)
+        : this.walkObject(view.value, state, depth, view.bounded);
     }
     if (typeof view !== 'object' || view === null) return this.visit(view, state, depth, key);
     // The result of toJSON: walked as any value, but its own toJSON is not called again.
     return this.visitObject(view, state, depth, key, false);
   }
 
-  private walkObject(obj: Record<string, unknown>, state: PathState | null, depth: number): unknown {
+  private walkObject(
+    obj: Record<string, unknown>,
+    state: PathState | null,
+    depth: number,
+    bounded: boolean,
+  ): unknown {
     let keys: string[];
     try {
       keys = Object.keys(obj);
@@ -242,8 +314,15 @@ export class Walker {
     const childDepth = depth + 1;
     const checksKeys = this.checksKeys;
     const tracksPath = this.tracksPath;
-    for (let i = 0; i < keys.length; i++) {
+    const total = keys.length;
+    const max = this.config.limits.maxKeys;
+    // One key past the limit that is the marker comes from an earlier pass: it is kept.
+    const count = bounded || (total === max + 1 && keys[max] === MORE_KEYS) ? total : Math.min(total, max);
+    let i = 0;
+    for (; i < count; i++) {
       const key = keys[i]!;
+      this.left -= key.length + 1;
+      if (this.left < 0) break;
       let value: unknown;
       try {
         value = obj[key];
@@ -264,17 +343,23 @@ export class Walker {
         if (tracksPath) this.path[depth] = key;
         next = this.visit(value, childState, childDepth, key);
       }
-      if (next === value) {
+      if (next === value && !(value === 0 && this.config.json && 1 / value < 0)) {
         if (partial) setKey(out!, key, value);
         continue;
       }
       if (out === undefined) {
-        const copy = spreadCopy(obj);
+        // Past the limit, the copy holds only the keys walked.
+        const copy = count < total ? undefined : spreadCopy(obj);
         partial = copy === undefined;
         out = copy ?? copyKeys(obj, keys, i);
       }
       if (next === REMOVED) delete out[key];
       else setKey(out, key, next);
+    }
+    if (i < total) {
+      if (out === undefined) out = copyKeys(obj, keys, i);
+      else if (!partial) for (let j = i; j < total; j++) delete out[keys[j]!]; // the spread copied them all
+      setKey(out, MORE_KEYS, moreKeys(total - i));
     }
     // A key here, or deeper, held a secret (isSecretKey counted it): rare, so checked apart.
     if (this.keyMarks !== marks) {
@@ -304,7 +389,13 @@ export class Walker {
     return renames === undefined ? obj : renameKeys(obj, keys, renames);
   }
 
-  private walkArray(arr: readonly unknown[], state: PathState | null, depth: number, pairs = false): unknown {
+  private walkArray(
+    arr: readonly unknown[],
+    state: PathState | null,
+    depth: number,
+    bounded: boolean,
+    pairs = false,
+  ): unknown {
     let length: number;
     try {
       length = arr.length;
@@ -314,8 +405,15 @@ export class Walker {
     let out: unknown[] | undefined;
     const childDepth = depth + 1;
     const named = state !== null && state.named !== null;
+    // A proxy may claim any length, and a sparse array may be 2³²−1 long: only so many are read.
+    const max = this.config.limits.maxArrayLength;
+    let count = bounded ? length : Math.min(length, max);
+    // One item past the limit that is a marker comes from an earlier pass: it is kept.
+    if (count === max && length === max + 1 && isMarker(read(arr, max))) count = length;
     let name: unknown;
-    for (let i = 0; i < length; i++) {
+    let i = 0;
+    for (; i < count; i++) {
+      if (this.left < 0) break;
       let value: unknown;
       try {
         value = arr[i];
@@ -339,12 +437,16 @@ export class Walker {
         next = this.visit(value, childState, childDepth, i);
       }
       if (out !== undefined) {
-        out.push(next === REMOVED ? undefined : next);
-      } else if (next !== value) {
-        // Copy only what was already read: re-reading later elements could hit a throwing getter.
+        out.push(next === REMOVED ? this.hole : next);
+      } else if (next !== value || (value === 0 && this.config.json && 1 / value < 0)) {
+        // -0 becomes 0 (JSON has no -0), which `!==` cannot see. Copy only what was already read: re-reading later elements could hit a throwing getter.
         out = copyElements(arr, i);
-        out.push(next === REMOVED ? undefined : next);
+        out.push(next === REMOVED ? this.hole : next);
       }
+    }
+    if (i < length) {
+      out ??= copyElements(arr, i);
+      out.push(moreItems(length - i));
     }
     return out ?? arr;
   }

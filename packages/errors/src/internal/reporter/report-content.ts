@@ -65,7 +65,7 @@ export class ReportContent {
   }
 
   #context(context: Record<string, unknown>): Record<string, unknown> {
-    const safe = toJsonSafe(context, CONTEXT_LIMITS, new Set(), 0) as Record<string, unknown>;
+    const safe = toJsonSafe(context, CONTEXT_LIMITS, 0) as Record<string, unknown>;
     if (this.redactor === undefined) return safe;
     try {
       return this.redactor(safe) as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { RedactConfigurationError } from './internal/configuration-error.js';
+import { RedactConfigurationError } from './configuration-error.js';
 
 /** The segment {@link parsePath} returns for `*` and `[*]`: it matches any one key. */
 export const WILDCARD: unique symbol = Symbol('wildcard');
