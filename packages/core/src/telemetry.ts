@@ -154,7 +154,9 @@ export interface TelemetryDefinitions<M extends Record<string, MetricDefinition>
   readonly package: string;
   /** What each attribute key means. */
   readonly attributes: Readonly<Record<string, string>>;
+  /** Every span the package starts. */
   readonly spans: readonly SpanDefinition[];
+  /** Every span event the package adds, on its own spans or the caller's. */
   readonly events: readonly EventDefinition[];
   /** The metrics, by the key the code uses. */
   readonly metrics: M;
@@ -179,6 +181,7 @@ export type GaugeReader<T> = (target: T, result: ObservableResult) => void;
 
 /** A package's telemetry: its definitions, and its tracer and instruments resolved late. */
 export interface Telemetry<M extends Record<string, MetricDefinition>> {
+  /** The definitions this telemetry was created from (the source of `docs/telemetry.md`). */
   readonly definitions: TelemetryDefinitions<M>;
   /**
    * `false` while no OpenTelemetry provider is registered: the one check a hot path makes

@@ -28,8 +28,11 @@ export interface FastifyLoggerOptions {
 export interface BallastFastifyServerOptions {
   /** The Ballast logger, typed as Fastify's base logger so that `Fastify(...)` keeps its default types. */
   loggerInstance: FastifyBaseLogger;
+  /** `'req_id'`: the field Fastify's request lines carry the request id in, as Ballast's own lines do. */
   requestIdLogLabel: string;
+  /** The incoming request id (`x-request-id`, or the trace id of `traceparent`), else a new UUID. */
   genReqId: (req: IncomingMessage) => string;
+  /** Skips Fastify's request lines for the health routes, which probes hit every few seconds. */
   disableRequestLogging: (req: { url?: string | undefined }) => boolean;
 }
 
