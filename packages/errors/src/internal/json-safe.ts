@@ -14,22 +14,35 @@ export interface SafeLimits {
 
 /** The JSON-safe shape of an error (see `serializeError`). */
 export interface SerializedError {
+  /** The error's name (`'TypeError'`, `'NotFoundError'`). */
   name: string;
+  /** The error's message. */
   message: string;
+  /** The stack trace, unless serialized without stacks. */
   stack?: string;
+  /** The Ballast code, or a system error code (`ECONNREFUSED`). */
   code?: string;
+  /** The Ballast category. */
   category?: string;
+  /** The HTTP status. */
   status?: number;
+  /** Whether trying again may succeed. */
   retryable?: boolean;
+  /** The sentence safe to show an end user. */
   userMessage?: string;
+  /** What the reader can do about it. */
   suggestions?: readonly string[];
+  /** Structured, JSON-safe (and redacted) facts. */
   details?: Record<string, unknown>;
+  /** A link to documentation about this error. */
   docsUrl?: string;
+  /** How long to wait before retrying, in ms. */
   retryAfterMs?: number;
   /** The members of an `AggregateError`. */
   errors?: unknown[];
   /** The serialized cause: an error shape, or any JSON-safe value. */
   cause?: unknown;
+  /** The error's other own enumerable properties, made JSON-safe. */
   [extra: string]: unknown;
 }
 
