@@ -127,8 +127,17 @@ describe.each(consumers)('from $name', ({ dir, wanted }) => {
       platform: 'node',
       format: 'esm',
       conditions: [SOURCE_CONDITION, 'module'],
-      packages: 'bundle',
-      external: ['ioredis', '@opentelemetry/*', 'lru-cache'],
+      // Only @ballast/* is resolved here: every other package (frameworks, OpenTelemetry…) stays external.
+      plugins: [
+        {
+          name: 'only-ballast',
+          setup(b) {
+            b.onResolve({ filter: /^[^./]/ }, (args) =>
+              args.path.startsWith('@ballast/') ? undefined : { path: args.path, external: true },
+            );
+          },
+        },
+      ],
       logLevel: 'silent',
     });
     const inputs = new Set(
