@@ -2,10 +2,11 @@
 // errors every published package registers when its index is imported (defineError and
 // the built-ins). `tsx scripts/gen-error-docs.ts` writes it; `--check` exits 1 when the
 // committed file is stale (CI). The output is sorted, so it only changes with the errors.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CATEGORIES, type ErrorCategory, type RegisteredError, registeredErrors } from '@ballast/errors';
+import { writeOrCheck } from './lib/generated-doc.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const target = join(root, 'docs', 'errors.md');
@@ -166,24 +167,7 @@ function staleness(current: string, generated: string): string {
 }
 
 async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
-  const text = render(await collect());
-  const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-  if (check) {
-    if (current === text) {
-      console.log('docs/errors.md is up to date.');
-      return;
-    }
-    console.error(
-      current === undefined
-        ? 'docs/errors.md is missing. Run `pnpm docs:errors` and commit the result.'
-        : `docs/errors.md is stale (${staleness(current, text)}). Run \`pnpm docs:errors\` and commit the result.`,
-    );
-    process.exitCode = 1;
-    return;
-  }
-  if (current !== text) writeFileSync(target, text);
-  console.log(`docs/errors.md: ${current === text ? 'unchanged' : 'written'}.`);
+  writeOrCheck(target, render(await collect()), 'pnpm docs:errors', staleness);
 }
 
 await main().catch((error: unknown) => {

@@ -2,10 +2,11 @@
 // attribute, from the definitions each package declares in src/telemetry.ts (the same
 // tables its instruments are created from). `tsx scripts/gen-telemetry-docs.ts` writes it;
 // `--check` exits 1 when the committed file is stale (CI).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MetricDefinition, Telemetry, TelemetryDefinitions } from '@ballast/core';
+import { writeOrCheck } from './lib/generated-doc.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const target = join(root, 'docs', 'telemetry.md');
@@ -96,24 +97,12 @@ function render(all: Definitions[]): string {
 }
 
 async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
-  const text = render(await collect());
-  const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-  if (check) {
-    if (current === text) {
-      console.log('docs/telemetry.md is up to date.');
-      return;
-    }
-    console.error(
-      current === undefined
-        ? 'docs/telemetry.md is missing. Run `pnpm docs:telemetry` and commit the result.'
-        : 'docs/telemetry.md is stale: the telemetry definitions changed. Run `pnpm docs:telemetry` and commit the result.',
-    );
-    process.exitCode = 1;
-    return;
-  }
-  if (current !== text) writeFileSync(target, text);
-  console.log(`docs/telemetry.md: ${current === text ? 'unchanged' : 'written'}.`);
+  writeOrCheck(
+    target,
+    render(await collect()),
+    'pnpm docs:telemetry',
+    () => 'the telemetry definitions changed',
+  );
 }
 
 await main().catch((error: unknown) => {

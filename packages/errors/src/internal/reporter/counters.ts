@@ -1,13 +1,6 @@
+import type { ErrorReporterStats } from '../../reporter-types.js';
 /** The reporter's counters (what `stats()` shows, but `active`). */
-export interface ReporterCounters {
-  reported: number;
-  sent: number;
-  folded: number;
-  suppressed: number;
-  silenced: number;
-  sinkErrors: number;
-  dropped: number;
-}
+export type ReporterCounters = Omit<ErrorReporterStats, 'active'>;
 
 /** Counters at zero. */
 export function newCounters(): ReporterCounters {
