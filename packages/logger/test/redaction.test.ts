@@ -24,6 +24,21 @@ function setup(
 }
 
 describe('redaction', () => {
+  it('censors the value after a secret header name in rawHeaders and rawTrailers pairs, at any depth', () => {
+    const { sink, logger } = setup();
+    const rawHeaders = ['Host', 'api.test', 'Authorization', 'token 0123456789abcdef', 'Cookie', 'sid=s3cr3t'];
+    logger.info({ req: { rawHeaders, rawTrailers: ['X-Api-Key', 'k-42'] }, list: ['Authorization', 'visible'] });
+    const line = sink.lines[0];
+    expect(line).toMatchObject({
+      req: {
+        rawHeaders: ['Host', 'api.test', 'Authorization', '[REDACTED]', 'Cookie', '[REDACTED]'],
+        rawTrailers: ['X-Api-Key', '[REDACTED]'],
+      },
+      list: ['Authorization', 'visible'], // only header-pair lists are read in pairs
+    });
+    expect(JSON.stringify(line)).not.toMatch(/0123456789abcdef|s3cr3t|k-42/);
+  });
+
   it('is on by default: secret keys at any depth and casing, secrets inside strings', () => {
     const { sink, logger } = setup();
     logger.info(

@@ -1,4 +1,5 @@
 import { hashCensor } from './internal/censor.js';
+import { holdsHeaderPairs } from './internal/header-pairs.js';
 import type { PathState } from './internal/path-automaton.js';
 import { scan } from './internal/scanner.js';
 import { compileSelection, SELECTION_KEYS } from './internal/selection.js';
@@ -33,6 +34,11 @@ export interface RedactionPlan {
   censorValue(value: unknown): string;
   /** Whether censored keys are dropped instead of censored. */
   readonly remove: boolean;
+  /**
+   * Whether the array under `key` lists header names and values in pairs (`rawHeaders`,
+   * `rawTrailers`): there a value is a secret when the name before it is a secret key.
+   */
+  holdsHeaderPairs(key: string | number): boolean;
 }
 
 /** How many answers `isSecretKey` remembers before it starts again. */
@@ -86,5 +92,6 @@ export function compileRedaction(options: RedactSelection = {}, name = 'options'
     hashing: censor.kind === 'hash',
     censorValue,
     remove,
+    holdsHeaderPairs,
   };
 }

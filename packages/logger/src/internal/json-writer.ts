@@ -89,7 +89,10 @@ export function members(
         v = raw ? 'true' : 'false';
         break;
       default:
-        v = value(raw, s, next, depth + 1, seen);
+        v =
+          Array.isArray(raw) && s.headerPairs(key)
+            ? pairedList(raw, s, next, depth + 1, seen)
+            : value(raw, s, next, depth + 1, seen);
     }
     if (v !== undefined) out += s.member(key, reserved) + v;
   }
@@ -144,6 +147,37 @@ function list(
     const item = items[i];
     const next = child(node, String(i));
     const v = next?.terminal ? censored(s, item) : value(item, s, next, depth + 1, seen);
+    out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
+  }
+  if (i < length) out += `${i === 0 ? '' : ','}${quote(moreItems(length - i))}`;
+  return `[${out}]`;
+}
+
+/**
+ * A list of header names and values in pairs (`rawHeaders`): a value whose name is a secret
+ * key (`Authorization`, `Cookie`, `X-Api-Key`) is censored; the rest is written as usual.
+ */
+function pairedList(
+  items: readonly unknown[],
+  s: Scrub,
+  node: PathNode | undefined,
+  depth: number,
+  seen: unknown[],
+): string {
+  if (seen.includes(items) || depth >= MAX_DEPTH) return value(items, s, node, depth, seen) ?? 'null';
+  const length = items.length;
+  const count = Math.min(length, MAX_ITEMS);
+  let out = '';
+  let i = 0;
+  for (; i < count; i++) {
+    budget.left--;
+    if (budget.left < 0) break;
+    const item = items[i];
+    const name = i % 2 === 1 ? items[i - 1] : undefined;
+    const v =
+      typeof name === 'string' && s.isSecretKey(name)
+        ? censored(s, item)
+        : value(item, s, child(node, String(i)), depth + 1, seen);
     out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
   }
   if (i < length) out += `${i === 0 ? '' : ','}${quote(moreItems(length - i))}`;

@@ -59,6 +59,7 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
   const text = boundedText(compiled.scans ? (s: string) => compiled.scanText(s) : (s: string) => s);
   return {
     isSecretKey: compiled.isSecretKey,
+    headerPairs: compiled.holdsHeaderPairs,
     text,
     member: memberPrefixes(text),
     paths: compiled.paths ?? undefined,

@@ -17,6 +17,8 @@ export type PathNode = PathState;
 export interface Scrub {
   /** True when the key's value must be censored wherever it appears. */
   isSecretKey(key: string): boolean;
+  /** True when the array under `key` holds header names and values in pairs (`rawHeaders`). */
+  headerPairs(key: string): boolean;
   /** Censors secret-looking substrings (tokens, card numbers, credentials in URLs). */
   text(value: string): string;
   /** Compiled `paths`, or undefined when there are none. */
@@ -56,6 +58,7 @@ const identity = boundedText((value: string): string => value);
 export function noScrub(error: (err: Error) => unknown): Scrub {
   return {
     isSecretKey: () => false,
+    headerPairs: () => false,
     text: identity,
     paths: undefined,
     censor: '""',
