@@ -42,14 +42,11 @@ describe('planted secrets in every channel', () => {
       sinks: [{ name: 'memory', write: (line) => void lines.push(line) }],
       base: null,
     });
-    const problems = audit(
-      PLANTS,
-      (plant) => {
-        lines.length = 0;
-        logger.info({ value: plant.value }, typeof plant.value === 'string' ? plant.value : 'object');
-        return lines.join('');
-      },
-    );
+    const problems = audit(PLANTS, (plant) => {
+      lines.length = 0;
+      logger.info({ value: plant.value }, typeof plant.value === 'string' ? plant.value : 'object');
+      return lines.join('');
+    });
     expect(problems.slice(0, 10)).toEqual([]);
   });
 

@@ -26,8 +26,18 @@ function setup(
 describe('redaction', () => {
   it('censors the value after a secret header name in rawHeaders and rawTrailers pairs, at any depth', () => {
     const { sink, logger } = setup();
-    const rawHeaders = ['Host', 'api.test', 'Authorization', 'token 0123456789abcdef', 'Cookie', 'sid=s3cr3t'];
-    logger.info({ req: { rawHeaders, rawTrailers: ['X-Api-Key', 'k-42'] }, list: ['Authorization', 'visible'] });
+    const rawHeaders = [
+      'Host',
+      'api.test',
+      'Authorization',
+      'token 0123456789abcdef',
+      'Cookie',
+      'sid=s3cr3t',
+    ];
+    logger.info({
+      req: { rawHeaders, rawTrailers: ['X-Api-Key', 'k-42'] },
+      list: ['Authorization', 'visible'],
+    });
     const line = sink.lines[0];
     expect(line).toMatchObject({
       req: {
