@@ -179,42 +179,48 @@ cacheTierContract(({ clock }) => mapTier({ clock }), { name: 'mapTier', runner: 
       });
     });
 
+  // An example that listens on a port is a server: it must answer its health probe and exit 0
+  // on SIGTERM. Every other example must run to completion and exit 0.
+  const ports = Object.fromEntries(
+    Object.entries(examples).map(([file, code]) => [file, /\.listen\((\d+)\)/.exec(code)?.[1]]),
+  );
   step('run each example as written');
-  for (const file of Object.keys(examples).filter((f) => f.includes('readme') && f !== 'health-readme.mts')) {
+  for (const file of Object.keys(examples).filter((f) => f.includes('readme') && ports[f] === undefined)) {
     const out = await run(file);
     console.log(`${file}: ok\n  ${out.trim().split('\n').slice(0, 4).join('\n  ')}`);
   }
 
-  // The health example is a server: it must answer its probes and exit 0 on SIGTERM.
-  await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...tsx, 'health-readme.mts'], {
-      cwd: project,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (c) => (err += c));
-    const deadline = Date.now() + 30_000;
-    const poll = async () => {
-      try {
-        const res = await fetch('http://127.0.0.1:8080/health/live');
-        console.log(`health-readme.mts: /health/live answered ${res.status}`);
-        child.kill('SIGTERM');
-      } catch {
-        if (child.exitCode !== null) return;
-        if (Date.now() > deadline) {
-          child.kill('SIGKILL');
-          return;
+  for (const file of Object.keys(examples).filter((f) => ports[f] !== undefined)) {
+    await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [...tsx, file], {
+        cwd: project,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (c) => (err += c));
+      const deadline = Date.now() + 30_000;
+      const poll = async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${ports[file]}/health/live`);
+          console.log(`${file}: /health/live answered ${res.status}`);
+          child.kill('SIGTERM');
+        } catch {
+          if (child.exitCode !== null) return;
+          if (Date.now() > deadline) {
+            child.kill('SIGKILL');
+            return;
+          }
+          setTimeout(poll, 200);
         }
-        setTimeout(poll, 200);
-      }
-    };
-    poll();
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`health-readme.mts exited with ${code ?? signal}\n${err}`));
+      };
+      poll();
+      child.on('close', (code, signal) => {
+        if (code === 0) resolve();
+        else reject(new Error(`${file} exited with ${code ?? signal}\n${err}`));
+      });
     });
-  });
-  console.log('health-readme.mts: ok, exited 0 after SIGTERM');
+    console.log(`${file}: ok, exited 0 after SIGTERM`);
+  }
 
   step("the tier contract suite under node:test, against the project's own tier");
   const out = await run('tier-contract.test.mts', ['--test', '--test-reporter=spec']);
