@@ -94,7 +94,8 @@ describe('bounded work on hostile values', () => {
           JSON.stringify(normalizeError(value)),
           JSON.stringify(toProblemDetails(new NotFoundError('x', { details: { value } }))),
         ];
-        for (const json of outputs) {
+        for (const output of outputs) {
+          const json = output ?? 'null'; // JSON.stringify(undefined) is undefined
           expect(json.length).toBeLessThanOrEqual(3 * maxTotalLength);
           expectBounded(JSON.parse(json), 8);
         }
