@@ -2,7 +2,12 @@ import { requireRedisServer } from '@ballast/test-utils';
 import { describe, expect, it } from 'vitest';
 import { runFailoverScenario } from '../lib/redis-failover.ts';
 
-const available = await requireRedisServer();
+// A chaos run (a 6-node cluster, kills, failovers, ~30-60 s): not part of the default test
+// run, where its timing made it flaky (one CI run timed out under Node 24). `pnpm chaos`
+// and `pnpm chaos:redis` run the same scenario and print its figures; this file asserts
+// them when asked: `BALLAST_CHAOS=1 pnpm vitest run --project repo scripts/test/chaos-redis.test.ts`.
+const asked = process.env.BALLAST_CHAOS === '1';
+const available = asked && (await requireRedisServer());
 
 describe.skipIf(!available)('Redis Cluster failover under load (real redis-server processes)', () => {
   it('fails no read, serves almost nothing stale once recovered from a kill and a failover, and loses no bus message silently', async () => {
