@@ -134,6 +134,7 @@ function list(
   node: PathNode | undefined,
   depth: number,
   seen: unknown[],
+  pairs = false,
 ) {
   // A sparse array may be 2³²−1 long, and a proxy may claim any length: index, never iterate.
   const length = items.length;
@@ -146,7 +147,10 @@ function list(
     if (budget.left < 0) break;
     const item = items[i];
     const next = child(node, String(i));
-    const v = next?.terminal ? censored(s, item) : value(item, s, next, depth + 1, seen);
+    // In header pairs (`rawHeaders`), the value after a secret header name is a secret.
+    const name = pairs && i % 2 === 1 ? items[i - 1] : undefined;
+    const secret = next?.terminal || (typeof name === 'string' && s.isSecretKey(name));
+    const v = secret ? censored(s, item) : value(item, s, next, depth + 1, seen);
     out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
   }
   if (i < length) out += `${i === 0 ? '' : ','}${quote(moreItems(length - i))}`;
@@ -165,23 +169,10 @@ function pairedList(
   seen: unknown[],
 ): string {
   if (seen.includes(items) || depth >= MAX_DEPTH) return value(items, s, node, depth, seen) ?? 'null';
-  const length = items.length;
-  const count = Math.min(length, MAX_ITEMS);
-  let out = '';
-  let i = 0;
-  for (; i < count; i++) {
-    budget.left--;
-    if (budget.left < 0) break;
-    const item = items[i];
-    const name = i % 2 === 1 ? items[i - 1] : undefined;
-    const v =
-      typeof name === 'string' && s.isSecretKey(name)
-        ? censored(s, item)
-        : value(item, s, child(node, String(i)), depth + 1, seen);
-    out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
-  }
-  if (i < length) out += `${i === 0 ? '' : ','}${quote(moreItems(length - i))}`;
-  return `[${out}]`;
+  seen.push(items);
+  const out = list(items, s, node, depth, seen, true);
+  seen.pop();
+  return out;
 }
 
 function isMarker(item: unknown): boolean {
