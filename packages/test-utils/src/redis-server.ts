@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
 import { freePort } from './free-port.js';
 import { pingRedis } from './redis.js';
 
@@ -71,6 +72,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         'no',
         '--daemonize',
         'no',
+        // A replica's full sync still writes an RDB file: keep it out of the working tree.
+        '--dir',
+        tmpdir(),
         ...extra,
       ],
       { stdio: 'ignore' },
