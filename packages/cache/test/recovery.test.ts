@@ -80,6 +80,55 @@ describe('auto-recovery of a shared tier', () => {
     await cache.close();
   });
 
+  it('never takes the older copy of a key whose write was skipped, even with L1 gone, before or during its repair', async () => {
+    const remote = mapTier();
+    let handlers: BusHandlers | undefined;
+    const bus: CacheBus = {
+      async publish() {},
+      subscribe: (h) => {
+        handlers = h;
+      },
+      close() {},
+    };
+    const cache = createCache({ tiers: [memoryTier(), remote], bus });
+    cache.on('error', () => {});
+    await cache.set('k', 'v1');
+    remote.down = true;
+    await cache.set('k', 'v2'); // skipped: the remote tier keeps v1
+    handlers!.reconnect(); // the bus dropped: L1 (which held v2) is cleared
+    remote.down = false;
+    // The first read reaches the tier again; its copy is older than this process's write.
+    expect(await cache.get('k')).toBeUndefined();
+    expect(await cache.getOrSet('k', () => 'v3')).toBe('v3');
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
+    expect(remote.map.get('k')?.value).toBe('v3');
+    expect(await cache.get('k')).toBe('v3');
+    await cache.close();
+  });
+
+  it('keeps the suspect copy out while the repair of its key is in flight', async () => {
+    const remote = mapTier();
+    const cache = createCache({ tiers: [memoryTier(), remote] });
+    cache.on('error', () => {});
+    await cache.set('k', 'v1');
+    remote.down = true;
+    await cache.delete('k'); // skipped: the remote tier keeps v1
+    remote.down = false;
+    const gate = deferred<void>();
+    const del = remote.delete.bind(remote);
+    remote.delete = async (key: string) => {
+      await gate.promise; // the repair's delete hangs
+      return del(key);
+    };
+    await cache.set('other', 1); // reaches the tier: the repair starts
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(1));
+    expect(await cache.get('k')).toBeUndefined(); // v1 is still there, and still in doubt
+    gate.resolve();
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
+    expect(remote.map.has('k')).toBe(false);
+    await cache.close();
+  });
+
   it('keeps a newer value another process wrote once the tier was back', async () => {
     const remote = mapTier();
     const cache = createCache({ tiers: [memoryTier(), remote] });

@@ -32,6 +32,8 @@ interface TierBacklog {
   repairing: boolean;
   /** Repairs under way (counted as pending until they land). */
   inFlight: number;
+  /** The keys being repaired right now: the tier's copy is still in doubt until they land. */
+  readonly repairingKeys: Set<string>;
   /** Writes the tier acknowledged lately, oldest first: a failover may still lose them. */
   readonly recent: Map<string, { entry: CacheEntry; at: number }>;
   /** Entries of lately acknowledged writes to check again, for a key whose L1 copy is gone. */
@@ -74,6 +76,7 @@ export class Recovery {
             cleared: false,
             repairing: false,
             inFlight: 0,
+            repairingKeys: new Set(),
             recent: new Map(),
             snapshots: new Map(),
             stats: { pending: 0, repaired: 0, dropped: 0 },
@@ -89,6 +92,17 @@ export class Recovery {
     backlog.stats.pending =
       backlog.keys.size + backlog.tags.size + (backlog.cleared ? 1 : 0) + backlog.inFlight;
     return { ...backlog.stats };
+  }
+
+  /**
+   * Whether tier `index` may hold an older copy of `key` than this process wrote: a write or
+   * delete of it was skipped (or put in doubt by a failure) and is not repaired yet. A read
+   * must not take that copy, or serve it stale, or put it in L1: the repair would then find
+   * the old value as this process's own and write it back.
+   */
+  inDoubt(index: number, key: string): boolean {
+    const backlog = this.#backlogs[index];
+    return backlog !== undefined && (backlog.keys.has(key) || backlog.repairingKeys.has(key));
   }
 
   /** An operation on tier `index` failed: remember what it would have changed. */
@@ -217,7 +231,11 @@ export class Recovery {
           backlog.keys.delete(key);
           if (parts.queued(key)) continue;
           backlog.inFlight++;
-          const ok = await this.#repairKey(index, key).finally(() => backlog.inFlight--);
+          backlog.repairingKeys.add(key);
+          const ok = await this.#repairKey(index, key).finally(() => {
+            backlog.inFlight--;
+            backlog.repairingKeys.delete(key);
+          });
           if (!ok) {
             if (!backlog.keys.has(key)) backlog.keys.set(key, operation);
             return;
