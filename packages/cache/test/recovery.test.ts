@@ -129,6 +129,30 @@ describe('auto-recovery of a shared tier', () => {
     await cache.close();
   });
 
+  it('stands down a repair when this process writes the key while the repair reads the tier', async () => {
+    const remote = mapTier();
+    const cache = createCache({ tiers: [memoryTier(), remote] });
+    cache.on('error', () => {});
+    remote.down = true;
+    await cache.set('k', 'v2'); // skipped: to repair with v2
+    remote.down = false;
+    const gate = deferred<void>();
+    const get = remote.get.bind(remote);
+    remote.get = async (key: string) => {
+      const found = await get(key);
+      if (key === 'k') await gate.promise; // the repair's read of the tier is slow
+      return found;
+    };
+    await cache.set('other', 1); // reaches the tier: the repair of k starts and reads it
+    await vi.waitFor(() => expect(remote.calls).toBeGreaterThan(2));
+    await cache.set('k', 'v3'); // lands while the repair still holds v2 as "mine"
+    expect(remote.map.get('k')?.value).toBe('v3');
+    gate.resolve();
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
+    expect(remote.map.get('k')?.value).toBe('v3'); // not overwritten by the older v2
+    await cache.close();
+  });
+
   it('keeps a newer value another process wrote once the tier was back', async () => {
     const remote = mapTier();
     const cache = createCache({ tiers: [memoryTier(), remote] });

@@ -34,6 +34,8 @@ interface TierBacklog {
   inFlight: number;
   /** The keys being repaired right now: the tier's copy is still in doubt until they land. */
   readonly repairingKeys: Set<string>;
+  /** Keys written or deleted by this process while their repair was in flight: it stands down. */
+  readonly overtaken: Set<string>;
   /** Writes the tier acknowledged lately, oldest first: a failover may still lose them. */
   readonly recent: Map<string, { entry: CacheEntry; at: number }>;
   /** Entries of lately acknowledged writes to check again, for a key whose L1 copy is gone. */
@@ -77,6 +79,7 @@ export class Recovery {
             repairing: false,
             inFlight: 0,
             repairingKeys: new Set(),
+            overtaken: new Set(),
             recent: new Map(),
             snapshots: new Map(),
             stats: { pending: 0, repaired: 0, dropped: 0 },
@@ -122,6 +125,7 @@ export class Recovery {
       return;
     }
     if (operation !== 'set' && operation !== 'delete') return;
+    if (backlog.repairingKeys.has(target)) backlog.overtaken.add(target);
     backlog.keys.delete(target); // re-inserted last: the oldest goes first when full
     backlog.keys.set(target, operation);
     if (backlog.keys.size > this.#limit) {
@@ -185,6 +189,7 @@ export class Recovery {
       this.#forget(backlog, operation, key);
     } else if (operation === 'set' && key !== undefined) backlog.snapshots.delete(key);
     if (key !== undefined && (operation === 'set' || operation === 'delete')) {
+      if (backlog.repairingKeys.has(key)) backlog.overtaken.add(key);
       // This write is newer than whatever was skipped for the key; but a clear still to be
       // replayed would wipe it, so a key written meanwhile is written again after the clear.
       if (backlog.cleared && operation === 'set') {
@@ -235,6 +240,7 @@ export class Recovery {
           const ok = await this.#repairKey(index, key).finally(() => {
             backlog.inFlight--;
             backlog.repairingKeys.delete(key);
+            backlog.overtaken.delete(key);
           });
           if (!ok) {
             if (!backlog.keys.has(key)) backlog.keys.set(key, operation);
@@ -258,6 +264,9 @@ export class Recovery {
     backlog.snapshots.delete(key);
     if (mine === undefined || mine.staleUntil <= parts.clock.now()) return parts.delete(index, key);
     const theirs = await parts.get(index, key);
+    // This process wrote the key while the tier was read: that write is newer than `mine`
+    // (and is repaired on its own if it was skipped), so writing `mine` now would undo it.
+    if (backlog.overtaken.has(key)) return true;
     // Another process wrote a newer value once the tier was back: keep it. (Equal times are
     // rewritten: two writes of one key can share a millisecond.)
     if (theirs !== undefined && theirs.createdAt > mine.createdAt) return true;
