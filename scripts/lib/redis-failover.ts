@@ -136,13 +136,26 @@ async function scenario(
   let locks = 0;
   let duplicateTokens = 0;
   let tierFailedAt = 0;
-  writer.on('error', ({ tier }) => {
+  const hist = new Map<string, string[]>();
+  const t0 = Date.now();
+  const note = (key: string | undefined, what: string) => {
+    if (key === undefined) return;
+    const h = hist.get(key) ?? [];
+    h.push(`${Date.now() - t0}ms ${what}`);
+    hist.set(key, h);
+  };
+  writer.on('error', ({ tier, operation, key, error }) => {
     if (tier === 'redis') tierFailedAt = Date.now();
+    note(key, `error ${operation} ${(error as Error)?.name}:${String((error as Error)?.message).slice(0, 60)}`);
   });
+  writer.on('invalidate' as never, (e: never) => note('*', `invalidate ${JSON.stringify(e).slice(0, 80)}`));
   let received = 0;
   let reconnects = 0;
   peer.on('invalidate', ({ keys: changed }) => {
     received += changed?.length ?? 0;
+  });
+  writer.on('bus:reconnect', () => {
+    for (const k of keys) note(k, '=== writer bus reconnect (L1 cleared)');
   });
   peer.on('bus:reconnect', () => {
     reconnects++;
@@ -173,18 +186,25 @@ async function scenario(
       if (i % 3 === 0) {
         version++;
         lastWritten.set(key, version);
+        note(key, `set ${version} (${phase}/${step})`);
         await writer.set(key, version);
+        note(key, `set ${version} done pending=${JSON.stringify(writer.stats().tiers[1]?.recovery)}`);
         writes++;
         sent++;
       } else {
         reads++;
         try {
-          const value = await writer.getOrSet(key, () => lastWritten.get(key) ?? 0);
+          const value = await writer.getOrSet(key, () => {
+            note(key, `factory ${lastWritten.get(key)}`);
+            return lastWritten.get(key) ?? 0;
+          });
+          note(key, `read ${value}`);
           if (value < (lastWritten.get(key) ?? 0)) {
             stale++;
             if (phase === 'recovered' && (step === 'move' || step === 'hang')) staleAfterMove++;
             else staleBy[phase]++;
             log(`stale in ${phase} (${step}): ${key} = ${value} < ${lastWritten.get(key)}`);
+            if (process.env.CHAOS_DEBUG === '1') log(`history of ${key}:\n    ${(hist.get(key) ?? []).join('\n    ')}`);
           }
         } catch {
           failedReads++;
@@ -225,7 +245,9 @@ async function scenario(
   step = 'kill';
   const killedAt = Date.now();
   await victim.kill('SIGKILL');
+  for (const k of keys) note(k, '=== KILLED');
   await settle();
+  for (const k of keys) note(k, '=== SETTLED after kill');
   const redisBackAfterMs = Math.max(0, tierFailedAt - killedAt);
   phase = 'recovered';
   await sleep(phaseMs);
