@@ -1,7 +1,14 @@
 import { ManualClock } from '@ballast/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { type BusHandlers, type BusMessage, type CacheBus, createCache, memoryTier } from '../src/index.js';
+import {
+  type BusHandlers,
+  type BusMessage,
+  type CacheBus,
+  type CacheEntry,
+  createCache,
+  memoryTier,
+} from '../src/index.js';
 import { deferred, mapTier } from './helpers.js';
 
 /** A bus that records what is published. */
@@ -150,6 +157,28 @@ describe('auto-recovery of a shared tier', () => {
     gate.resolve();
     await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
     expect(remote.map.get('k')?.value).toBe('v3'); // not overwritten by the older v2
+    await cache.close();
+  });
+
+  it('checks a key again when a write of this process raced the repair’s own write and landed first', async () => {
+    const remote = mapTier();
+    const cache = createCache({ tiers: [memoryTier(), remote] });
+    cache.on('error', () => {});
+    remote.down = true;
+    await cache.set('k', 'v2'); // skipped: to repair with v2
+    remote.down = false;
+    const gate = deferred<void>();
+    const set = remote.set.bind(remote);
+    remote.set = async (key: string, entry: CacheEntry) => {
+      if (entry.value === 'v2') await gate.promise; // the repair's write is rerouted, and late
+      return set(key, entry);
+    };
+    await cache.set('other', 1); // the repair starts and sends v2
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(1));
+    await cache.set('k', 'v3'); // lands first
+    gate.resolve(); // then the repair's v2 lands over it
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
+    expect(remote.map.get('k')?.value).toBe('v3');
     await cache.close();
   });
 
