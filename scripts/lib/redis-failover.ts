@@ -136,26 +136,32 @@ async function scenario(
   let locks = 0;
   let duplicateTokens = 0;
   let tierFailedAt = 0;
-  const hist = new Map<string, string[]>();
-  const t0 = Date.now();
-  const note = (key: string | undefined, what: string) => {
-    if (key === undefined) return;
-    const h = hist.get(key) ?? [];
-    h.push(`${Date.now() - t0}ms ${what}`);
-    hist.set(key, h);
+  // CHAOS_DEBUG=1: each key's story (writes, reads, factory runs, errors, kills, reconnects),
+  // printed when a read of it comes back stale.
+  const debug = process.env.CHAOS_DEBUG === '1';
+  const history = new Map<string, string[]>();
+  const started = Date.now();
+  const note = (key: string | undefined, what: string): void => {
+    if (!debug || key === undefined) return;
+    const lines = history.get(key) ?? [];
+    lines.push(`${Date.now() - started} ms ${what}`);
+    history.set(key, lines);
+  };
+  const noteAll = (what: string): void => {
+    for (const key of keys) note(key, `=== ${what}`);
   };
   writer.on('error', ({ tier, operation, key, error }) => {
     if (tier === 'redis') tierFailedAt = Date.now();
-    note(key, `error ${operation} ${(error as Error)?.name}:${String((error as Error)?.message).slice(0, 60)}`);
+    note(
+      key,
+      `${operation} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
   });
-  writer.on('invalidate' as never, (e: never) => note('*', `invalidate ${JSON.stringify(e).slice(0, 80)}`));
+  writer.on('bus:reconnect', () => noteAll('bus reconnected (L1 cleared)'));
   let received = 0;
   let reconnects = 0;
   peer.on('invalidate', ({ keys: changed }) => {
     received += changed?.length ?? 0;
-  });
-  writer.on('bus:reconnect', () => {
-    for (const k of keys) note(k, '=== writer bus reconnect (L1 cleared)');
   });
   peer.on('bus:reconnect', () => {
     reconnects++;
@@ -188,7 +194,7 @@ async function scenario(
         lastWritten.set(key, version);
         note(key, `set ${version} (${phase}/${step})`);
         await writer.set(key, version);
-        note(key, `set ${version} done pending=${JSON.stringify(writer.stats().tiers[1]?.recovery)}`);
+        note(key, `set ${version} done (recovery ${JSON.stringify(writer.stats().tiers[1]?.recovery)})`);
         writes++;
         sent++;
       } else {
@@ -204,7 +210,7 @@ async function scenario(
             if (phase === 'recovered' && (step === 'move' || step === 'hang')) staleAfterMove++;
             else staleBy[phase]++;
             log(`stale in ${phase} (${step}): ${key} = ${value} < ${lastWritten.get(key)}`);
-            if (process.env.CHAOS_DEBUG === '1') log(`history of ${key}:\n    ${(hist.get(key) ?? []).join('\n    ')}`);
+            if (debug) log(`history of ${key}:\n    ${(history.get(key) ?? []).join('\n    ')}`);
           }
         } catch {
           failedReads++;
@@ -245,9 +251,9 @@ async function scenario(
   step = 'kill';
   const killedAt = Date.now();
   await victim.kill('SIGKILL');
-  for (const k of keys) note(k, '=== KILLED');
+  noteAll(`master on port ${channelOwner} killed`);
   await settle();
-  for (const k of keys) note(k, '=== SETTLED after kill');
+  noteAll('recovered from the kill');
   const redisBackAfterMs = Math.max(0, tierFailedAt - killedAt);
   phase = 'recovered';
   await sleep(phaseMs);
