@@ -109,19 +109,22 @@ export function createCatalog(options: CatalogOptions): Catalog {
     },
   });
   const reporter = options.reporter;
+  // The cache's own failures (a tier, the bus, a background refresh) never reach a caller:
+  // the reporter is where they show.
   if (reporter !== undefined) {
-    cache.on('stale', ({ key, reason, error }) => {
-      if (reason === 'error')
-        reporter.report(error, { severity: 'warning', context: { key, served: 'stale' } });
-    });
     cache.on('error', ({ operation, tier, key, error }) =>
       reporter.report(error, { severity: 'warning', context: { operation, tier, key } }),
     );
   }
+  // Every upstream read that failed after its retries is reported, also when the cache then
+  // hid it by serving stale: the on-call learns of a failing upstream before clients do.
   const fetchJson = <T>(path: string, signal?: AbortSignal): Promise<T> =>
     withSpan(tracer, 'upstream GET', { 'url.path': path }, () =>
       upstream.execute((ctx) => options.client.getJson<T>(path, ctx.signal), signal),
-    );
+    ).catch((error: unknown) => {
+      reporter?.report(error, { context: { upstream: path.split('?')[0] } });
+      throw error;
+    });
   const lookups = batcher<number, Product>({
     name: 'products',
     maxBatch: MAX_BATCH_IDS,

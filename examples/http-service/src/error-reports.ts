@@ -6,7 +6,7 @@ import type { Logger } from '@ballast/logger';
 export interface ErrorReportSettings {
   /** Repeats of one error within this window become one counted summary. @defaultValue `'1m'` */
   dedupeWindow?: Duration;
-  /** At most `max` reports per `per` reach the sink; the rest become one "N suppressed" report. @defaultValue `{ max: 10, per: '1m' }` */
+  /** At most `max` reports per `per` reach the sink; the rest become one "N suppressed" report. @defaultValue `{ max: 5, per: '1m' }` */
   rateLimit?: { max: number; per: Duration };
   /** The source of time of the windows (tests pass a `ManualClock`). @defaultValue `systemClock` */
   clock?: Clock;
@@ -85,7 +85,7 @@ export function createErrorReports(logger: Logger, settings: ErrorReportSettings
   const reporter = createErrorReporter({
     sink,
     dedupeWindow: settings.dedupeWindow ?? '1m',
-    rateLimit: settings.rateLimit ?? { max: 10, per: '1m' },
+    rateLimit: settings.rateLimit ?? { max: 5, per: '1m' },
     ...(settings.clock === undefined ? {} : { clock: settings.clock }),
   });
   const now = () => (settings.clock ?? Date).now();
