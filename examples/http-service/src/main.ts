@@ -9,10 +9,6 @@ import { createService } from './service.js';
 const config = { ...configFromEnv(), chaosEndpoint: process.env.CHAOS !== '0' };
 createService(config).then(
   (service) => {
-    // A promise nobody awaited failed: a bug to hear about (folded like any other report).
-    process.on('unhandledRejection', (reason) =>
-      service.reports.reporter.report(reason, { severity: 'error', context: { source: 'unhandledRejection' } }),
-    );
     console.error(
       [
         `http-service on ${service.url} (upstream ${service.upstream.url})`,
