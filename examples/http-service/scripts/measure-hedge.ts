@@ -28,7 +28,11 @@ for (let round = 0; round < 6; round++) {
   }
 }
 for (const name of ['plain', 'hedged'] as const) {
-  const median = (i: number) => quantile(rounds[name].map((r) => r[i] as number), 0.5);
+  const median = (i: number) =>
+    quantile(
+      rounds[name].map((r) => r[i] as number),
+      0.5,
+    );
   console.log(
     `${name.padEnd(6)}  p50 ${median(0).toFixed(1)} ms  p99 ${median(1).toFixed(1)} ms  upstream calls per read ${median(2).toFixed(3)}`,
   );

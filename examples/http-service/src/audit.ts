@@ -105,6 +105,8 @@ const EXPLAIN: Record<AuditProblem, string> = {
   truncated: 'the file ends before the last record the service acknowledged (lines were cut off the end)',
 };
 
+const records = (n: number): string => `${n} record${n === 1 ? '' : 's'}`;
+
 /** Verifies an audit log (against `head`, the last receipt, when given) and says what was found. */
 export async function checkAuditLog(
   path: string,
@@ -112,11 +114,11 @@ export async function checkAuditLog(
 ): Promise<{ verification: AuditVerification; text: string }> {
   const verification = await verifyAuditLog(path, head === undefined ? {} : { head });
   const text = verification.ok
-    ? `✓ ${path}: ${verification.records} records, chain intact${
+    ? `✓ ${path}: ${records(verification.records)}, chain intact${
         head === undefined
           ? ' (no head receipt given: lines cut off the end would go unnoticed)'
           : `, ends at the head receipt (seq ${head.seq})`
       }`
-    : `✗ ${path}: line ${verification.line}: ${verification.reason}: ${EXPLAIN[verification.reason]}; ${verification.records} records verified before it`;
+    : `✗ ${path}: line ${verification.line}: ${verification.reason}: ${EXPLAIN[verification.reason]}; ${records(verification.records)} verified before it`;
   return { verification, text };
 }
