@@ -38,7 +38,7 @@ export interface CatalogOptions {
   hedgeDelay?: Duration;
   /** How long a product lookup waits for others to share its batch. @defaultValue `'2ms'` */
   batchDelay?: Duration;
-  /** Receives the upstream failures the cache hid by serving stale, and the cache's own failures. */
+  /** Receives every upstream read that failed after its retries (served stale or not), and the cache's own failures. */
   reporter?: ErrorReporter;
 }
 
@@ -68,7 +68,8 @@ const tracer = trace.getTracer('http-service');
  * batch read, `GET /products?ids=1,2,3` upstream. In front of it the cache: product list
  * and products per namespace TTL, kept 10 min past their TTL to be served stale when the
  * upstream fails (stale-if-error) or takes longer than 250 ms while a stale value is at
- * hand; what it hides that way goes to the error reporter as a warning.
+ * hand. Every upstream read that fails after its retries goes to the error reporter,
+ * also when the cache hid it, as do the cache's own failures.
  */
 export function createCatalog(options: CatalogOptions): Catalog {
   const breaker = circuitBreaker({
