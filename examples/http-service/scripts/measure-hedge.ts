@@ -1,7 +1,7 @@
 import { quantile } from '../src/load.js';
 import { createService } from '../src/service.js';
 
-// `tsx --conditions=@ballast/source scripts/measure-hedge.ts`: upstream product reads (through
+// `pnpm --filter http-service measure:hedge`: upstream product reads (through
 // the batcher and the whole resilience pipeline, no cache) with the hedge at 150 ms against
 // the same service with the hedge off, 300 sequential reads a round, rounds alternated, the
 // median of 3 rounds each. The upstream is the default one: 20-60 ms, 3 % of answers 400 ms
