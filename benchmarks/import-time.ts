@@ -15,20 +15,29 @@ import { median } from './lib.ts';
 /** The folder import specifiers resolve from (benchmarks/, whose dependencies hold the peers). */
 const cwd = fileURLToPath(new URL('.', import.meta.url));
 
+/** One timed import: wall-clock and CPU milliseconds. */
+export interface ImportSample {
+  wall: number;
+  cpu: number;
+}
+
 /**
  * Milliseconds from just before `import()` to its settlement, in a new process: wall time,
- * or with `clock: 'cpu'` the CPU time (user + system) the child spent on it, which waiting
- * for a busy machine's cores does not inflate (the gate's clock). With `degrade` > 1 the
- * child then spins until `degrade` times that long has passed inside the timed window: a
+ * and the CPU time (user + system) the child spent on it, which waiting for a busy
+ * machine's cores does not inflate (the gate's clock). With `degrade` > 1 the child then
+ * spins until `degrade` times as much CPU time has passed inside the timed window: a
  * deliberate slowdown the gate's own test uses.
  */
-export function importOnce(specifier: string, degrade = 1, clock: 'wall' | 'cpu' = 'wall'): number {
-  const now =
-    clock === 'wall' ? 'performance.now()' : '((u) => (u.user + u.system) / 1000)(process.cpuUsage())';
-  const spin = degrade > 1 ? `const d = ${now} - t; while (${now} - t < d * ${degrade});` : '';
-  const probe = `const t = ${now}; await import(${JSON.stringify(specifier)}); ${spin} process.stdout.write(String(${now} - t));`;
+export function importOnce(specifier: string, degrade = 1): ImportSample {
+  const probe = [
+    'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };',
+    'const w = performance.now(); const c = cpu();',
+    `await import(${JSON.stringify(specifier)});`,
+    degrade > 1 ? `const d = cpu() - c; while (cpu() - c < d * ${degrade});` : '',
+    'process.stdout.write(JSON.stringify({ wall: performance.now() - w, cpu: cpu() - c }));',
+  ].join('\n');
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd, encoding: 'utf8' });
-  return Number(out);
+  return JSON.parse(out) as ImportSample;
 }
 
 /** A file URL of an empty ES module, and a function that removes it. */
@@ -63,16 +72,24 @@ export function measureImports(
   specifiers: readonly string[],
   runs: number,
   degraded: ReadonlyMap<string, number> = new Map(),
-  clock: 'wall' | 'cpu' = 'wall',
-): Map<string, number[]> {
-  const times = new Map<string, number[]>(specifiers.map((specifier) => [specifier, []]));
-  for (const specifier of specifiers) importOnce(specifier, 1, clock);
+): Map<string, ImportSample[]> {
+  const times = new Map<string, ImportSample[]>(specifiers.map((specifier) => [specifier, []]));
+  for (const specifier of specifiers) importOnce(specifier);
   for (let run = 0; run < runs; run += 1) {
     const order = run % 2 === 0 ? specifiers : [...specifiers].reverse();
-    for (const specifier of order)
-      times.get(specifier)?.push(importOnce(specifier, degraded.get(specifier), clock));
+    for (const specifier of order) times.get(specifier)?.push(importOnce(specifier, degraded.get(specifier)));
   }
   return times;
+}
+
+/** One clock's figures of every specifier. */
+export function clockOf(
+  times: ReadonlyMap<string, readonly ImportSample[]>,
+  clock: keyof ImportSample,
+): Map<string, number[]> {
+  return new Map(
+    [...times].map(([specifier, samples]) => [specifier, samples.map((sample) => sample[clock])]),
+  );
 }
 
 /** The median of each specifier's runs. */

@@ -120,7 +120,7 @@ export async function measureRatioGoal(
   return {
     label: goal.label,
     measured: `${ratio.toFixed(2)}×`,
-    goal: `≥ ${goal.atLeast}×`,
+    goal: `≥ ${Number.isInteger(goal.atLeast) ? goal.atLeast.toFixed(1) : goal.atLeast}×`,
     met: ratio >= goal.atLeast,
     detail: `${goal.case} vs ${goal.vs}, median of ${GOAL_ROUNDS} side-by-side runs: ${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}`,
   };

@@ -85,7 +85,7 @@ function writeGoals(doc: string, suite: string, goals: GoalResult[]): string {
   const body = [
     '## Goals',
     '',
-    `Every target the suites check, with the figure of the last \`pnpm bench\` run of its suite (${missed} missed of ${rows.size}). Ratios of two cases are the median of 3 runs of the pair side by side in alternating order; the sections below give the rounds, the peers and what exactly is measured. \`pnpm bench:gate\` holds the key ratios in CI against the floors in \`etc/bench-floors.json\`.`,
+    `Every target the suites check, with the figure of the last \`pnpm bench\` run of its suite (${missed} missed of ${rows.size}). Ratios of two cases are the median of 3 runs of the pair side by side in alternating order; the sections below give the rounds, the peers, what exactly is measured and the machine it ran on (milliseconds and megabytes move with the machine and whatever else runs on it; ratios much less). \`pnpm bench:gate\` holds the key ratios in CI against the floors in \`etc/bench-floors.json\`.`,
     '',
     '| goal | measured | target | verdict | suite |',
     '|---|---:|---:|---|---|',

@@ -27,7 +27,7 @@ import {
   metrics,
   type SpeedMetric,
 } from '../benchmarks/gate-metrics.ts';
-import { assertBuilt, emptyModule, measureImports } from '../benchmarks/import-time.ts';
+import { assertBuilt, clockOf, emptyModule, measureImports } from '../benchmarks/import-time.ts';
 import {
   decide,
   degradeOf,
@@ -81,7 +81,7 @@ if (imports.length > 0) {
     const specifiers = [...new Set(imports.flatMap((m) => [spec(m.ballast), spec(m.peer)]))];
     assertBuilt(specifiers);
     const degraded = new Map(imports.map((m) => [m.ballast, degradeOf(options, m.id)]));
-    const times = measureImports(specifiers, options.importRounds, degraded, 'cpu');
+    const times = clockOf(measureImports(specifiers, options.importRounds, degraded), 'cpu');
     for (const metric of imports) {
       const ours = times.get(spec(metric.ballast))!;
       const theirs = times.get(spec(metric.peer))!;
@@ -121,7 +121,7 @@ if (failed.length > 0) {
   console.error(`\nbench:gate: ${failed.length} of ${verdicts.length} ratio(s) failed (${seconds} s):`);
   for (const v of failed) console.error(`  - ${v.measurement.id}: ${v.reason}`);
   console.error(
-    '\nRatios are Ballast against its peer in the same process, the median of alternating rounds: a ' +
+    '\nEach ratio is Ballast against its peer, the median of alternating rounds: a ' +
       'failure means Ballast got slower relative to the peer. If the loss is a deliberate trade-off, ' +
       'record new bounds with `pnpm bench:gate --update --only <id>` and say why in the commit.',
   );

@@ -80,7 +80,7 @@ const PEER_GOAL = 0.6;
  * two measured side by side 3 times in alternating order, the median reported (the table
  * rows above come from another run, so their ratio can differ by the noise).
  */
-async function defaultsVsPathsOnly(): Promise<{ line: string; goal: GoalResult }> {
+async function defaultsVsPathsOnly(): Promise<{ text: string; goal: GoalResult }> {
   const time = Number(process.env.BENCH_TIME ?? 1000);
   const defaults: BenchCase = { name: 'defaults', role: 'ballast', fn: () => JSON.stringify(full(line)) };
   const paths: BenchCase = { name: 'paths', role: 'ballast', fn: () => JSON.stringify(pathsOnly(line)) };
@@ -93,7 +93,7 @@ async function defaultsVsPathsOnly(): Promise<{ line: string; goal: GoalResult }
   }
   const ratio = median(ratios);
   const verdict = ratio <= DEFAULTS_GOAL ? 'within' : 'over';
-  const line =
+  const text =
     `- defaults+keys+patterns vs paths-only: **${ratio.toFixed(2)}×** the time per line, ${verdict} the goal of ` +
     `≤ ${DEFAULTS_GOAL}× (\`createRedactor({ paths })\` vs \`createRedactor({ paths, keys: false, patterns: false })\`, ` +
     `each + \`JSON.stringify\`; median of 3 side-by-side runs: ${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}).`;
@@ -103,7 +103,7 @@ async function defaultsVsPathsOnly(): Promise<{ line: string; goal: GoalResult }
     goal: `≤ ${DEFAULTS_GOAL}×`,
     met: ratio <= DEFAULTS_GOAL,
   };
-  return { line, goal };
+  return { text, goal };
 }
 
 /**
@@ -111,7 +111,7 @@ async function defaultsVsPathsOnly(): Promise<{ line: string; goal: GoalResult }
  * fast-redact with the 4 paths only, as a speed ratio: side by side 3 times in alternating
  * order, the median reported.
  */
-async function defaultsVsFastRedact(): Promise<{ line: string; goal: GoalResult }> {
+async function defaultsVsFastRedact(): Promise<{ text: string; goal: GoalResult }> {
   const time = Number(process.env.BENCH_TIME ?? 1000);
   const defaults: BenchCase = { name: 'defaults', role: 'ballast', fn: () => JSON.stringify(full(line)) };
   const peer: BenchCase = { name: 'fast-redact', role: 'peer', fn: () => fr(line) };
@@ -130,11 +130,11 @@ async function defaultsVsFastRedact(): Promise<{ line: string; goal: GoalResult 
     goal: `≥ ${PEER_GOAL}×`,
     met: ratio >= PEER_GOAL,
   };
-  const line =
+  const text =
     `- defaults (${DEFAULT_PATTERNS.length} patterns, ${DEFAULT_KEYS.length} keys) vs fast-redact with paths only: **${ratio.toFixed(2)}×** its speed, ${verdict} the goal of ` +
     `≥ ${PEER_GOAL}× (\`createRedactor({ paths })\` + \`JSON.stringify\` vs \`fastRedact({ paths })\`; median of 3 side-by-side runs: ` +
     `${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}).`;
-  return { line, goal };
+  return { text, goal };
 }
 
 export default defineSuite({
@@ -202,6 +202,6 @@ export default defineSuite({
   ],
   extra: async () => {
     const measured = [await defaultsVsPathsOnly(), await defaultsVsFastRedact()];
-    return { lines: measured.map((m) => m.line), goals: measured.map((m) => m.goal) };
+    return { lines: measured.map((m) => m.text), goals: measured.map((m) => m.goal) };
   },
 });
