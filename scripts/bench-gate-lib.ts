@@ -13,6 +13,8 @@ export interface FloorEntry {
   ceiling?: number;
   /** The median the bound was derived from (`--update`). */
   recorded: number;
+  /** This ratio's own headroom, for one that is noisier than the rest (kept by `--update`). */
+  headroom?: number;
 }
 
 /** The whole floors file. */
@@ -80,14 +82,19 @@ const lenient = (value: number, direction: Direction) =>
 
 /**
  * The bound a measurement records: `headroom` (0.2 = 20 %) below its median for a
- * higher-is-better ratio, the same share above it (median ÷ (1 − headroom)) for a time.
+ * higher-is-better ratio, the same share above it (median ÷ (1 − headroom)) for a time;
+ * `own`, a ratio's own headroom, replaces the file's and is kept in the entry.
  */
-export function recordEntry(measurement: Measurement, headroom: number): FloorEntry {
-  if (!(headroom >= 0 && headroom < 1)) throw new Error(`headroom must be in [0, 1), got ${headroom}`);
+export function recordEntry(measurement: Measurement, headroom: number, own?: number): FloorEntry {
+  const share = own ?? headroom;
+  if (!(share >= 0 && share < 1)) throw new Error(`headroom must be in [0, 1), got ${share}`);
   const recorded = Math.round(measurement.median * 1000) / 1000;
-  return measurement.direction === 'higher'
-    ? { floor: lenient(measurement.median * (1 - headroom), 'higher'), recorded }
-    : { ceiling: lenient(measurement.median / (1 - headroom), 'lower'), recorded };
+  const entry: FloorEntry =
+    measurement.direction === 'higher'
+      ? { floor: lenient(measurement.median * (1 - share), 'higher'), recorded }
+      : { ceiling: lenient(measurement.median / (1 - share), 'lower'), recorded };
+  if (own !== undefined) entry.headroom = own;
+  return entry;
 }
 
 /** The gate's command line. */

@@ -99,7 +99,11 @@ const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
 if (options.update) {
   for (const measurement of measurements) {
-    floors.metrics[measurement.id] = recordEntry(measurement, floors.headroom);
+    floors.metrics[measurement.id] = recordEntry(
+      measurement,
+      floors.headroom,
+      floors.metrics[measurement.id]?.headroom,
+    );
   }
   const ordered = Object.fromEntries(
     [...metrics.map((m) => m.id), ...Object.keys(floors.metrics)]

@@ -98,6 +98,7 @@ describe('bench gate decisions', () => {
   it('bounds keep the headroom: floor = recorded × (1 − headroom), rounded towards leniency', () => {
     expect(recordEntry(measurement(1.25), 0.2)).toEqual({ floor: 1, recorded: 1.25 });
     expect(recordEntry(measurement(2, 'lower'), 0.2)).toEqual({ ceiling: 2.5, recorded: 2 });
+    expect(recordEntry(measurement(10), 0.2, 0.35)).toEqual({ floor: 6.5, recorded: 10, headroom: 0.35 });
     expect(() => recordEntry(measurement(1), 1)).toThrow(/headroom must be in \[0, 1\)/);
   });
 
