@@ -22,6 +22,8 @@ export interface FloorsFile {
   $comment?: string;
   /** Share of the recorded ratio left as headroom: floor = recorded × (1 − headroom). */
   headroom: number;
+  /** The Node.js version the bounds were recorded with (`process.version`). */
+  node?: string;
   metrics: Record<string, FloorEntry>;
 }
 

@@ -61,6 +61,13 @@ const selected = metrics.filter((metric) => options.only.length === 0 || options
 const floorsPath = resolve(root, options.floors);
 const floors = JSON.parse(readFileSync(floorsPath, 'utf8')) as FloorsFile;
 
+const major = (version: string | undefined) => version?.split('.')[0];
+if (floors.node !== undefined && major(floors.node) !== major(process.version)) {
+  console.log(
+    `bench:gate: note: the bounds were recorded on Node ${floors.node} and this is ${process.version}; ratios move with V8, so a failure may mean the bounds need recording on this version.`,
+  );
+}
+
 const speed = selected.filter((metric): metric is SpeedMetric => metric.kind === 'speed');
 const imports = selected.filter((metric): metric is ImportMetric => metric.kind === 'import');
 console.log(
@@ -110,7 +117,10 @@ if (options.update) {
       .filter((id, i, all) => all.indexOf(id) === i && floors.metrics[id] !== undefined)
       .map((id) => [id, floors.metrics[id]!]),
   );
-  writeFileSync(floorsPath, `${JSON.stringify({ ...floors, metrics: ordered }, null, 2)}\n`);
+  writeFileSync(
+    floorsPath,
+    `${JSON.stringify({ ...floors, node: process.version, metrics: ordered }, null, 2)}\n`,
+  );
   console.log(`\n${renderVerdicts(measurements.map((m) => decide(m, floors.metrics[m.id])))}`);
   console.log(`\nbench:gate: recorded ${measurements.length} bound(s) in ${options.floors} (${seconds} s).`);
   process.exit(0);
