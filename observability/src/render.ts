@@ -39,7 +39,8 @@ export function alertingRules(): string {
   return HEADER + stringify({ groups }, { lineWidth: 0 });
 }
 
-const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
+/** Grafana's data source variable (a Grafana template, not a JavaScript one). */
+const DATASOURCE = { type: 'prometheus', uid: ['$', '{datasource}'].join('') };
 const JOB: Matcher = { label: 'job', op: '=~', value: '$job' };
 
 /** One dashboard as Grafana JSON (schema 39), two panels a row. */

@@ -53,7 +53,9 @@ export async function scrapeDemo(): Promise<DemoScrape> {
       perClientRps: 4,
       burst: 80,
       onProgress: (progress) => {
-        if (progress.phase !== phase) recorder.mark((phase = progress.phase));
+        if (progress.phase === phase) return;
+        phase = progress.phase;
+        recorder.mark(phase);
       },
     }).finally(() => clearInterval(probe));
     await service.health.check();
