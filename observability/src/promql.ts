@@ -179,15 +179,41 @@ export interface Evaluation {
   readonly scale?: number;
 }
 
-function matches(sample: Sample, metric: string, matchers: readonly Matcher[]): boolean {
-  if (sample.metric !== metric) return false;
+const patterns = new Map<string, RegExp>();
+/** A matcher's regular expression, anchored as PromQL's, compiled once. */
+function pattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (re === undefined) {
+    re = new RegExp(`^(?:${source})$`);
+    patterns.set(source, re);
+  }
+  return re;
+}
+
+function matches(sample: Sample, matchers: readonly Matcher[]): boolean {
   return matchers.every((m) => {
     const actual = sample.labels[m.label] ?? '';
     if (m.op === '=') return actual === m.value;
     if (m.op === '!=') return actual !== m.value;
-    const re = new RegExp(`^(?:${m.value})$`);
-    return m.op === '=~' ? re.test(actual) : !re.test(actual);
+    return pattern(m.value).test(actual) === (m.op === '=~');
   });
+}
+
+const records = new WeakMap<readonly Scrape[], Map<string, Element[]>>();
+const byMetric = new WeakMap<Scrape, Map<string, Sample[]>>();
+/** The samples of one metric in a scrape (indexed once per scrape). */
+function samplesOf(scrape: Scrape, metric: string, matchers: readonly Matcher[]): Sample[] {
+  let index = byMetric.get(scrape);
+  if (index === undefined) {
+    index = new Map();
+    for (const sample of scrape.samples) {
+      const list = index.get(sample.metric) ?? [];
+      list.push(sample);
+      index.set(sample.metric, list);
+    }
+    byMetric.set(scrape, index);
+  }
+  return (index.get(metric) ?? []).filter((sample) => matches(sample, matchers));
 }
 
 /** The last scrape at or before `at` (the first one when none is). */
@@ -203,6 +229,18 @@ function scrapeAt(scrapes: readonly Scrape[], at: number): Scrape {
 
 const keyOf = (labels: Readonly<Record<string, string>>): string =>
   JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+const cleaned = new WeakMap<Sample, { labels: Record<string, string>; key: string }>();
+/** A sample's labels without empty values, and their key, computed once per sample. */
+function identity(sample: Sample): { labels: Record<string, string>; key: string } {
+  let found = cleaned.get(sample);
+  if (found === undefined) {
+    const labels = clean(sample.labels);
+    found = { labels, key: keyOf(labels) };
+    cleaned.set(sample, found);
+  }
+  return found;
+}
 
 /** A series' labels without empty values (Prometheus has no empty label). */
 function clean(labels: Readonly<Record<string, string>>): Record<string, string> {
@@ -277,29 +315,39 @@ export function evaluate(expr: Expr, evaluation: Evaluation): Element[] {
   switch (expr.type) {
     case 'scalar':
       return [{ labels: {}, value: expr.value }];
-    case 'record':
-      return evaluate(expr.expr, evaluation);
+    case 'record': {
+      // A recording rule is evaluated once per instant, however many rules read it.
+      let memo = records.get(scrapes);
+      if (memo === undefined) {
+        memo = new Map();
+        records.set(scrapes, memo);
+      }
+      const key = `${expr.name}@${at}@${scale}`;
+      let found = memo.get(key);
+      if (found === undefined) {
+        found = evaluate(expr.expr, evaluation);
+        memo.set(key, found);
+      }
+      return found;
+    }
     case 'selector':
-      return scrapeAt(scrapes, at)
-        .samples.filter((s) => matches(s, expr.metric, expr.matchers))
-        .map((s) => ({ labels: clean(s.labels), value: s.value }));
+      return samplesOf(scrapeAt(scrapes, at), expr.metric, expr.matchers).map((s) => ({
+        labels: identity(s).labels,
+        value: s.value,
+      }));
     case 'range': {
       const now = scrapeAt(scrapes, at);
       const then = scrapeAt(scrapes, at - expr.window * scale);
       const elapsed = now.at - then.at;
       if (elapsed <= 0) return [];
       const before = new Map(
-        then.samples
-          .filter((s) => matches(s, expr.metric, expr.matchers))
-          .map((s) => [keyOf(clean(s.labels)), s.value]),
+        samplesOf(then, expr.metric, expr.matchers).map((s) => [identity(s).key, s.value]),
       );
-      return now.samples
-        .filter((s) => matches(s, expr.metric, expr.matchers))
-        .map((s) => {
-          const labels = clean(s.labels);
-          const delta = s.value - (before.get(keyOf(labels)) ?? 0);
-          return { labels, value: expr.fn === 'rate' ? delta / elapsed : delta };
-        });
+      return samplesOf(now, expr.metric, expr.matchers).map((s) => {
+        const { labels, key } = identity(s);
+        const delta = s.value - (before.get(key) ?? 0);
+        return { labels, value: expr.fn === 'rate' ? delta / elapsed : delta };
+      });
     }
     case 'agg': {
       const groups = new Map<string, { labels: Record<string, string>; values: number[] }>();

@@ -51,7 +51,8 @@ function phaseAt(phases: readonly PhaseSpan[], at: number): string {
 /**
  * Every alert that would have fired over the scrapes, once per alert and label set, in
  * firing order. An alert fires when its expression has held at every scrape for its
- * `for` duration (scaled), as Prometheus evaluates it at each rule evaluation.
+ * `for` duration (scaled), as Prometheus evaluates it at each rule evaluation. Scrapes
+ * before the first phase only give the baseline.
  */
 export function replayAlerts(
   scrapes: readonly Scrape[],

@@ -244,7 +244,13 @@ describe('evaluate', () => {
       type: 'agg',
       op: 'sum',
       by: ['route'],
-      expr: { ...rateOf('req_total', 60), matchers: [{ label: 'code', op: '=~', value: '5..' }] },
+      expr: {
+        type: 'range',
+        fn: 'rate',
+        metric: 'req_total',
+        matchers: [{ label: 'code', op: '=~', value: '5..' }],
+        window: 60,
+      },
     };
     const all: Expr = { type: 'agg', op: 'sum', by: ['route'], expr: rateOf('req_total', 60) };
     const ratio: Expr = { type: 'binary', op: '/', left: errors, right: all };

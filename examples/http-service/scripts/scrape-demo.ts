@@ -46,17 +46,12 @@ export async function scrapeDemo(): Promise<DemoScrape> {
         ),
       250,
     );
-    let phase = '';
     const summary = await runScenario(service, {
       phases: { steady: 1_500, outage: 1_500, storm: 1_200, recovery: 2_000 },
       clients: 6,
       perClientRps: 4,
       burst: 80,
-      onProgress: (progress) => {
-        if (progress.phase === phase) return;
-        phase = progress.phase;
-        recorder.mark(phase);
-      },
+      onPhase: (phase) => recorder.mark(phase),
     }).finally(() => clearInterval(probe));
     await service.health.check();
     const { scrapes, phases } = await recorder.stop();

@@ -23,6 +23,8 @@ export interface ScenarioOptions {
   apiKeys?: readonly string[];
   /** Called about every 200 ms with the running totals. */
   onProgress?: (progress: Progress) => void;
+  /** Called as each phase starts, after the warm-up (e.g. to mark it on a metrics timeline). */
+  onPhase?: (phase: Phase) => void;
 }
 
 /** The running totals {@link ScenarioOptions.onProgress} receives. */
@@ -154,6 +156,7 @@ export async function runScenario(service: Service, options: ScenarioOptions = {
     let tick = 0;
     for (const current of PHASES) {
       phase = current;
+      options.onPhase?.(current);
       if (current === 'outage') service.upstream.set({ mode: 'outage' });
       if (current === 'storm') {
         service.upstream.set({ mode: 'throttle' });
