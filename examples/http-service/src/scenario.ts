@@ -29,6 +29,8 @@ export interface ScenarioOptions {
   adminToken?: string;
   /** Called about every 200 ms with the running totals. */
   onProgress?: (progress: Progress) => void;
+  /** Called as each phase starts, after the warm-up (e.g. to mark it on a metrics timeline). */
+  onPhase?: (phase: Phase) => void;
 }
 
 /** The running totals {@link ScenarioOptions.onProgress} receives. */
@@ -178,6 +180,7 @@ export async function runScenario(service: Service, options: ScenarioOptions = {
     let tick = 0;
     for (const current of PHASES) {
       phase = current;
+      options.onPhase?.(current);
       if (current === 'outage') {
         service.upstream.set({ mode: 'outage' });
         if (options.adminToken !== undefined) {

@@ -1,13 +1,17 @@
 import { type Emitter, recordError, withSpan } from '@ballast/core';
 import { isBrokenCircuitError } from '@ballast/resilience';
-import { type Attributes, context, type Span, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, context, INVALID_SPAN_CONTEXT, type Span, trace } from '@opentelemetry/api';
 import { CorruptEntryError } from '../errors.js';
 import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
+import { telemetry } from '../telemetry.js';
 import type { CacheEntry, CacheLock, CacheTier } from '../tier.js';
 import type { TierGuard } from './guard.js';
 import type { Recovery } from './recovery.js';
 import { type SplitRead, splitReadOf } from './split-read.js';
+
+/** The span of a read while tracing is off: records nothing, costs nothing. */
+const NO_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 function failSpan(span: Span, error: unknown): void {
   recordError(span, error);
@@ -49,7 +53,6 @@ export class TierRunner {
     readonly tiers: readonly CacheTier[],
     readonly guards: readonly (TierGuard | undefined)[],
     readonly emitter: Emitter<CacheEvents>,
-    readonly tracer: Tracer,
     cacheName: string,
   ) {
     this.counters = tiers.map(() => tierCounters());
@@ -98,7 +101,9 @@ export class TierRunner {
 
   /** The span of one remote read; the caller ends it (or hands it to {@link TierRunner.readFailed}). */
   startSpan(index: number): Span {
-    return this.tracer.startSpan('cache.get', { attributes: this.#attributes[index]!.get! });
+    return (
+      telemetry.tracer()?.startSpan('cache.get', { attributes: this.#attributes[index]!.get! }) ?? NO_SPAN
+    );
   }
 
   /**
@@ -178,11 +183,14 @@ export class TierRunner {
       const guard = this.guards[index];
       if (guard === undefined) await call(tier);
       else {
-        await withSpan(this.tracer, `cache.${operation}`, this.#attributes[index]![operation]!, () =>
+        const run = () =>
           guard.run(async (context) => {
             await call(tier, context.signal);
-          }),
-        );
+          });
+        const tracer = telemetry.tracer();
+        await (tracer === undefined
+          ? run()
+          : withSpan(tracer, `cache.${operation}`, this.#attributes[index]![operation]!, run));
         this.recovery?.succeeded(index, operation, key ?? tag);
       }
       return true;
