@@ -83,9 +83,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const limiter = adaptiveLimiter({ name: 'courses-api', min: 1, initial: 4, max: 8, ...clock });
   const policy = pipeline(retries, breaker, limiter, timeout('5s', clock));
 
-  retries.on('retry', ({ attempt, delayMs, error }) =>
-    log.warn({ attempt, delay_ms: Math.round(delayMs), err: error }, 'retrying the courses API'),
-  );
+  retries.on('retry', ({ attempt, delayMs, error }) => {
+    const { status, message } = normalizeError(error);
+    log.warn({ attempt, delay_ms: Math.round(delayMs), status, reason: message }, 'retrying the courses API');
+  });
   breaker.on('stateChange', ({ from, to }) => log.warn({ from, to }, `courses API breaker ${from} → ${to}`));
   limiter.on('pause', ({ ms, reason }) =>
     log.info({ ms: Math.round(ms), reason }, `holding calls to the courses API for ${Math.ceil(ms / 1000)}s`),
@@ -95,6 +96,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   const now = () => (options.clock ?? Date).now();
+  /** The last failure that counted against the breaker. */
+  let lastOutage: unknown;
+  breaker.on('failure', ({ error, counted }) => {
+    if (counted) lastOutage = error;
+  });
 
   const attempt = async <T>(path: string, signal: AbortSignal, number: number): Promise<T> => {
     const url = `${baseUrl}${path}`;
@@ -107,6 +113,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       log.warn({ req: { method: 'GET', url }, attempt: number, err: error }, 'the courses API could not be reached');
       throw new UnavailableError(`The courses API at ${baseUrl} could not be reached`, {
         cause: error,
+        userMessage: 'The courses API could not be reached.',
         suggestions: ['Check your network connection and COURSES_API_URL.', DOCTOR],
       });
     }
@@ -133,14 +140,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         return await policy.execute(({ signal: inner, attempt: n }) => attempt<T>(path, inner, n), signal);
       } catch (error) {
         if (isBrokenCircuitError(error)) {
-          throw new UnavailableError('The courses API failed 3 times in a row: the breaker stops calls for 30 s', {
-            cause: error,
-            userMessage: 'The courses API is unavailable right now.',
-            suggestions: [
-              'Try again in a few minutes; data you opened in the last day is still shown from the cache.',
-              DOCTOR,
-            ],
-          });
+          // Say why the breaker opened: the last failure, in the words it had for the person.
+          const why = isBallastError(lastOutage) ? lastOutage : undefined;
+          throw new UnavailableError(
+            `${why?.message ?? 'The courses API failed'}, 3 times in a row: the breaker stops calls for 30 s`,
+            {
+              cause: why ?? error,
+              userMessage: why?.userMessage ?? 'The courses API is unavailable right now.',
+              suggestions: why?.suggestions ?? ['Try again in a few minutes.', DOCTOR],
+            },
+          );
         }
         if (!NotFoundError.is(error)) log.error({ err: error, path }, `GET ${path} failed`);
         throw error;
@@ -183,7 +192,7 @@ function userFacing(error: ReturnType<typeof errorFromHttpResponse>, res: HttpRe
     });
   }
   if (res.status === 503) {
-    return new UnavailableError('The courses API is unavailable (HTTP 503)', {
+    return new UnavailableError('The courses API answered 503 Service Unavailable', {
       cause: error,
       userMessage: 'The courses API is unavailable right now.',
       suggestions: [

@@ -168,6 +168,9 @@ function rateLimitCheck(me: ReturnType<typeof meProbe>): HealthCheck {
       const res = await me(signal);
       if (res instanceof Error) return { status: 'warn', output: 'not checked: the API could not be reached' };
       const quota = quotaOf(res, Date.now());
+      if (quota === undefined && res.status >= 500) {
+        return { status: 'warn', output: `not checked: GET /me answered ${res.status}` };
+      }
       if (quota === undefined) return { status: 'pass', output: 'the API announces no rate limit' };
       const resets = quota.resetMs === undefined ? '' : `; the window resets in ${formatDuration(quota.resetMs)}`;
       const share = Math.floor((quota.remaining / quota.limit) * 100);

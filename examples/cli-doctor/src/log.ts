@@ -27,5 +27,8 @@ export function createCliLogger(options: {
       prettySink({ colors: false, destination: { write: (text) => options.stderr(text.replace(/\n$/, '')) } }),
     );
   }
-  return createLogger({ name: APP, level: 'debug', sinks, trace: false, base: { pid: process.pid }, ...clock });
+  // No file and no --verbose: a logger that writes nothing (createLogger wants a sink).
+  const level = sinks.length === 0 ? 'silent' : 'debug';
+  if (sinks.length === 0) sinks.push({ name: 'none', write: () => {} });
+  return createLogger({ name: APP, level, sinks, trace: false, base: { pid: process.pid }, ...clock });
 }

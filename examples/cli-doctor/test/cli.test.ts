@@ -227,7 +227,9 @@ describe('courses CLI (child process)', () => {
     const port = await freePort(); // nothing listens on it once freePort has closed it
     const run = await courses(['assignments', '1'], { ...env, COURSES_API_URL: `http://127.0.0.1:${port}` });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`(The courses API at http://127.0.0.1:${port} could not be reached)`);
+    expect(run.stderr).toMatch(/^The courses API could not be reached\. /);
+    expect(run.stderr).toContain(`(The courses API at http://127.0.0.1:${port} could not be reached, 3 times in a row`);
+    expect(run.stderr).toContain('- Check your network connection and COURSES_API_URL.');
     expect(run.stderr).toContain('- Run `courses doctor` to see what is wrong.');
   });
 
