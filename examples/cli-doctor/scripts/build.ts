@@ -76,13 +76,16 @@ export async function buildCli({ ifStale = false } = {}): Promise<BuildResult> {
   }
   await writeFile(`${metaPath}${suffix}`, JSON.stringify(result.metafile, null, 2));
   // Chunks first (their names carry a content hash), the entry that imports them last.
-  const outputs = [...result.outputFiles].sort((a, b) => Number(a.path === cliPath) - Number(b.path === cliPath));
+  const outputs = [...result.outputFiles].sort(
+    (a, b) => Number(a.path === cliPath) - Number(b.path === cliPath),
+  );
   for (const file of outputs) await rename(`${file.path}${suffix}`, file.path);
   await rename(`${metaPath}${suffix}`, metaPath);
   await chmod(cliPath, 0o755);
   const current = new Set(result.outputFiles.map((file) => basename(file.path)));
   for (const old of await readdir(join(root, 'dist', 'chunks'))) {
-    if (!current.has(old) && !old.endsWith('.tmp')) await rm(join(root, 'dist', 'chunks', old), { force: true });
+    if (!current.has(old) && !old.endsWith('.tmp'))
+      await rm(join(root, 'dist', 'chunks', old), { force: true });
   }
   return { built: true, ms: performance.now() - started };
 }

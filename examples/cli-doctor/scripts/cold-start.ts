@@ -22,7 +22,11 @@ for (const key of Object.keys(env)) if (key.startsWith('XDG_')) delete env[key];
 const variants: Array<{ label: string; args: string[]; env?: Record<string, string> }> = [
   { label: '`node -e 0` (the floor)', args: ['-e', '0'] },
   { label: '`courses --help`', args: [cliPath, '--help'] },
-  { label: '`courses doctor`, the API in another process', args: [cliPath, 'doctor'], env: { COURSES_API_URL: api.url } },
+  {
+    label: '`courses doctor`, the API in another process',
+    args: [cliPath, 'doctor'],
+    env: { COURSES_API_URL: api.url },
+  },
   { label: '`courses doctor`, the local stub API in process', args: [cliPath, 'doctor'] },
 ];
 
@@ -56,5 +60,7 @@ console.log('| --- | ---: | ---: | --- |');
 for (const [i, variant] of variants.entries()) {
   const ms = median(samples[i] ?? []);
   const goal = variant.args.includes('doctor') ? `≤ ${GOAL_MS} ms ${ms <= GOAL_MS ? '✓' : '✗'}` : '';
-  console.log(`| ${variant.label} | ${ms.toFixed(0)} | ${i === 0 ? '' : `+${(ms - floor).toFixed(0)}`} | ${goal} |`);
+  console.log(
+    `| ${variant.label} | ${ms.toFixed(0)} | ${i === 0 ? '' : `+${(ms - floor).toFixed(0)}`} | ${goal} |`,
+  );
 }

@@ -1,8 +1,8 @@
 import type { Clock } from '@ballast/core';
 import {
   AuthenticationError,
-  errorFromHttpResponse,
   CATEGORIES,
+  errorFromHttpResponse,
   isBallastError,
   NotFoundError,
   normalizeError,
@@ -20,7 +20,7 @@ import {
   retry,
   timeout,
 } from '@ballast/resilience';
-import { headerOf, type HttpResponse, httpGet, type Transport } from './http.js';
+import { type HttpResponse, headerOf, httpGet, type Transport } from './http.js';
 
 /** Reads JSON from the course-management API; every failure is a Ballast error a person can act on. */
 export interface ApiClient {
@@ -110,7 +110,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       res = await transport(url, { headers, signal });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      log.warn({ req: { method: 'GET', url }, attempt: number, err: error }, 'the courses API could not be reached');
+      log.warn(
+        { req: { method: 'GET', url }, attempt: number, err: error },
+        'the courses API could not be reached',
+      );
       throw new UnavailableError(`The courses API at ${baseUrl} could not be reached`, {
         cause: error,
         userMessage: 'The courses API could not be reached.',
@@ -129,7 +132,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     );
     const body = parseBody(res);
     if (res.status >= 200 && res.status < 300) return body as T;
-    throw userFacing(errorFromHttpResponse(res.status, res.headers, body, { method: 'GET', url, ...clock }), res);
+    throw userFacing(
+      errorFromHttpResponse(res.status, res.headers, body, { method: 'GET', url, ...clock }),
+      res,
+    );
   };
 
   return {
@@ -185,10 +191,7 @@ function userFacing(error: ReturnType<typeof errorFromHttpResponse>, res: HttpRe
     return new AuthenticationError(expired ? 'The API token expired' : 'The courses API refused the token', {
       cause: error,
       userMessage: expired ? 'Your API token has expired.' : 'The courses API refused your API token.',
-      suggestions: [
-        'Create a new token under Settings → API tokens and export COURSES_API_TOKEN.',
-        DOCTOR,
-      ],
+      suggestions: ['Create a new token under Settings → API tokens and export COURSES_API_TOKEN.', DOCTOR],
     });
   }
   if (res.status === 503) {

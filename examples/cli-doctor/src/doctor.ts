@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { formatDuration, type HealthResult, parseSize } from '@ballast/core';
 import { createHealth, type Health, type HealthCheck, memoryCheck } from '@ballast/health';
 import { type CliConfig, LOG_ROTATION, shownPath, TTLS } from './config.js';
-import { headerOf, type HttpResponse, httpGet, type Transport } from './http.js';
+import { type HttpResponse, headerOf, httpGet, type Transport } from './http.js';
 
 /** What the doctor needs to know about this run. */
 export interface DoctorInput {
@@ -105,7 +105,10 @@ function detailOf(res: HttpResponse): string {
 }
 
 /** The rate-limit facts of an answer: `RateLimit-*`, or `X-RateLimit-*` with an epoch reset. */
-export function quotaOf(res: HttpResponse, now: number): { limit: number; remaining: number; resetMs?: number } | undefined {
+export function quotaOf(
+  res: HttpResponse,
+  now: number,
+): { limit: number; remaining: number; resetMs?: number } | undefined {
   const ietf = headerOf(res.headers, 'ratelimit-remaining') !== undefined;
   const prefix = ietf ? 'ratelimit-' : 'x-ratelimit-';
   const remaining = Number(headerOf(res.headers, `${prefix}remaining`));
@@ -113,7 +116,9 @@ export function quotaOf(res: HttpResponse, now: number): { limit: number; remain
   if (!Number.isFinite(remaining) || !Number.isFinite(limit) || limit <= 0) return undefined;
   let reset = Number(headerOf(res.headers, `${prefix}reset`));
   if (reset > 1e9) reset -= now / 1000; // an epoch time in seconds (GitHub's style)
-  return Number.isFinite(reset) ? { limit, remaining, resetMs: Math.max(0, Math.ceil(reset) * 1000) } : { limit, remaining };
+  return Number.isFinite(reset)
+    ? { limit, remaining, resetMs: Math.max(0, Math.ceil(reset) * 1000) }
+    : { limit, remaining };
 }
 
 /** `GET /me` once, shared by the auth and rate-limit checks. */
@@ -121,7 +126,10 @@ function meProbe({ apiUrl, token, transport = httpGet }: DoctorInput) {
   let answer: Promise<HttpResponse | Error> | undefined;
   return (signal: AbortSignal) => {
     answer ??= transport(`${apiUrl}/me`, {
-      headers: { accept: 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      headers: {
+        accept: 'application/json',
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
       signal,
     }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     return answer;
@@ -140,7 +148,8 @@ function authCheck(input: DoctorInput, me: ReturnType<typeof meProbe>): HealthCh
         };
       }
       const res = await me(signal);
-      if (res instanceof Error) return { status: 'warn', output: 'not checked: the API could not be reached' };
+      if (res instanceof Error)
+        return { status: 'warn', output: 'not checked: the API could not be reached' };
       if (res.status === 200) {
         const user = JSON.parse(res.body) as { id: string; name: string };
         return { status: 'pass', output: `token accepted: signed in as ${user.name} (${user.id})` };
@@ -166,13 +175,15 @@ function rateLimitCheck(me: ReturnType<typeof meProbe>): HealthCheck {
     critical: false,
     async run(signal): Promise<HealthResult> {
       const res = await me(signal);
-      if (res instanceof Error) return { status: 'warn', output: 'not checked: the API could not be reached' };
+      if (res instanceof Error)
+        return { status: 'warn', output: 'not checked: the API could not be reached' };
       const quota = quotaOf(res, Date.now());
       if (quota === undefined && res.status >= 500) {
         return { status: 'warn', output: `not checked: GET /me answered ${res.status}` };
       }
       if (quota === undefined) return { status: 'pass', output: 'the API announces no rate limit' };
-      const resets = quota.resetMs === undefined ? '' : `; the window resets in ${formatDuration(quota.resetMs)}`;
+      const resets =
+        quota.resetMs === undefined ? '' : `; the window resets in ${formatDuration(quota.resetMs)}`;
       const share = Math.floor((quota.remaining / quota.limit) * 100);
       const output = `${quota.remaining} of ${quota.limit} requests left (${share}%)${resets}`;
       if (quota.remaining > 0 && share >= 10) return { status: 'pass', output };

@@ -26,15 +26,19 @@ export const httpGet: Transport = async (url, { headers, signal }) => {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? (await import('node:https')).request : request;
   return new Promise<HttpResponse>((resolve, reject) => {
-    const req = send(target, { method: 'GET', headers, ...(signal === undefined ? {} : { signal }) }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
+    const req = send(
+      target,
+      { method: 'GET', headers, ...(signal === undefined ? {} : { signal }) },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

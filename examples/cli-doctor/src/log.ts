@@ -24,7 +24,10 @@ export function createCliLogger(options: {
   }
   if (options.verbose) {
     sinks.push(
-      prettySink({ colors: false, destination: { write: (text) => options.stderr(text.replace(/\n$/, '')) } }),
+      prettySink({
+        colors: false,
+        destination: { write: (text) => options.stderr(text.replace(/\n$/, '')) },
+      }),
     );
   }
   // No file and no --verbose: a logger that writes nothing (createLogger wants a sink).

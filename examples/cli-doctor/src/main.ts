@@ -25,7 +25,12 @@ export interface CliDeps {
  * resilience policies, and the data commands never load the health checks (each is a
  * dynamic `import()`, a chunk of its own in the bundle).
  */
-export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, deps: CliDeps = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+  deps: CliDeps = {},
+): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const [command, ...args] = argv.filter((arg) => arg !== '--verbose' && arg !== '-v');
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -56,7 +61,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, de
         import('./doctor.js'),
         import('@ballast/health'),
       ]);
-      const health = createDoctor({ config, apiUrl, token, production: args.includes('--production'), ...transport });
+      const health = createDoctor({
+        config,
+        apiUrl,
+        token,
+        production: args.includes('--production'),
+        ...transport,
+      });
       const report = await health.check();
       await health.close();
       io.out(args.includes('--json') ? JSON.stringify(report, null, 2) : renderDoctor(report));

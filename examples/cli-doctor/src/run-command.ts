@@ -1,11 +1,11 @@
 import type { Clock } from '@ballast/core';
-import { usageError } from './usage.js';
 import { createApiClient } from './api-client.js';
 import { dataCommands, usersBatcher } from './commands.js';
 import type { CliConfig } from './config.js';
 import { createCoursesCache } from './courses-cache.js';
 import type { Transport } from './http.js';
 import { createCliLogger } from './log.js';
+import { usageError } from './usage.js';
 
 /** One run of a data or cache command. */
 export interface CommandInput {
@@ -27,7 +27,12 @@ export interface CommandInput {
  */
 export async function runCommand(input: CommandInput): Promise<string> {
   const { command, args, config, clock } = input;
-  const log = createCliLogger({ logFile: config.logFile, verbose: input.verbose, stderr: input.stderr, ...(clock ? { clock } : {}) });
+  const log = createCliLogger({
+    logFile: config.logFile,
+    verbose: input.verbose,
+    stderr: input.stderr,
+    ...(clock ? { clock } : {}),
+  });
   const cache = createCoursesCache({ dir: config.cacheDir, ...(clock ? { clock } : {}) });
   const api = createApiClient({
     baseUrl: input.apiUrl,

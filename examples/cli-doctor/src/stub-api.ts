@@ -194,7 +194,8 @@ export function createStubApi(options: StubOptions = {}, url = 'http://stub.inva
     if (token.startsWith('expired') || now.includes('expired-token')) {
       return problem(401, 'Unauthorized', 'The access token expired.', {
         ...limits.headers,
-        'www-authenticate': 'Bearer realm="courses", error="invalid_token", error_description="The access token expired"',
+        'www-authenticate':
+          'Bearer realm="courses", error="invalid_token", error_description="The access token expired"',
       });
     }
     const body = route(path, searchParams, token);

@@ -142,19 +142,30 @@ describe('the API client against the simulated API', () => {
     expect(lines.join('\n')).not.toContain(TOKEN);
   });
 
-  const paths = ['/courses', '/courses/1', '/courses/2', '/courses/3', '/courses/4', '/users/u1', '/users/u2'];
+  const paths = [
+    '/courses',
+    '/courses/1',
+    '/courses/2',
+    '/courses/3',
+    '/courses/4',
+    '/users/u1',
+    '/users/u2',
+  ];
 
   it.each([
     ['RateLimit-*', false],
     ['X-RateLimit-* (epoch reset)', true],
-  ])('reads the quota from %s and holds calls until the reset instead of collecting 429s', async (_, legacy) => {
-    const { api } = setup({ quota: { limit: 5, windowMs: 10_000 }, legacyHeaders: legacy });
-    for (const path of paths) await value(clock, api.get(path));
-    expect(calls.map((call) => call.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
-    for (const call of calls.slice(0, 5)) expect(call.at).toBeLessThan(1_000);
-    for (const call of calls.slice(5)) expect(call.at).toBeGreaterThanOrEqual(9_000); // held until the window reset
-    expect(lines.some((line) => line.includes('"reason":"quota"'))).toBe(true);
-  });
+  ])(
+    'reads the quota from %s and holds calls until the reset instead of collecting 429s',
+    async (_, legacy) => {
+      const { api } = setup({ quota: { limit: 5, windowMs: 10_000 }, legacyHeaders: legacy });
+      for (const path of paths) await value(clock, api.get(path));
+      expect(calls.map((call) => call.status)).toEqual([200, 200, 200, 200, 200, 200, 200]);
+      for (const call of calls.slice(0, 5)) expect(call.at).toBeLessThan(1_000);
+      for (const call of calls.slice(5)) expect(call.at).toBeGreaterThanOrEqual(9_000); // held until the window reset
+      expect(lines.some((line) => line.includes('"reason":"quota"'))).toBe(true);
+    },
+  );
 
   it('with calls in flight when the quota runs out, shrinks its concurrency and retries them after the reset', async () => {
     const { api } = setup({ quota: { limit: 5, windowMs: 10_000 } });
@@ -169,7 +180,7 @@ describe('the API client against the simulated API', () => {
 
   it('batches the users a command needs into one request', async () => {
     const { stub, api } = setup();
-    const cache = createCache({ name: 'test', tiers: [memoryTier({ clock })], policies: TTLS, clock });
+    const cache = createCache({ name: 'test', tiers: [memoryTier()], policies: TTLS, clock });
     const users = usersBatcher(api, clock);
     try {
       const commands = dataCommands(cache, api, users);

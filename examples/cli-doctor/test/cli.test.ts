@@ -101,7 +101,10 @@ describe('courses CLI (child process)', () => {
 
   it('keeps the doctor light: its chunks hold no cache, logger or resilience code', async () => {
     const meta = JSON.parse(await readFile(join(root, 'dist', 'meta.json'), 'utf8')) as {
-      outputs: Record<string, { imports: Array<{ path: string; kind: string }>; inputs: object; entryPoint?: string }>;
+      outputs: Record<
+        string,
+        { imports: Array<{ path: string; kind: string }>; inputs: object; entryPoint?: string }
+      >;
     };
     const outputs = meta.outputs;
     // Everything the entry loads statically, plus the doctor's chunk and what it loads statically.
@@ -109,7 +112,8 @@ describe('courses CLI (child process)', () => {
     const visit = (path: string) => {
       if (loaded.has(path) || outputs[path] === undefined) return;
       loaded.add(path);
-      for (const imported of outputs[path].imports) if (imported.kind === 'import-statement') visit(imported.path);
+      for (const imported of outputs[path].imports)
+        if (imported.kind === 'import-statement') visit(imported.path);
     };
     visit('dist/cli.js');
     const doctorChunk = Object.keys(outputs).find((path) => /chunks\/doctor-/.test(path)) ?? '';
@@ -128,7 +132,10 @@ describe('courses CLI (child process)', () => {
 
   it('lists courses from the local stub API, caching under XDG_CACHE_HOME and logging under XDG_STATE_HOME', async () => {
     const xdg = join(home, 'xdg');
-    const run = await courses(['list'], { XDG_CACHE_HOME: join(xdg, 'cache'), XDG_STATE_HOME: join(xdg, 'state') });
+    const run = await courses(['list'], {
+      XDG_CACHE_HOME: join(xdg, 'cache'),
+      XDG_STATE_HOME: join(xdg, 'state'),
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.split('\n')[0]).toMatch(/^ID\s+TITLE\s+TEACHER$/);
     expect(run.stdout).toMatch(/1\s+Algebra I\s+Ada Lovelace/);
@@ -153,7 +160,9 @@ describe('courses CLI (child process)', () => {
     const run = await courses(['grades', '1', '--verbose'], env);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^Kim Pupil\s+a1\s+88$/m);
-    expect(run.stderr).toMatch(/DEBUG courses-cli: GET \/courses\/1\/grades 200 .*authorization: '\[REDACTED\]'/);
+    expect(run.stderr).toMatch(
+      /DEBUG courses-cli: GET \/courses\/1\/grades 200 .*authorization: '\[REDACTED\]'/,
+    );
     expect(run.stderr).toMatch(/INFO {2}courses-cli: done/);
     const file = await readFile(join(stateDir, 'courses-cli', 'courses.log'), 'utf8');
     expect(file).toContain('"authorization":"[REDACTED]"');
@@ -192,7 +201,9 @@ describe('courses CLI (child process)', () => {
       const run = await courses(['assignments', '4'], env);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('The courses API is unavailable right now.');
-      expect(run.stderr).toContain('- Try again in a few minutes; data you opened in the last day is still shown');
+      expect(run.stderr).toContain(
+        '- Try again in a few minutes; data you opened in the last day is still shown',
+      );
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(stub.requests.length - before).toBe(3);
     } finally {
@@ -220,7 +231,9 @@ describe('courses CLI (child process)', () => {
     const run = await courses(['user', 'u2'], { ...env, COURSES_API_TOKEN: 'expired-2026-11' });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Your API token has expired.');
-    expect(run.stderr).toContain('- Create a new token under Settings → API tokens and export COURSES_API_TOKEN.');
+    expect(run.stderr).toContain(
+      '- Create a new token under Settings → API tokens and export COURSES_API_TOKEN.',
+    );
   });
 
   it('says the API could not be reached and suggests the doctor', async () => {
@@ -228,7 +241,9 @@ describe('courses CLI (child process)', () => {
     const run = await courses(['assignments', '1'], { ...env, COURSES_API_URL: `http://127.0.0.1:${port}` });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^The courses API could not be reached\. /);
-    expect(run.stderr).toContain(`(The courses API at http://127.0.0.1:${port} could not be reached, 3 times in a row`);
+    expect(run.stderr).toContain(
+      `(The courses API at http://127.0.0.1:${port} could not be reached, 3 times in a row`,
+    );
     expect(run.stderr).toContain('- Check your network connection and COURSES_API_URL.');
     expect(run.stderr).toContain('- Run `courses doctor` to see what is wrong.');
   });
@@ -239,7 +254,9 @@ describe('courses CLI (child process)', () => {
     expect(run.stderr).toContain('Unknown command enrol');
     const stubRun = await courses(['list'], { ...env, COURSES_API_URL: '', COURSES_STUB: 'ok,sunny' });
     expect(stubRun.code).toBe(2);
-    expect(stubRun.stderr).toContain('Use one or more of ok, down, storm, rate-limited, expired-token, low-quota');
+    expect(stubRun.stderr).toContain(
+      'Use one or more of ok, down, storm, rate-limited, expired-token, low-quota',
+    );
   });
 
   it('keeps working without its disk cache and its log file, and the doctor says why', async () => {
@@ -252,7 +269,9 @@ describe('courses CLI (child process)', () => {
     const doctor = await courses(['doctor'], broken);
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/^⚠ cache .* is not writable \(ENOTDIR\): every command goes to the API$/m);
-    expect(doctor.stdout).toMatch(/^⚠ logs .* cannot be written \(ENOTDIR\): commands run without a log file$/m);
+    expect(doctor.stdout).toMatch(
+      /^⚠ logs .* cannot be written \(ENOTDIR\): commands run without a log file$/m,
+    );
     expect(doctor.stdout).toContain('Overall Status: DEGRADED');
   });
 
