@@ -6,9 +6,9 @@ import { build } from 'esbuild';
 
 // The `courses` binary: src/cli.ts bundled with the Ballast packages it uses (from their
 // sources, so nothing needs building first) into ESM that plain `node` runs: dist/cli.js,
-// the package's `bin`, and the chunks it imports when a command needs them
-// (dist/chunks/*.js: `doctor` loads the health checks, the data commands the cache, the
-// logger and the resilience policies, never both). `pnpm --filter cli-doctor build` always builds;
+// the package's `bin`, with `doctor` in it, and dist/chunks/*.js: what the entry shares
+// with the data commands, and the data commands' own chunk (the cache, the logger, the
+// resilience policies), which `doctor` never loads. `pnpm --filter cli-doctor build` always builds;
 // `--if-stale` (used by `pnpm courses` and the tests) builds only when dist/cli.js is
 // missing or older than one of the files it was bundled from (listed in dist/meta.json).
 

@@ -29,6 +29,9 @@ const variants: Array<{ label: string; args: string[]; env?: Record<string, stri
   },
   { label: '`courses doctor`, the local stub API in process', args: [cliPath, 'doctor'] },
 ];
+// COLD_START_COMPARE=/path/to/an/older/dist/cli.js adds that build's doctor (local stub) to the rounds.
+const compare = process.env.COLD_START_COMPARE;
+if (compare) variants.push({ label: `\`${compare} doctor\`, local stub`, args: [compare, 'doctor'] });
 
 /** Milliseconds from spawn to exit of one process. */
 function time(args: string[], extra: Record<string, string> = {}): Promise<number> {
