@@ -118,7 +118,9 @@ describe('courses CLI (child process)', () => {
     expect(inputs).toContain('src/doctor.ts');
     expect(inputs.filter((input) => /packages\/(cache|logger|resilience)\/|undici/.test(input))).toEqual([]);
     const dynamic = outputs['dist/cli.js']?.imports.filter((imported) => imported.kind === 'dynamic-import');
-    expect(dynamic?.map((imported) => imported.path)).toEqual([expect.stringMatching(/^dist\/chunks\/run-command-/)]);
+    expect(dynamic?.map((imported) => imported.path)).toEqual([
+      expect.stringMatching(/^dist\/chunks\/run-command-/),
+    ]);
   });
 
   it('prints its usage with the cache TTL of every data type', async () => {
