@@ -51,7 +51,7 @@ export async function main(
       }
       stub = await startStubApi({ conditions: config.stub as StubCondition[] });
     }
-    const apiUrl = config.apiUrl ?? (stub as StubApi).url;
+    const apiUrl = config.apiUrl ?? stub?.url ?? 'http://stub.invalid';
     // The local stub accepts any token; a real API needs COURSES_API_TOKEN.
     const token = config.token ?? (stub === undefined ? undefined : 'demo-token');
     const transport = deps.transport === undefined ? {} : { transport: deps.transport };
