@@ -124,7 +124,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     log.debug(
       {
         req: { method: 'GET', url, headers },
-        res: { status: res.status, remaining: headerOf(res.headers, 'ratelimit-remaining') },
+        res: {
+          status: res.status,
+          remaining:
+            headerOf(res.headers, 'ratelimit-remaining') ?? headerOf(res.headers, 'x-ratelimit-remaining'),
+        },
         attempt: number,
         duration_ms: now() - started,
       },
