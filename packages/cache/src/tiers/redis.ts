@@ -12,6 +12,7 @@ import { SPLIT_READ, type SplitRead } from '../internal/split-read.js';
 import { tierName } from '../internal/tier-name.js';
 import { jsonSerializer, type Serializer } from '../serializer.js';
 import type { CacheLock, CacheTier } from '../tier.js';
+import { type ReadDone, type ReadFail, ReadCoalescer } from './redis-reads.js';
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, RELEASE_SCRIPT, SET_SCRIPT } from './redis-scripts.js';
 
 /** Options for {@link redisTier}. Give `client` or `url`. */
@@ -68,7 +69,9 @@ function shardOf(key: string, shards: number): number {
  * stale-until, tags) that Redis expires at stale-until; keeps a sorted set per tag for
  * `deleteByTag`, from which each write prunes the keys past their stale-until; offers
  * cross-process locks with fencing tokens; `clear()` deletes only its prefix with SCAN,
- * never FLUSHDB, and keeps the fencing counters. Importing the package never loads ioredis.
+ * never FLUSHDB, and keeps the fencing counters. Reads issued in the same tick are sent
+ * together, as one `MGET` per shard (a lone read as a `GET`). Importing the package never
+ * loads ioredis.
  *
  * @throws ConfigurationError unless exactly one of `client` or `url` is given, or for a bad `shards`.
  */
@@ -110,11 +113,21 @@ export function redisTier(options: RedisTierOptions): CacheTier {
     }
     return redis;
   };
+  // Reads issued in one tick go out together: one MGET per shard (each shard is one slot).
+  const reads = new ReadCoalescer();
   const split: SplitRead = {
     fetch(key) {
       const redis = ready;
       if (redis === undefined || redis.status !== 'ready') return undefined;
-      return redis.get(shards === 1 ? entry0 + key : `${base(key)}e:${key}`);
+      return new Promise((resolve, reject) => {
+        queue(redis, key, resolve, reject);
+      });
+    },
+    read(key, done, fail) {
+      const redis = ready;
+      if (redis === undefined || redis.status !== 'ready') return false;
+      queue(redis, key, done, fail);
+      return true;
     },
     decode(raw, key) {
       if (raw === null) return undefined;
@@ -130,6 +143,13 @@ export function redisTier(options: RedisTierOptions): CacheTier {
   const base0 = `${prefix}{s0}:`;
   const entry0 = `${base0}e:`;
   const base = (key: string): string => (shards === 1 ? base0 : `${prefix}{s${shardOf(key, shards)}}:`);
+  const queue = (redis: Scripted, key: string, done: ReadDone, fail: ReadFail): void => {
+    if (shards === 1) reads.read(redis, 0, entry0 + key, done, fail);
+    else {
+      const shard = shardOf(key, shards);
+      reads.read(redis, shard, `${prefix}{s${shard}}:e:${key}`, done, fail);
+    }
+  };
 
   const tier: CacheTier = {
     name,
