@@ -12,7 +12,7 @@ import { SPLIT_READ, type SplitRead } from '../internal/split-read.js';
 import { tierName } from '../internal/tier-name.js';
 import { jsonSerializer, type Serializer } from '../serializer.js';
 import type { CacheLock, CacheTier } from '../tier.js';
-import { type ReadDone, type ReadFail, ReadCoalescer } from './redis-reads.js';
+import { ReadCoalescer, type ReadDone, type ReadFail } from './redis-reads.js';
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, RELEASE_SCRIPT, SET_SCRIPT } from './redis-scripts.js';
 
 /** Options for {@link redisTier}. Give `client` or `url`. */
