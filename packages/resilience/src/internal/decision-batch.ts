@@ -30,8 +30,15 @@ interface Batch<T> {
   positions: Map<string, string>;
   /** The limits, then per call: position, cost, nonce. */
   argv: string[];
+  /** Per call: its key, and how to settle it. */
+  calls: string[];
   resolve: ((answer: T) => void)[];
   reject: ((error: unknown) => void)[];
+}
+
+/** Whether Redis answered with an error (a script error), rather than not answering. */
+function isReplyError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError';
 }
 
 /**
@@ -40,7 +47,9 @@ interface Batch<T> {
  * instead of 50. The script decides them in order, each as if it ran alone, so a batch is
  * equivalent to its calls arriving one after another. On Redis Cluster a script may only
  * touch one slot, so calls are batched per key there (each key's counters share its hash
- * tag); elsewhere one batch takes every key. A failed run fails each of its calls.
+ * tag); elsewhere one batch takes every key. A run of several keys that Redis refuses (a
+ * key of another type under the prefix) is run again key by key, so that one bad key fails
+ * only its own calls; any other failure fails each call of the run.
  */
 export class DecisionBatcher<T> {
   #open: Batch<T> | undefined = undefined;
@@ -56,9 +65,9 @@ export class DecisionBatcher<T> {
   decide(key: string, cost: number, nonce: string): Promise<T> {
     const { byKey } = this.options;
     let batch = byKey ? this.#perKey.get(key) : this.#open;
-    if (batch === undefined || batch.resolve.length >= MAX_BATCH) {
+    if (batch === undefined || batch.calls.length >= MAX_BATCH) {
       if (batch !== undefined) this.#full.push(batch);
-      batch = { keys: [], positions: new Map(), argv: [...this.options.limits], resolve: [], reject: [] };
+      batch = this.#batch();
       if (byKey) this.#perKey.set(key, batch);
       else this.#open = batch;
       if (!this.#scheduled) {
@@ -66,17 +75,41 @@ export class DecisionBatcher<T> {
         process.nextTick(this.#flush);
       }
     }
+    const into = batch;
+    return new Promise<T>((resolve, reject) => {
+      this.#add(into, key, String(cost), nonce, resolve, reject);
+    });
+  }
+
+  #batch(): Batch<T> {
+    return {
+      keys: [],
+      positions: new Map(),
+      argv: [...this.options.limits],
+      calls: [],
+      resolve: [],
+      reject: [],
+    };
+  }
+
+  #add(
+    batch: Batch<T>,
+    key: string,
+    cost: string,
+    nonce: string,
+    resolve: (answer: T) => void,
+    reject: (error: unknown) => void,
+  ): void {
     let position = batch.positions.get(key);
     if (position === undefined) {
       position = String(batch.positions.size + 1);
       batch.positions.set(key, position);
       for (const redisKey of this.options.keysOf(key)) batch.keys.push(redisKey);
     }
-    batch.argv.push(position, String(cost), nonce);
-    return new Promise<T>((resolve, reject) => {
-      batch.resolve.push(resolve);
-      batch.reject.push(reject);
-    });
+    batch.argv.push(position, cost, nonce);
+    batch.calls.push(key);
+    batch.resolve.push(resolve);
+    batch.reject.push(reject);
   }
 
   readonly #flush = (): void => {
@@ -92,32 +125,37 @@ export class DecisionBatcher<T> {
 
   #run(batch: Batch<T>): void {
     const { resolve, reject } = batch;
-    const failed = (error: unknown): void => {
-      for (const fail of reject) fail(error);
-    };
-    let sent: Promise<unknown>;
-    try {
-      sent = this.options.send(batch.keys, batch.argv);
-    } catch (error) {
-      failed(error);
-      return;
-    }
-    sent.then((reply) => {
-      const numbers = reply as number[];
-      if (!Array.isArray(numbers) || numbers.length !== resolve.length * 5) {
-        failed(new Error(`Unexpected reply from the rate limiter script: ${String(reply)}`));
-        return;
-      }
-      for (let i = 0; i < resolve.length; i++) {
-        let answer: T;
-        try {
-          answer = this.options.read(numbers, i * 5);
-        } catch (error) {
-          reject[i]!(error);
-          continue;
+    this.options.send(batch.keys, batch.argv).then(
+      (reply) => {
+        const numbers = reply as number[];
+        if (!Array.isArray(numbers) || numbers.length !== resolve.length * 5) {
+          for (const fail of reject)
+            fail(new Error(`Unexpected reply from the rate limiter script: ${String(reply)}`));
+          return;
         }
-        resolve[i]!(answer);
+        for (let i = 0; i < resolve.length; i++) resolve[i]!(this.options.read(numbers, i * 5));
+      },
+      (error: unknown) => {
+        if (batch.positions.size > 1 && isReplyError(error)) this.#split(batch);
+        else for (const fail of reject) fail(error);
+      },
+    );
+  }
+
+  /** Runs each key's calls of a refused batch on their own, in their order. */
+  #split(batch: Batch<T>): void {
+    const perKey = new Map<string, Batch<T>>();
+    const skip = this.options.limits.length;
+    for (let i = 0; i < batch.calls.length; i++) {
+      const key = batch.calls[i]!;
+      let own = perKey.get(key);
+      if (own === undefined) {
+        own = this.#batch();
+        perKey.set(key, own);
       }
-    }, failed);
+      const at = skip + i * 3;
+      this.#add(own, key, batch.argv[at + 1]!, batch.argv[at + 2]!, batch.resolve[i]!, batch.reject[i]!);
+    }
+    for (const own of perKey.values()) this.#run(own);
   }
 }

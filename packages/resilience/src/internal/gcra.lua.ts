@@ -54,9 +54,8 @@ for a = n * 2 + 2, #ARGV, 3 do
     local tat = tats[i]
     if allowed == 1 and cost > 0 then
       tat = tat + cost * per / max
-      local text = string.format('%.3f', math.ceil(tat * 1000) / 1000)
-      stored[k0 + i] = tonumber(text)
-      written[k0 + i] = text
+      stored[k0 + i] = tat
+      written[k0 + i] = true
     end
     local remaining = math.floor((now - (tat - per)) * max / per + 1e-9)
     if remaining > max then remaining = max end
@@ -71,9 +70,10 @@ for a = n * 2 + 2, #ARGV, 3 do
   local o = #out
   out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5] = allowed, best, bestLimit, bestReset, retry
 end
--- A step below the clock's precision (per / max of a huge max) leaves tat at now: expire in 1 ms, not 0 (an error).
-for k, text in pairs(written) do
-  redis.call('SET', KEYS[k], text, 'PX', math.max(1, math.ceil(tonumber(text) - now)))
+for k in pairs(written) do
+  local tat = stored[k]
+  -- A step below the clock's precision (per / max of a huge max) leaves tat at now: expire in 1 ms, not 0 (an error).
+  redis.call('SET', KEYS[k], string.format('%.3f', math.ceil(tat * 1000) / 1000), 'PX', math.max(1, math.ceil(tat - now)))
 end
 return out
 `;
