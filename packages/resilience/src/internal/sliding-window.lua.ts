@@ -2,7 +2,7 @@
  * The Redis limiter's script: an exact sliding-window log per limit, all limits
  * checked first and consumed only if every one admits the cost, atomically. One run
  * decides a batch of calls in order, as if each ran the script alone at the same instant:
- * the batch reads the clock once and trims and counts each sorted set once.
+ * the batch reads the clock once, and trims, counts and adds to each sorted set once.
  *
  * KEYS: per key of the batch, one sorted set per limit (each key's sets share one hash tag).
  * ARGV: the number of limits `n`, then `max, windowMs` per limit, then per call: the
@@ -19,7 +19,17 @@ for i = 1, n do
   maxes[i] = tonumber(ARGV[i * 2])
   wins[i] = tonumber(ARGV[i * 2 + 1])
 end
-local counts, added, out = {}, {}, {}
+local counts, added, pending, out = {}, {}, {}, {}
+-- Members are added once per key and batch (before any read of the set's ranks), not per call.
+local function flush(k)
+  local members = pending[k]
+  if members == nil then return end
+  pending[k] = nil
+  -- unpack() has a stack limit (about 8,000 values): add large batches in chunks.
+  for from = 1, #members, 2000 do
+    redis.call('ZADD', KEYS[k], unpack(members, from, math.min(from + 1999, #members)))
+  end
+end
 for a = n * 2 + 2, #ARGV, 3 do
   local k0 = (tonumber(ARGV[a]) - 1) * n
   local cost = tonumber(ARGV[a + 1])
@@ -39,28 +49,28 @@ for a = n * 2 + 2, #ARGV, 3 do
       if cost > max then
         retry = -1
       elseif retry >= 0 then
+        flush(k0 + i)
         local e = redis.call('ZRANGE', key, count + cost - max - 1, count + cost - max - 1, 'WITHSCORES')
         local wait = tonumber(e[2]) + win - now
         if wait > retry then retry = wait end
       end
     end
   end
-  local members = nil
-  if allowed == 1 and cost > 0 then
-    members = {}
-    for j = 1, cost do
-      members[j * 2 - 1] = now
-      members[j * 2] = nonce .. ':' .. j
-    end
-  end
+  local admit = allowed == 1 and cost > 0
   local best, bestLimit, bestReset = nil, 0, 0
   for i = 1, n do
     local key, max, win = KEYS[k0 + i], maxes[i], wins[i]
     local count = counts[k0 + i]
-    if members then
-      -- unpack() has a stack limit (about 8,000 values): add large costs in chunks.
-      for from = 1, #members, 2000 do
-        redis.call('ZADD', key, unpack(members, from, math.min(from + 1999, #members)))
+    if admit then
+      local members = pending[k0 + i]
+      if members == nil then
+        members = {}
+        pending[k0 + i] = members
+      end
+      local m = #members
+      for j = 1, cost do
+        members[m + j * 2 - 1] = now
+        members[m + j * 2] = nonce .. ':' .. j
       end
       added[k0 + i] = win
       count = count + cost
@@ -70,9 +80,10 @@ for a = n * 2 + 2, #ARGV, 3 do
     if best == nil or remaining < best then
       best = remaining
       bestLimit = max
-      if members then
+      if admit then
         bestReset = win
       else
+        flush(k0 + i)
         local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
         if newest[2] then bestReset = tonumber(newest[2]) + win - now else bestReset = 0 end
       end
@@ -82,6 +93,9 @@ for a = n * 2 + 2, #ARGV, 3 do
   local o = #out
   out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5] = allowed, best, bestLimit, bestReset, retry
 end
-for k, win in pairs(added) do redis.call('PEXPIRE', KEYS[k], win) end
+for k, win in pairs(added) do
+  flush(k)
+  redis.call('PEXPIRE', KEYS[k], win)
+end
 return out
 `;
