@@ -55,8 +55,6 @@ export class DecisionBatcher<T> {
   #open: Batch<T> | undefined = undefined;
   /** Per key, with `byKey` (Redis Cluster). */
   readonly #perKey = new Map<string, Batch<T>>();
-  /** Full batches waiting for the flush. */
-  #full: Batch<T>[] = [];
   #scheduled = false;
 
   constructor(private readonly options: BatcherOptions<T>) {}
@@ -65,8 +63,7 @@ export class DecisionBatcher<T> {
   decide(key: string, cost: number, nonce: string): Promise<T> {
     const { byKey } = this.options;
     let batch = byKey ? this.#perKey.get(key) : this.#open;
-    if (batch === undefined || batch.calls.length >= MAX_BATCH) {
-      if (batch !== undefined) this.#full.push(batch);
+    if (batch === undefined) {
       batch = this.#batch();
       if (byKey) this.#perKey.set(key, batch);
       else this.#open = batch;
@@ -76,9 +73,16 @@ export class DecisionBatcher<T> {
       }
     }
     const into = batch;
-    return new Promise<T>((resolve, reject) => {
+    const decided = new Promise<T>((resolve, reject) => {
       this.#add(into, key, String(cost), nonce, resolve, reject);
     });
+    // A full batch goes at once: Redis runs it while this tick's next calls are queued.
+    if (into.calls.length >= MAX_BATCH) {
+      if (byKey) this.#perKey.delete(key);
+      else this.#open = undefined;
+      this.#run(into);
+    }
+    return decided;
   }
 
   #batch(): Batch<T> {
@@ -113,13 +117,13 @@ export class DecisionBatcher<T> {
   }
 
   readonly #flush = (): void => {
-    const batches = this.#full;
-    if (this.#open !== undefined) batches.push(this.#open);
-    for (const batch of this.#perKey.values()) batches.push(batch);
-    this.#full = [];
+    const open = this.#open;
     this.#open = undefined;
-    this.#perKey.clear();
     this.#scheduled = false;
+    if (open !== undefined) this.#run(open);
+    if (this.#perKey.size === 0) return;
+    const batches = [...this.#perKey.values()];
+    this.#perKey.clear();
     for (const batch of batches) this.#run(batch);
   };
 
