@@ -138,8 +138,8 @@ describe.skipIf(!url)('redisTier read coalescing (real Redis)', () => {
           const spoil = () => Promise.all(corrupted.map((key) => client.set(`${p}{s0}:e:${key}`, 'garbage')));
           await spoil();
           const keys = [...new Set([...Object.keys(stored), ...extra, ...corrupt])];
-          const settle = (read: Promise<CacheEntry | undefined>) =>
-            read.then(
+          const settle = (read: CacheEntry | undefined | Promise<CacheEntry | undefined>) =>
+            Promise.resolve(read).then(
               (entry) => ({ value: entry?.value }),
               (error: unknown) => ({ error: (error as Error).name }),
             );
