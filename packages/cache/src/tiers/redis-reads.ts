@@ -20,30 +20,39 @@ interface Batch {
 
 /**
  * Coalesces the GETs issued in one tick (until the microtask queue drains, as ioredis's
- * auto-pipelining does) into one `MGET` per hash slot: 50 concurrent cache reads cost one
- * command, one socket write and one reply instead of 50. A tick with a single read sends a
- * plain `GET`. Reads are grouped by `slot`, a number naming the keys' shared hash tag, so
+ * auto-pipelining does): the first goes at once as a `GET`, so a lone read waits for
+ * nothing; the others go at the end of the tick as one `MGET` per hash slot, so 50
+ * concurrent cache reads cost two commands, socket writes and replies instead of 50. Reads are grouped by `slot`, a number naming the keys' shared hash tag, so
  * each `MGET` is valid on Redis Cluster. A failed `MGET` fails each of its reads; nothing
  * else a key holds can fail the other keys of its batch (decoding is per read).
  *
  * Hot path: no promise or closure per read, only three array pushes; one handler per batch.
  */
 export class ReadCoalescer {
-  /** The batch of each slot this tick; with one slot (the default), only `first`. */
+  /** Whether a read went out this tick: the reads after it wait for the end of the tick. */
+  #window = false;
+  /** The reads waiting, of one slot (the default has only one) and of any other slots. */
   #first: Batch | undefined = undefined;
   #firstSlot = 0;
   #others: Map<number, Batch> | undefined = undefined;
   #redis: RedisClient | undefined = undefined;
 
-  /** Queues a read of `key` on `redis` (ready), sent at the end of this tick. */
+  /**
+   * Reads `key` on `redis` (ready): the first read of a tick at once, so that a lone read
+   * waits for nothing, and the others at the end of the tick.
+   */
   read(redis: RedisClient, slot: number, key: string, done: ReadDone, fail: ReadFail): void {
-    let batch = this.#first;
-    if (batch === undefined) {
-      batch = { keys: [key], done: [done], fail: [fail] };
-      this.#first = batch;
-      this.#firstSlot = slot;
+    if (!this.#window) {
+      this.#window = true;
       this.#redis = redis;
       process.nextTick(this.#flush);
+      get(redis, key, done, fail);
+      return;
+    }
+    let batch = this.#first;
+    if (batch === undefined) {
+      this.#first = { keys: [key], done: [done], fail: [fail] };
+      this.#firstSlot = slot;
       return;
     }
     if (slot !== this.#firstSlot) {
@@ -60,26 +69,32 @@ export class ReadCoalescer {
   }
 
   readonly #flush = (): void => {
-    const first = this.#first!;
+    const first = this.#first;
     const others = this.#others;
     const redis = this.#redis!;
+    this.#window = false;
     this.#first = undefined;
     this.#others = undefined;
     this.#redis = undefined;
-    send(redis, first);
+    if (first !== undefined) send(redis, first);
     if (others !== undefined) for (const batch of others.values()) send(redis, batch);
   };
+}
+
+/** One GET. */
+function get(redis: RedisClient, key: string, done: ReadDone, fail: ReadFail): void {
+  try {
+    redis.get(key).then(done, fail);
+  } catch (error) {
+    fail(error);
+  }
 }
 
 /** Sends one slot's reads: a GET for one key, else MGETs of at most {@link MAX_BATCH} keys. */
 function send(redis: RedisClient, batch: Batch): void {
   const { keys, done, fail } = batch;
   if (keys.length === 1) {
-    try {
-      redis.get(keys[0]!).then(done[0], fail[0]);
-    } catch (error) {
-      fail[0]!(error);
-    }
+    get(redis, keys[0]!, done[0]!, fail[0]!);
     return;
   }
   for (let from = 0; from < keys.length; from += MAX_BATCH) {

@@ -69,9 +69,9 @@ function shardOf(key: string, shards: number): number {
  * stale-until, tags) that Redis expires at stale-until; keeps a sorted set per tag for
  * `deleteByTag`, from which each write prunes the keys past their stale-until; offers
  * cross-process locks with fencing tokens; `clear()` deletes only its prefix with SCAN,
- * never FLUSHDB, and keeps the fencing counters. Reads issued in the same tick are sent
- * together, as one `MGET` per shard (a lone read as a `GET`). Importing the package never
- * loads ioredis.
+ * never FLUSHDB, and keeps the fencing counters. Reads issued in the same tick share round
+ * trips: the first goes at once as a `GET`, the others together as one `MGET` per shard.
+ * Importing the package never loads ioredis.
  *
  * @throws ConfigurationError unless exactly one of `client` or `url` is given, or for a bad `shards`.
  */
@@ -113,7 +113,7 @@ export function redisTier(options: RedisTierOptions): CacheTier {
     }
     return redis;
   };
-  // Reads issued in one tick go out together: one MGET per shard (each shard is one slot).
+  // Reads issued in one tick after the first go out together: one MGET per shard (one slot each).
   const reads = new ReadCoalescer();
   const split: SplitRead = {
     fetch(key) {
