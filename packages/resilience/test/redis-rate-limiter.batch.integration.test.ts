@@ -204,12 +204,13 @@ describe.skipIf(!url)('redisRateLimiter batching (real Redis)', () => {
   });
 });
 
-describe('redisRateLimiter batching on Redis Cluster', async () => {
-  const topologies = await redisTopologies({ include: ['cluster'] });
-  afterAll(async () => {
-    for (const topology of topologies) await topology.stop();
-  });
+// Started at the top level, so that its afterAll stops it even when a filter skips every test.
+const topologies = await redisTopologies({ include: ['cluster'] });
+afterAll(async () => {
+  for (const topology of topologies) await topology.stop();
+});
 
+describe('redisRateLimiter batching on Redis Cluster', () => {
   describe.each(topologies)('$name', (topology: RedisTopology) => {
     it('runs one script per key (one slot each) for the calls of one tick', async () => {
       const cluster = topology.cluster!;
