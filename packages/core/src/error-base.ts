@@ -7,9 +7,9 @@
  * (`@ballast/core/error-base`).
  */
 import { closestName } from './closest-name.js';
+import { BALLAST_ERROR_BRAND } from './internal/error-brand.js';
 
-/** The brand every Ballast error carries, shared by every installed copy and build (ESM, CJS). */
-export const BALLAST_ERROR_BRAND: unique symbol = Symbol.for('ballast.error') as never;
+export { BALLAST_ERROR_BRAND };
 
 /** Everything a {@link BallastErrorBase} is made of, resolved: no defaults are applied here. */
 export interface BallastErrorFields<D extends Record<string, unknown> = Record<string, unknown>> {
@@ -123,11 +123,11 @@ export function showValue(value: unknown): string {
 }
 
 /** What a configuration error about one option says: its message, details and suggestions. */
-export interface OptionProblem {
+export interface OptionProblem<D extends Record<string, unknown> = Record<string, unknown>> {
   /** The sentence naming the option, what was wrong and what is allowed. */
   readonly message: string;
   /** `{ option, expected }`, plus `intended` when a valid option name is close to an unknown one. */
-  readonly details: Record<string, unknown>;
+  readonly details: D;
   /** The one fix to make. */
   readonly suggestions: readonly string[];
 }
@@ -138,7 +138,11 @@ export interface OptionProblem {
  * @example describeInvalidOption('retry.maxAttempts', 0, 'a whole number ≥ 1').message
  * // Invalid option retry.maxAttempts: got 0; expected a whole number ≥ 1.
  */
-export function describeInvalidOption(option: string, value: unknown, expected: string): OptionProblem {
+export function describeInvalidOption(
+  option: string,
+  value: unknown,
+  expected: string,
+): OptionProblem<{ option: string; expected: string }> {
   return {
     message: `Invalid option ${option}: got ${showValue(value)}; expected ${expected}.`,
     details: { option, expected },

@@ -1,4 +1,4 @@
-import { BALLAST_ERROR_BRAND as BRAND } from './error-base.js';
+import { BALLAST_ERROR_BRAND as BRAND } from './internal/error-brand.js';
 
 const toTag = Object.prototype.toString;
 /**
