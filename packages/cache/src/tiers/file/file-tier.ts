@@ -1,5 +1,3 @@
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type Clock, systemClock } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
 import { CorruptEntryError } from '../../errors.js';
@@ -9,6 +7,7 @@ import type { CacheTier } from '../../tier.js';
 import { parseBytes } from '../memory.js';
 import { decodeEntry, encodeEntry } from './entry-file.js';
 import { entryPath, isShard, tempPath } from './layout.js';
+import { nodeApis } from './node-apis.js';
 import { FileRecords } from './records.js';
 import { WriteOrder } from './write-order.js';
 
@@ -42,9 +41,11 @@ const ignore = (): void => {};
  *
  * Its parts, each in its own file beside this one: `layout.ts` (where files go),
  * `entry-file.ts` (what a file holds), `records.ts` (the in-memory index, LRU order and
- * eviction) and `write-order.ts` (the per-key queues and the clear/tag barrier).
+ * eviction), `write-order.ts` (the per-key queues and the clear/tag barrier) and
+ * `node-apis.ts` (the Node built-ins, loaded when a tier is created).
  *
- * @throws ConfigurationError for a missing `dir` or a bad `maxBytes`.
+ * @throws ConfigurationError for a missing `dir` or a bad `maxBytes`, or in a runtime
+ * without `node:fs` (a browser).
  */
 export function fileTier(options: FileTierOptions): CacheTier {
   const dir = options.dir;
@@ -54,6 +55,8 @@ export function fileTier(options: FileTierOptions): CacheTier {
   const serializer = options.serializer ?? jsonSerializer;
   const clock = options.clock ?? systemClock;
   const name = tierName('fileTier', options.name, 'file');
+  const { mkdir, readdir, readFile, rename, rm, unlink, writeFile } = nodeApis().fs;
+  const { join } = nodeApis().path;
   const records = new FileRecords(dir, serializer, maxBytes);
   const order = new WriteOrder();
   const pathOf = (key: string): string => entryPath(dir, key);

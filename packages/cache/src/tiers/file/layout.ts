@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { nodeApis } from './node-apis.js';
 
 /**
  * Where the file tier keeps things under its directory: each entry in
@@ -14,13 +13,14 @@ const TEMP = /\.json\.\d+\.[0-9a-f]{8}\.tmp$/;
 
 /** The file of `key`'s entry under `dir`. */
 export function entryPath(dir: string, key: string): string {
-  const hash = createHash('sha1').update(key).digest('hex');
-  return join(dir, hash.slice(0, 2), hash.slice(2, 4), `${hash}.json`);
+  const { crypto, path } = nodeApis();
+  const hash = crypto.createHash('sha1').update(key).digest('hex');
+  return path.join(dir, hash.slice(0, 2), hash.slice(2, 4), `${hash}.json`);
 }
 
 /** A fresh temp file beside `path` for this process, to write before renaming it into place. */
 export function tempPath(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  return `${path}.${process.pid}.${nodeApis().crypto.randomBytes(4).toString('hex')}.tmp`;
 }
 
 /** Whether a name directly under the directory is one of its shards. */

@@ -1,8 +1,7 @@
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Serializer } from '../../serializer.js';
 import { decodeEntry } from './entry-file.js';
 import { isEntryFile, isTempFile } from './layout.js';
+import { nodeApis } from './node-apis.js';
 
 interface FileRecord {
   size: number;
@@ -95,6 +94,8 @@ export class FileRecords {
   }
 
   async #scan(): Promise<void> {
+    const { readdir, readFile, stat, unlink } = nodeApis().fs;
+    const { join } = nodeApis().path;
     const files = await readdir(this.dir, { recursive: true }).catch(() => [] as string[]);
     for (const file of files) {
       // Left by a crash between writing a temp file and renaming it: nothing will rename it now.
