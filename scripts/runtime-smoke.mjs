@@ -38,8 +38,11 @@ const pass = (what) => console.log(`✓ ${what}`);
 const BROWSER = {
   '@ballast/core': {
     code: `import { parseDuration, parseSize, systemClock } from '@ballast/core';
-      globalThis.result = Promise.resolve([parseDuration('1m30s'), parseSize('2KiB'), systemClock.now() > 0]);`,
-    expect: [90_000, 2048, true],
+      const fired = [];
+      systemClock.setTimeout(() => fired.push('kept'), 1).unref();
+      systemClock.clearTimeout(systemClock.setTimeout(() => fired.push('cleared'), 1));
+      globalThis.result = systemClock.sleep(5).then(() => [parseDuration('1m30s'), parseSize('2KiB'), fired]);`,
+    expect: [90_000, 2048, ['kept']],
   },
   '@ballast/core/closest-name': {
     code: `import { closestName } from '@ballast/core/closest-name';
