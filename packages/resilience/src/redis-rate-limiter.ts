@@ -1,6 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
-import { durationOption, integerOption, invalidOption } from '@ballast/errors';
+import { ConfigurationError, durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Cluster, Redis } from 'ioredis';
 import { invalidArgument } from './internal/argument.js';
 import { DecisionBatcher } from './internal/decision-batch.js';
@@ -82,11 +81,20 @@ export interface RedisRateLimiter extends RateLimiter, EventSource<RedisRateLimi
   take(key: string, cost?: number): Promise<RateLimitDecision>;
 }
 
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
-const SCRIPTS = {
-  'sliding-window': { script: SLIDING_WINDOW_SCRIPT, sha: sha1(SLIDING_WINDOW_SCRIPT) },
-  gcra: { script: GCRA_SCRIPT, sha: sha1(GCRA_SCRIPT) },
-} as const;
+/**
+ * `node:crypto`, loaded when a limiter is created rather than imported, so this package
+ * bundles for a browser or an edge runtime (a Redis limiter itself runs only where ioredis does).
+ */
+function nodeCrypto(): typeof import('node:crypto') {
+  const crypto = globalThis.process?.getBuiltinModule?.('node:crypto');
+  if (crypto === undefined) {
+    throw new ConfigurationError('redisRateLimiter needs node:crypto, which this runtime lacks.', {
+      suggestions: ['Run the Redis limiter on Node, Bun or Deno, where ioredis runs.'],
+    });
+  }
+  return crypto;
+}
+const SCRIPTS = { 'sliding-window': SLIDING_WINDOW_SCRIPT, gcra: GCRA_SCRIPT } as const;
 
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.includes('NOSCRIPT');
@@ -168,7 +176,9 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   // One aggressive timeout policy: a shared timer, a TimeoutError and the usual timeout telemetry.
   const deadline = timeoutMs === 0 ? undefined : timeout(timeoutMs, { clock });
   const insurance = onError === 'local' ? localShare(limits, instances, clock) : undefined;
-  const { script, sha } = SCRIPTS[algorithm];
+  const crypto = nodeCrypto();
+  const script = SCRIPTS[algorithm];
+  const sha = crypto.createHash('sha1').update(script).digest('hex');
   const events = createEmitter<RedisRateLimiterEvents>();
   const limitArgs: string[] = [String(limits.length)];
   for (const limit of limits) limitArgs.push(String(limit.max), String(limit.per));
@@ -176,7 +186,7 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   const suffixes = limits.map((limit) => `${tag}:${limit.max}:${limit.per}`);
   const tightest = limits.reduce((a, b) => (b.max < a.max ? b : a));
   // Sorted-set members must be unique per call across every process: an instance id plus a counter.
-  const instance = randomBytes(6).toString('base64url');
+  const instance = crypto.randomBytes(6).toString('base64url');
   let sequence = 0;
 
   const keysOf = (key: string): string[] => {
