@@ -48,7 +48,11 @@ function plain(value: AnyValue): unknown {
 }
 
 const SECRET = `otlp-${Math.random().toString(36).slice(2)}-secret`;
-const SPAN = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
+const SPAN = {
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  traceFlags: TraceFlags.SAMPLED,
+};
 
 describe('logs over OTLP/HTTP to a collector', () => {
   let collector: OtlpCollector;
@@ -59,7 +63,9 @@ describe('logs over OTLP/HTTP to a collector', () => {
     collector = await startCollector();
     provider = new LoggerProvider({
       resource: resourceFromAttributes({ 'service.name': 'otlp-logs-test' }),
-      processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${collector.url}/v1/logs` }) })],
+      processors: [
+        new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${collector.url}/v1/logs` }) }),
+      ],
     });
     // The API's globals, as an SDK sets them; taken back in afterAll.
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
