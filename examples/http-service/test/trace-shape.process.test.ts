@@ -120,14 +120,15 @@ describe.skipIf(redis === undefined)(
       expect(
         ancestors(byId.get(spans.find((s) => s.name === 'cache.get')?.spanId ?? '') as Span, byId),
       ).toContain(miss);
-      // The rate limiter's Redis round trips nest under its own client span too.
+      // The rate limiter's Redis round trip nests under its own client span too. Decisions
+      // taken in one tick share one script run, under the span of the first of them.
       const limiter = spans.filter((s) => s.name === 'resilience.redis_rate_limiter.take');
       expect(limiter.length).toBeGreaterThan(0);
-      for (const take of limiter) {
-        expect(
-          spans.some((s) => s.parentSpanId === take.spanId && s.scope.endsWith('instrumentation-ioredis')),
-        ).toBe(true);
-      }
+      const underTake = spans.filter(
+        (s) =>
+          s.scope.endsWith('instrumentation-ioredis') && limiter.some((t) => t.spanId === s.parentSpanId),
+      );
+      expect(underTake.map((s) => s.name)).toEqual(['evalsha']);
     });
 
     it('on a miss: resilience.execute with its attempt events, then the upstream HTTP client span under it', () => {
@@ -190,3 +191,22 @@ describe.skipIf(redis === undefined)(
     });
   },
 );
+
+describe.skipIf(redis === undefined)('with instrumentation-http’s own server spans turned on', () => {
+  it('nests the service’s span under the instrumentation’s, which continues the caller’s trace', async () => {
+    const child = startProcess(process.execPath, [...sourceNodeArgs, fixture], {
+      cwd: example,
+      env: { ...process.env, REDIS_URL: redis, PREFIX: uniquePrefix('trace-shape'), SECRET, INCOMING: '1' },
+      name: 'the trace-shape fixture (incoming instrumentation on)',
+    });
+    const { code } = await child.exited;
+    expect(code, child.stderr()).toBe(0);
+    const out = JSON.parse(child.stdout().trim().split('\n').at(-1) ?? '') as Output;
+    // (The in-process upstream's requests get instrumentation server spans of their own.)
+    const outer = out.spans.find((s) => s.kind === SpanKind.SERVER && s.parentSpanId === out.caller.spanId);
+    expect(outer?.name).not.toBe(SERVER_SPAN);
+    const ours = out.spans.find((s) => s.name === SERVER_SPAN && s.traceId === out.caller.traceId);
+    expect(outer?.parentSpanId).toBe(out.caller.spanId);
+    expect(ours?.parentSpanId).toBe(outer?.spanId);
+  }, 60_000);
+});
