@@ -27,6 +27,15 @@ interface CharGate {
 const CLEAN_LIMIT = 2048;
 /** The longest string remembered as clean. */
 const CLEAN_MAX_LENGTH = 256;
+/**
+ * How many longer strings (stack traces, SQL, request bodies) a scanner remembers as clean:
+ * few, as each may be long, but an error logged again carries the same stack, whose scan
+ * (a character loop, then the URL patterns its `file://` frames wake) costs far more than
+ * the lookup.
+ */
+const LONG_CLEAN_LIMIT = 64;
+/** The longest string remembered as clean: V8 hashes strings up to this length in full. */
+const LONG_CLEAN_MAX_LENGTH = 16_383;
 const ALWAYS = 0;
 const HINTED = 1;
 const GATED = 2;
@@ -64,6 +73,8 @@ export interface Scanner {
    * ({@link CLEAN_LIMIT} strings of up to {@link CLEAN_MAX_LENGTH} characters), emptied when full.
    */
   readonly clean: Set<string>;
+  /** Longer strings found clean: at most {@link LONG_CLEAN_LIMIT} of up to {@link LONG_CLEAN_MAX_LENGTH} characters. */
+  readonly cleanLong: Set<string>;
   /** Scratch for the gate: the scan a pattern was last noted in, and its character count. */
   readonly seen: Uint32Array;
   readonly counts: Uint32Array;
@@ -154,6 +165,7 @@ export function compileScanner(patterns: readonly (RedactPattern | RegExp)[]): S
     minHinted,
     hasAlways,
     clean: new Set(),
+    cleanLong: new Set(),
     seen: new Uint32Array(patterns.length),
     counts: new Uint32Array(patterns.length),
     counted: new Uint32Array(patterns.length),
@@ -284,12 +296,14 @@ function notePrefix(
 export function scan(scanner: Scanner, text: string, replace: Replace): string {
   // Shorter than any pattern can match (`GET`, `200`): nothing to look up or scan.
   if (text.length < scanner.minLength) return text;
-  const short = text.length <= CLEAN_MAX_LENGTH;
-  if (short && scanner.clean.has(text)) return text;
+  const length = text.length;
+  const clean =
+    length <= CLEAN_MAX_LENGTH ? scanner.clean : length <= LONG_CLEAN_MAX_LENGTH ? scanner.cleanLong : null;
+  if (clean?.has(text)) return text;
   const out = scanFresh(scanner, text, replace);
-  if (short && out === text) {
-    if (scanner.clean.size >= CLEAN_LIMIT) scanner.clean.clear();
-    scanner.clean.add(text);
+  if (clean !== null && out === text) {
+    if (clean.size >= (clean === scanner.clean ? CLEAN_LIMIT : LONG_CLEAN_LIMIT)) clean.clear();
+    clean.add(text);
   }
   return out;
 }
