@@ -73,7 +73,6 @@ function planOfDefaults(): RedactionPlan | null {
 
 /** The state of one call (calls do not nest: a getter that logs finds it busy and bails). */
 let busy = false;
-let plan: RedactionPlan | undefined;
 let keepStack = true;
 let spent = 0;
 const ancestors: unknown[] = new Array(MAX_DEPTH + 1).fill(undefined);
@@ -93,7 +92,6 @@ export function fastSerialize(error: Error, redact: boolean, stack: boolean): Se
     chosen = defaults;
   }
   busy = true;
-  plan = chosen;
   keepStack = stack;
   spent = 0;
   try {
@@ -106,7 +104,6 @@ export function fastSerialize(error: Error, redact: boolean, stack: boolean): Se
     // Let go of the objects walked (a fixed array, cleared only as deep as it was filled).
     for (let i = 0; i <= deepest; i++) ancestors[i] = undefined;
     deepest = -1;
-    plan = undefined;
     busy = false;
   }
 }
@@ -143,7 +140,7 @@ function object(value: object, depth: number, key: string | number, p: Redaction
   if (typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
     if (Array.isArray(value)) {
       // Header pairs (`rawHeaders`) are censored by the name before each value: the full path knows how.
-      if (proto !== arrayProto || (p !== undefined && p.holdsHeaderPairs(key))) return BAIL;
+      if (proto !== arrayProto || p?.holdsHeaderPairs(key) === true) return BAIL;
       return array(value, depth, p);
     }
     if (proto === objectProto || proto === null) return members(value as Record<string, unknown>, depth, p);
@@ -208,7 +205,7 @@ function shapeOf(
     const key = keys[i] as string;
     if (skipped?.has(key)) continue; // SKIP
     if (key === '__proto__' || (p !== undefined && p.scanText(key) !== key)) return undefined;
-    verdicts[i] = p !== undefined && p.isSecretKey(key) ? CENSOR : WALK;
+    verdicts[i] = p?.isSecretKey(key) ? CENSOR : WALK;
   }
   shapes[nextShape] = { keys, skipped, plan: p, verdicts };
   nextShape = (nextShape + 1) % shapes.length;
