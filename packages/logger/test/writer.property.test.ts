@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from '@ballast/logger';
+import { createRedactor } from '@ballast/redact';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memorySink } from './helpers.js';
@@ -18,8 +19,12 @@ function bare(redact: Parameters<typeof createLogger>[0]['redact']) {
 }
 
 function line(log: Logger, sink: { raw: string[] }, value: unknown): string {
+  return lineOf(log, sink, { v: value });
+}
+
+function lineOf(log: Logger, sink: { raw: string[] }, fields: object): string {
   sink.raw.length = 0;
-  log.info({ v: value });
+  log.info(fields);
   return sink.raw[0] as string;
 }
 
@@ -75,7 +80,10 @@ describe('the JSON writer of log lines', () => {
 
   it('writes a line as a fresh logger does, after lines of the same shape with other values', () => {
     // The remembered key entries answer for the keys; the values must still be censored each time.
+    const paths = ['nested.note', '*.id', 'list[0].user'];
     const warm = bare(undefined);
+    const warmPaths = bare(paths);
+    const redactPaths = createRedactor({ paths });
     const value = fc.oneof(
       fc.string({ maxLength: 10 }),
       fc.constantFrom('Bearer abcdefghijklmnop123456', 'postgres://u:hunter2@db/x', 'password=hunter2'),
@@ -84,9 +92,23 @@ describe('the JSON writer of log lines', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(value, value, value), { minLength: 2, maxLength: 5 }), (rows) => {
         for (const [a, b, c] of rows) {
-          const fields = { user: a, password: b, nested: { note: c, token: a }, level: c };
+          const fields = {
+            user: a,
+            id: c,
+            password: b,
+            nested: { note: c, token: a, id: b },
+            level: c,
+            list: [{ user: b }],
+          };
           const fresh = bare(undefined);
           expect(line(warm.log, warm.sink, fields)).toBe(line(fresh.log, fresh.sink, fields));
+          // The same keys under other path states (`id`, `other.id`, `other.nested.id`): each
+          // state is looked up for its own; the redactor of @ballast/redact is the oracle.
+          const { level: _, ...rest } = fields;
+          const both = { ...rest, other: rest };
+          const written = JSON.parse(lineOf(warmPaths.log, warmPaths.sink, both)) as Record<string, unknown>;
+          delete written.level;
+          expect(written).toEqual(redactPaths(both));
         }
       }),
     );

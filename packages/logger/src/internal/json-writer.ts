@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, MORE_KEYS, moreItems, moreKeys, TRUNCATED } from '@ballast/redact';
-import { memberPrefix } from './line-keys.js';
+import { entryAfter, type KeyEntry, memberPrefix, pathBelow } from './line-keys.js';
 import { quote } from './quote.js';
 import type { PathNode, Scrub } from './scrub.js';
 
@@ -23,7 +23,8 @@ function text(raw: string, s: Scrub): string {
     return quote(s.text(raw)); // the scrub cuts it
   }
   budget.left -= raw.length;
-  return quote(s.text(raw));
+  const scan = s.scan;
+  return quote(scan === undefined ? raw : scan(raw));
 }
 
 /** The member that stands for the keys of `obj` left out from the `written`-th on. */
@@ -65,6 +66,7 @@ export function members(
 ): string {
   let out = '';
   let n = 0;
+  let entry: KeyEntry | undefined;
   const record = obj as Record<string, unknown>;
   for (const key in record) {
     if (!hasOwn.call(record, key)) continue;
@@ -76,8 +78,8 @@ export function members(
       break;
     }
     n++;
-    const next = node === undefined ? undefined : (node.named?.get(key) ?? node.other ?? undefined);
-    const entry = s.key(key);
+    entry = entryAfter(entry, key, s.key);
+    const next = node === undefined ? undefined : pathBelow(entry, node, key);
     if (next?.terminal || entry.secret) {
       if (!s.remove)
         out +=

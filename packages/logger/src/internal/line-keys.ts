@@ -1,3 +1,4 @@
+import type { PathState } from '@ballast/redact';
 import { quote } from './quote.js';
 
 /**
@@ -77,6 +78,55 @@ export interface KeyEntry {
   readonly test: number;
   /** `,"_key":`, as written when the line itself writes `key` (only set when `test` is). */
   readonly renamed: string;
+  /**
+   * The key that came after this one in the last object written, and its entry: the objects
+   * logged at one call site share their key list, so the writer finds each entry after the
+   * first by comparing one string instead of a map lookup (a shape's plan, learnt as it goes).
+   */
+  nextKey: string | undefined;
+  nextEntry: KeyEntry | undefined;
+  /**
+   * The redaction path state this key was last met under, and the state below it for this
+   * key (`undefined` when no path goes on): saves the lookup in the path automaton for keys
+   * met again under the same state.
+   */
+  pathFrom: PathState | undefined;
+  pathTo: PathState | undefined;
+}
+
+/** The path state below `node` for the key of `entry` (`undefined` when no path goes on). */
+export function pathBelow(entry: KeyEntry, node: PathState, key: string): PathState | undefined {
+  if (entry.pathFrom === node) return entry.pathTo;
+  const next = node.named?.get(key) ?? node.other ?? undefined;
+  entry.pathFrom = node;
+  entry.pathTo = next;
+  return next;
+}
+
+/**
+ * The entry of `key`, the member after the one of `prev` (`undefined` for a first member):
+ * through the link `prev` remembers when it names `key`, else looked up and linked.
+ */
+export function entryAfter(
+  prev: KeyEntry | undefined,
+  key: string,
+  lookup: (key: string) => KeyEntry,
+): KeyEntry {
+  if (prev === undefined) return lookup(key);
+  if (prev.nextKey === key) return prev.nextEntry as KeyEntry;
+  const entry = lookup(key);
+  prev.nextKey = key;
+  prev.nextEntry = entry;
+  return entry;
+}
+
+/** Empties a map of entries, unlinking them first, so no entry keeps a forgotten one alive. */
+function forget(map: Map<string, KeyEntry>): void {
+  for (const entry of map.values()) {
+    entry.nextKey = undefined;
+    entry.nextEntry = undefined;
+  }
+  map.clear();
 }
 
 /**
@@ -112,9 +162,13 @@ export function keyEntries(
       first: `{${quoted}:`,
       test: bit === 0 ? 0 : key.startsWith('_') ? bit << 8 : bit,
       renamed: bit === 0 ? '' : `,${quote(text(`_${key}`))}:`,
+      nextKey: undefined,
+      nextEntry: undefined,
+      pathFrom: undefined,
+      pathTo: undefined,
     };
     const map = bit === 0 ? entries : lineKeys;
-    if (map.size >= (bit === 0 ? 10_000 : 1_000)) map.clear();
+    if (map.size >= (bit === 0 ? 10_000 : 1_000)) forget(map);
     map.set(key, entry);
     return entry;
   };

@@ -56,11 +56,13 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
     );
   }
   const compiled = plan(settings);
-  const text = boundedText(compiled.scans ? (s: string) => compiled.scanText(s) : (s: string) => s);
+  const scan = compiled.scans ? compiled.scanText : undefined;
+  const text = boundedText(scan ?? ((s: string) => s));
   return {
     key: keyEntries(text, compiled.isSecretKey),
     headerPairs: compiled.holdsHeaderPairs,
     text,
+    scan,
     paths: compiled.paths ?? undefined,
     censor: quote(compiled.censor),
     hashed: compiled.hashing ? (secret: unknown) => quote(compiled.censorValue(secret)) : undefined,

@@ -24,6 +24,11 @@ export interface Scrub {
   headerPairs(key: string): boolean;
   /** Censors secret-looking substrings (tokens, card numbers, credentials in URLs). */
   text(value: string): string;
+  /**
+   * `text` for a string within the string limit (which it does not cut), called directly:
+   * the writer's common case. `undefined` when no pattern is on: such a string stays as it is.
+   */
+  readonly scan: ((value: string) => string) | undefined;
   /** Compiled `paths`, or undefined when there are none. */
   readonly paths: PathNode | undefined;
   /** The censor, already quoted as JSON. */
@@ -57,6 +62,7 @@ export function noScrub(error: (err: Error) => unknown): Scrub {
     key: keyEntries(identity, () => false),
     headerPairs: () => false,
     text: identity,
+    scan: undefined,
     paths: undefined,
     censor: '""',
     hashed: undefined,
