@@ -1,20 +1,20 @@
-import { createLogger, type Logger } from '@ballast/logger';
+import { createLogger, type Logger, type LoggerOptions } from '@ballast/logger';
 import { createRedactor } from '@ballast/redact';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memorySink } from './helpers.js';
 
 /** A logger writing bare lines: no base, time, context or trace, so a line is its fields alone. */
-function bare(redact: Parameters<typeof createLogger>[0]['redact']) {
+function bare(redact: LoggerOptions['redact']) {
   const sink = memorySink();
-  const log = createLogger({
-    redact,
+  const options: LoggerOptions = {
     sinks: [sink],
     base: null,
     timestamp: false,
     context: false,
     trace: false,
-  });
+  };
+  const log = createLogger(redact === undefined ? options : { ...options, redact });
   return { log, sink };
 }
 
