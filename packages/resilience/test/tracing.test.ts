@@ -10,6 +10,7 @@ import {
   consecutiveFailures,
   constantBackoff,
   hedge,
+  type Policy,
   pipeline,
   retry,
   timeout,
@@ -70,7 +71,9 @@ describe('resilience spans', () => {
   });
 
   it('names the policies of a chain on its span, a policy of your own as custom', async () => {
-    const own = { execute: <T>(work: () => Promise<T>) => work() };
+    const own: Policy = {
+      execute: async (work) => work({ signal: new AbortController().signal, attempt: 1 }),
+    };
     await pipeline(own, bulkhead({ limit: 1 })).execute(async () => 'ok');
     await hedge({ delay: '1s' }).execute(async () => 'ok');
     expect(executeSpans().map((span) => span.attributes['ballast.resilience.pipeline'])).toEqual([

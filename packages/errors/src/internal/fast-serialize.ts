@@ -1,5 +1,6 @@
+import type { BallastErrorBase } from '@ballast/core/error-base';
 import { compileRedaction, DEFAULT_LIMITS, type RedactionPlan } from '@ballast/redact';
-import { type BrandedError, hasBrand } from './brand.js';
+import { hasBrand } from './brand.js';
 import type { SerializedError } from './json-safe.js';
 
 /**
@@ -294,7 +295,7 @@ function errorView(error: Error, depth: number, p: RedactionPlan | undefined): u
   out.message = v;
   const ballast = hasBrand(error);
   if (ballast) {
-    const b: BrandedError = error;
+    const b: BallastErrorBase = error;
     v = known('code', b.code, below, p);
     if (v === BAIL) return BAIL;
     if (v !== REMOVED) out.code = v;
