@@ -6,21 +6,11 @@ import { createCache, memoryTier } from '@ballast/cache';
 import { serializeError } from '@ballast/errors';
 import { createLogger, type LogSink } from '@ballast/logger';
 import { createRedactor } from '@ballast/redact';
-import { circuitBreaker, consecutiveFailures, pipeline, retry, timeout } from '@ballast/resilience';
-import {
-  ConsecutiveBreaker,
-  circuitBreaker as cockatielBreaker,
-  retry as cockatielRetry,
-  timeout as cockatielTimeout,
-  ExponentialBackoff,
-  handleAll,
-  TimeoutStrategy,
-  wrap,
-} from 'cockatiel';
 import fastRedact from 'fast-redact';
 import { LRUCache } from 'lru-cache';
 import pino from 'pino';
 import { err as pinoErr } from 'pino-std-serializers';
+import { ballastPipeline, cockatielPipeline, immediateWork, logFields } from './fixtures.ts';
 
 /** A Ballast function against a peer's, in one process: ratio = Ballast ops/s ÷ peer ops/s. */
 export interface SpeedMetric {
@@ -65,36 +55,14 @@ const pinoDiscard = {
 /** Characters the loggers wrote: read at the end so the work cannot be optimised away. */
 export const charactersWritten = () => written;
 
-const fields = {
-  reqId: 'req-7f3a9c',
-  method: 'POST',
-  path: '/api/v1/orders',
-  status: 201,
-  durationMs: 12.5,
-  user: { id: 42, email: 'ada@example.com', password: 'hunter2' },
-  headers: {
-    authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl',
-    'user-agent': 'Mozilla/5.0',
-  },
-  items: 3,
-  cached: false,
-  region: 'eu-west-1',
-};
+const fields = logFields;
 const ballastLogger = createLogger({ sinks: [discard] });
 const ballastPlainLogger = createLogger({ redact: false, sinks: [discard] });
 const pinoLogger = pino({}, pinoDiscard);
 
-const work = (): Promise<number> => Promise.resolve(1);
-const ballastPipeline = pipeline(
-  retry({ maxAttempts: 3 }),
-  circuitBreaker({ strategy: consecutiveFailures(5), halfOpenAfter: 10_000 }),
-  timeout(1_000),
-);
-const cockatielPipeline = wrap(
-  cockatielRetry(handleAll, { maxAttempts: 2, backoff: new ExponentialBackoff() }),
-  cockatielBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
-  cockatielTimeout(1_000, TimeoutStrategy.Aggressive),
-);
+const work = immediateWork;
+const ballastChain = ballastPipeline();
+const cockatielChain = cockatielPipeline();
 
 const value = { id: 42, name: 'Ada Lovelace', roles: ['admin', 'author'], active: true };
 const cache = createCache({ tiers: [memoryTier({ maxEntries: 1_000 })], ttl: '1h' });
@@ -151,8 +119,8 @@ export const metrics: readonly GateMetric[] = [
     id: 'pipeline-vs-cockatiel',
     title: 'pipeline(retry, breaker, timeout) vs cockatiel wrap(…)',
     async: true,
-    ballast: () => ballastPipeline.execute(work),
-    peer: () => cockatielPipeline.execute(work),
+    ballast: () => ballastChain.execute(work),
+    peer: () => cockatielChain.execute(work),
   },
   {
     kind: 'speed',

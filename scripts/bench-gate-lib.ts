@@ -2,6 +2,8 @@
 // from any measuring so that they can be tested on their own: the median of the rounds,
 // the verdict against a recorded bound, new bounds from a run, the command line.
 
+export { median } from '../benchmarks/lib.ts';
+
 /** Whether a bigger ratio is better (speed: Ballast ops/s ÷ peer ops/s) or worse (time). */
 export type Direction = 'higher' | 'lower';
 
@@ -43,14 +45,6 @@ export interface Verdict {
   pass: boolean;
   /** Why it failed, in words. */
   reason?: string | undefined;
-}
-
-/** The median of a non-empty list. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('median of an empty list');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Holds a measurement to its recorded bound. A ratio with no bound fails: record one. */

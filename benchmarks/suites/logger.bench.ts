@@ -4,24 +4,10 @@ import { configureSync, getLogger, jsonLinesFormatter, type LogRecord } from '@l
 import { redactByField } from '@logtape/redaction';
 import pino from 'pino';
 import winston from 'winston';
+import { logFields } from '../fixtures.ts';
 import { defineSuite } from '../lib.ts';
 
-/** One request-completed line with ten fields, a few nested, two secrets and a JWT. */
-const fields = {
-  reqId: 'req-7f3a9c',
-  method: 'POST',
-  path: '/api/v1/orders',
-  status: 201,
-  durationMs: 12.5,
-  user: { id: 42, email: 'ada@example.com', password: 'hunter2' },
-  headers: {
-    authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl',
-    'user-agent': 'Mozilla/5.0',
-  },
-  items: 3,
-  cached: false,
-  region: 'eu-west-1',
-};
+const fields = logFields;
 const PATHS = ['user.password', 'user.email', 'headers.authorization'];
 
 let written = 0;

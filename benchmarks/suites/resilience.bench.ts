@@ -18,20 +18,13 @@ import {
 } from 'cockatiel';
 import { Redis } from 'ioredis';
 import Opossum from 'opossum';
+import { ballastPipeline, cockatielPipeline, immediateWork } from '../fixtures.ts';
 import { defineSuite } from '../lib.ts';
 
-const work = (): Promise<number> => Promise.resolve(1);
+const work = immediateWork;
 
-const ballastPipeline = pipeline(
-  ballastRetry({ maxAttempts: 3 }),
-  ballastBreaker({ strategy: consecutiveFailures(5), halfOpenAfter: 10_000 }),
-  ballastTimeout(1_000),
-);
-const cockatielPipeline = wrap(
-  cockatielRetry(handleAll, { maxAttempts: 2, backoff: new ExponentialBackoff() }),
-  cockatielBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
-  cockatielTimeout(1_000, TimeoutStrategy.Aggressive),
-);
+const ballastChain = ballastPipeline();
+const cockatielChain = cockatielPipeline();
 const opossum = new Opossum(work, { timeout: 1_000, errorThresholdPercentage: 50, resetTimeout: 10_000 });
 
 const ballastBreakerOnly = ballastBreaker({ strategy: consecutiveFailures(5), halfOpenAfter: 10_000 });
@@ -133,12 +126,12 @@ export default defineSuite({
         {
           name: 'ballast pipeline(retry, breaker, timeout)',
           role: 'ballast',
-          fn: () => ballastPipeline.execute(work),
+          fn: () => ballastChain.execute(work),
         },
         {
           name: 'cockatiel wrap(retry, breaker, timeout)',
           role: 'peer',
-          fn: () => cockatielPipeline.execute(work),
+          fn: () => cockatielChain.execute(work),
         },
         { name: 'opossum fire (timeout 1 s)', role: 'peer', fn: () => opossum.fire() },
         { name: 'bare call (limit)', role: 'baseline', fn: work },

@@ -1,26 +1,11 @@
-import { BallastModule, nestLogger } from '@ballast/http/nest';
-import { Controller, Get, Module, Param } from '@nestjs/common';
+import { nestLogger } from '@ballast/http/nest';
 import { NestFactory } from '@nestjs/core';
 import { describeAdapter } from './contract.js';
+import { coursesModule } from './nest-app.js';
 
-// Decorators applied as calls: vitest's esbuild emits no decorator metadata, and none is needed.
-describeAdapter('nest', async ({ logger, health, course }) => {
-  class CoursesController {
-    get(id: string) {
-      return course(id);
-    }
-  }
-  const proto = CoursesController.prototype;
-  Get(':id')(proto, 'get', Object.getOwnPropertyDescriptor(proto, 'get') as PropertyDescriptor);
-  Param('id')(proto, 'get', 0);
-  Controller('courses')(CoursesController);
-  class AppModule {}
-  Module({ imports: [BallastModule.forRoot({ logger, health })], controllers: [CoursesController] })(
-    AppModule,
-  );
-
-  const app = await NestFactory.create(AppModule, { logger: nestLogger(logger) });
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { url, stop: () => app.close() };
+describeAdapter('nest', async (app) => {
+  const nest = await NestFactory.create(coursesModule(app), { logger: nestLogger(app.logger) });
+  await nest.listen(0, '127.0.0.1');
+  const url = (await nest.getUrl()).replace('[::1]', '127.0.0.1');
+  return { url, stop: () => nest.close() };
 });
