@@ -1,4 +1,20 @@
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
 import { packageConfig } from '../../tsup.base.ts';
 
-export default defineConfig(packageConfig(['src/index.ts', 'src/testing.ts', 'src/closest-name.ts']));
+export default defineConfig({
+  ...packageConfig(['src/index.ts', 'src/testing.ts', 'src/closest-name.ts']),
+  // The CommonJS build loads @opentelemetry/api with the package (src/internal/otel-load.cjs.ts);
+  // the ES module build loads it on first use (src/internal/otel-load.ts).
+  esbuildPlugins: [
+    {
+      name: 'otel-load-cjs',
+      setup(build) {
+        if (build.initialOptions.define?.TSUP_FORMAT !== '"cjs"') return;
+        build.onResolve({ filter: /\/otel-load\.js$/ }, (args) => ({
+          path: join(args.resolveDir, 'otel-load.cjs.ts'),
+        }));
+      },
+    },
+  ],
+});

@@ -1,6 +1,6 @@
-import { type Emitter, recordError, withSpan } from '@ballast/core';
+import { type Emitter, otelApi, recordError, withSpan } from '@ballast/core';
 import { isBrokenCircuitError } from '@ballast/resilience';
-import { type Attributes, context, type Span, type Tracer, trace } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { CorruptEntryError } from '../errors.js';
 import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
@@ -111,6 +111,7 @@ export class TierRunner {
     // The read runs with its span active, so a Redis client's span nests under `cache.get`;
     // a span that records nothing (no SDK) costs no context switch.
     if (span === undefined || !span.isRecording()) return read();
+    const { context, trace } = otelApi();
     return context.with(trace.setSpan(context.active(), span), read);
   }
 
