@@ -4,7 +4,9 @@ import * as api from '@opentelemetry/api';
 import type { OtelApi } from './otel-load.js';
 
 /** No lazy `require`: the API is loaded with the package. */
-export const nodeRequire: NodeJS.Require | undefined = undefined;
+export function nodeRequire(): NodeJS.Require | undefined {
+  return undefined;
+}
 
 /** The API, loaded with the package. */
 export const preloaded: OtelApi | undefined = api;

@@ -12,6 +12,8 @@ const SPECIFIER = '@opentelemetry/api';
  * synchronously on first use (see `otel-load.ts` for where it cannot).
  */
 let api: OtelApi | undefined = preloaded;
+/** `require` relative to this module, once made. */
+let load: NodeJS.Require | undefined;
 /** Where `require` finds the API, once looked up (`null`: it cannot). */
 let resolved: string | null | undefined;
 
@@ -22,7 +24,10 @@ let resolved: string | null | undefined;
  * @internal
  */
 export function otelApi(): OtelApi {
-  if (api === undefined) api = (nodeRequire as NodeJS.Require)(SPECIFIER) as OtelApi;
+  if (api === undefined) {
+    load ??= nodeRequire() as NodeJS.Require;
+    api = load(SPECIFIER) as OtelApi;
+  }
   return api;
 }
 
@@ -32,14 +37,16 @@ export function otelApi(): OtelApi {
  * nobody loaded.
  */
 export function loadedOtelApi(): OtelApi | undefined {
-  if (api !== undefined || nodeRequire === undefined) return api;
+  if (api !== undefined) return api;
+  load ??= nodeRequire();
+  if (load === undefined) return undefined;
   if (resolved === undefined) {
     try {
-      resolved = nodeRequire.resolve(SPECIFIER);
+      resolved = load.resolve(SPECIFIER);
     } catch {
       resolved = null;
     }
   }
-  if (resolved === null || nodeRequire.cache[resolved] === undefined) return undefined;
+  if (resolved === null || load.cache[resolved] === undefined) return undefined;
   return otelApi();
 }
