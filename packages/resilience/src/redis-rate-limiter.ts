@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Cluster, Redis } from 'ioredis';
@@ -81,11 +80,10 @@ export interface RedisRateLimiter extends RateLimiter, EventSource<RedisRateLimi
   take(key: string, cost?: number): Promise<RateLimitDecision>;
 }
 
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
-const SCRIPTS = {
-  'sliding-window': { script: SLIDING_WINDOW_SCRIPT, sha: sha1(SLIDING_WINDOW_SCRIPT) },
-  gcra: { script: GCRA_SCRIPT, sha: sha1(GCRA_SCRIPT) },
-} as const;
+/** node:crypto, loaded when the first limiter is made (not at import). */
+const nodeCrypto = () => process.getBuiltinModule('node:crypto');
+const sha1 = (text: string): string => nodeCrypto().createHash('sha1').update(text).digest('hex');
+const SCRIPTS = { 'sliding-window': SLIDING_WINDOW_SCRIPT, gcra: GCRA_SCRIPT } as const;
 
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.includes('NOSCRIPT');
@@ -167,7 +165,8 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   // One aggressive timeout policy: a shared timer, a TimeoutError and the usual timeout telemetry.
   const deadline = timeoutMs === 0 ? undefined : timeout(timeoutMs, { clock });
   const insurance = onError === 'local' ? localShare(limits, instances, clock) : undefined;
-  const { script, sha } = SCRIPTS[algorithm];
+  const script = SCRIPTS[algorithm];
+  const sha = sha1(script);
   const events = createEmitter<RedisRateLimiterEvents>();
   const args: string[] = [];
   for (const limit of limits) args.push(String(limit.max), String(limit.per));
@@ -176,7 +175,7 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   const tightest = limits.reduce((a, b) => (b.max < a.max ? b : a));
   const numKeys = limits.length;
   // Sorted-set members must be unique per call across every process: an instance id plus a counter.
-  const instance = randomBytes(6).toString('base64url');
+  const instance = nodeCrypto().randomBytes(6).toString('base64url');
   let sequence = 0;
 
   const keysOf = (key: string): string[] => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock, Emitter } from '@ballast/core';
 import type { BusMessage, CacheBus } from '../bus/bus.js';
 import type { CacheEvents } from '../events.js';
@@ -42,7 +41,7 @@ export class CacheEngine implements WriteBehindHooks {
   readonly lockTier: number;
   readonly namespaces = new Map<string, NamespaceCounters>();
   /** Identifies this process's messages on the bus. */
-  readonly id = randomUUID();
+  readonly id = process.getBuiltinModule('node:crypto').randomUUID();
   writeBehind: WriteBehind | undefined;
   /** What each change overtakes, for the reads and factory runs in flight. */
   readonly watches = new KeyWatches();

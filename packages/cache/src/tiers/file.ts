@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '@ballast/core';
@@ -30,6 +29,10 @@ interface FileRecord {
   size: number;
   tags: readonly string[];
 }
+
+/** node:crypto, loaded on first use: importing it costs more than this whole module. */
+let crypto: typeof import('node:crypto') | undefined;
+const nodeCrypto = () => (crypto ??= process.getBuiltinModule('node:crypto'));
 
 const SHARD = /^[0-9a-f]{2}$/;
 /** A temp file of `set` (`<hash>.json.<pid>.<random>.tmp`), renamed into place once written. */
@@ -66,7 +69,7 @@ export function fileTier(options: FileTierOptions): CacheTier {
   let barrier: Promise<void> = Promise.resolve();
 
   const pathOf = (key: string): string => {
-    const hash = createHash('sha1').update(key).digest('hex');
+    const hash = nodeCrypto().createHash('sha1').update(key).digest('hex');
     return join(dir, hash.slice(0, 2), hash.slice(2, 4), `${hash}.json`);
   };
   const forget = (key: string): void => {
@@ -208,7 +211,7 @@ export function fileTier(options: FileTierOptions): CacheTier {
         await load();
         if (size > maxBytes) return remove(key);
         const path = pathOf(key);
-        const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+        const temp = `${path}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.tmp`;
         await mkdir(join(path, '..'), { recursive: true });
         await writeFile(temp, payload);
         await rename(temp, path);
