@@ -1,3 +1,4 @@
+import type * as Api from '@opentelemetry/api';
 import { nodeRequire, type OtelApi, preloaded } from './otel-load.js';
 
 export type { OtelApi } from './otel-load.js';
@@ -23,7 +24,7 @@ let resolved: string | null | undefined;
  *
  * @internal
  */
-export function otelApi(): OtelApi {
+export function otelApi(): typeof Api {
   if (api === undefined) {
     load ??= nodeRequire() as NodeJS.Require;
     api = load(SPECIFIER) as OtelApi;
