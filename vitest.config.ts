@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { LeftoverServersReporter } from './scripts/lib/leftover-servers-reporter.ts';
 import { SkipSummaryReporter } from './scripts/lib/skip-summary-reporter.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -36,8 +37,9 @@ const serverConditions = [SOURCE_CONDITION, 'node', 'development|production'];
 export default defineConfig({
   ssr: { resolve: { conditions: serverConditions } },
   test: {
-    // The default output, then a repeat of every real-service suite that was skipped and why.
-    reporters: ['default', new SkipSummaryReporter()],
+    // The default output, then a repeat of every real-service suite that was skipped and why;
+    // last, the redis-servers a timed-out test left running are killed.
+    reporters: ['default', new SkipSummaryReporter(), new LeftoverServersReporter()],
     projects: [
       {
         extends: true as const,

@@ -3,13 +3,17 @@
 // steady loop of reads and writes, then prints the figures against their targets. Environment:
 //   CHAOS_PHASE_MS   steady load after each fault (default 2000)
 //   CHAOS_WRITE=1    also record the table in docs/benchmarks.md (its own section only)
+// Exits 1 when a correctness target is missed (failed or stale reads, a repeated fencing token,
+// a bus message lost without a reconnect); latency is printed against its target, not gated,
+// since a loaded machine moves it. CI runs it with CHAOS_PHASE_MS=1000.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type FailoverFigures, runFailoverScenario } from './lib/redis-failover.ts';
 
 const phaseMs = Number(process.env.CHAOS_PHASE_MS ?? 2_000);
 const figures = await runFailoverScenario({ phaseMs, log: (line) => console.error(`… ${line}`) });
 
-function rows(f: FailoverFigures): Array<[string, string, string, boolean]> {
+/** [figure, measured, target, met, gated]: a row that is not gated is printed, never fails the run. */
+function rows(f: FailoverFigures): Array<[string, string, string, boolean, boolean?]> {
   return [
     ['failed reads', `${f.failedReads} of ${f.reads} (${f.writes} writes)`, '0', f.failedReads === 0],
     ['Redis tier used again after the kill', `${f.redisBackAfterMs} ms`, 'reported', true],
@@ -45,6 +49,7 @@ function rows(f: FailoverFigures): Array<[string, string, string, boolean]> {
       `${f.hangP99Ms} / ${f.hangMaxMs} ms`,
       `≤ ${f.timeoutMs} ms (one timeout)`,
       f.hangP99Ms <= f.timeoutMs + 50,
+      false,
     ],
   ];
 }
@@ -53,7 +58,8 @@ const table = [
   '| figure | measured | target | met |',
   '| --- | --- | --- | --- |',
   ...rows(figures).map(
-    ([name, value, target, met]) => `| ${name} | ${value} | ${target} | ${met ? 'yes' : '**no**'} |`,
+    ([name, value, target, met, gated = true]) =>
+      `| ${name} | ${value} | ${target} | ${met ? 'yes' : '**no**'}${gated ? '' : ' (timing: reported, not gated)'} |`,
   ),
 ].join('\n');
 console.log(table);
@@ -71,5 +77,5 @@ if (process.env.CHAOS_WRITE === '1') {
       : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(start + heading.length + next + 1)}`;
   writeFileSync(file, updated);
 }
-const failed = rows(figures).filter(([, , , met]) => !met);
+const failed = rows(figures).filter(([, , , met, gated = true]) => gated && !met);
 process.exitCode = failed.length === 0 ? 0 : 1;

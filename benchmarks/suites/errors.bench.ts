@@ -31,6 +31,15 @@ export default defineSuite({
     {
       title: 'serialize an error with a cause chain (to a plain object)',
       note: 'Each serializer turns the same Ballast error (details, a Node system error as cause) into a JSON-safe object. The peers redact nothing: compare them with `redact: false`; the default (redacted) row shows what redaction costs.',
+      goals: [
+        {
+          label:
+            'serializeError with default redaction vs pino-std-serializers `err`, error with a cause chain',
+          case: 'serializeError (@ballast/errors), redacted (default)',
+          vs: 'pino-std-serializers err',
+          atLeast: 0.8,
+        },
+      ],
       cases: [
         {
           name: 'serializeError (@ballast/errors), redact: false',
@@ -58,6 +67,14 @@ export default defineSuite({
     },
     {
       title: 'serialize a plain Error',
+      goals: [
+        {
+          label: 'serializeError with default redaction vs pino-std-serializers `err`, plain Error',
+          case: 'serializeError (@ballast/errors), redacted (default)',
+          vs: 'pino-std-serializers err',
+          atLeast: 0.8,
+        },
+      ],
       cases: [
         {
           name: 'serializeError (@ballast/errors), redact: false',

@@ -64,6 +64,14 @@ function redisGroup() {
     title: `Redis rate limiter, ${IN_FLIGHT} decisions in flight`,
     perOp: { count: IN_FLIGHT, unit: 'decisions' },
     note: `One op = ${IN_FLIGHT} concurrent decisions. The limit is a raw ioredis EVALSHA of a script that returns at once: one round trip, no limiter work.`,
+    goals: [
+      {
+        label: `Redis rate limiter, ${IN_FLIGHT} decisions in flight, vs a bare EVALSHA round trip`,
+        case: 'ballast redisRateLimiter.take (sliding window)',
+        vs: 'raw ioredis EVALSHA round trip (limit)',
+        atLeast: 0.9,
+      },
+    ],
     setup: async () => {
       ballast = limiter('sliding-window');
       gcra = limiter('gcra');
@@ -106,7 +114,21 @@ export default defineSuite({
   groups: () => [
     {
       title: 'retry + circuit breaker + timeout around an immediately resolving call',
-      note: 'Ballast `pipeline(retry, circuitBreaker, timeout)` vs cockatiel `wrap(retry, circuitBreaker, timeout)` and opossum `fire` with a timeout (opossum has no retry). Goal: ≥ 10× cockatiel, ≥ 1.0× opossum.',
+      note: 'Ballast `pipeline(retry, circuitBreaker, timeout)` vs cockatiel `wrap(retry, circuitBreaker, timeout)` and opossum `fire` with a timeout (opossum has no retry).',
+      goals: [
+        {
+          label: 'resilience pipeline vs cockatiel wrap',
+          case: 'ballast pipeline(retry, breaker, timeout)',
+          vs: 'cockatiel wrap(retry, breaker, timeout)',
+          atLeast: 10,
+        },
+        {
+          label: 'resilience pipeline vs opossum fire',
+          case: 'ballast pipeline(retry, breaker, timeout)',
+          vs: 'opossum fire (timeout 1 s)',
+          atLeast: 1,
+        },
+      ],
       cases: [
         {
           name: 'ballast pipeline(retry, breaker, timeout)',
@@ -124,7 +146,14 @@ export default defineSuite({
     },
     {
       title: 'circuit breaker alone (closed)',
-      note: 'Goal: ≥ 1.0× cockatiel.',
+      goals: [
+        {
+          label: 'circuit breaker vs cockatiel',
+          case: 'ballast circuitBreaker',
+          vs: 'cockatiel circuitBreaker',
+          atLeast: 1,
+        },
+      ],
       cases: [
         { name: 'ballast circuitBreaker', role: 'ballast', fn: () => ballastBreakerOnly.execute(work) },
         { name: 'cockatiel circuitBreaker', role: 'peer', fn: () => cockatielBreakerOnly.execute(work) },

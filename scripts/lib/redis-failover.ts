@@ -136,9 +136,28 @@ async function scenario(
   let locks = 0;
   let duplicateTokens = 0;
   let tierFailedAt = 0;
-  writer.on('error', ({ tier }) => {
+  // CHAOS_DEBUG=1: each key's story (writes, reads, factory runs, errors, kills, reconnects),
+  // printed when a read of it comes back stale.
+  const debug = process.env.CHAOS_DEBUG === '1';
+  const history = new Map<string, string[]>();
+  const started = Date.now();
+  const note = (key: string | undefined, what: string): void => {
+    if (!debug || key === undefined) return;
+    const lines = history.get(key) ?? [];
+    lines.push(`${Date.now() - started} ms ${what}`);
+    history.set(key, lines);
+  };
+  const noteAll = (what: string): void => {
+    for (const key of keys) note(key, `=== ${what}`);
+  };
+  writer.on('error', ({ tier, operation, key, error }) => {
     if (tier === 'redis') tierFailedAt = Date.now();
+    note(
+      key,
+      `${operation} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
   });
+  writer.on('bus:reconnect', () => noteAll('bus reconnected (L1 cleared)'));
   let received = 0;
   let reconnects = 0;
   peer.on('invalidate', ({ keys: changed }) => {
@@ -173,18 +192,25 @@ async function scenario(
       if (i % 3 === 0) {
         version++;
         lastWritten.set(key, version);
+        note(key, `set ${version} (${phase}/${step})`);
         await writer.set(key, version);
+        note(key, `set ${version} done (recovery ${JSON.stringify(writer.stats().tiers[1]?.recovery)})`);
         writes++;
         sent++;
       } else {
         reads++;
         try {
-          const value = await writer.getOrSet(key, () => lastWritten.get(key) ?? 0);
+          const value = await writer.getOrSet(key, () => {
+            note(key, `factory ${lastWritten.get(key)}`);
+            return lastWritten.get(key) ?? 0;
+          });
+          note(key, `read ${value}`);
           if (value < (lastWritten.get(key) ?? 0)) {
             stale++;
             if (phase === 'recovered' && (step === 'move' || step === 'hang')) staleAfterMove++;
             else staleBy[phase]++;
             log(`stale in ${phase} (${step}): ${key} = ${value} < ${lastWritten.get(key)}`);
+            if (debug) log(`history of ${key}:\n    ${(history.get(key) ?? []).join('\n    ')}`);
           }
         } catch {
           failedReads++;
@@ -225,7 +251,9 @@ async function scenario(
   step = 'kill';
   const killedAt = Date.now();
   await victim.kill('SIGKILL');
+  noteAll(`master on port ${channelOwner} killed`);
   await settle();
+  noteAll('recovered from the kill');
   const redisBackAfterMs = Math.max(0, tierFailedAt - killedAt);
   phase = 'recovered';
   await sleep(phaseMs);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerLike } from '@ballast/core';
-import { toProblemDetails } from '@ballast/errors';
+import { type ErrorReporter, toProblemDetails } from '@ballast/errors';
 import { safePath } from '@ballast/logger';
 
 /**
@@ -8,7 +8,8 @@ import { safePath } from '@ballast/logger';
  * response whose `instance` is the request id. A 5xx shows only the safe user message
  * and code (never a stack, cause or internal message) and is logged in full, headers
  * included: the logger's default redaction removes `authorization`, `x-api-key` and
- * cookies before the line is written.
+ * cookies before the line is written. A 5xx also goes to the error reporter, which folds
+ * its repeats and limits storms before anyone is alerted.
  */
 export function sendProblem(
   req: IncomingMessage,
@@ -16,6 +17,8 @@ export function sendProblem(
   error: unknown,
   requestId: string,
   logger: LoggerLike,
+  reporter?: ErrorReporter,
+  route?: string,
 ): void {
   const problem = toProblemDetails(error, { instance: requestId });
   if (problem.status >= 500) {
@@ -23,6 +26,7 @@ export function sendProblem(
       { err: error, request: { method: req.method, path: safePath(req.url ?? '/'), headers: req.headers } },
       'request failed',
     );
+    reporter?.report(error, { context: { request_id: requestId, method: req.method, route } });
   }
   if (res.headersSent) {
     res.destroy();

@@ -21,8 +21,16 @@ export interface ScenarioOptions {
   hotProducts?: number;
   /** API keys given to the clients (planted secrets: they must never reach a log line). */
   apiKeys?: readonly string[];
+  /**
+   * An admin token of the service (`admins`): the on-call then silences the open breaker's
+   * reports once the outage is known, and after recovery lifts the silence and purges a
+   * product whose price was corrected meanwhile; each action lands in the audit log.
+   */
+  adminToken?: string;
   /** Called about every 200 ms with the running totals. */
   onProgress?: (progress: Progress) => void;
+  /** Called as each phase starts, after the warm-up (e.g. to mark it on a metrics timeline). */
+  onPhase?: (phase: Phase) => void;
 }
 
 /** The running totals {@link ScenarioOptions.onProgress} receives. */
@@ -104,6 +112,24 @@ export async function runScenario(service: Service, options: ScenarioOptions = {
   let rateLimitedSample: RateLimitedSample | undefined;
   let cold = 50;
 
+  // The on-call's actions through the admin API; a failure is the scenario's failure.
+  let silence: string | undefined;
+  const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${options.adminToken}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+    return res.status === 204 ? undefined : res.json();
+  };
+  const adminActions: Array<Promise<unknown>> = [];
+  // Awaited at the end; marked handled now, so a failure never crashes the process meanwhile.
+  const track = (action: Promise<unknown>): void => {
+    action.catch(() => undefined);
+    adminActions.push(action);
+  };
+
   const fire = (client: VirtualClient, path: string): Promise<void> => {
     const at: Phase = phase;
     const cached = served.has(path);
@@ -154,12 +180,36 @@ export async function runScenario(service: Service, options: ScenarioOptions = {
     let tick = 0;
     for (const current of PHASES) {
       phase = current;
-      if (current === 'outage') service.upstream.set({ mode: 'outage' });
+      options.onPhase?.(current);
+      if (current === 'outage') {
+        service.upstream.set({ mode: 'outage' });
+        if (options.adminToken !== undefined) {
+          track(
+            admin('POST', '/admin/silences', {
+              match: 'CIRCUIT_OPEN',
+              for: '15m',
+              reason: 'INC-42: catalogue upstream down; the open breaker is expected until it recovers',
+            }).then((created) => {
+              silence = (created as { id: string }).id;
+            }),
+          );
+        }
+      }
       if (current === 'storm') {
         service.upstream.set({ mode: 'throttle' });
         for (let i = 0; i < (options.burst ?? 90); i++) void fire(greedy, `/products/${(i % hot) + 1}`);
       }
-      if (current === 'recovery') service.upstream.reset();
+      if (current === 'recovery') {
+        service.upstream.reset();
+        if (options.adminToken !== undefined) {
+          track(
+            Promise.all(adminActions.splice(0)).then(async () => {
+              if (silence !== undefined) await admin('DELETE', `/admin/silences/${silence}`);
+              await admin('DELETE', '/admin/cache/products/3'); // its price was corrected upstream
+            }),
+          );
+        }
+      }
       const end = performance.now() + phases[current];
       while (performance.now() < end) {
         const client = clients[tick % clients.length] as VirtualClient;
@@ -174,6 +224,7 @@ export async function runScenario(service: Service, options: ScenarioOptions = {
       }
     }
     while (pending.size > 0) await Promise.all([...pending]);
+    await Promise.all(adminActions);
   } finally {
     clearInterval(ticker);
     load.close();

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ErrorReporter } from '@ballast/errors';
 import {
   createHealth,
   eventLoopLagCheck,
@@ -9,11 +10,14 @@ import {
   memoryCheck,
   redisCheck,
 } from '@ballast/health';
-import { createLogger, httpLogger, type Logger } from '@ballast/logger';
+import { createLogger, fileSink, httpLogger, type Logger, stdoutSink, syslogSink } from '@ballast/logger';
 import type { CircuitState } from '@ballast/resilience';
 import { context, metrics, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { type AdminDeps, adminAuthenticator } from './admin.js';
+import { type AuditTrail, openAuditTrail } from './audit.js';
 import { type Catalog, createCatalog } from './catalog.js';
 import type { ServiceConfig } from './config.js';
+import { createErrorReports, type ErrorReports } from './error-reports.js';
 import { sendProblem } from './problem.js';
 import { createRateLimiter, DEFAULT_LIMITS } from './rate-limit.js';
 import { redisCacheParts } from './redis-cache.js';
@@ -39,6 +43,10 @@ export interface Service {
   readonly catalog: Catalog;
   readonly health: Health;
   readonly logger: Logger;
+  /** The error reporter (dedupe, storms, silences); its reports are `error report` log lines. */
+  readonly reports: ErrorReports;
+  /** The audit trail of privileged actions, when admins are configured. */
+  readonly audit: AuditTrail | undefined;
   /** Every state change of the upstream breaker since start. */
   readonly breakerTransitions: readonly BreakerTransition[];
   /** Drains in-flight requests, then closes the cache, Redis, the upstream and the logs. */
@@ -47,9 +55,11 @@ export interface Service {
 
 /**
  * Starts the catalogue service and its flaky upstream: logger (default redaction,
- * request ids), rate limits, tiered cache, resilience pipeline, health endpoints,
- * Prometheus metrics, traces and graceful shutdown, all from embedded defaults; with
- * `redisUrl`, rate limits and the cache's L2 live in Redis.
+ * request ids; a rotating file and syslog on request), error reports, rate limits, tiered
+ * cache, resilience pipeline (with hedged and batched upstream reads), health endpoints,
+ * Prometheus metrics, traces, the audited admin API (with `admins`) and graceful
+ * shutdown, all from embedded defaults; with `redisUrl`, rate limits and the cache's L2
+ * live in Redis, and so does the audit log's head receipt.
  */
 export async function createService(config: ServiceConfig = {}): Promise<Service> {
   const telemetry = await installTelemetry({
@@ -59,21 +69,44 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
   const logger = createLogger({
     name: 'http-service',
     level: config.logLevel ?? 'info',
-    ...(config.logSinks ? { sinks: config.logSinks } : {}),
+    sinks: [
+      ...(config.logSinks ?? [stdoutSink()]),
+      ...(config.logFile === undefined
+        ? []
+        : [
+            fileSink({
+              path: config.logFile,
+              rotate: config.logRotate ?? { size: '50MB', interval: 'daily', keep: 7, compress: true },
+            }),
+          ]),
+      ...(config.syslog === undefined ? [] : [syslogSink({ appName: 'http-service', ...config.syslog })]),
+    ],
   });
-  const upstream = await startUpstream({
-    ...(config.upstream ? { behaviour: config.upstream } : {}),
-    ...(config.seed === undefined ? {} : { seed: config.seed }),
-  });
-  const client = createUpstreamClient(upstream.url);
+  const reports = createErrorReports(logger, config.errorReports);
+  const reporter: ErrorReporter = reports.reporter;
   // ioredis is loaded only when Redis is configured (it costs ~10 MB of RSS otherwise).
   const redis = config.redisUrl
     ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
     : undefined;
   // Without a listener ioredis prints every connection error's stack on stderr, outside the
   // logger and its redaction; the logger also rate-limits the repeats while Redis is down.
-  redis?.on('error', (error: unknown) => logger.warn({ err: error }, 'redis client error'));
+  redis?.on('error', (error: unknown) => {
+    logger.warn({ err: error }, 'redis client error');
+    reporter.report(error, { severity: 'warning', context: { component: 'redis' } });
+  });
   const prefix = config.redisPrefix ?? 'http-service:';
+  // Admins and the audit log are checked before anything listens: a bad token or an
+  // unwritable audit path fails the start.
+  const authenticate = config.admins === undefined ? undefined : adminAuthenticator(config.admins);
+  const audit =
+    authenticate === undefined
+      ? undefined
+      : openAuditTrail({ path: config.auditLogPath ?? 'audit.log', logger, redis, prefix });
+  const upstream = await startUpstream({
+    ...(config.upstream ? { behaviour: config.upstream } : {}),
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
+  });
+  const client = createUpstreamClient(upstream.url);
   const redisParts = redis ? redisCacheParts(redis, `${prefix}cache:`) : undefined;
   const catalog = createCatalog({
     client,
@@ -81,6 +114,9 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     ...(config.ttl ? { ttl: config.ttl } : {}),
     ...(config.halfOpenAfter === undefined ? {} : { halfOpenAfter: config.halfOpenAfter }),
     ...(config.upstreamTimeout === undefined ? {} : { upstreamTimeout: config.upstreamTimeout }),
+    ...(config.hedgeDelay === undefined ? {} : { hedgeDelay: config.hedgeDelay }),
+    ...(config.batchDelay === undefined ? {} : { batchDelay: config.batchDelay }),
+    reporter,
   });
   const breakerTransitions: BreakerTransition[] = [];
   catalog.breaker.on('stateChange', ({ from, to }) => {
@@ -113,12 +149,17 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     advice: { explicitBucketBoundaries: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] },
   });
   const tracer = trace.getTracer('http-service');
+  const admin: AdminDeps | undefined =
+    authenticate === undefined || audit === undefined
+      ? undefined
+      : { authenticate, audit, reports, catalog, now: () => Date.now() };
   const deps = {
     catalog,
     limiter,
     upstream,
     trustProxy: config.trustProxy ?? false,
     chaosEndpoint: config.chaosEndpoint ?? false,
+    admin,
   };
 
   const server = createServer((req, res) => {
@@ -134,7 +175,7 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
       tracer.startActiveSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER }, parent, (span) => {
         const requestId = String(res.getHeader('x-request-id'));
         handleRoute(req, res, deps)
-          .catch((error: unknown) => sendProblem(req, res, error, requestId, logger))
+          .catch((error: unknown) => sendProblem(req, res, error, requestId, logger, reporter, route))
           .finally(() => {
             const attributes = {
               'http.request.method': req.method ?? 'GET',
@@ -162,8 +203,12 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     // Hooks run in reverse order: the upstream first, the logs last.
     onShutdown: [
       { name: 'flush logs', run: () => logger.flush() },
+      // Before the logs: the summaries of open dedupe windows and the suppressed count are log lines.
+      { name: 'flush error reports', run: () => reporter.close() },
       { name: 'flush traces', run: () => telemetry.flush() },
       { name: 'close redis', run: async () => void (await redis?.quit()) },
+      // Before Redis quits, so the last head receipt reaches it.
+      { name: 'close audit log', run: () => audit?.close() },
       { name: 'close health', run: () => health.close() },
       { name: 'close cache', run: () => catalog.cache.close() },
       {
@@ -173,6 +218,7 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
           return upstream.close();
         },
       },
+      { name: 'close product lookups', run: () => catalog.lookups.close() },
     ],
   });
 
@@ -192,6 +238,8 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     catalog,
     health,
     logger,
+    reports,
+    audit,
     breakerTransitions,
     close: () => {
       closing ??= (async () => {

@@ -1,3 +1,4 @@
+import type { FiredAlert } from '../../../observability/src/replay.ts';
 import type { Progress, ScenarioSummary } from './scenario.js';
 
 const pct = (ratio: number): string => `${(ratio * 100).toFixed(1)} %`;
@@ -49,4 +50,24 @@ export function renderProgress(p: Progress): string {
     `[${p.phase.padEnd(8)}] ${(p.elapsedMs / 1000).toFixed(1).padStart(4)}/${(p.totalMs / 1000).toFixed(1)} s` +
     `  req ${p.requests}  err ${p.errors}  429 ${p.rateLimited}  stale ${p.stale}  breaker ${p.breaker}`
   );
+}
+
+/**
+ * The alerts of the observability mixin that the run would have fired, each with its phase,
+ * time, summary and runbook; `scale` is the run time per rule time (1/60: a minute of the
+ * rules is a second of the run).
+ */
+export function renderAlerts(fired: readonly FiredAlert[], scale: number): string {
+  const compression = `time compressed ${Math.round(1 / scale)}×: a 5m window is the last ${(300 * scale).toFixed(1)} s`;
+  const head = `Alerts that would have fired (observability/rules/ballast-alerts.yaml, ${compression}):`;
+  if (fired.length === 0) return `${head}\n  none`;
+  const width = Math.max(...fired.map((alert) => alert.alert.length));
+  return [
+    head,
+    ...fired.map(
+      (alert) =>
+        `  [${alert.phase.padEnd(8)}] ${alert.at.toFixed(1).padStart(5)} s  ${alert.alert.padEnd(width)}  ${alert.severity}\n` +
+        `      ${alert.summary}\n      runbook: ${alert.runbook}`,
+    ),
+  ].join('\n');
 }

@@ -23,6 +23,10 @@ export interface UpstreamBehaviour {
   throttleRate: number;
   /** The `Retry-After` sent with a `429`, in seconds. */
   retryAfterSeconds: number;
+  /** Share of requests that hit the slow tail (a cold replica, a GC pause), in [0, 1]. */
+  slowRate: number;
+  /** Extra latency of a request in the slow tail, in ms. */
+  slowMs: number;
 }
 
 /** Counters of what the upstream answered. */
@@ -55,7 +59,12 @@ export const DEFAULT_BEHAVIOUR: UpstreamBehaviour = {
   mode: 'ok',
   throttleRate: 0.8,
   retryAfterSeconds: 1,
+  slowRate: 0.03,
+  slowMs: 400,
 };
+
+/** The most ids one `GET /products?ids=` may ask for. */
+export const MAX_BATCH_IDS = 100;
 
 /** A small deterministic generator, so a seeded run misbehaves the same way every time. */
 export function seededRandom(seed: number): () => number {
@@ -93,7 +102,8 @@ function json(res: import('node:http').ServerResponse, status: number, body: unk
 
 /**
  * Starts a deliberately slow and flaky catalogue API on a free port of 127.0.0.1:
- * `GET /products` and `GET /products/:id`, with latency, random errors, throttling
+ * `GET /products`, `GET /products?ids=1,2,3` (a batch read) and `GET /products/:id`,
+ * with latency, a slow tail, random errors, throttling
  * (`429` + `Retry-After`) and full outages switchable at runtime through `set`.
  */
 export async function startUpstream(
@@ -122,8 +132,25 @@ export async function startUpstream(
       json(res, 500, { title: 'Internal Server Error', detail: 'random failure' });
       return;
     }
-    const path = url.split('?')[0] ?? '/';
+    const [path = '/', query = ''] = url.split('?');
     if (path === '/products') {
+      const ids = new URLSearchParams(query).get('ids');
+      if (ids !== null) {
+        // The batch read: the products found, in the order asked; unknown ids are left out.
+        const wanted = ids.split(',').map(Number);
+        if (wanted.length > MAX_BATCH_IDS || wanted.some((id) => !Number.isInteger(id) || id < 1)) {
+          counters.errors++;
+          json(res, 400, { title: 'Bad Request', detail: `ids: up to ${MAX_BATCH_IDS} positive integers` });
+          return;
+        }
+        counters.ok++;
+        json(
+          res,
+          200,
+          wanted.flatMap((id) => products[id - 1] ?? []),
+        );
+        return;
+      }
       counters.ok++;
       json(res, 200, products);
       return;
@@ -141,7 +168,8 @@ export async function startUpstream(
 
   const server: Server = createServer((req, res) => {
     counters.requests++;
-    const delay = behaviour.latencyMs + random() * behaviour.jitterMs;
+    let delay = behaviour.latencyMs + random() * behaviour.jitterMs;
+    if (random() < behaviour.slowRate) delay += behaviour.slowMs;
     const timer = setTimeout(() => {
       timers.delete(timer);
       answer(req.url ?? '/', res);

@@ -124,7 +124,7 @@ describe.skipIf(!url)('the service when Redis refuses connections', () => {
     const proxy = await startFaultProxy({
       target: { host: target.hostname, port: Number(target.port || 6379) },
     });
-    const lines: Array<{ level: string; msg: string; err?: { message?: string } }> = [];
+    const lines: Array<{ level: string; msg: string; err?: { message?: string }; report?: unknown }> = [];
     const service = await createService({
       redisUrl: `redis://127.0.0.1:${proxy.port}`,
       redisPrefix: uniquePrefix('http-service'),
@@ -140,6 +140,17 @@ describe.skipIf(!url)('the service when Redis refuses connections', () => {
       );
       const logged = lines.find((line) => line.msg === 'redis client error');
       expect(logged).toMatchObject({ level: 'warn', err: { message: expect.any(String) } });
+      // …and to the error reporter, from the client and from the cache's Redis tier and bus
+      // (one report per kind of failure, its repeats folded while Redis stays away).
+      await service.reports.reporter.flush();
+      await service.logger.flush();
+      const reported = lines.flatMap((line) =>
+        line.msg.startsWith('error report: ') ? [line.report as { context?: Record<string, unknown> }] : [],
+      );
+      expect(reported.length).toBeGreaterThan(0);
+      for (const { context } of reported) {
+        expect(context?.component === 'redis' || ['bus', 'redis'].includes(String(context?.tier))).toBe(true);
+      }
       expect((await fetch(`${service.url}/products/8`)).status).toBe(200);
     } finally {
       proxy.setMode('pass');

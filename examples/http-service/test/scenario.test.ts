@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LogSink } from '@ballast/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAuditLog } from '../src/audit.js';
 import { runScenario, type ScenarioSummary } from '../src/scenario.js';
 import { createService, type Service } from '../src/service.js';
 
@@ -8,7 +12,10 @@ const API_KEYS = ['sk_test_planted_Zx81', 'sk_test_planted_Qv27', 'sk_test_plant
 const BEARER = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFudGVkIn0.c2lnbmF0dXJlLXBsYW50ZWQ';
 const PASSWORD = 'hunter2-planted-Pw9';
 const COOKIE = 'session=planted-cookie-Ck3';
-const SECRETS = [...API_KEYS, BEARER, PASSWORD, 'planted-cookie-Ck3'];
+const ADMIN_TOKEN = 'planted-admin-token-Ad4x9';
+const SECRETS = [...API_KEYS, BEARER, PASSWORD, 'planted-cookie-Ck3', ADMIN_TOKEN];
+const dir = mkdtempSync(join(tmpdir(), 'http-service-scenario-'));
+const auditPath = join(dir, 'audit.log');
 
 const lines: string[] = [];
 const capture: LogSink = { name: 'capture', write: (line) => void lines.push(line) };
@@ -28,8 +35,11 @@ beforeAll(async () => {
     logLevel: 'debug',
     ttl: { products: '300ms', product: '400ms' },
     halfOpenAfter: '400ms',
+    admins: { oncall: ADMIN_TOKEN },
+    auditLogPath: auditPath,
   });
   summary = await runScenario(service, {
+    adminToken: ADMIN_TOKEN,
     phases: { steady: 1_500, outage: 1_500, storm: 1_200, recovery: 2_000 },
     clients: 6,
     perClientRps: 4,
@@ -40,6 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the demo scenario', () => {
@@ -72,6 +83,24 @@ describe('the demo scenario', () => {
       code: 'RATE_LIMITED',
       instance: sample?.headers['x-request-id'],
     });
+  });
+
+  it('records the on-call’s silence and purge in an intact audit log', async () => {
+    const events = readFileSync(auditPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (line) => (JSON.parse(line) as { event: { action: string; actor: string; outcome: string } }).event,
+      );
+    expect(events.map(({ action, actor, outcome }) => [action, actor, outcome])).toEqual([
+      ['silence.create', 'oncall', 'ok'],
+      ['silence.delete', 'oncall', 'ok'],
+      ['cache.purge', 'oncall', 'ok'],
+    ]);
+    expect((await checkAuditLog(auditPath)).verification).toEqual({ ok: true, records: 3 });
+    // The open breaker's reports were dropped while the silence held.
+    expect(service.reports.reporter.stats().silenced).toBeGreaterThan(0);
+    expect(service.reports.silences()).toEqual([]);
   });
 
   it('counts latency for every request', () => {
@@ -159,7 +188,8 @@ describe('the service', () => {
     await service.logger.flush();
     expect(lines.length).toBeGreaterThan(100);
     expect(lines.some((line) => line.includes('"request failed"'))).toBe(true);
-    const failure = lines.find((line) => line.includes('req-planted-1') && line.includes('"err"'));
+    // The error handler's line (the error report of the same failure carries no headers).
+    const failure = lines.find((line) => line.includes('req-planted-1') && line.includes('"request":{'));
     expect(failure).toContain('"authorization":"[REDACTED]"');
     expect(failure).toContain('"cookie":"[REDACTED]"');
     expect(failure).toContain('password=[REDACTED]');

@@ -1,10 +1,9 @@
-import { createEmitter, getTracer, type HealthIndicator, systemClock } from '@ballast/core';
+import { createEmitter, type HealthIndicator, systemClock } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { CacheBus } from './bus/bus.js';
 import type { CacheEvents } from './events.js';
 import { CacheEngine } from './internal/engine.js';
 import { createGuard, protectionSettings } from './internal/guard.js';
-import { registerMetrics } from './internal/metrics.js';
 import { Recovery } from './internal/recovery.js';
 import { TierRunner } from './internal/tier-runner.js';
 import { WriteBehind } from './internal/write-behind.js';
@@ -12,6 +11,7 @@ import type { Cache, CacheOptions, WriteBehindOptions } from './options.js';
 import { DEFAULT_POLICY, type ResolvedPolicy, resolvePolicy } from './policy.js';
 import { SingleFlight } from './read/single-flight.js';
 import { type CacheStats, hitRatio, type WriteBehindStats, withRatio } from './stats.js';
+import { type CacheMetricsSource, observeCache } from './telemetry.js';
 import type { CacheTier } from './tier.js';
 import { memoryTier } from './tiers/memory.js';
 import { createView } from './view.js';
@@ -108,7 +108,7 @@ export function createCache(options: CacheOptions = {}): Cache {
   const guards = tiers.map((tier) =>
     tier.getSync === undefined ? createGuard(tier.name, protection, clock, emitter) : undefined,
   );
-  const runner = new TierRunner(tiers, guards, emitter, getTracer('cache'), name);
+  const runner = new TierRunner(tiers, guards, emitter, name);
   const bus = checkBus(options.bus);
   const engine = new CacheEngine({ name, tiers, runner, clock, random, emitter, bus, maxKeyLength });
   if (writeBehind !== undefined)
@@ -198,7 +198,9 @@ export function createCache(options: CacheOptions = {}): Cache {
     },
   };
 
-  const unregister = registerMetrics(name, stats);
+  // Read by the observable instruments at collection time; `closed` stops its points.
+  const metrics: CacheMetricsSource = { name, stats, closed: false };
+  observeCache(metrics);
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -206,7 +208,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       await bus?.close();
       for (const tier of tiers) await tier.close?.();
       for (const guard of guards) guard?.close();
-      unregister();
+      metrics.closed = true;
     })();
     return closing;
   };

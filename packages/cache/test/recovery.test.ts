@@ -1,7 +1,14 @@
 import { ManualClock } from '@ballast/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { type BusHandlers, type BusMessage, type CacheBus, createCache, memoryTier } from '../src/index.js';
+import {
+  type BusHandlers,
+  type BusMessage,
+  type CacheBus,
+  type CacheEntry,
+  createCache,
+  memoryTier,
+} from '../src/index.js';
 import { deferred, mapTier } from './helpers.js';
 
 /** A bus that records what is published. */
@@ -77,6 +84,101 @@ describe('auto-recovery of a shared tier', () => {
     expect(remote.map.get('other')?.value).toBe(1);
     expect(remote.map.has('gone')).toBe(false);
     expect(remote.map.has('old')).toBe(false); // written long before: not in doubt
+    await cache.close();
+  });
+
+  it('never takes the older copy of a key whose write was skipped, even with L1 gone, before or during its repair', async () => {
+    const remote = mapTier();
+    let handlers: BusHandlers | undefined;
+    const bus: CacheBus = {
+      async publish() {},
+      subscribe: (h) => {
+        handlers = h;
+      },
+      close() {},
+    };
+    const cache = createCache({ tiers: [memoryTier(), remote], bus });
+    cache.on('error', () => {});
+    await cache.set('k', 'v1');
+    remote.down = true;
+    await cache.set('k', 'v2'); // skipped: the remote tier keeps v1
+    handlers!.reconnect(); // the bus dropped: L1 (which held v2) is cleared
+    remote.down = false;
+    // The first read reaches the tier again; its copy is older than this process's write.
+    expect(await cache.get('k')).toBeUndefined();
+    expect(await cache.getOrSet('k', () => 'v3')).toBe('v3');
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
+    expect(remote.map.get('k')?.value).toBe('v3');
+    expect(await cache.get('k')).toBe('v3');
+    await cache.close();
+  });
+
+  it('keeps the suspect copy out while the repair of its key is in flight', async () => {
+    const remote = mapTier();
+    const cache = createCache({ tiers: [memoryTier(), remote] });
+    cache.on('error', () => {});
+    await cache.set('k', 'v1');
+    remote.down = true;
+    await cache.delete('k'); // skipped: the remote tier keeps v1
+    remote.down = false;
+    const gate = deferred<void>();
+    const del = remote.delete.bind(remote);
+    remote.delete = async (key: string) => {
+      await gate.promise; // the repair's delete hangs
+      return del(key);
+    };
+    await cache.set('other', 1); // reaches the tier: the repair starts
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(1));
+    expect(await cache.get('k')).toBeUndefined(); // v1 is still there, and still in doubt
+    gate.resolve();
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
+    expect(remote.map.has('k')).toBe(false);
+    await cache.close();
+  });
+
+  it('stands down a repair when this process writes the key while the repair reads the tier', async () => {
+    const remote = mapTier();
+    const cache = createCache({ tiers: [memoryTier(), remote] });
+    cache.on('error', () => {});
+    remote.down = true;
+    await cache.set('k', 'v2'); // skipped: to repair with v2
+    remote.down = false;
+    const gate = deferred<void>();
+    const get = remote.get.bind(remote);
+    remote.get = async (key: string) => {
+      const found = await get(key);
+      if (key === 'k') await gate.promise; // the repair's read of the tier is slow
+      return found;
+    };
+    await cache.set('other', 1); // reaches the tier: the repair of k starts and reads it
+    await vi.waitFor(() => expect(remote.calls).toBeGreaterThan(2));
+    await cache.set('k', 'v3'); // lands while the repair still holds v2 as "mine"
+    expect(remote.map.get('k')?.value).toBe('v3');
+    gate.resolve();
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
+    expect(remote.map.get('k')?.value).toBe('v3'); // not overwritten by the older v2
+    await cache.close();
+  });
+
+  it('checks a key again when a write of this process raced the repair’s own write and landed first', async () => {
+    const remote = mapTier();
+    const cache = createCache({ tiers: [memoryTier(), remote] });
+    cache.on('error', () => {});
+    remote.down = true;
+    await cache.set('k', 'v2'); // skipped: to repair with v2
+    remote.down = false;
+    const gate = deferred<void>();
+    const set = remote.set.bind(remote);
+    remote.set = async (key: string, entry: CacheEntry) => {
+      if (entry.value === 'v2') await gate.promise; // the repair's write is rerouted, and late
+      return set(key, entry);
+    };
+    await cache.set('other', 1); // the repair starts and sends v2
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(1));
+    await cache.set('k', 'v3'); // lands first
+    gate.resolve(); // then the repair's v2 lands over it
+    await vi.waitFor(() => expect(cache.stats().tiers[1]!.recovery?.pending).toBe(0));
+    expect(remote.map.get('k')?.value).toBe('v3');
     await cache.close();
   });
 

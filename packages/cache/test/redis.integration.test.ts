@@ -48,6 +48,28 @@ describe.skipIf(!url)('redisTier against real Redis', () => {
     await tier.clear();
   });
 
+  it('grants fencing tokens past both the counter and the server clock, so a promoted replica that lost increments still outranks them', async () => {
+    const tier = redisTier({ client, prefix: `${prefix}fencing:` });
+    const fence = `${prefix}fencing:{s0}:fence`;
+    const [seconds, micros] = await client.time();
+    const serverMicros = Number(seconds) * 1e6 + Number(micros);
+    // A counter that lost its last increments (as after a failover): the clock wins.
+    await client.set(fence, '3');
+    const first = await tier.lock!('job', 5_000);
+    expect(first!.fencingToken).toBeGreaterThanOrEqual(serverMicros);
+    expect(await tier.lock!('job', 5_000)).toBeUndefined(); // held: no grant, no token
+    await first!.release();
+    // A counter ahead of the clock (a clock set back): the counter wins.
+    const ahead = serverMicros + 3_600e6;
+    await client.set(fence, String(ahead));
+    const second = await tier.lock!('job', 5_000);
+    expect(second!.fencingToken).toBe(ahead + 1);
+    expect(await client.get(`${prefix}fencing:{s0}:l:job`)).toBe(String(ahead + 1));
+    await second!.release();
+    expect(await client.exists(`${prefix}fencing:{s0}:l:job`)).toBe(0);
+    await client.del(fence);
+  });
+
   it('clears only its own prefix', async () => {
     await client.set(`${prefix}outside`, 'keep');
     const tier = redisTier({ client, prefix: `${prefix}mine:` });

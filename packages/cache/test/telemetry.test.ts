@@ -2,6 +2,7 @@ import { ManualClock } from '@ballast/core/testing';
 import { telemetryCapture } from '@ballast/test-utils/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCache, memoryTier } from '../src/index.js';
+import { telemetry } from '../src/telemetry.js';
 import { mapTier } from './helpers.js';
 
 const otel = telemetryCapture();
@@ -48,6 +49,31 @@ describe('OpenTelemetry', () => {
         point.attributes['cache.name'] === 'queued' && point.attributes['cache.result'] === 'flushed',
     );
     expect(flushed?.value).toBe(1);
+    await cache.close();
+  });
+
+  it('publishes the metrics of a cache built before the SDK was registered, once it is', async () => {
+    otel.uninstall();
+    const cache = createCache({ name: 'early', tiers: [memoryTier()] });
+    await cache.getOrSet('k', () => 1);
+    otel.install();
+    await cache.set('k', 2); // the first write after registration resolves the instruments
+    await cache.get('k');
+    const requests = (await otel.points('@ballast/cache', 'ballast.cache.requests')).filter(
+      (point) => point.attributes['cache.name'] === 'early',
+    );
+    expect(requests.find((point) => point.attributes['cache.result'] === 'hit')?.value).toBe(1);
+    expect(requests.find((point) => point.attributes['cache.result'] === 'miss')?.value).toBe(1);
+    await cache.close();
+  });
+
+  it('publishes every metric of the definitions, with its unit', async () => {
+    const cache = createCache({ name: 'units', tiers: [memoryTier(), mapTier()], writeBehind: true });
+    await cache.getOrSet('k', () => 1);
+    const found = await otel.metrics('@ballast/cache');
+    for (const metric of Object.values(telemetry.definitions.metrics)) {
+      expect(found.get(metric.name)?.unit, metric.name).toBe(metric.unit);
+    }
     await cache.close();
   });
 

@@ -4,6 +4,7 @@ import type {
   Histogram,
   Meter,
   MeterProvider,
+  ObservableCounter,
   ObservableGauge,
   ObservableResult,
   ProxyTracerProvider,
@@ -110,14 +111,18 @@ export async function withSpan<T>(
 // its instruments from them and `docs/telemetry.md` is generated from them.
 // ---------------------------------------------------------------------------------------
 
-/** The kinds of metric instrument a definition can declare. */
-export type InstrumentKind = 'counter' | 'updowncounter' | 'histogram' | 'gauge';
+/**
+ * The kinds of metric instrument a definition can declare. A `gauge` and an
+ * `observablecounter` are observable: read at collection time through
+ * {@link Telemetry.observe}, so the code they measure pays nothing per event.
+ */
+export type InstrumentKind = 'counter' | 'updowncounter' | 'histogram' | 'gauge' | 'observablecounter';
 
 /** One metric: what it measures, in which unit, with which attributes. */
 export interface MetricDefinition {
   /** The metric name, `ballast.<pkg>.<thing>`. */
   readonly name: string;
-  /** The instrument kind; a `gauge` is observable (read at collection time). */
+  /** The instrument kind; a `gauge` or `observablecounter` is observable (read at collection time). */
   readonly kind: InstrumentKind;
   /** The UCUM unit: `s` for durations, `{call}`-style annotations for counts. */
   readonly unit: string;
@@ -174,7 +179,9 @@ export type InstrumentOf<K extends InstrumentKind> = K extends 'counter'
     ? UpDownCounter
     : K extends 'histogram'
       ? Histogram
-      : ObservableGauge;
+      : K extends 'observablecounter'
+        ? ObservableCounter
+        : ObservableGauge;
 
 /** The instruments of a package, by the keys of its metric definitions. */
 export type Instruments<M extends Record<string, MetricDefinition>> = {
@@ -205,7 +212,7 @@ export interface Telemetry<M extends Record<string, MetricDefinition>> {
    */
   instruments(): Instruments<M> | undefined;
   /**
-   * Reports `read(target)` into the gauge `key` for as long as `target` lives, under
+   * Reports `read(target)` into the gauge (or observable counter) `key` for as long as `target` lives, under
    * whichever meter provider is (or later becomes) registered. Every target shares one
    * callback per gauge and is held weakly; `read` must not close over `target`.
    */
@@ -330,7 +337,10 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
         );
       } else {
         const targets = targetsOf(key);
-        const gauge = meter.createObservableGauge(metric.name, options);
+        const gauge =
+          metric.kind === 'gauge'
+            ? meter.createObservableGauge(metric.name, options)
+            : meter.createObservableCounter(metric.name, options);
         gauge.addCallback((result) => {
           for (const [ref, read] of targets) {
             const target = ref.deref();

@@ -89,6 +89,13 @@ const definitions = {
     },
     plain: { name: 'ballast.demo.plain', kind: 'histogram', unit: 's', description: 'x', attributes: [] },
     level: { name: 'ballast.demo.level', kind: 'gauge', unit: '1', description: 'Level.', attributes: [] },
+    served: {
+      name: 'ballast.demo.served',
+      kind: 'observablecounter',
+      unit: '{call}',
+      description: 'Served.',
+      attributes: [],
+    },
   },
 } as const;
 
@@ -146,6 +153,19 @@ describe('createTelemetry', () => {
     a.v = 6;
     // Cumulative export keeps b's last point; what matters is that a collection still runs.
     expect(await values()).toContain('a=6');
+  });
+
+  it('reports observed objects into an observable counter, a monotonic sum read at collection', async () => {
+    const demo = createTelemetry(definitions);
+    const served = { count: 3 };
+    demo.observe('served', served, (target, result) => result.observe(target.count, { which: 'served' }));
+    demo.instruments();
+    const read = async () => (await otel.points('@ballast/demo', 'ballast.demo.served'))[0]?.value;
+    expect(await read()).toBe(3);
+    served.count = 7;
+    expect(await read()).toBe(7);
+    const seen = await otel.metrics('@ballast/demo');
+    expect(seen.get('ballast.demo.served')?.unit).toBe('{call}');
   });
 
   it('refuses definitions that break the naming rules', () => {

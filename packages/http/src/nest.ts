@@ -138,14 +138,14 @@ export interface BallastModuleOptions {
   healthOptions?: HealthHandlerOptions;
   /**
    * Log one line per request with `httpLogger` (request id from `x-request-id`/`traceparent`,
-   * echoed, on every line). Needs the Express platform (`@nestjs/platform-express`).
+   * echoed, on every line), as Nest middleware: on the Express and the Fastify platform alike.
    * @defaultValue `true`
    */
   requestLogging?: boolean;
 }
 
 /**
- * The NestJS module: request logging (Express platform), a global exception filter that
+ * The NestJS module: request logging (either platform), a global exception filter that
  * answers RFC 9457 problem+json with the request id as `instance` (5xx logged, never sent),
  * and a health controller. Pair it with `nestLogger(logger)` for Nest's own lines, and
  * `app.enableShutdownHooks()` plus `health.beginShutdown()` for graceful shutdown.

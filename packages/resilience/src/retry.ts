@@ -3,7 +3,7 @@ import { durationOption, integerOption, invalidOption, normalizeError } from '@b
 import { type Backoff, exponentialBackoff } from './backoff.js';
 import { isBrokenCircuitError } from './errors.js';
 import { type Call, policyOf, type Scope, type Step, signalOf } from './internal/call.js';
-import { type Instruments, instruments, retryEvent } from './internal/metrics.js';
+import { type Instruments, instruments, rejected, rejection, retryEvent } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
 import type { Policy } from './policy.js';
 import type { RetryBudget } from './retry-budget.js';
@@ -48,7 +48,10 @@ export interface RetryOptions {
    * @defaultValue `false`
    */
   retryOpenCircuit?: boolean;
-  /** A budget shared across callers that caps retries to a share of traffic. @defaultValue none */
+  /**
+   * A budget shared across callers that caps retries to a share of traffic; a retry it
+   * refuses counts in `ballast.resilience.rejections` (`retry`, `budget`). @defaultValue none
+   */
   budget?: RetryBudget;
   /** The source of time. @defaultValue `systemClock` */
   clock?: Clock;
@@ -88,6 +91,8 @@ function hintOf(error: unknown): number | undefined {
 }
 
 const ATTEMPT = Object.freeze({ 'ballast.resilience.policy': 'retry' });
+/** A retry the shared budget refused: counted as a rejection (`retry`, `budget`). */
+const BUDGET_SPENT = rejection('retry', 'budget');
 
 class RetryStep implements Step {
   /** Resolved per use, so a policy built before the SDK starts records once it is registered. */
@@ -124,6 +129,7 @@ class RetryStep implements Step {
       const reason = this.verdict(error, attempt, scope, call);
       if (reason !== undefined) {
         annotate(error, attempt);
+        if (reason === 'budget') rejected(BUDGET_SPENT);
         if (this.events.has('giveUp')) this.events.emit('giveUp', { attempts: attempt, error, reason });
         throw error;
       }

@@ -12,6 +12,7 @@ import {
   fallback,
   hedge,
   retry,
+  retryBudget,
   timeout,
   tokenBucket,
 } from '../src/index.js';
@@ -66,6 +67,20 @@ describe('OpenTelemetry metrics', () => {
     expect(states.sort()).toEqual(['closed=0', 'half-open=0', 'isolated=0', 'open=1']);
     expect(seen.get('ballast.resilience.breaker.state')?.unit).toBe('{state}');
     expect(seen.get('ballast.resilience.rejections')?.unit).toBe('{call}');
+  });
+
+  it('counts a retry the shared budget refused as a rejection (retry, budget)', async () => {
+    const clock = new ManualClock();
+    const budget = retryBudget({ ratio: 0, minPerSecond: 0.1, window: '10s', clock });
+    const policy = retry({ maxAttempts: 5, backoff: constantBackoff(0), budget, clock });
+    await policy.execute(() => Promise.reject(new UnavailableError('x'))).catch(() => {});
+    const points = await otel.points('@ballast/resilience', 'ballast.resilience.rejections');
+    const spent = points.find(
+      (p) =>
+        p.attributes['ballast.resilience.policy'] === 'retry' &&
+        p.attributes['ballast.resilience.reason'] === 'budget',
+    );
+    expect(spent?.value).toBe(1);
   });
 
   it('counts fallbacks by error category and hedged attempts by reason and winner', async () => {

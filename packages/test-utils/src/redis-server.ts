@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { pingRedis } from './redis.js';
 
@@ -44,6 +46,40 @@ async function waitForPing(url: string, deadline: number, child: ChildProcess): 
   throw new Error(`redis-server did not answer PING at ${url} in time`);
 }
 
+/** Where the test run collects the pids of running servers (set by the root vitest config). */
+const SERVER_LOG_ENV = 'BALLAST_SERVER_LOG_DIR';
+
+/** Every `redis-server` this process started and has not seen exit. */
+const live = new Set<ChildProcess>();
+let reaping = false;
+
+/**
+ * Kills, when this process exits however it exits, every server it started and did not stop:
+ * a test that times out never reaches its `afterAll`, and its cluster would outlive the run.
+ */
+function reapOnExit(proc: ChildProcess): void {
+  live.add(proc);
+  // A worker that vitest ends runs no exit handler: the run's reporter kills what is listed here.
+  const dir = process.env[SERVER_LOG_ENV];
+  const file = dir === undefined || proc.pid === undefined ? undefined : join(dir, String(proc.pid));
+  if (file !== undefined) {
+    try {
+      writeFileSync(file, '');
+    } catch {
+      // the reporter's folder is gone: the exit handler below still covers a normal exit
+    }
+  }
+  proc.once('exit', () => {
+    live.delete(proc);
+    if (file !== undefined) rmSync(file, { force: true });
+  });
+  if (reaping) return;
+  reaping = true;
+  process.once('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
 /**
  * Spawns a `redis-server` on a free loopback port with persistence off, for tests
  * that kill and restart Redis. Always `stop()` it in `afterAll`.
@@ -80,6 +116,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       { stdio: 'ignore' },
     );
     child = proc;
+    reapOnExit(proc);
     const failed = once(proc, 'error').then(([error]) => {
       throw new Error(`Could not start ${bin}: ${(error as Error).message}`);
     });

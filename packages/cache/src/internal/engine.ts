@@ -2,6 +2,7 @@ import type { Clock, Emitter } from '@ballast/core';
 import type { BusMessage, CacheBus } from '../bus/bus.js';
 import type { CacheEvents } from '../events.js';
 import { type NamespaceCounters, namespaceCounters, type TierCounters } from '../stats.js';
+import { telemetry } from '../telemetry.js';
 import type { CacheEntry, CacheTier } from '../tier.js';
 import { KeyWatches } from './key-watch.js';
 import type { TierRunner } from './tier-runner.js';
@@ -86,6 +87,9 @@ export class CacheEngine implements WriteBehindHooks {
    * been flushed (see {@link CacheEngine.flushed}).
    */
   async write(key: string, entry: CacheEntry): Promise<void> {
+    // Resolves the instruments under a meter provider registered since the last write, so
+    // a cache built before the SDK started publishes its metrics once it is registered.
+    telemetry.instruments();
     this.watches.changed(key);
     if (this.l1 !== undefined) {
       this.l1.set(key, entry);

@@ -32,6 +32,8 @@ interface TierBacklog {
   repairing: boolean;
   /** Repairs under way (counted as pending until they land). */
   inFlight: number;
+  /** The keys being repaired right now: the tier's copy is still in doubt until they land. */
+  readonly repairingKeys: Set<string>;
   /** Writes the tier acknowledged lately, oldest first: a failover may still lose them. */
   readonly recent: Map<string, { entry: CacheEntry; at: number }>;
   /** Entries of lately acknowledged writes to check again, for a key whose L1 copy is gone. */
@@ -46,6 +48,8 @@ interface TierBacklog {
  * again once it is back.
  */
 const IN_DOUBT_MS = 30_000;
+/** Rounds of one repair when keys were overtaken while being repaired (each checks them again). */
+const MAX_ROUNDS = 3;
 /** Lately acknowledged writes kept per tier. */
 const RECENT_LIMIT = 1_000;
 
@@ -74,6 +78,7 @@ export class Recovery {
             cleared: false,
             repairing: false,
             inFlight: 0,
+            repairingKeys: new Set(),
             recent: new Map(),
             snapshots: new Map(),
             stats: { pending: 0, repaired: 0, dropped: 0 },
@@ -89,6 +94,17 @@ export class Recovery {
     backlog.stats.pending =
       backlog.keys.size + backlog.tags.size + (backlog.cleared ? 1 : 0) + backlog.inFlight;
     return { ...backlog.stats };
+  }
+
+  /**
+   * Whether tier `index` may hold an older copy of `key` than this process wrote: a write or
+   * delete of it was skipped (or put in doubt by a failure) and is not repaired yet. A read
+   * must not take that copy, or serve it stale, or put it in L1: the repair would then find
+   * the old value as this process's own and write it back.
+   */
+  inDoubt(index: number, key: string): boolean {
+    const backlog = this.#backlogs[index];
+    return backlog !== undefined && (backlog.keys.has(key) || backlog.repairingKeys.has(key));
   }
 
   /** An operation on tier `index` failed: remember what it would have changed. */
@@ -187,11 +203,12 @@ export class Recovery {
   }
 
   /** Repairs what tier `index` missed; stops (keeping the rest) if the tier fails again. */
-  async repair(index: number): Promise<void> {
+  async repair(index: number, round = 1): Promise<void> {
     const backlog = this.#backlogs[index];
     if (backlog === undefined || backlog.repairing) return;
     backlog.repairing = true;
     const parts = this.#parts;
+    let again = false;
     try {
       if (backlog.cleared) {
         backlog.inFlight++;
@@ -217,10 +234,20 @@ export class Recovery {
           backlog.keys.delete(key);
           if (parts.queued(key)) continue;
           backlog.inFlight++;
-          const ok = await this.#repairKey(index, key).finally(() => backlog.inFlight--);
-          if (!ok) {
+          backlog.repairingKeys.add(key);
+          const outcome = await this.#repairKey(index, key).finally(() => {
+            backlog.inFlight--;
+            backlog.repairingKeys.delete(key);
+          });
+          const ok = outcome !== false;
+          if (!ok || outcome === 'overtaken') {
+            // Failed: kept for the next round. Overtaken: this process wrote the key while
+            // the repair ran, and the two writes may have landed in either order (a failover
+            // reroutes them), so the key is checked once more.
             if (!backlog.keys.has(key)) backlog.keys.set(key, operation);
-            return;
+            if (!ok) return;
+            again = true;
+            continue;
           }
           repaired.push(key);
           backlog.stats.repaired++;
@@ -231,18 +258,32 @@ export class Recovery {
     } finally {
       backlog.repairing = false;
     }
+    // Bounded: an L1 that hands out copies would look overtaken every time.
+    if (again && round < MAX_ROUNDS) await this.repair(index, round + 1);
   }
 
-  async #repairKey(index: number, key: string): Promise<boolean> {
+  /**
+   * Repairs one key: `false` when the tier failed, `'overtaken'` when this process wrote or
+   * deleted the key meanwhile (its L1 entry changed), so the key must be checked again.
+   */
+  async #repairKey(index: number, key: string): Promise<boolean | 'overtaken'> {
     const parts = this.#parts;
     const backlog = this.#backlogs[index]!;
-    const mine = parts.local(key) ?? backlog.snapshots.get(key);
+    const held = parts.local(key);
+    const mine = held ?? backlog.snapshots.get(key);
     backlog.snapshots.delete(key);
-    if (mine === undefined || mine.staleUntil <= parts.clock.now()) return parts.delete(index, key);
+    const settled = (ok: boolean): boolean | 'overtaken' =>
+      ok && parts.local(key) !== held ? 'overtaken' : ok;
+    if (mine === undefined || mine.staleUntil <= parts.clock.now())
+      return settled(await parts.delete(index, key));
     const theirs = await parts.get(index, key);
+    // A write of this process since `mine` was taken is newer: writing `mine` would undo it.
+    if (parts.local(key) !== held) return 'overtaken';
     // Another process wrote a newer value once the tier was back: keep it. (Equal times are
     // rewritten: two writes of one key can share a millisecond.)
     if (theirs !== undefined && theirs.createdAt > mine.createdAt) return true;
-    return parts.set(index, key, mine);
+    // Checked again after the write too: a write of this process that raced it through a
+    // failover may have landed first.
+    return settled(await parts.set(index, key, mine));
   }
 }

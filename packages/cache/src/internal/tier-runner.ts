@@ -1,13 +1,39 @@
 import { type Emitter, otelApi, recordError, withSpan } from '@ballast/core';
 import { isBrokenCircuitError } from '@ballast/resilience';
-import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Span, SpanContext } from '@opentelemetry/api';
 import { CorruptEntryError } from '../errors.js';
 import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
+import { telemetry } from '../telemetry.js';
 import type { CacheEntry, CacheLock, CacheTier } from '../tier.js';
 import type { TierGuard } from './guard.js';
 import type { Recovery } from './recovery.js';
 import { type SplitRead, splitReadOf } from './split-read.js';
+
+/** The API's `INVALID_SPAN_CONTEXT`. */
+const INVALID_SPAN_CONTEXT: SpanContext = Object.freeze({
+  traceId: '00000000000000000000000000000000',
+  spanId: '0000000000000000',
+  traceFlags: 0,
+});
+
+/**
+ * The span of a read while tracing is off: records nothing, costs nothing (what the API's
+ * `trace.wrapSpanContext(INVALID_SPAN_CONTEXT)` gives, without loading the API at import).
+ */
+const NO_SPAN: Span = Object.freeze({
+  spanContext: () => INVALID_SPAN_CONTEXT,
+  setAttribute: () => NO_SPAN,
+  setAttributes: () => NO_SPAN,
+  addEvent: () => NO_SPAN,
+  addLink: () => NO_SPAN,
+  addLinks: () => NO_SPAN,
+  setStatus: () => NO_SPAN,
+  updateName: () => NO_SPAN,
+  end: () => {},
+  isRecording: () => false,
+  recordException: () => {},
+});
 
 function failSpan(span: Span, error: unknown): void {
   recordError(span, error);
@@ -49,7 +75,6 @@ export class TierRunner {
     readonly tiers: readonly CacheTier[],
     readonly guards: readonly (TierGuard | undefined)[],
     readonly emitter: Emitter<CacheEvents>,
-    readonly tracer: Tracer,
     cacheName: string,
   ) {
     this.counters = tiers.map(() => tierCounters());
@@ -98,7 +123,9 @@ export class TierRunner {
 
   /** The span of one remote read; the caller ends it (or hands it to {@link TierRunner.readFailed}). */
   startSpan(index: number): Span {
-    return this.tracer.startSpan('cache.get', { attributes: this.#attributes[index]!.get! });
+    return (
+      telemetry.tracer()?.startSpan('cache.get', { attributes: this.#attributes[index]!.get! }) ?? NO_SPAN
+    );
   }
 
   /**
@@ -179,11 +206,14 @@ export class TierRunner {
       const guard = this.guards[index];
       if (guard === undefined) await call(tier);
       else {
-        await withSpan(this.tracer, `cache.${operation}`, this.#attributes[index]![operation]!, () =>
+        const run = () =>
           guard.run(async (context) => {
             await call(tier, context.signal);
-          }),
-        );
+          });
+        const tracer = telemetry.tracer();
+        await (tracer === undefined
+          ? run()
+          : withSpan(tracer, `cache.${operation}`, this.#attributes[index]![operation]!, run));
         this.recovery?.succeeded(index, operation, key ?? tag);
       }
       return true;

@@ -159,7 +159,12 @@ export class TierScan<R, C> implements TierRead {
     const { engine, index } = this;
     try {
       if (failed) engine.runner.readFailed(index, this.key, this.span!, error);
-      else this.span!.end();
+      else {
+        this.span!.end();
+        // A copy older than a write this process could not make there yet: not an answer.
+        if (entry !== undefined && engine.runner.recovery?.inDoubt(index, this.key) === true)
+          entry = undefined;
+      }
       if (this.seen(index, entry) || ++this.index >= engine.tiers.length) {
         this.release();
         return this.end.settle(this, this.context);

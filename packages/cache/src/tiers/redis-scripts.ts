@@ -55,6 +55,24 @@ end
 redis.call('DEL', KEYS[1])
 return #members`;
 
+/**
+ * KEYS: fencing counter, lock. ARGV: ttl (ms). Takes the lock if it is free and returns its
+ * fencing token as a string, or `false` (nil) when another holder has it. The token is the
+ * larger of the counter + 1 and the server clock in microseconds: a replica promoted after a
+ * failover may have lost the last increments (replication is asynchronous), but its clock is
+ * past every token granted before the failover, so tokens keep growing.
+ */
+export const ACQUIRE_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return false end
+local t = redis.call('TIME')
+local token = (tonumber(redis.call('GET', KEYS[1])) or 0) + 1
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+if now > token then token = now end
+local s = string.format('%.0f', token)
+redis.call('SET', KEYS[1], s)
+redis.call('SET', KEYS[2], s, 'PX', ARGV[1])
+return s`;
+
 /** KEYS: lock. ARGV: token. Deletes the lock only if this holder still owns it. */
 export const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

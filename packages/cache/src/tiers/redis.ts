@@ -12,7 +12,13 @@ import { SPLIT_READ, type SplitRead } from '../internal/split-read.js';
 import { tierName } from '../internal/tier-name.js';
 import { jsonSerializer, type Serializer } from '../serializer.js';
 import type { CacheLock, CacheTier } from '../tier.js';
-import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, RELEASE_SCRIPT, SET_SCRIPT } from './redis-scripts.js';
+import {
+  ACQUIRE_SCRIPT,
+  DELETE_SCRIPT,
+  DELETE_TAG_SCRIPT,
+  RELEASE_SCRIPT,
+  SET_SCRIPT,
+} from './redis-scripts.js';
 
 /** Options for {@link redisTier}. Give `client` or `url`. */
 export interface RedisTierOptions {
@@ -48,6 +54,7 @@ type Scripted = RedisClient & {
   ballastCacheDelete(...args: string[]): Promise<unknown>;
   ballastCacheDeleteTag(...args: string[]): Promise<unknown>;
   ballastCacheRelease(...args: string[]): Promise<unknown>;
+  ballastCacheAcquire(...args: (string | number)[]): Promise<string | null>;
 };
 
 /** What follows the prefix in the key of a shard's lock fencing counter. */
@@ -94,6 +101,7 @@ export function redisTier(options: RedisTierOptions): CacheTier {
       redis.defineCommand('ballastCacheDelete', { numberOfKeys: 2, lua: DELETE_SCRIPT });
       redis.defineCommand('ballastCacheDeleteTag', { numberOfKeys: 1, lua: DELETE_TAG_SCRIPT });
       redis.defineCommand('ballastCacheRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+      redis.defineCommand('ballastCacheAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
       ready = redis as Scripted;
       return ready;
     });
@@ -195,15 +203,14 @@ export function redisTier(options: RedisTierOptions): CacheTier {
     async lock(key, ttl): Promise<CacheLock | undefined> {
       const redis = await client();
       const b = base(key);
-      const token = await redis.incr(`${b}fence`);
       const lockKey = `${b}l:${key}`;
-      const taken = await redis.set(lockKey, String(token), 'PX', Math.max(1, ttl), 'NX');
-      if (taken !== 'OK') return undefined;
+      const token = await redis.ballastCacheAcquire(`${b}fence`, lockKey, Math.max(1, Math.ceil(ttl)));
+      if (token === null) return undefined;
       return {
-        fencingToken: token,
+        fencingToken: Number(token),
         release: async () => {
           try {
-            await redis.ballastCacheRelease(lockKey, String(token));
+            await redis.ballastCacheRelease(lockKey, token);
           } catch {
             // The lock expires by itself at its TTL.
           }
