@@ -17,14 +17,12 @@ export const NOT_IN_DEMO: Readonly<Record<string, string>> = {
   ballast_cache_write_behind_queued: 'the demo cache has no write-behind (writeBehind option)',
   ballast_logger_dropped_total: 'counted on the first dropped line; the demo logs no repeat storm',
   ballast_logger_sink_failures_total: 'counted on the first sink failure; the demo file sink does not fail',
-  ballast_errors_reported_total:
-    'the demo service reports no error to an error reporter yet (issue 21, item 5)',
   ballast_errors_suppressed_total: 'counted on the first report held back by the reporter rate limit',
   ballast_resilience_fallbacks_total:
     'the demo pipeline has no fallback policy (stale-if-error is the cache’s)',
-  ballast_resilience_hedges_total: 'the demo uses no hedge policy yet (issue 21, item 5)',
-  ballast_resilience_hedge_wins_total: 'the demo uses no hedge policy yet (issue 21, item 5)',
-  ballast_resilience_batch_size_bucket: 'the demo uses no batcher yet (issue 21, item 5)',
+  ballast_resilience_hedges_total:
+    'counted on the first hedge: only the upstream’s slow tail (3 % of calls) triggers one, and a short demo run may have none',
+  ballast_resilience_hedge_wins_total: 'counted on the first hedge that wins (see hedges_total)',
   ballast_resilience_adaptive_limit: 'the demo uses no adaptive limiter',
 };
 

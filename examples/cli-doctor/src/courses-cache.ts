@@ -1,23 +1,21 @@
 import { type Cache, createCache, fileTier, memoryTier } from '@ballast/cache';
 import type { Clock } from '@ballast/core';
+import { APP, TTLS } from './config.js';
 
-/**
- * How long each kind of data stays fresh. Grades change most often, user profiles least;
- * an expired value is still served for a day (`grace`) when the API is unreachable.
- */
-export const TTLS = { courses: '1h', assignments: '30m', users: '2h', grades: '15m' } as const;
+export { TTLS };
 
 /** A kind of data the CLI caches. */
 export type DataType = keyof typeof TTLS;
 
 /**
  * The CLI's cache: memory (this process) in front of the disk (`dir`, shared by every
- * run of the CLI), one namespace per data type with its own TTL.
+ * run of the CLI), one namespace per data type with its own TTL ({@link TTLS}); an
+ * expired value is still served for a day (`grace`) when the API cannot answer.
  */
 export function createCoursesCache(options: { dir: string; clock?: Clock }): Cache {
   const clock = options.clock === undefined ? {} : { clock: options.clock };
   return createCache({
-    name: 'courses-cli',
+    name: APP,
     tiers: [memoryTier({ maxEntries: 1_000 }), fileTier({ dir: options.dir, maxBytes: '50MB', ...clock })],
     policies: TTLS,
     grace: '1d',

@@ -1,12 +1,20 @@
 import type { Server } from 'node:http';
 import { errorHandler, healthRouter, notFound, requestLogger } from '@ballast/http/express';
+import { context } from '@opentelemetry/api';
 import express, { type Express } from 'express';
 import type { Services } from './services.js';
+import { traceRequest } from './telemetry.js';
 
-/** The Express 5 app: request logging, health endpoints, a route, problem-details errors. */
+/** The Express 5 app: tracing, request logging, health endpoints, a route, problem-details errors. */
 export function createExpressApp({ logger, health, catalogue }: Services): Express {
   const app = express();
   app.disable('x-powered-by');
+  // First, so everything after it (the request's log lines too) runs in the request's span,
+  // a child of the caller's `traceparent`.
+  app.use((req, res, next) => {
+    const route = () => (req.route === undefined ? undefined : `${req.baseUrl}${String(req.route.path)}`);
+    context.with(traceRequest({ method: req.method, headers: req.headers, res, route }), next);
+  });
   app.use(requestLogger({ logger }));
   app.use(healthRouter(health));
   app.get('/courses/:id', async (req, res) => {

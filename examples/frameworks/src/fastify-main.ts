@@ -1,5 +1,8 @@
 import { createFastifyApp } from './fastify-app.js';
+import { installTelemetry } from './otel.js';
 import { createServices } from './services.js';
+
+installTelemetry();
 
 const services = createServices();
 const app = await createFastifyApp(services);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { renderDoctor } from '@ballast/health';
 import { fileSink } from '@ballast/logger';
 import { parseExposition } from '../../../observability/src/promql.ts';
 import { recordRun, replayAlerts } from '../../../observability/src/replay.ts';
+import { checkAuditLog } from './audit.js';
 import { type Progress, runScenario } from './scenario.js';
 import { createService } from './service.js';
 import { renderAlerts, renderProgress, renderSummary } from './summary.js';
@@ -20,6 +22,8 @@ import { renderAlerts, renderProgress, renderSummary } from './summary.js';
 const keptLog = process.env.DEMO_LOG || undefined;
 const logDir = keptLog === undefined ? mkdtempSync(join(tmpdir(), 'http-service-demo-')) : undefined;
 const logPath = keptLog ?? join(logDir as string, 'demo.log');
+const auditPath = `${logPath}.audit`;
+const adminToken = randomBytes(16).toString('hex');
 const out = process.stdout;
 /** Run time per rule time: each second of the demo stands for a minute of the alert rules. */
 const ALERT_SCALE = 1 / 60;
@@ -40,6 +44,8 @@ async function demo(): Promise<number> {
     consoleTraces: false,
     ttl: { products: '2s', product: '3s' },
     halfOpenAfter: '2s',
+    admins: { oncall: adminToken },
+    auditLogPath: auditPath,
   });
   out.write(
     `http-service listening on ${service.url} (upstream ${service.upstream.url}, ${
@@ -70,6 +76,7 @@ async function demo(): Promise<number> {
     );
     const scenario = runScenario(service, {
       onPhase: (phase) => recorder.mark(phase),
+      adminToken,
       onProgress: (progress) => {
         if (out.isTTY) out.write(`\r\u001b[2K${renderProgress(progress)}`);
         else if (last !== undefined && progress.phase !== last.phase) out.write(`${renderProgress(last)}\n`);
@@ -100,6 +107,7 @@ async function demo(): Promise<number> {
     if (sample.length > 0)
       out.write(`From ${service.url}/metrics:\n  ${sample.slice(0, 8).join('\n  ')}\n\n`);
     out.write(`${doctor}\n\n`);
+    out.write(`Audit log: ${(await checkAuditLog(auditPath)).text}\n\n`);
   } catch (error) {
     exitCode = 1;
     console.error('\nThe demo failed:', error);

@@ -170,8 +170,11 @@ export async function createService(config: ServiceConfig = {}): Promise<Service
     logRequests(req, res, () => {
       const route = routeOf(path);
       const started = performance.now();
-      // The caller's `traceparent`, if any, is the parent: one trace across services.
-      const parent = propagation.extract(context.active(), req.headers);
+      // The caller's `traceparent`, if any, is the parent: one trace across services. Where
+      // @opentelemetry/instrumentation-http already made a server span, ours is its child.
+      const active = context.active();
+      const parent =
+        trace.getSpan(active) === undefined ? propagation.extract(active, req.headers) : active;
       tracer.startActiveSpan(`${req.method} ${route}`, { kind: SpanKind.SERVER }, parent, (span) => {
         const requestId = String(res.getHeader('x-request-id'));
         handleRoute(req, res, deps)

@@ -1,32 +1,14 @@
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer, get, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startProcess } from '@ballast/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../src/config.js';
+import { type OtlpCollector, startCollector } from './helpers/otlp-collector.js';
 
 const example = fileURLToPath(new URL('..', import.meta.url));
 const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
-
-/** A stand-in OTLP/HTTP collector: keeps every JSON body POSTed to /v1/traces. */
-async function startCollector(): Promise<{ server: Server; url: string; bodies: unknown[] }> {
-  const bodies: unknown[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v1/traces') bodies.push(JSON.parse(body));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies };
-}
 
 function status(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,12 +20,12 @@ function status(url: string): Promise<number> {
 }
 
 describe('OTLP traces', () => {
-  let collector: Awaited<ReturnType<typeof startCollector>>;
+  let collector: OtlpCollector;
   beforeAll(async () => {
     collector = await startCollector();
     await promisify(execFile)(process.execPath, [tsx, 'scripts/build.ts'], { cwd: example });
   }, 60_000);
-  afterAll(() => collector.server.close());
+  afterAll(() => collector.close());
 
   it('reads the standard OpenTelemetry variables', () => {
     expect(configFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318/' }).otlpTracesUrl).toBe(
@@ -84,7 +66,7 @@ describe('OTLP traces', () => {
       expect(await status(`${url}/products/1`)).toBe(200);
       child.child.kill('SIGTERM');
       expect((await child.exited).code, child.stderr()).toBe(0);
-      const spans = collector.bodies.flatMap((body) =>
+      const spans = collector.traces.flatMap((body) =>
         (body as { resourceSpans: { scopeSpans: { spans: { name: string }[] }[] }[] }).resourceSpans.flatMap(
           (r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)),
         ),

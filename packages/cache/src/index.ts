@@ -24,7 +24,7 @@ export type {
   WriteBehindStats,
 } from './stats.js';
 export type { CacheEntry, CacheLock, CacheTier, MaybePromise, TierStats } from './tier.js';
-export { type FileTierOptions, fileTier } from './tiers/file.js';
+export { type FileTierOptions, fileTier } from './tiers/file/file-tier.js';
 export { type MemoryTierOptions, memoryTier, parseBytes } from './tiers/memory.js';
 export { type RedisTierOptions, redisTier } from './tiers/redis.js';
 export {

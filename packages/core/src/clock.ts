@@ -32,6 +32,19 @@ export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
+/** A browser's timer id as a {@link TimerHandle}: there is no process to hold open, so `unref()` does nothing. */
+class WebTimer implements TimerHandle {
+  constructor(readonly id: number) {}
+  unref(): this {
+    return this;
+  }
+}
+
+/** Node's and Bun's timers are objects with `unref()`; a browser's are numbers, wrapped. */
+function handleOf(timer: NodeJS.Timeout | number): TimerHandle {
+  return typeof timer === 'number' ? new WebTimer(timer) : timer;
+}
+
 /**
  * The wall clock and Node's timers: the default `Clock` everywhere. Delays beyond the
  * 2^31−1 ms (about 24.8 days) a Node timer can hold are kept by a chain of shorter
@@ -42,13 +55,14 @@ export function abortReason(signal: AbortSignal): unknown {
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) =>
-    ms > MAX_TIMER_DELAY ? new LongTimer(callback, ms, undefined) : setTimeout(callback, ms),
+    ms > MAX_TIMER_DELAY ? new LongTimer(callback, ms, undefined) : handleOf(setTimeout(callback, ms)),
   clearTimeout: (handle) => {
     if (handle instanceof LongTimer) handle.clear();
+    else if (handle instanceof WebTimer) clearTimeout(handle.id);
     else clearTimeout(handle as NodeJS.Timeout);
   },
   setInterval: (callback, ms) =>
-    ms > MAX_TIMER_DELAY ? new LongTimer(callback, ms, ms) : setInterval(callback, ms),
+    ms > MAX_TIMER_DELAY ? new LongTimer(callback, ms, ms) : handleOf(setInterval(callback, ms)),
   sleep: (ms, signal) => sleepWith(systemClock, ms, signal),
 };
 

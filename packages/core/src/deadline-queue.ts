@@ -1,5 +1,9 @@
 import type { Clock, TimerHandle } from './clock.js';
 
+/** The next turn of the event loop: `setImmediate` where there is one (Node, Bun, Deno), else a 0 ms timer (a browser). */
+const nextTurn: (callback: () => void) => unknown =
+  globalThis.setImmediate ?? ((callback: () => void) => setTimeout(callback, 0));
+
 /**
  * An operation with a deadline, linked into a {@link DeadlineQueue}. The queue owns
  * `prev`, `next` and `queued`; start them as `undefined`, `undefined`, `false`.
@@ -94,7 +98,7 @@ export class DeadlineQueue {
       this.#timer.unref();
     } else if (!this.#clearing) {
       this.#clearing = true;
-      setImmediate(this.#idle);
+      nextTurn(this.#idle);
     }
   }
 

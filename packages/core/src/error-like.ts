@@ -1,6 +1,6 @@
-const toTag = Object.prototype.toString;
-const BRAND = Symbol.for('ballast.error');
+import { BALLAST_ERROR_BRAND as BRAND } from './internal/error-brand.js';
 
+const toTag = Object.prototype.toString;
 /**
  * Whether `value` is an error: an `Error` of this realm, one from another realm (a
  * worker, a `vm` context), or a Ballast error from any installed copy of

@@ -1,5 +1,6 @@
+import { BallastErrorBase } from '@ballast/core/error-base';
 import { CATEGORIES, type ErrorCategory, isErrorCategory } from './categories.js';
-import { BALLAST_ERROR_BRAND, hasBrand } from './internal/brand.js';
+import { hasBrand } from './internal/brand.js';
 import { show } from './internal/show.js';
 import { isErrorStatus } from './internal/status.js';
 import { type SerializedError, serializeError } from './serialize-error.js';
@@ -75,46 +76,27 @@ function checkOptions(options: BallastErrorOptions): void {
  * (`code`, `category`), what it means for the caller (`status`, `retryable`,
  * `retryAfterMs`) and what a person can do (`userMessage`, `suggestions`, `docsUrl`).
  * Recognise one with `isBallastError`, which works across duplicate installed copies.
+ * Its fields, brand and plain JSON view live in `BallastErrorBase` from
+ * `@ballast/core/error-base`, which the packages below this one build on too; this class
+ * adds validation, the category's defaults and a redacted `toJSON`.
  *
  * @throws TypeError when `code` is not SCREAMING_SNAKE, `category` is not one of
  * `CATEGORIES`, `status` is not a whole number from 400 to 599 or `retryable` is not a boolean.
  */
-export class BallastError<D extends ErrorDetails = ErrorDetails> extends Error {
-  /** The brand `isBallastError` checks: shared by every installed copy of this package. */
-  declare readonly [BALLAST_ERROR_BRAND]: true;
-  /** Stable SCREAMING_SNAKE identifier of what went wrong (`'USER_NOT_FOUND'`); match on it, not on the message. */
-  readonly code: string;
-  /** The kind of failure (`'not_found'`, `'timeout'`, …), which sets the defaults below. */
-  readonly category: ErrorCategory;
-  /** The HTTP status to answer with: a whole number from 400 to 599 (the category's by default). */
-  readonly status: number;
-  /** Whether trying the same call again may succeed (`retry()` retries only these). */
-  readonly retryable: boolean;
-  /** A sentence safe to show an end user: no internals, no secrets. */
-  readonly userMessage: string;
-  /** What the reader can do about it, most useful first (may be empty). */
-  readonly suggestions: readonly string[];
-  /** Structured, JSON-safe facts about the failure (ids, limits, field names); never secrets. */
-  readonly details: D;
-  /** A link to documentation about this error, when it has one. */
-  readonly docsUrl: string | undefined;
-  /** How long to wait before retrying, in ms, when the failure said so (e.g. `Retry-After`). */
-  readonly retryAfterMs: number | undefined;
+export class BallastError<D extends ErrorDetails = ErrorDetails> extends BallastErrorBase<D> {
+  /** The kind of failure (`'not_found'`, `'timeout'`, …), which sets the defaults of `status`, `retryable` and `userMessage`. */
+  declare readonly category: ErrorCategory;
 
+  /** Creates the error; everything but `code` and `category` defaults to the category's. */
   constructor(message: string, options: BallastErrorOptions<D>) {
     checkOptions(options);
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     const defaults = CATEGORIES[options.category];
-    this.code = options.code;
-    this.category = options.category;
-    this.status = options.status ?? defaults.status;
-    this.retryable = options.retryable ?? defaults.retryable;
-    this.userMessage = options.userMessage ?? defaults.userMessage;
-    this.suggestions = Object.freeze([...(options.suggestions ?? [])]);
-    this.details = options.details ?? ({} as D);
-    this.docsUrl = options.docsUrl;
-    this.retryAfterMs = options.retryAfterMs;
-    this.name = new.target.name || 'BallastError';
+    super(message, {
+      ...options,
+      status: options.status ?? defaults.status,
+      retryable: options.retryable ?? defaults.retryable,
+      userMessage: options.userMessage ?? defaults.userMessage,
+    });
   }
 
   /**
@@ -123,11 +105,10 @@ export class BallastError<D extends ErrorDetails = ErrorDetails> extends Error {
    * with the default keys and patterns. For the raw view, call
    * `serializeError(err, { redact: false })`.
    */
-  toJSON(): SerializedError {
+  override toJSON(): SerializedError {
     return serializeError(this);
   }
 }
-Object.defineProperty(BallastError.prototype, BALLAST_ERROR_BRAND, { value: true, enumerable: false });
 
 /**
  * Whether `value` is a Ballast error, by brand rather than `instanceof`, so errors

@@ -1,6 +1,6 @@
-import { closestName, type Duration, parseDuration, parseSize, type Size } from '@ballast/core';
+import { type Duration, parseDuration, parseSize, type Size } from '@ballast/core';
+import { describeInvalidOption, findUnknownOption } from '@ballast/core/error-base';
 import { ConfigurationError } from './builtins.js';
-import { show } from './internal/show.js';
 
 /**
  * Builds the `ConfigurationError` for a bad option: it names the option, the value
@@ -10,10 +10,8 @@ import { show } from './internal/show.js';
  * // Invalid option retry.maxAttempts: got 0; expected a whole number ≥ 1.
  */
 export function invalidOption(option: string, value: unknown, expected: string) {
-  return new ConfigurationError(`Invalid option ${option}: got ${show(value)}; expected ${expected}.`, {
-    details: { option, expected },
-    suggestions: [`Set ${option} to ${expected}.`],
-  });
+  const { message, details, suggestions } = describeInvalidOption(option, value, expected);
+  return new ConfigurationError(message, { details, suggestions });
 }
 
 /**
@@ -37,24 +35,10 @@ export function rejectUnknownKeys(
   validKeys: readonly string[],
   hints: Readonly<Record<string, string>> = {},
 ): void {
-  for (const key of Object.keys(options)) {
-    if (validKeys.includes(key)) continue;
-    const option = `${owner}.${key}`;
-    const intended = closestName(key, validKeys);
-    const hint = Object.hasOwn(hints, key) ? hints[key] : undefined;
-    const expected = validKeys.length > 0 ? `one of ${validKeys.join(', ')}` : 'no options';
-    const guess = intended === undefined ? '' : ` (did you mean ${intended}?)`;
-    let suggestion = `Rename ${key} to ${intended}.`;
-    if (intended === undefined)
-      suggestion = hint === undefined ? `Remove ${key}.` : `Remove ${key}; ${hint}.`;
-    throw new ConfigurationError(
-      `Unknown option ${option}${guess}: expected ${expected}${hint === undefined ? '' : `; ${hint}`}.`,
-      {
-        details: { option, expected, ...(intended === undefined ? {} : { intended }) },
-        suggestions: [suggestion],
-      },
-    );
-  }
+  const problem = findUnknownOption(owner, options, validKeys, hints);
+  if (problem === undefined) return;
+  const { message, details, suggestions } = problem;
+  throw new ConfigurationError(message, { details, suggestions });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { isErrorLike } from '@ballast/core';
+import { fastSerialize } from './internal/fast-serialize.js';
 import { type SafeLimits, type SerializedError, toJsonSafe } from './internal/json-safe.js';
 import { type Redaction, resolveRedactor } from './internal/redaction.js';
 
@@ -62,6 +63,27 @@ function describe(value: unknown): string {
  */
 export function serializeError(error: unknown, options: SerializeErrorOptions = {}): SerializedError {
   const limits = limitsOf(options);
+  // The common error in one pass (internal/fast-serialize.ts): the same result, or undefined.
+  if (limits.maxDepth === DEFAULT_LIMITS.maxDepth && isErrorLike(error)) {
+    const redact = options.redact;
+    if (redact === undefined || typeof redact === 'boolean') {
+      const fast = fastSerialize(error, redact !== false, Boolean(limits.stack));
+      if (fast !== undefined) return fast;
+    }
+  }
+  return serializeByWalk(error, options, limits);
+}
+
+/**
+ * {@link serializeError} by the full walk of `@ballast/redact` (copy, then redact), for every
+ * value; exported for the test holding the fast path equal to it.
+ * @internal
+ */
+export function serializeByWalk(
+  error: unknown,
+  options: SerializeErrorOptions,
+  limits: SafeLimits = limitsOf(options),
+): SerializedError {
   let out: SerializedError;
   try {
     if (isErrorLike(error)) {

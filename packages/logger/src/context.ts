@@ -14,7 +14,16 @@ interface Store {
   traced: string;
 }
 
-const storage = new AsyncLocalStorage<Store>();
+/**
+ * One store per process, shared by every copy of this package that is loaded (its ESM and
+ * CommonJS builds side by side, or two installed copies), so a line written by one copy
+ * inside another copy's `withLogContext` keeps the fields (docs/design.md, "One context
+ * across ESM and CJS"). The key names the shape of `Store`: change it when the shape changes.
+ */
+const STORE_KEY = Symbol.for('ballast.logger.context.v1');
+const shared = globalThis as { [STORE_KEY]?: AsyncLocalStorage<Store> };
+shared[STORE_KEY] ??= new AsyncLocalStorage<Store>();
+const storage = shared[STORE_KEY];
 
 /**
  * Runs `fn` with `fields` (request id, user id, tenant…) added to every line any

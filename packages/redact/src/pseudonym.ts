@@ -1,4 +1,4 @@
-import { pseudonym as keyedPseudonym } from './internal/censor.js';
+import { HASH_UNAVAILABLE, pseudonym as keyedPseudonym, nodeHmac } from './internal/censor.js';
 import { invalidOption } from './internal/configuration-error.js';
 
 /** What `hashKey` must be: a non-empty string or Uint8Array. */
@@ -19,9 +19,11 @@ export function isHashKey(key: unknown): key is string | Uint8Array {
  * const tag = pseudonym(process.env.REDACT_HASH_KEY, 'ada@example.com'); // '[REDACTED:3f9a1c2e]'
  * // grep the logs for tag: every line where the logger hashed that address
  *
- * @throws RedactConfigurationError when `hashKey` is not a non-empty string or Uint8Array.
+ * @throws RedactConfigurationError when `hashKey` is not a non-empty string or Uint8Array,
+ * or in a runtime without `node:crypto` (a browser).
  */
 export function pseudonym(hashKey: string | Uint8Array, value: unknown): string {
   if (!isHashKey(hashKey)) throw invalidOption('hashKey', hashKey, HASH_KEY_EXPECTED);
+  if (nodeHmac() === undefined) throw invalidOption('censor', 'hash', HASH_UNAVAILABLE);
   return keyedPseudonym(hashKey, value);
 }

@@ -71,6 +71,7 @@ function reportLimit(step: AdaptiveStep, result: ObservableResult): void {
 }
 
 class AdaptiveStep implements Step {
+  readonly kind = 'adaptive_limiter';
   /** The gauge attributes, set by {@link AdaptiveStep.observeLimit}. */
   limitAttributes: Attributes = {};
   limit: number;

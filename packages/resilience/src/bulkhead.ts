@@ -65,6 +65,7 @@ const FULL = rejection('bulkhead', 'full');
 const QUEUE_TIMEOUT = rejection('bulkhead', 'queue_timeout');
 
 class BulkheadStep implements Step {
+  readonly kind = 'bulkhead';
   active = 0;
   readonly waiting: Waiter[] = [];
 

@@ -36,6 +36,7 @@ function notCancelled(error: unknown): boolean {
 }
 
 class FallbackStep implements Step {
+  readonly kind = 'fallback';
   /** Resolved per use, so a policy built before the SDK starts records once it is registered. */
   get metrics(): Instruments | undefined {
     return instruments();

@@ -51,6 +51,7 @@ const WON_BY_HEDGE = Object.freeze({
 });
 
 class HedgeStep implements Step {
+  readonly kind = 'hedge';
   /** Resolved per use, so a policy built before the SDK starts records once it is registered. */
   get metrics(): Instruments | undefined {
     return instruments();

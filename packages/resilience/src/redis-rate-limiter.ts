@@ -1,7 +1,8 @@
 import { type Clock, createEmitter, type Duration, type EventSource, systemClock } from '@ballast/core';
-import { durationOption, integerOption, invalidOption } from '@ballast/errors';
+import { ConfigurationError, durationOption, integerOption, invalidOption } from '@ballast/errors';
 import type { Cluster, Redis } from 'ioredis';
 import { invalidArgument } from './internal/argument.js';
+import { DecisionBatcher } from './internal/decision-batch.js';
 import { GCRA_SCRIPT } from './internal/gcra.lua.js';
 import { redisOperation, redisSpan, rejected, rejection } from './internal/metrics.js';
 import { checkOptions } from './internal/options.js';
@@ -80,9 +81,19 @@ export interface RedisRateLimiter extends RateLimiter, EventSource<RedisRateLimi
   take(key: string, cost?: number): Promise<RateLimitDecision>;
 }
 
-/** node:crypto, loaded when the first limiter is made (not at import). */
-const nodeCrypto = () => process.getBuiltinModule('node:crypto');
-const sha1 = (text: string): string => nodeCrypto().createHash('sha1').update(text).digest('hex');
+/**
+ * `node:crypto`, loaded when a limiter is created rather than imported, so this package
+ * bundles for a browser or an edge runtime (a Redis limiter itself runs only where ioredis does).
+ */
+function nodeCrypto(): typeof import('node:crypto') {
+  const crypto = globalThis.process?.getBuiltinModule?.('node:crypto');
+  if (crypto === undefined) {
+    throw new ConfigurationError('redisRateLimiter needs node:crypto, which this runtime lacks.', {
+      suggestions: ['Run the Redis limiter on Node, Bun or Deno, where ioredis runs.'],
+    });
+  }
+  return crypto;
+}
 const SCRIPTS = { 'sliding-window': SLIDING_WINDOW_SCRIPT, gcra: GCRA_SCRIPT } as const;
 
 function isNoScript(error: unknown): boolean {
@@ -165,17 +176,17 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   // One aggressive timeout policy: a shared timer, a TimeoutError and the usual timeout telemetry.
   const deadline = timeoutMs === 0 ? undefined : timeout(timeoutMs, { clock });
   const insurance = onError === 'local' ? localShare(limits, instances, clock) : undefined;
+  const crypto = nodeCrypto();
   const script = SCRIPTS[algorithm];
-  const sha = sha1(script);
+  const sha = crypto.createHash('sha1').update(script).digest('hex');
   const events = createEmitter<RedisRateLimiterEvents>();
-  const args: string[] = [];
-  for (const limit of limits) args.push(String(limit.max), String(limit.per));
+  const limitArgs: string[] = [String(limits.length)];
+  for (const limit of limits) limitArgs.push(String(limit.max), String(limit.per));
   const tag = algorithm === 'gcra' ? ':gcra' : '';
   const suffixes = limits.map((limit) => `${tag}:${limit.max}:${limit.per}`);
   const tightest = limits.reduce((a, b) => (b.max < a.max ? b : a));
-  const numKeys = limits.length;
   // Sorted-set members must be unique per call across every process: an instance id plus a counter.
-  const instance = nodeCrypto().randomBytes(6).toString('base64url');
+  const instance = crypto.randomBytes(6).toString('base64url');
   let sequence = 0;
 
   const keysOf = (key: string): string[] => {
@@ -186,17 +197,32 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   const LIMITED = rejection('redis_rate_limiter', 'rate_limited');
   const REDIS_DOWN = rejection('redis_rate_limiter', 'redis_error');
 
-  const decide = (reply: unknown): RateLimitDecision => {
-    const [allowed, remaining, limit, resetMs, retry] = reply as number[];
-    if (allowed !== 1) rejected(LIMITED);
+  /** One call's decision, from the 5 numbers of the script's reply at `at`. */
+  const decide = (reply: number[], at: number): RateLimitDecision => {
+    const allowed = reply[at] === 1;
+    const retry = reply[at + 4]!;
+    if (!allowed) rejected(LIMITED);
     return {
-      allowed: allowed === 1,
-      remaining: remaining!,
-      limit: limit!,
-      resetMs: Math.max(0, resetMs!),
-      retryAfterMs: retry! < 0 ? Number.POSITIVE_INFINITY : retry!,
+      allowed,
+      remaining: reply[at + 1]!,
+      limit: reply[at + 2]!,
+      resetMs: Math.max(0, reply[at + 3]!),
+      retryAfterMs: retry < 0 ? Number.POSITIVE_INFINITY : retry,
     };
   };
+  // One script run per tick decides every call made in it (per key on Redis Cluster,
+  // where a script may only touch one slot).
+  const cluster = typeof (client as { nodes?: unknown }).nodes === 'function';
+  const send = async (keys: string[], argv: string[]): Promise<unknown> => {
+    try {
+      return await client.evalsha(sha, keys.length, ...keys, ...argv);
+    } catch (error) {
+      if (!isNoScript(error)) throw error;
+      redisOperation('EVAL');
+      return await client.eval(script, keys.length, ...keys, ...argv);
+    }
+  };
+  const batcher = new DecisionBatcher({ limits: limitArgs, byKey: cluster, keysOf, send, read: decide });
 
   return {
     async take(key, cost = 1) {
@@ -210,21 +236,15 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
           `a whole number from 0 to ${tightest.max} (the smallest limit's max)`,
         );
       }
-      const keys = keysOf(key);
-      sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
-      const nonce = `${instance}:${sequence}`;
-      const run = async (): Promise<unknown> => {
-        try {
-          return await client.evalsha(sha, numKeys, ...keys, String(cost), nonce, ...args);
-        } catch (error) {
-          if (!isNoScript(error)) throw error;
-          redisOperation('EVAL');
-          return await client.eval(script, numKeys, ...keys, String(cost), nonce, ...args);
-        }
-      };
+      let nonce = '';
+      if (algorithm === 'sliding-window') {
+        sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER;
+        nonce = `${instance}:${sequence}`;
+      }
+      const run = (): Promise<RateLimitDecision> => batcher.decide(key, cost, nonce);
       try {
-        const traced = (): Promise<unknown> => redisSpan(run);
-        return decide(await (deadline === undefined ? traced() : deadline.execute(traced)));
+        const traced = (): Promise<RateLimitDecision> => redisSpan(run);
+        return await (deadline === undefined ? traced() : deadline.execute(traced));
       } catch (error) {
         const decision: RateLimitDecision =
           insurance === undefined

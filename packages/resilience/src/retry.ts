@@ -95,6 +95,7 @@ const ATTEMPT = Object.freeze({ 'ballast.resilience.policy': 'retry' });
 const BUDGET_SPENT = rejection('retry', 'budget');
 
 class RetryStep implements Step {
+  readonly kind = 'retry';
   /** Resolved per use, so a policy built before the SDK starts records once it is registered. */
   get metrics(): Instruments | undefined {
     return instruments();

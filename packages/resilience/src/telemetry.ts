@@ -19,6 +19,8 @@ export const telemetry = createTelemetry({
     'ballast.resilience.batcher': 'The batcher name (`name` option).',
     'ballast.resilience.result': 'How a batch run ended: ok or error.',
     'ballast.resilience.winner': 'Which attempt of a hedged call succeeded: first or hedge.',
+    'ballast.resilience.pipeline':
+      'The policies a call goes through, outermost first (`retry > circuit_breaker > timeout`; `custom` for a policy of your own).',
     'ballast.resilience.attempt': 'The attempt number, from 1.',
     'ballast.resilience.delay': 'The wait before the next attempt, in seconds.',
     'ballast.resilience.timeout': 'The timeout that expired, in seconds.',
@@ -33,7 +35,7 @@ export const telemetry = createTelemetry({
       kind: 'internal',
       description:
         'One `execute` of a pipeline or of a policy used alone, from the call to its settlement. Active: the work runs inside it, so its spans are children.',
-      attributes: ['error.type'],
+      attributes: ['ballast.resilience.pipeline', 'error.type'],
       events: [
         'resilience.attempt',
         'resilience.retry',

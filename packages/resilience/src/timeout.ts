@@ -102,6 +102,7 @@ class TimeoutScope extends Scope implements DeadlineEntry {
 const TIMED_OUT = rejection('timeout', 'timeout');
 
 class TimeoutStep implements Step {
+  readonly kind = 'timeout';
   readonly queue: DeadlineQueue;
 
   constructor(

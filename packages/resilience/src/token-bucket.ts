@@ -66,6 +66,7 @@ interface Bucket {
 const LIMITED = rejection('token_bucket', 'rate_limited');
 
 class TokenBucketStep implements Step {
+  readonly kind = 'token_bucket';
   readonly buckets = new Map<string, Bucket>();
 
   constructor(

@@ -9,6 +9,7 @@ import {
   circuitBreaker,
   consecutiveFailures,
   constantBackoff,
+  hedge,
   pipeline,
   retry,
   timeout,
@@ -65,6 +66,17 @@ describe('resilience spans', () => {
       'error.type': new UnavailableError('x').code,
     });
     expect(spans[0]!.status.code).toBe(SpanStatusCode.UNSET);
+    expect(spans[0]!.attributes['ballast.resilience.pipeline']).toBe('retry > circuit_breaker > timeout');
+  });
+
+  it('names the policies of a chain on its span, a policy of your own as custom', async () => {
+    const own = { execute: <T>(work: () => Promise<T>) => work() };
+    await pipeline(own, bulkhead({ limit: 1 })).execute(async () => 'ok');
+    await hedge({ delay: '1s' }).execute(async () => 'ok');
+    expect(executeSpans().map((span) => span.attributes['ballast.resilience.pipeline'])).toEqual([
+      'custom > bulkhead',
+      'hedge',
+    ]);
   });
 
   it('makes the execute span active, so spans of the work are its children', async () => {

@@ -41,8 +41,8 @@ export class CacheEngine implements WriteBehindHooks {
   /** Index of the first tier that can lock, for cross-process single flight. */
   readonly lockTier: number;
   readonly namespaces = new Map<string, NamespaceCounters>();
-  /** Identifies this process's messages on the bus. */
-  readonly id = process.getBuiltinModule('node:crypto').randomUUID();
+  /** Identifies this process's messages on the bus (Web Crypto's randomUUID: no node:crypto import, so the package bundles for a browser). */
+  readonly id = globalThis.crypto.randomUUID();
   writeBehind: WriteBehind | undefined;
   /** What each change overtakes, for the reads and factory runs in flight. */
   readonly watches = new KeyWatches();

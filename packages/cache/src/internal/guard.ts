@@ -96,9 +96,14 @@ class TimedRead implements DeadlineEntry {
     this.deadline = this.deadlines.clock.now() + this.deadlines.ms;
     this.deadlines.queue.add(this);
     try {
-      const sent = this.split?.fetch(this.key);
-      if (sent !== undefined) sent.then(this.fetched, this.fail);
-      else this.get();
+      const split = this.split;
+      if (split?.read !== undefined) {
+        if (!split.read(this.key, this.fetched, this.fail)) this.get();
+      } else {
+        const sent = split?.fetch(this.key);
+        if (sent !== undefined) sent.then(this.fetched, this.fail);
+        else this.get();
+      }
     } catch (error) {
       this.fail(error);
     }

@@ -14,6 +14,11 @@ export const SPLIT_READ: unique symbol = Symbol('ballast.cache.splitRead') as ne
 export interface SplitRead {
   /** Sends the read; `undefined` when the tier cannot right now (then use `get`). */
   fetch(key: string): Promise<string | null> | undefined;
+  /**
+   * `fetch` without a promise per read: sends the read and calls `done` or `fail` once;
+   * false (nothing called) when the tier cannot right now. Used instead of `fetch` when given.
+   */
+  read?(key: string, done: (raw: string | null) => void, fail: (error: unknown) => void): boolean;
   /** The entry from what `fetch` returned; a promise (rejecting) only for a corrupt entry. */
   decode(raw: string | null, key: string): CacheEntry | undefined | Promise<never>;
 }

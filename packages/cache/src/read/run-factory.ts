@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { durationOption } from '@ballast/errors';
 import type { FactoryContext } from '../factory.js';
 import { checkTags } from '../internal/check-tags.js';
@@ -8,6 +7,27 @@ import { createEntry, nextAdaptiveTtl } from '../ttl.js';
 import { holdStale, withHardTimeout } from './fail-safe.js';
 import type { ReadCall } from './read-call.js';
 import { acquireLock } from './stampede-lock.js';
+
+let deepEqual: ((a: unknown, b: unknown) => boolean) | undefined;
+
+/**
+ * Whether adaptive TTL sees an unchanged value: `isDeepStrictEqual` of `node:util`, loaded
+ * on first use rather than imported so the package bundles for a browser; where there is no
+ * `node:util`, values compare by their JSON text (a reordered object then counts as changed,
+ * which only shortens its next TTL).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  deepEqual ??= globalThis.process?.getBuiltinModule?.('node:util')?.isDeepStrictEqual ?? sameJson;
+  return deepEqual(a, b);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Runs a factory for one key: takes the cross-process lock when asked, enforces the hard
@@ -59,7 +79,7 @@ export async function runFactory<T>(
     let lifetime = ttl ?? call.policy.ttl;
     const adaptive = call.policy.adaptiveTtl;
     if (ttl === undefined && adaptive !== undefined) {
-      const changed = previous === undefined || !isDeepStrictEqual(previous.value, value);
+      const changed = previous === undefined || !sameValue(previous.value, value);
       lifetime = nextAdaptiveTtl(previous?.ttl, changed, adaptive);
     }
     const { grace, jitter } = call.policy;

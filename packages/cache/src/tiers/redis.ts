@@ -12,6 +12,7 @@ import { SPLIT_READ, type SplitRead } from '../internal/split-read.js';
 import { tierName } from '../internal/tier-name.js';
 import { jsonSerializer, type Serializer } from '../serializer.js';
 import type { CacheLock, CacheTier } from '../tier.js';
+import { ReadCoalescer, type ReadDone, type ReadFail } from './redis-reads.js';
 import {
   ACQUIRE_SCRIPT,
   DELETE_SCRIPT,
@@ -75,7 +76,9 @@ function shardOf(key: string, shards: number): number {
  * stale-until, tags) that Redis expires at stale-until; keeps a sorted set per tag for
  * `deleteByTag`, from which each write prunes the keys past their stale-until; offers
  * cross-process locks with fencing tokens; `clear()` deletes only its prefix with SCAN,
- * never FLUSHDB, and keeps the fencing counters. Importing the package never loads ioredis.
+ * never FLUSHDB, and keeps the fencing counters. Reads issued in the same tick share round
+ * trips: the first goes at once as a `GET`, the others together as one `MGET` per shard.
+ * Importing the package never loads ioredis.
  *
  * @throws ConfigurationError unless exactly one of `client` or `url` is given, or for a bad `shards`.
  */
@@ -118,11 +121,21 @@ export function redisTier(options: RedisTierOptions): CacheTier {
     }
     return redis;
   };
+  // Reads issued in one tick after the first go out together: one MGET per shard (one slot each).
+  const reads = new ReadCoalescer();
   const split: SplitRead = {
     fetch(key) {
       const redis = ready;
       if (redis === undefined || redis.status !== 'ready') return undefined;
-      return redis.get(shards === 1 ? entry0 + key : `${base(key)}e:${key}`);
+      return new Promise((resolve, reject) => {
+        queue(redis, key, resolve, reject);
+      });
+    },
+    read(key, done, fail) {
+      const redis = ready;
+      if (redis === undefined || redis.status !== 'ready') return false;
+      queue(redis, key, done, fail);
+      return true;
     },
     decode(raw, key) {
       if (raw === null) return undefined;
@@ -138,6 +151,13 @@ export function redisTier(options: RedisTierOptions): CacheTier {
   const base0 = `${prefix}{s0}:`;
   const entry0 = `${base0}e:`;
   const base = (key: string): string => (shards === 1 ? base0 : `${prefix}{s${shardOf(key, shards)}}:`);
+  const queue = (redis: Scripted, key: string, done: ReadDone, fail: ReadFail): void => {
+    if (shards === 1) reads.read(redis, 0, entry0 + key, done, fail);
+    else {
+      const shard = shardOf(key, shards);
+      reads.read(redis, shard, `${prefix}{s${shard}}:e:${key}`, done, fail);
+    }
+  };
 
   const tier: CacheTier = {
     name,

@@ -1,21 +1,9 @@
-/** The brand every Ballast error carries, shared by every installed copy of this package. */
-export const BALLAST_ERROR_BRAND: unique symbol = Symbol.for('ballast.error') as never;
+import { BALLAST_ERROR_BRAND, type BallastErrorBase } from '@ballast/core/error-base';
 
-/** The fields every Ballast error has, as seen through the brand (any installed copy). */
-export interface BrandedError extends Error {
-  readonly code: string;
-  readonly category: string;
-  readonly status: number;
-  readonly retryable: boolean;
-  readonly userMessage: string;
-  readonly suggestions: readonly string[];
-  readonly details: Record<string, unknown>;
-  readonly docsUrl: string | undefined;
-  readonly retryAfterMs: number | undefined;
-}
+export { BALLAST_ERROR_BRAND };
 
-/** Whether `value` carries the Ballast brand (own or inherited). */
-export function hasBrand(value: unknown): value is BrandedError {
+/** Whether `value` carries the Ballast brand (own or inherited): a Ballast error of any installed copy. */
+export function hasBrand(value: unknown): value is BallastErrorBase {
   return (
     typeof value === 'object' &&
     value !== null &&

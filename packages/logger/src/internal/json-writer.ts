@@ -1,4 +1,5 @@
 import { DEFAULT_LIMITS, MORE_KEYS, moreItems, moreKeys, TRUNCATED } from '@ballast/redact';
+import { entryAfter, type KeyEntry, memberPrefix, pathBelow } from './line-keys.js';
 import { quote } from './quote.js';
 import type { PathNode, Scrub } from './scrub.js';
 
@@ -22,7 +23,8 @@ function text(raw: string, s: Scrub): string {
     return quote(s.text(raw)); // the scrub cuts it
   }
   budget.left -= raw.length;
-  return quote(s.text(raw));
+  const scan = s.scan;
+  return quote(scan === undefined ? raw : scan(raw));
 }
 
 /** The member that stands for the keys of `obj` left out from the `written`-th on. */
@@ -48,7 +50,10 @@ export function child(node: PathNode | undefined, key: string): PathNode | undef
  * Writes the members of `obj` as `,"key":value` pairs (no braces), censoring by
  * path, by key name and by pattern on the way. Nothing is cloned: secrets are
  * replaced in the output string only. `reserved`: the line keys written next to these
- * members (0 inside a value), which a member of the same name must not repeat.
+ * members (0 inside a value), which a member of the same name must not repeat. With `open`
+ * (a nested object) the first member is written `{"key":value` instead, so the object
+ * needs only its closing brace: cutting the comma off afterwards would copy the whole
+ * string built so far (V8 flattens it), for every object of every line.
  */
 export function members(
   obj: object,
@@ -57,23 +62,29 @@ export function members(
   depth: number,
   seen: unknown[],
   reserved: number,
+  open = false,
 ): string {
   let out = '';
   let n = 0;
+  let entry: KeyEntry | undefined;
   const record = obj as Record<string, unknown>;
   for (const key in record) {
     if (!hasOwn.call(record, key)) continue;
     budget.left -= key.length + 2;
     // A member named MORE_KEYS past the limit is the marker of an earlier pass (a serialized error).
     if ((n === MAX_KEYS && key !== MORE_KEYS) || budget.left < 0) {
-      out += moreMembers(obj, n);
+      const more = moreMembers(obj, n);
+      out += open && out === '' ? `{${more.slice(1)}` : more;
       break;
     }
     n++;
-    const next = node === undefined ? undefined : (node.named?.get(key) ?? node.other ?? undefined);
-    if (next?.terminal || s.isSecretKey(key)) {
+    entry = entryAfter(entry, key, s.key);
+    const next = node === undefined ? undefined : pathBelow(entry, node, key);
+    if (next?.terminal || entry.secret) {
       if (!s.remove)
-        out += s.member(key, reserved) + (s.hashed === undefined ? s.censor : s.hashed(record[key]));
+        out +=
+          (open && out === '' ? entry.first : memberPrefix(entry, reserved)) +
+          (s.hashed === undefined ? s.censor : s.hashed(record[key]));
       continue;
     }
     const raw = record[key];
@@ -94,7 +105,7 @@ export function members(
             ? pairedList(raw, s, next, depth + 1, seen)
             : value(raw, s, next, depth + 1, seen);
     }
-    if (v !== undefined) out += s.member(key, reserved) + v;
+    if (v !== undefined) out += (open && out === '' ? entry.first : memberPrefix(entry, reserved)) + v;
   }
   return out;
 }
@@ -118,12 +129,13 @@ function entries(
     n++;
     const key = typeof k === 'string' ? k : String(k);
     const next = child(node, key);
-    if (next?.terminal || s.isSecretKey(key)) {
-      if (!s.remove) out += s.member(key, 0) + (s.hashed === undefined ? s.censor : s.hashed(raw));
+    const entry = s.key(key);
+    if (next?.terminal || entry.secret) {
+      if (!s.remove) out += entry.member + (s.hashed === undefined ? s.censor : s.hashed(raw));
       continue;
     }
     const v = value(raw, s, next, depth + 1, seen);
-    if (v !== undefined) out += s.member(key, 0) + v;
+    if (v !== undefined) out += entry.member + v;
   }
   return out;
 }
@@ -149,7 +161,7 @@ function list(
     const next = child(node, String(i));
     // In header pairs (`rawHeaders`), the value after a secret header name is a secret.
     const name = pairs && i % 2 === 1 ? items[i - 1] : undefined;
-    const secret = next?.terminal || (typeof name === 'string' && s.isSecretKey(name));
+    const secret = next?.terminal || (typeof name === 'string' && s.key(name).secret);
     const v = secret ? censored(s, item) : value(item, s, next, depth + 1, seen);
     out += `${i === 0 ? '' : ','}${v ?? 'null'}`;
   }
@@ -234,8 +246,8 @@ export function value(
   let out: string | undefined;
   const proto = Object.getPrototypeOf(v);
   if ((proto === objectProto || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
-    const body = members(v, s, node, depth, seen, 0);
-    out = body === '' ? '{}' : `{${body.slice(1)}}`;
+    const body = members(v, s, node, depth, seen, 0, true);
+    out = body === '' ? '{}' : `${body}}`;
   } else if (Array.isArray(v)) {
     out = list(v as unknown[], s, node, depth, seen);
   } else if (v instanceof Error || toTag.call(v) === '[object Error]') {
@@ -250,8 +262,8 @@ export function value(
   } else if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     out = value((v as { toJSON(): unknown }).toJSON(), s, node, depth, seen);
   } else {
-    const body = members(v, s, node, depth, seen, 0);
-    out = body === '' ? '{}' : `{${body.slice(1)}}`;
+    const body = members(v, s, node, depth, seen, 0, true);
+    out = body === '' ? '{}' : `${body}}`;
   }
   seen.pop();
   return out;

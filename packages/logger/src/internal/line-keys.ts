@@ -1,9 +1,10 @@
+import type { PathState } from '@ballast/redact';
 import { quote } from './quote.js';
 
 /**
  * The keys a line writes itself, as bits of a mask. A field named like one whose bit is
  * set would put the key twice on the line, and JSON readers keep the last one (the
- * caller's): {@link memberPrefixes} writes it with one more `_` in front instead.
+ * caller's): {@link memberPrefix} writes it with one more `_` in front instead.
  */
 export const LEVEL_KEY = 1;
 export const TIME_KEY = 2;
@@ -31,7 +32,7 @@ const BITS: Readonly<Record<string, number>> = {
 const LINE_KEY = /^_*(level|time|name|msg|err|repeated|trace_id|span_id|trace_flags)$/;
 
 /**
- * The `reserved` argument of {@link memberPrefixes}: `own` holds the line keys that a key
+ * The `reserved` argument of {@link memberPrefix}: `own` holds the line keys that a key
  * named exactly like one is renamed for, `underscored` those for which `_level`, `__level`…
  * get one more `_`. Fields written on many lines (base, bindings, context) rename whatever
  * the line may write, so a call's own fields must shift the underscored forms just as
@@ -47,14 +48,6 @@ export function lineKeyBit(key: string): number {
   return match === null ? 0 : (BITS[match[1] as string] as number);
 }
 
-/** A key named like a line key: its prefix as written, and as renamed. */
-interface LineKeyPrefix {
-  /** Its bit in a `reserved` argument ({@link reservedKeys}). */
-  test: number;
-  plain: string;
-  renamed: string;
-}
-
 let renamed = 0;
 
 /**
@@ -66,36 +59,118 @@ export function renameCount(): number {
 }
 
 /**
- * Makes a remembered `,"key":` writer: log lines repeat the same few keys, so after the
- * first line a key costs one map lookup and no allocation. `text` censors secrets inside
- * the key itself (a token used as a map key), once per key. `reserved` ({@link reservedKeys})
- * holds the line keys written at this level (0 below the top level of a line): a key named
- * like one of them is written with one more `_` in front (`level` → `_level`).
+ * What the writer needs to know about one member key, worked out on its first sighting and
+ * remembered: log lines repeat the same few keys, so after the first line a key costs one
+ * map lookup and no allocation. Each field is a function of the key alone (and of the
+ * logger's redaction): values are never remembered.
  */
-export function memberPrefixes(text: (key: string) => string): (key: string, reserved: number) => string {
-  const prefixes = new Map<string, string>();
-  // Keys named like a line key stay out of `prefixes`: the common key costs what it did
-  // before line keys existed, one lookup, and only these take the second one.
-  const lineKeys = new Map<string, LineKeyPrefix>();
-  const prefixOf = (key: string): string => `,${quote(text(key))}:`;
-  const lineKey = (key: string, reserved: number): string => {
-    let known = lineKeys.get(key);
-    if (known === undefined) {
-      const bit = lineKeyBit(key);
-      if (bit === 0) {
-        const prefix = prefixOf(key);
-        if (prefixes.size >= 10_000) prefixes.clear();
-        prefixes.set(key, prefix);
-        return prefix;
-      }
-      const test = key.startsWith('_') ? bit << 8 : bit;
-      known = { test, plain: prefixOf(key), renamed: prefixOf(`_${key}`) };
-      if (lineKeys.size >= 1_000) lineKeys.clear(); // `_…_level` has no length limit
-      lineKeys.set(key, known);
-    }
-    if ((known.test & reserved) === 0) return known.plain;
-    renamed++;
-    return known.renamed;
+export interface KeyEntry {
+  /** Whether the key's value is censored wherever it appears (a secret key name). */
+  readonly secret: boolean;
+  /** `,"key":`, secrets inside the key itself (a token used as a map key) censored. */
+  readonly member: string;
+  /** `{"key":`: the first member of a nested object. */
+  readonly first: string;
+  /**
+   * Its bit in a `reserved` argument ({@link reservedKeys}) when the key is named like a
+   * line key (`level`, `_level`…), else 0.
+   */
+  readonly test: number;
+  /** `,"_key":`, as written when the line itself writes `key` (only set when `test` is). */
+  readonly renamed: string;
+  /**
+   * The key that came after this one in the last object written, and its entry: the objects
+   * logged at one call site share their key list, so the writer finds each entry after the
+   * first by comparing one string instead of a map lookup (a shape's plan, learnt as it goes).
+   */
+  nextKey: string | undefined;
+  nextEntry: KeyEntry | undefined;
+  /**
+   * The redaction path state this key was last met under, and the state below it for this
+   * key (`undefined` when no path goes on): saves the lookup in the path automaton for keys
+   * met again under the same state.
+   */
+  pathFrom: PathState | undefined;
+  pathTo: PathState | undefined;
+}
+
+/** The path state below `node` for the key of `entry` (`undefined` when no path goes on). */
+export function pathBelow(entry: KeyEntry, node: PathState, key: string): PathState | undefined {
+  if (entry.pathFrom === node) return entry.pathTo;
+  const next = node.named?.get(key) ?? node.other ?? undefined;
+  entry.pathFrom = node;
+  entry.pathTo = next;
+  return next;
+}
+
+/**
+ * The entry of `key`, the member after the one of `prev` (`undefined` for a first member):
+ * through the link `prev` remembers when it names `key`, else looked up and linked.
+ */
+export function entryAfter(
+  prev: KeyEntry | undefined,
+  key: string,
+  lookup: (key: string) => KeyEntry,
+): KeyEntry {
+  if (prev === undefined) return lookup(key);
+  if (prev.nextKey === key) return prev.nextEntry as KeyEntry;
+  const entry = lookup(key);
+  prev.nextKey = key;
+  prev.nextEntry = entry;
+  return entry;
+}
+
+/** Empties a map of entries, unlinking them first, so no entry keeps a forgotten one alive. */
+function forget(map: Map<string, KeyEntry>): void {
+  for (const entry of map.values()) {
+    entry.nextKey = undefined;
+    entry.nextEntry = undefined;
+  }
+  map.clear();
+}
+
+/**
+ * `,"key":` for a member whose line writes the line keys in `reserved` ({@link reservedKeys}; 0
+ * below the top level of a line): a key named like one of them is written with one more `_`
+ * in front (`level` → `_level`).
+ */
+export function memberPrefix(entry: KeyEntry, reserved: number): string {
+  if ((entry.test & reserved) === 0) return entry.member;
+  renamed++;
+  return entry.renamed;
+}
+
+/**
+ * Makes the remembered {@link KeyEntry} of each key. `text` censors secrets inside the key
+ * itself, `isSecretKey` says whether its value is a secret; each runs once per key.
+ */
+export function keyEntries(
+  text: (key: string) => string,
+  isSecretKey: (key: string) => boolean,
+): (key: string) => KeyEntry {
+  const entries = new Map<string, KeyEntry>();
+  // Keys named like a line key have their own, smaller map: `_…_level` has no length limit.
+  const lineKeys = new Map<string, KeyEntry>();
+  const learn = (key: string): KeyEntry => {
+    const known = lineKeys.get(key);
+    if (known !== undefined) return known;
+    const quoted = quote(text(key));
+    const bit = lineKeyBit(key);
+    const entry: KeyEntry = {
+      secret: isSecretKey(key),
+      member: `,${quoted}:`,
+      first: `{${quoted}:`,
+      test: bit === 0 ? 0 : key.startsWith('_') ? bit << 8 : bit,
+      renamed: bit === 0 ? '' : `,${quote(text(`_${key}`))}:`,
+      nextKey: undefined,
+      nextEntry: undefined,
+      pathFrom: undefined,
+      pathTo: undefined,
+    };
+    const map = bit === 0 ? entries : lineKeys;
+    if (map.size >= (bit === 0 ? 10_000 : 1_000)) forget(map);
+    map.set(key, entry);
+    return entry;
   };
-  return (key, reserved) => prefixes.get(key) ?? lineKey(key, reserved);
+  return (key) => entries.get(key) ?? learn(key);
 }

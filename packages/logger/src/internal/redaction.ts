@@ -1,6 +1,6 @@
 import { type BallastError, ConfigurationError, invalidOption, serializeError } from '@ballast/errors';
 import { compileRedaction as compilePlan, type RedactionPlan, type RedactSelection } from '@ballast/redact';
-import { memberPrefixes } from './line-keys.js';
+import { keyEntries } from './line-keys.js';
 import { quote } from './quote.js';
 import { boundedText, noScrub, type Scrub } from './scrub.js';
 
@@ -56,12 +56,13 @@ export function compileRedaction(option: RedactOption | undefined): Scrub {
     );
   }
   const compiled = plan(settings);
-  const text = boundedText(compiled.scans ? (s: string) => compiled.scanText(s) : (s: string) => s);
+  const scan = compiled.scans ? compiled.scanText : undefined;
+  const text = boundedText(scan ?? ((s: string) => s));
   return {
-    isSecretKey: compiled.isSecretKey,
+    key: keyEntries(text, compiled.isSecretKey),
     headerPairs: compiled.holdsHeaderPairs,
     text,
-    member: memberPrefixes(text),
+    scan,
     paths: compiled.paths ?? undefined,
     censor: quote(compiled.censor),
     hashed: compiled.hashing ? (secret: unknown) => quote(compiled.censorValue(secret)) : undefined,

@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, type PathState, truncateString } from '@ballast/redact';
-import { memberPrefixes } from './line-keys.js';
+import { type KeyEntry, keyEntries } from './line-keys.js';
 
 const MAX_STRING = DEFAULT_LIMITS.maxStringLength;
 
@@ -15,12 +15,20 @@ export type PathNode = PathState;
  * nothing in it matches, so the common case allocates nothing.
  */
 export interface Scrub {
-  /** True when the key's value must be censored wherever it appears. */
-  isSecretKey(key: string): boolean;
+  /**
+   * What the writer needs to know about a member key: whether its value is a secret, and
+   * `,"key":` as written (secrets in the key itself censored); remembered per key.
+   */
+  key(key: string): KeyEntry;
   /** True when the array under `key` holds header names and values in pairs (`rawHeaders`). */
   headerPairs(key: string): boolean;
   /** Censors secret-looking substrings (tokens, card numbers, credentials in URLs). */
   text(value: string): string;
+  /**
+   * `text` for a string within the string limit (which it does not cut), called directly:
+   * the writer's common case. `undefined` when no pattern is on: such a string stays as it is.
+   */
+  readonly scan: ((value: string) => string) | undefined;
   /** Compiled `paths`, or undefined when there are none. */
   readonly paths: PathNode | undefined;
   /** The censor, already quoted as JSON. */
@@ -31,12 +39,6 @@ export interface Scrub {
   readonly remove: boolean;
   /** Turns an Error into a plain object (cause chains included). */
   error(err: Error): unknown;
-  /**
-   * `,"key":` for a member key, its own secrets censored; remembered per key. `reserved`
-   * holds the line keys written at this level (bits of `line-keys.ts`, 0 below the top
-   * level): a key named like one of them gets one more `_` in front.
-   */
-  member(key: string, reserved: number): string;
 }
 
 /**
@@ -57,14 +59,14 @@ const identity = boundedText((value: string): string => value);
 /** A scrub that changes nothing: redaction turned off. */
 export function noScrub(error: (err: Error) => unknown): Scrub {
   return {
-    isSecretKey: () => false,
+    key: keyEntries(identity, () => false),
     headerPairs: () => false,
     text: identity,
+    scan: undefined,
     paths: undefined,
     censor: '""',
     hashed: undefined,
     remove: false,
     error,
-    member: memberPrefixes(identity),
   };
 }

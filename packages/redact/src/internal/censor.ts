@@ -1,8 +1,5 @@
+import type { createHmac as CreateHmac } from 'node:crypto';
 import type { CensorFunction } from '../types.js';
-
-/** node:crypto, loaded on first use: importing it costs more than this whole module. */
-let crypto: typeof import('node:crypto') | undefined;
-const nodeCrypto = () => (crypto ??= process.getBuiltinModule('node:crypto'));
 
 /** How a compiled redactor replaces secrets. */
 export type CompiledCensor =
@@ -24,9 +21,26 @@ function text(value: unknown): string {
   }
 }
 
-/** The keyed pseudonym of `value`: `[REDACTED:` + 8 hex digits of HMAC-SHA-256 + `]`. */
+let createHmac: typeof CreateHmac | undefined;
+
+/**
+ * `createHmac` of `node:crypto`, loaded on first use through `process.getBuiltinModule`
+ * (Node, Bun, Deno) rather than imported, so this package bundles for a browser or an edge
+ * runtime; `undefined` where there is no `node:crypto`, where `censor: 'hash'` is refused
+ * at creation. (Web Crypto's HMAC is asynchronous; a redactor is not.)
+ */
+export function nodeHmac(): typeof CreateHmac | undefined {
+  createHmac ??= globalThis.process?.getBuiltinModule?.('node:crypto')?.createHmac;
+  return createHmac;
+}
+
+/** What a hash censor needs where it is missing, for the error refusing it. */
+export const HASH_UNAVAILABLE =
+  "a censor string or function: censor: 'hash' needs node:crypto (Node, Bun, Deno), which this runtime lacks";
+
+/** The keyed pseudonym of `value`: `[REDACTED:` + 8 hex digits of HMAC-SHA-256 + `]`. Needs {@link nodeHmac}. */
 export function pseudonym(key: string | Uint8Array, value: unknown): string {
-  const digest = nodeCrypto().createHmac('sha256', key).update(text(value)).digest('hex');
+  const digest = nodeHmac()!('sha256', key).update(text(value)).digest('hex');
   return `[REDACTED:${digest.slice(0, 8)}]`;
 }
 

@@ -11,11 +11,11 @@ const IDENT_PART = /[\p{ID_Continue}$\u200C\u200D]/u;
 
 function fail(path: string, position: number, problem: string): never {
   const pointer = `${path}\n${' '.repeat(position)}^`;
-  throw new RedactConfigurationError(
-    `Invalid redaction path ${JSON.stringify(path)} at position ${position}: ${problem}.\n${pointer}`,
-    { option: 'paths', path, position },
-    'Write paths as fast-redact does: a.b, a["x-y"].c, a[0], a.*.c, *.password.',
-  );
+  throw new RedactConfigurationError({
+    message: `Invalid redaction path ${JSON.stringify(path)} at position ${position}: ${problem}.\n${pointer}`,
+    details: { option: 'paths', path, position },
+    suggestions: ['Write paths as fast-redact does: a.b, a["x-y"].c, a[0], a.*.c, *.password.'],
+  });
 }
 
 /**

@@ -27,6 +27,15 @@ interface CharGate {
 const CLEAN_LIMIT = 2048;
 /** The longest string remembered as clean. */
 const CLEAN_MAX_LENGTH = 256;
+/**
+ * How many longer strings (stack traces, SQL, request bodies) a scanner remembers as clean:
+ * few, as each may be long, but an error logged again carries the same stack, whose scan
+ * (a character loop, then the URL patterns its `file://` frames wake) costs far more than
+ * the lookup.
+ */
+const LONG_CLEAN_LIMIT = 32;
+/** The longest string remembered as clean: V8 hashes strings up to this length in full. */
+const LONG_CLEAN_MAX_LENGTH = 16_383;
 const ALWAYS = 0;
 const HINTED = 1;
 const GATED = 2;
@@ -64,6 +73,11 @@ export interface Scanner {
    * ({@link CLEAN_LIMIT} strings of up to {@link CLEAN_MAX_LENGTH} characters), emptied when full.
    */
   readonly clean: Set<string>;
+  /**
+   * Longer strings the patterns ran over and found clean: at most {@link LONG_CLEAN_LIMIT} of
+   * up to {@link LONG_CLEAN_MAX_LENGTH} characters.
+   */
+  readonly cleanLong: Set<string>;
   /** Scratch for the gate: the scan a pattern was last noted in, and its character count. */
   readonly seen: Uint32Array;
   readonly counts: Uint32Array;
@@ -154,6 +168,7 @@ export function compileScanner(patterns: readonly (RedactPattern | RegExp)[]): S
     minHinted,
     hasAlways,
     clean: new Set(),
+    cleanLong: new Set(),
     seen: new Uint32Array(patterns.length),
     counts: new Uint32Array(patterns.length),
     counted: new Uint32Array(patterns.length),
@@ -285,13 +300,31 @@ export function scan(scanner: Scanner, text: string, replace: Replace): string {
   // Shorter than any pattern can match (`GET`, `200`): nothing to look up or scan.
   if (text.length < scanner.minLength) return text;
   const short = text.length <= CLEAN_MAX_LENGTH;
-  if (short && scanner.clean.has(text)) return text;
+  if (short ? scanner.clean.has(text) : knownClean(scanner, text)) return text;
   const out = scanFresh(scanner, text, replace);
   if (short && out === text) {
     if (scanner.clean.size >= CLEAN_LIMIT) scanner.clean.clear();
     scanner.clean.add(text);
   }
   return out;
+}
+
+/**
+ * Whether a longer string was found clean by the patterns before (a repeated stack trace).
+ * V8 keeps a string's hash once computed, so asking again for the same string is cheap.
+ */
+function knownClean(scanner: Scanner, text: string): boolean {
+  return text.length <= LONG_CLEAN_MAX_LENGTH && scanner.cleanLong.has(text);
+}
+
+/**
+ * Remembers a longer string the patterns ran over and found clean. One the gate let through
+ * without running any is not: its scan was the gate's loop alone, cheaper than keeping it.
+ */
+function rememberClean(scanner: Scanner, text: string): void {
+  if (text.length <= CLEAN_MAX_LENGTH || text.length > LONG_CLEAN_MAX_LENGTH) return;
+  if (scanner.cleanLong.size >= LONG_CLEAN_LIMIT) scanner.cleanLong.clear();
+  scanner.cleanLong.add(text);
 }
 
 function scanFresh(scanner: Scanner, text: string, replace: Replace): string {
@@ -303,6 +336,7 @@ function scanFresh(scanner: Scanner, text: string, replace: Replace): string {
     let out = text;
     for (let i = 0; i < gated.length; i++)
       out = applyIfLongEnough(scanner.patterns[gated[i]!]!, out, replace);
+    if (out === text) rememberClean(scanner, text);
     return out;
   }
   const hinted =
@@ -320,6 +354,7 @@ function scanFresh(scanner: Scanner, text: string, replace: Replace): string {
     }
     out = applyIfLongEnough(patterns[i]!, out, replace);
   }
+  if (out === text) rememberClean(scanner, text);
   return out;
 }
 

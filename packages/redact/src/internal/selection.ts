@@ -4,7 +4,7 @@ import { DEFAULT_PATTERNS } from '../patterns.js';
 import { HASH_KEY_EXPECTED, isHashKey } from '../pseudonym.js';
 import type { RedactOptions, RedactPattern } from '../types.js';
 import { assignmentPattern } from './assignment.js';
-import type { CompiledCensor } from './censor.js';
+import { type CompiledCensor, HASH_UNAVAILABLE, nodeHmac } from './censor.js';
 import { invalidOption, rejectUnknownKeys } from './configuration-error.js';
 import { compilePaths, type PathState } from './path-automaton.js';
 import { compileScanner, type Scanner } from './scanner.js';
@@ -169,6 +169,7 @@ function compileCensor(options: RedactOptions, at: string, functions: boolean): 
   const { censor = DEFAULT_CENSOR, hashKey } = options;
   if (censor === 'hash') {
     if (!isHashKey(hashKey)) throw invalidOption(`${at}hashKey`, hashKey, HASH_KEY_EXPECTED);
+    if (nodeHmac() === undefined) throw invalidOption(`${at}censor`, censor, HASH_UNAVAILABLE);
     return { kind: 'hash', key: hashKey };
   }
   if (hashKey !== undefined) {

@@ -1,3 +1,4 @@
+import { BALLAST_ERROR_BRAND as BALLAST_BRAND } from '@ballast/core/error-base';
 import { MORE_KEYS, moreItems, moreKeys, type ValueLimits } from '../limits.js';
 
 /** Stands for a property whose getter threw; becomes `'[Unserializable]'` in the copy. */
@@ -106,8 +107,6 @@ const dateTime = Date.prototype.getTime;
 const dateToJSON = Date.prototype.toJSON;
 const dateToISO = Date.prototype.toISOString;
 const toTag = Object.prototype.toString;
-/** The brand every Ballast error carries (any installed copy of `@ballast/errors`). */
-const BALLAST_BRAND = Symbol.for('ballast.error');
 
 /**
  * Whether `value` is an error: an `Error`, one from another realm (`[object Error]`), or a

@@ -32,6 +32,7 @@ function reportState(step: BreakerStep, result: ObservableResult): void {
 
 /** The breaker's state machine and its step in a policy chain. */
 export class BreakerStep implements Step {
+  readonly kind = 'circuit_breaker';
   state = CLOSED;
   /** Bumped on every transition; results of calls admitted in an older generation are ignored. */
   generation = 0;

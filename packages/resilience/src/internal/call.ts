@@ -1,5 +1,5 @@
 import { abortReason, errorType } from '@ballast/core';
-import type { Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import type { Policy, PolicyContext, Work } from '../policy.js';
 import { telemetry } from '../telemetry.js';
 import { endSpan, type Instruments, instruments } from './metrics.js';
@@ -94,6 +94,8 @@ class Context implements PolicyContext {
  * continues the chain with `call.next(index, scope, attempt)`.
  */
 export interface Step {
+  /** The policy this step belongs to (`retry`, `circuit_breaker`…; `custom` for a policy of the user's), named on the `resilience.execute` span. */
+  readonly kind: string;
   run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown>;
 }
 
@@ -140,6 +142,18 @@ export function executeSteps<T>(
   return new Call(work, steps, signal).next(0, undefined, 1) as Promise<T>;
 }
 
+/** The `resilience.execute` span attributes of each chain of steps, made once per chain. */
+const chainAttributes = new WeakMap<readonly Step[], Attributes>();
+
+function attributesOf(steps: readonly Step[]): Attributes {
+  let attributes = chainAttributes.get(steps);
+  if (attributes === undefined) {
+    attributes = Object.freeze({ 'ballast.resilience.pipeline': steps.map((step) => step.kind).join(' > ') });
+    chainAttributes.set(steps, attributes);
+  }
+  return attributes;
+}
+
 /** The traced and measured execute: a `resilience.execute` span made active, a duration. */
 function observed(
   call: Call,
@@ -166,7 +180,7 @@ function observed(
       },
     );
   if (tracer === undefined) return run();
-  return tracer.startActiveSpan('resilience.execute', (span) => {
+  return tracer.startActiveSpan('resilience.execute', { attributes: attributesOf(call.steps) }, (span) => {
     call.span = span;
     return run();
   });

@@ -56,7 +56,7 @@ export function retryEvent(span: Span, attempt: number, delayMs: number, error: 
 const REDIS_ATTRIBUTES = Object.freeze({ 'db.system.name': 'redis', 'db.operation.name': 'EVALSHA' });
 
 /**
- * Runs one Redis round trip of the rate limiter inside a `resilience.redis_rate_limiter.take`
+ * Runs one decision of the rate limiter (its wait for Redis) inside a `resilience.redis_rate_limiter.take`
  * client span (active, so an instrumented client's own span nests under it), or plainly
  * when tracing is off. `run` may rename the operation with {@link redisOperation}.
  */

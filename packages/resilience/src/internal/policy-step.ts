@@ -10,6 +10,7 @@ import { type Call, Scope, type Step } from './call.js';
  * reset it).
  */
 export class PolicyStep implements Step {
+  readonly kind = 'custom';
   constructor(readonly policy: Policy) {}
 
   run(call: Call, index: number, scope: Scope | undefined, attempt: number): Promise<unknown> {
