@@ -15,7 +15,7 @@ import type {
   TracerProvider,
   UpDownCounter,
 } from '@opentelemetry/api';
-import { loadedOtelApi, type OtelApi, otelApi } from './internal/otel.js';
+import { availableOtelApi, loadedOtelApi, type OtelApi, otelApi } from './internal/otel.js';
 
 /** Replaced by the build (tsup `define`) with the package's version; absent when run from source. */
 declare const __BALLAST_VERSION__: string | undefined;
@@ -235,10 +235,13 @@ let noopTracerProvider: TracerProvider | undefined;
 /** The constructor of the API's no-op meter. */
 let noopMeter: unknown;
 
-/** The API, loaded on the first call, with the no-op objects telemetry compares with. */
-function api(): OtelApi {
-  const otel = otelApi();
-  if (noopTracerProvider === undefined) {
+/**
+ * The API, loaded on the first call, with the no-op objects telemetry compares with;
+ * `undefined` while it is still being imported (a runtime that cannot require it).
+ */
+function api(): OtelApi | undefined {
+  const otel = availableOtelApi();
+  if (otel !== undefined && noopTracerProvider === undefined) {
     noopTracerProvider = new otel.ProxyTracerProvider().getDelegate();
     noopMeter = otel.createNoopMeter().constructor;
   }
@@ -270,8 +273,8 @@ function apiRegistered(): boolean {
 
 /** Starts watching the API's tracer proxy, if the API is loaded. */
 function watch(): void {
-  if (loadedOtelApi() === undefined) return;
-  const otel = api();
+  const otel = loadedOtelApi() === undefined ? undefined : api();
+  if (otel === undefined) return;
   const global = otel.trace.getTracerProvider();
   if (global instanceof otel.ProxyTracerProvider) proxy = global;
 }
@@ -361,6 +364,7 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
       // Nothing registered with the API at all: the common case without an SDK costs next to nothing.
       if (!apiRegistered()) return undefined;
       const otel = api();
+      if (otel === undefined) return undefined;
       const global = otel.trace.getTracerProvider();
       const provider = global instanceof otel.ProxyTracerProvider ? global.getDelegate() : global;
       if (provider === noopTracerProvider) return undefined;
@@ -372,7 +376,8 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
     },
     instruments() {
       if (!apiRegistered()) return undefined;
-      const provider = api().metrics.getMeterProvider();
+      const provider = api()?.metrics.getMeterProvider();
+      if (provider === undefined) return undefined;
       if (provider !== meterProvider) {
         meterProvider = provider;
         const meter = provider.getMeter(name, SCOPE_VERSION);

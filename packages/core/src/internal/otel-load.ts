@@ -39,9 +39,15 @@ function requirable(): boolean {
 }
 
 /**
- * The API, imported now only where `require` could not load it later: a runtime without
- * `process.getBuiltinModule`, or a bundle without `node_modules` (a bundler sees this
- * `import()` and keeps the API in the bundle). Elsewhere `undefined`: it is required on
- * first use. The CommonJS build replaces this module by `otel-load.cjs.ts`.
+ * The API once imported, where `require` cannot load it: a runtime without
+ * `process.getBuiltinModule` (a browser), or a bundle without `node_modules` (a bundler
+ * sees this `import()` and keeps the API in the bundle). The import starts now and settles
+ * a tick later; until then telemetry stays off. Elsewhere `undefined`: the API is required
+ * on first use. The CommonJS build replaces this module by `otel-load.cjs.ts`.
  */
-export const preloaded: OtelApi | undefined = requirable() ? undefined : await import('@opentelemetry/api');
+export let preloaded: OtelApi | undefined;
+if (!requirable()) {
+  void import('@opentelemetry/api').then((api) => {
+    preloaded = api;
+  });
+}

@@ -12,7 +12,7 @@ const SPECIFIER = '@opentelemetry/api';
  * and until something is, every API call is a no-op. So the ES module build requires it
  * synchronously on first use (see `otel-load.ts` for where it cannot).
  */
-let api: OtelApi | undefined = preloaded;
+let api: OtelApi | undefined;
 /** `require` relative to this module, once made. */
 let load: NodeJS.Require | undefined;
 /** Where `require` finds the API, once looked up (`null`: it cannot). */
@@ -25,9 +25,24 @@ let resolved: string | null | undefined;
  * @internal
  */
 export function otelApi(): typeof Api {
+  const loaded = availableOtelApi();
+  if (loaded === undefined) {
+    throw new Error(
+      '@opentelemetry/api is still being imported: this runtime cannot require it, so it is ready a tick after @ballast/core is imported.',
+    );
+  }
+  return loaded;
+}
+
+/** {@link otelApi}, or `undefined` while the API is still being imported (see `otel-load.ts`). */
+export function availableOtelApi(): OtelApi | undefined {
   if (api === undefined) {
-    load ??= nodeRequire() as NodeJS.Require;
-    api = load(SPECIFIER) as OtelApi;
+    if (preloaded !== undefined) api = preloaded;
+    else {
+      load ??= nodeRequire();
+      if (load === undefined) return undefined;
+      api = load(SPECIFIER) as OtelApi;
+    }
   }
   return api;
 }
@@ -38,7 +53,7 @@ export function otelApi(): typeof Api {
  * nobody loaded.
  */
 export function loadedOtelApi(): OtelApi | undefined {
-  if (api !== undefined) return api;
+  if (api !== undefined || preloaded !== undefined) return availableOtelApi();
   load ??= nodeRequire();
   if (load === undefined) return undefined;
   if (resolved === undefined) {
@@ -49,5 +64,5 @@ export function loadedOtelApi(): OtelApi | undefined {
     }
   }
   if (resolved === null || load.cache[resolved] === undefined) return undefined;
-  return otelApi();
+  return availableOtelApi();
 }
