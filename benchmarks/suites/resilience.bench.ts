@@ -1,20 +1,15 @@
 import {
   circuitBreaker as ballastBreaker,
-  retry as ballastRetry,
   timeout as ballastTimeout,
   consecutiveFailures,
-  pipeline,
   redisRateLimiter,
 } from '@ballast/resilience';
 import {
   ConsecutiveBreaker,
   circuitBreaker as cockatielBreaker,
-  retry as cockatielRetry,
   timeout as cockatielTimeout,
-  ExponentialBackoff,
   handleAll,
   TimeoutStrategy,
-  wrap,
 } from 'cockatiel';
 import { Redis } from 'ioredis';
 import Opossum from 'opossum';

@@ -11,6 +11,7 @@ export {
   type Listener,
 } from './events.js';
 export type { HealthIndicator, HealthResult, HealthStatus } from './health.js';
+export { otelApi } from './internal/otel.js';
 export { type LogFn, type LoggerLike, noopLogger } from './logger.js';
 export { parseSize, type Size } from './size.js';
 export {

@@ -1,23 +1,21 @@
-import {
-  type Attributes,
-  type Counter,
-  createNoopMeter,
-  type Histogram,
-  type Meter,
-  type MeterProvider,
-  metrics,
-  type ObservableCounter,
-  type ObservableGauge,
-  type ObservableResult,
+import type {
+  Attributes,
+  Counter,
+  Histogram,
+  Meter,
+  MeterProvider,
+  ObservableCounter,
+  ObservableGauge,
+  ObservableResult,
   ProxyTracerProvider,
-  type Span,
+  Span,
   SpanKind,
   SpanStatusCode,
-  type Tracer,
-  type TracerProvider,
-  trace,
-  type UpDownCounter,
+  Tracer,
+  TracerProvider,
+  UpDownCounter,
 } from '@opentelemetry/api';
+import { availableOtelApi, loadedOtelApi, type OtelApi, otelApi } from './internal/otel.js';
 
 /** Replaced by the build (tsup `define`) with the package's version; absent when run from source. */
 declare const __BALLAST_VERSION__: string | undefined;
@@ -27,6 +25,11 @@ declare const __BALLAST_VERSION__: string | undefined;
  * packages share (they are released together), or `0.0.0-dev` when run from source.
  */
 const SCOPE_VERSION = typeof __BALLAST_VERSION__ === 'string' ? __BALLAST_VERSION__ : '0.0.0-dev';
+
+// The values of the API's `SpanStatusCode.ERROR` and `SpanKind.INTERNAL` (fixed by the
+// OpenTelemetry specification), so recording an error loads nothing.
+const STATUS_ERROR: SpanStatusCode = 2;
+const KIND_INTERNAL: SpanKind = 0;
 
 function scope(pkg: string): string {
   if (!/^[a-z][a-z0-9-]*$/.test(pkg)) {
@@ -40,12 +43,14 @@ function scope(pkg: string): string {
  * registered it is a no-op tracer whose spans cost next to nothing.
  */
 export function getTracer(pkg: string): Tracer {
-  return trace.getTracer(scope(pkg), SCOPE_VERSION);
+  const name = scope(pkg);
+  return otelApi().trace.getTracer(name, SCOPE_VERSION);
 }
 
 /** The meter named `@ballast/<pkg>`; a no-op meter when no SDK is registered. */
 export function getMeter(pkg: string): Meter {
-  return metrics.getMeter(scope(pkg), SCOPE_VERSION);
+  const name = scope(pkg);
+  return otelApi().metrics.getMeter(name, SCOPE_VERSION);
 }
 
 /**
@@ -71,7 +76,7 @@ export function recordError(span: Span, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   span.recordException(error instanceof Error ? error : message);
   span.setAttribute('error.type', errorType(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  span.setStatus({ code: STATUS_ERROR, message });
 }
 
 /**
@@ -87,7 +92,7 @@ export async function withSpan<T>(
   name: string,
   attributes: Attributes,
   fn: (span: Span) => Promise<T>,
-  kind: SpanKind = SpanKind.INTERNAL,
+  kind: SpanKind = KIND_INTERNAL,
 ): Promise<T> {
   return tracer.startActiveSpan(name, { attributes, kind }, async (span) => {
     try {
@@ -214,9 +219,6 @@ export interface Telemetry<M extends Record<string, MetricDefinition>> {
   observe<T extends object>(key: keyof M, target: T, read: GaugeReader<T>): void;
 }
 
-const NOOP_METER = createNoopMeter();
-/** The API's no-op tracer provider (the delegate of a proxy nothing was registered on). */
-const NOOP_TRACER_PROVIDER: TracerProvider = new ProxyTracerProvider().getDelegate();
 /** Where the OpenTelemetry API (1.x) keeps its registered providers; absent until one is registered. */
 const OTEL_API = Symbol.for('opentelemetry.js.api.1');
 const registry = globalThis as Record<symbol, unknown>;
@@ -228,6 +230,24 @@ let holder: object | undefined;
 let proxy: ProxyTracerProvider | undefined;
 let countdown = 0;
 
+/** The API's no-op tracer provider (the delegate of a proxy nothing was registered on). */
+let noopTracerProvider: TracerProvider | undefined;
+/** The constructor of the API's no-op meter. */
+let noopMeter: unknown;
+
+/**
+ * The API, loaded on the first call, with the no-op objects telemetry compares with;
+ * `undefined` while it is still being imported (a runtime that cannot require it).
+ */
+function api(): OtelApi | undefined {
+  const otel = availableOtelApi();
+  if (otel !== undefined && noopTracerProvider === undefined) {
+    noopTracerProvider = new otel.ProxyTracerProvider().getDelegate();
+    noopMeter = otel.createNoopMeter().constructor;
+  }
+  return otel;
+}
+
 /**
  * Whether any OpenTelemetry provider may be registered. The registry holder on `globalThis`
  * is created by the first registration and never removed, so once seen, this is one read.
@@ -236,19 +256,27 @@ let countdown = 0;
  * instead — a tracer provider registered through this copy of the API shows there at once —
  * and looks at `globalThis` itself every {@link RECHECK_EVERY} calls, for a meter provider
  * registered alone or a provider registered through another copy of the API.
+ *
+ * The API itself is not loaded for this: the proxy is watched once some code in the process
+ * has loaded the API (nothing can be registered before), as seen at those looks.
  */
 function apiRegistered(): boolean {
   if (holder !== undefined) return true;
-  if (proxy === undefined) {
-    const global = trace.getTracerProvider();
-    if (global instanceof ProxyTracerProvider) proxy = global;
-  }
-  if ((proxy !== undefined && proxy.getDelegate() !== NOOP_TRACER_PROVIDER) || --countdown <= 0) {
+  if ((proxy !== undefined && proxy.getDelegate() !== noopTracerProvider) || --countdown <= 0) {
     countdown = RECHECK_EVERY;
     holder = registry[OTEL_API] as object | undefined;
+    if (holder === undefined && proxy === undefined) watch();
     return holder !== undefined;
   }
   return false;
+}
+
+/** Starts watching the API's tracer proxy, if the API is loaded. */
+function watch(): void {
+  const otel = loadedOtelApi() === undefined ? undefined : api();
+  if (otel === undefined) return;
+  const global = otel.trace.getTracerProvider();
+  if (global instanceof otel.ProxyTracerProvider) proxy = global;
 }
 
 function checkDefinitions(definitions: TelemetryDefinitions<Record<string, MetricDefinition>>): void {
@@ -335,9 +363,11 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
     tracer() {
       // Nothing registered with the API at all: the common case without an SDK costs next to nothing.
       if (!apiRegistered()) return undefined;
-      const global = trace.getTracerProvider();
-      const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
-      if (provider === NOOP_TRACER_PROVIDER) return undefined;
+      const otel = api();
+      if (otel === undefined) return undefined;
+      const global = otel.trace.getTracerProvider();
+      const provider = global instanceof otel.ProxyTracerProvider ? global.getDelegate() : global;
+      if (provider === noopTracerProvider) return undefined;
       if (provider !== tracerProvider) {
         tracerProvider = provider;
         tracer = provider.getTracer(name, SCOPE_VERSION);
@@ -346,11 +376,12 @@ export function createTelemetry<const M extends Record<string, MetricDefinition>
     },
     instruments() {
       if (!apiRegistered()) return undefined;
-      const provider = metrics.getMeterProvider();
+      const provider = api()?.metrics.getMeterProvider();
+      if (provider === undefined) return undefined;
       if (provider !== meterProvider) {
         meterProvider = provider;
         const meter = provider.getMeter(name, SCOPE_VERSION);
-        instruments = meter.constructor === NOOP_METER.constructor ? undefined : build(meter);
+        instruments = meter.constructor === noopMeter ? undefined : build(meter);
       }
       return instruments;
     },

@@ -1,5 +1,4 @@
-import { createTelemetry } from '@ballast/core';
-import { trace } from '@opentelemetry/api';
+import { createTelemetry, otelApi } from '@ballast/core';
 
 /**
  * Every span event and metric of `@ballast/errors`: the instruments are created from these
@@ -69,7 +68,7 @@ export interface ExceptionEvent {
  */
 export function recordOnActiveSpan(describe: () => ExceptionEvent): void {
   if (telemetry.tracer() === undefined) return;
-  const span = trace.getActiveSpan();
+  const span = otelApi().trace.getActiveSpan();
   if (span === undefined || !span.isRecording()) return;
   const event = describe();
   span.addEvent('exception', {

@@ -1,4 +1,4 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { otelApi } from '@ballast/core';
 import { ConnectionDrain } from './internal/connection-drain.js';
 import { ShutdownHooks } from './internal/shutdown-hooks.js';
 import { shutdownSettings } from './internal/shutdown-settings.js';
@@ -45,7 +45,7 @@ export function gracefulShutdown(
       const drained = await connections.drain(clock, drainMs, logger);
       if (!drained) {
         span?.setStatus({
-          code: SpanStatusCode.ERROR,
+          code: otelApi().SpanStatusCode.ERROR,
           message: 'in-flight requests outlived the drain timeout',
         });
       }

@@ -1,5 +1,5 @@
-import { createTelemetry, withSpan } from '@ballast/core';
-import { type Attributes, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { createTelemetry, otelApi, withSpan } from '@ballast/core';
+import type { Attributes, Span } from '@opentelemetry/api';
 
 /**
  * Every span and metric of `@ballast/health`: the instruments are created from these
@@ -51,6 +51,7 @@ export function startCheckSpan(name: string): Span | undefined {
 /** Runs the check with its span active, so a client span of the check nests under it. */
 export function runInSpan<T>(span: Span | undefined, run: () => T): T {
   if (span === undefined) return run();
+  const { context, trace } = otelApi();
   return context.with(trace.setSpan(context.active(), span), run);
 }
 
@@ -58,7 +59,7 @@ export function runInSpan<T>(span: Span | undefined, run: () => T): T {
 export function endCheckSpan(span: Span, record: { status: string; output?: string | undefined }): void {
   span.setAttribute('ballast.health.status', record.status);
   if (record.status === 'fail')
-    span.setStatus({ code: SpanStatusCode.ERROR, message: record.output ?? 'fail' });
+    span.setStatus({ code: otelApi().SpanStatusCode.ERROR, message: record.output ?? 'fail' });
   span.end();
 }
 

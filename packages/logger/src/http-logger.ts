@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerLike } from '@ballast/core';
 import { invalidOption, rejectUnknownKeys } from '@ballast/errors';
@@ -39,6 +38,10 @@ export type HttpMiddleware = (
   res: ServerResponse,
   next?: (error?: unknown) => void,
 ) => void;
+
+/** node:crypto, loaded on first use: importing it costs more than this whole module. */
+let crypto: typeof import('node:crypto') | undefined;
+const nodeCrypto = () => (crypto ??= process.getBuiltinModule('node:crypto'));
 
 /** Secret names found anywhere in a parameter name, in any case. */
 const SECRET_PARAM =
@@ -163,7 +166,7 @@ export function httpLogger(options: HttpLoggerOptions): HttpMiddleware {
     logger,
     header = 'x-request-id',
     field = 'req_id',
-    genReqId = () => randomUUID(),
+    genReqId = () => nodeCrypto().randomUUID(),
     ignore,
   } = options;
   if (typeof logger !== 'object' || logger === null || typeof logger.info !== 'function') {
@@ -216,7 +219,7 @@ export function httpLogger(options: HttpLoggerOptions): HttpMiddleware {
     } catch (error) {
       hostFault('genReqId', 'threw; used a random UUID instead', error);
     }
-    return randomUUID();
+    return nodeCrypto().randomUUID();
   };
   const ignored = (req: IncomingMessage): boolean => {
     if (ignore === undefined) return false;

@@ -1,4 +1,4 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { otelApi } from '@ballast/core';
 
 const OTEL_API = Symbol.for('opentelemetry.js.api.1');
 
@@ -10,6 +10,7 @@ export function traceJson(): string {
   // Nothing registered with the OpenTelemetry API (no SDK, no context manager):
   // no span can be active, and one property read is all this costs.
   if ((globalThis as Record<symbol, unknown>)[OTEL_API] === undefined) return '';
+  const { isSpanContextValid, trace } = otelApi();
   const span = trace.getActiveSpan();
   if (span === undefined) return '';
   const sc = span.spanContext();

@@ -1,6 +1,6 @@
-import { type Emitter, recordError, withSpan } from '@ballast/core';
+import { type Emitter, otelApi, recordError, withSpan } from '@ballast/core';
 import { isBrokenCircuitError } from '@ballast/resilience';
-import { type Attributes, context, INVALID_SPAN_CONTEXT, type Span, trace } from '@opentelemetry/api';
+import type { Attributes, Span, SpanContext } from '@opentelemetry/api';
 import { CorruptEntryError } from '../errors.js';
 import type { CacheEvents } from '../events.js';
 import { type TierCounters, tierCounters } from '../stats.js';
@@ -10,8 +10,30 @@ import type { TierGuard } from './guard.js';
 import type { Recovery } from './recovery.js';
 import { type SplitRead, splitReadOf } from './split-read.js';
 
-/** The span of a read while tracing is off: records nothing, costs nothing. */
-const NO_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+/** The API's `INVALID_SPAN_CONTEXT`. */
+const INVALID_SPAN_CONTEXT: SpanContext = Object.freeze({
+  traceId: '00000000000000000000000000000000',
+  spanId: '0000000000000000',
+  traceFlags: 0,
+});
+
+/**
+ * The span of a read while tracing is off: records nothing, costs nothing (what the API's
+ * `trace.wrapSpanContext(INVALID_SPAN_CONTEXT)` gives, without loading the API at import).
+ */
+const NO_SPAN: Span = Object.freeze({
+  spanContext: () => INVALID_SPAN_CONTEXT,
+  setAttribute: () => NO_SPAN,
+  setAttributes: () => NO_SPAN,
+  addEvent: () => NO_SPAN,
+  addLink: () => NO_SPAN,
+  addLinks: () => NO_SPAN,
+  setStatus: () => NO_SPAN,
+  updateName: () => NO_SPAN,
+  end: () => {},
+  isRecording: () => false,
+  recordException: () => {},
+});
 
 function failSpan(span: Span, error: unknown): void {
   recordError(span, error);
@@ -116,6 +138,7 @@ export class TierRunner {
     // The read runs with its span active, so a Redis client's span nests under `cache.get`;
     // a span that records nothing (no SDK) costs no context switch.
     if (span === undefined || !span.isRecording()) return read();
+    const { context, trace } = otelApi();
     return context.with(trace.setSpan(context.active(), span), read);
   }
 

@@ -1,4 +1,3 @@
-import { getHeapStatistics } from 'node:v8';
 import type { HealthResult } from '@ballast/core';
 import { numberOption, sizeOption } from '@ballast/errors';
 import { checkOptions, keysOf } from '../internal/options.js';
@@ -52,7 +51,11 @@ export function evaluateMemory(reading: MemoryReading, limits: MemoryLimits): He
 
 function readMemory(): MemoryReading {
   const { rss, heapUsed } = process.memoryUsage();
-  return { rss, heapUsed, heapLimit: getHeapStatistics().heap_size_limit };
+  return {
+    rss,
+    heapUsed,
+    heapLimit: process.getBuiltinModule('node:v8').getHeapStatistics().heap_size_limit,
+  };
 }
 
 /**

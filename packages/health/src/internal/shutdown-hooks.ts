@@ -1,6 +1,6 @@
-import type { Clock, LoggerLike } from '@ballast/core';
+import { type Clock, type LoggerLike, otelApi } from '@ballast/core';
 import { invalidOption } from '@ballast/errors';
-import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { ShutdownHook, ShutdownHookInput } from '../shutdown-types.js';
 import { shutdownPhase } from '../telemetry.js';
 import { checkOptions, isPlainObject, keysOf } from './options.js';
@@ -91,6 +91,6 @@ async function runHook(
     return true;
   }
   logger.error({ hook: hook.name }, `shutdown hook ${outcome}`);
-  span?.setStatus({ code: SpanStatusCode.ERROR, message: `shutdown hook ${outcome}` });
+  span?.setStatus({ code: otelApi().SpanStatusCode.ERROR, message: `shutdown hook ${outcome}` });
   return false;
 }

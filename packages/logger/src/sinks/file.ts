@@ -14,7 +14,6 @@ import {
 import { open as openFile, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 import { type Clock, systemClock } from '@ballast/core';
 import { integerOption, invalidOption, sizeOption } from '@ballast/errors';
 import { createBatcher, fdWriter } from '../internal/batch.js';
@@ -205,7 +204,11 @@ export function fileSink(options: FileSinkOptions): LogSink {
     try {
       for (let round = 0; ; round++) {
         const before = statSync(file).size;
-        await pipeline(createReadStream(file), createGzip(), createWriteStream(temp));
+        await pipeline(
+          createReadStream(file),
+          process.getBuiltinModule('node:zlib').createGzip(),
+          createWriteStream(temp),
+        );
         if (statSync(file).size !== before && round < 3) continue;
         break;
       }

@@ -1,5 +1,4 @@
-import { createSocket, type Socket as DgramSocket } from 'node:dgram';
-import { createConnection, isIPv6 } from 'node:net';
+import type { Socket as DgramSocket } from 'node:dgram';
 import { hostname as osHostname } from 'node:os';
 import { type Clock, type Duration, systemClock } from '@ballast/core';
 import { durationOption, integerOption, invalidOption } from '@ballast/errors';
@@ -131,7 +130,9 @@ export function syslogSink(options: SyslogSinkOptions = {}): LogSink {
     flushTimeout,
     message,
     connect: () =>
-      transport === 'unix' ? createConnection({ path: path as string }) : createConnection({ host, port }),
+      transport === 'unix'
+        ? process.getBuiltinModule('node:net').createConnection({ path: path as string })
+        : process.getBuiltinModule('node:net').createConnection({ host, port }),
   });
 }
 
@@ -142,7 +143,9 @@ function udpSink(
   port: number,
   message: (line: string, lv: number) => string,
 ): LogSink {
-  const socket: DgramSocket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+  const socket: DgramSocket = process
+    .getBuiltinModule('node:dgram')
+    .createSocket(process.getBuiltinModule('node:net').isIPv6(host) ? 'udp6' : 'udp4');
   socket.on('error', (error) => reportSinkFailure(name, error));
   socket.unref();
   let inFlight = 0;

@@ -1,5 +1,5 @@
-import { errorType, type Instruments as InstrumentsOf, recordError, withSpan } from '@ballast/core';
-import { type Attributes, type Span, SpanKind, trace } from '@opentelemetry/api';
+import { errorType, type Instruments as InstrumentsOf, otelApi, recordError, withSpan } from '@ballast/core';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { telemetry } from '../telemetry.js';
 
 /** The instruments of `@ballast/resilience`. */
@@ -32,7 +32,7 @@ export function rejection(policy: string, reason: string, extra: Attributes = {}
 export function rejected(attributes: Attributes): void {
   telemetry.instruments()?.rejections.add(1, attributes);
   if (telemetry.tracer() === undefined) return;
-  trace.getActiveSpan()?.addEvent('resilience.rejected', {
+  otelApi().trace.getActiveSpan()?.addEvent('resilience.rejected', {
     'ballast.resilience.policy': attributes['ballast.resilience.policy'],
     'ballast.resilience.reason': attributes['ballast.resilience.reason'],
   });
@@ -41,7 +41,7 @@ export function rejected(attributes: Attributes): void {
 /** Adds `name` to the active span when tracing is on (cold paths only). */
 export function activeSpanEvent(name: string, attributes: Attributes): void {
   if (telemetry.tracer() === undefined) return;
-  trace.getActiveSpan()?.addEvent(name, attributes);
+  otelApi().trace.getActiveSpan()?.addEvent(name, attributes);
 }
 
 /** Adds a `resilience.retry` event: attempt `attempt` failed with `error`, next try in `delayMs`. */
@@ -63,13 +63,19 @@ const REDIS_ATTRIBUTES = Object.freeze({ 'db.system.name': 'redis', 'db.operatio
 export function redisSpan<T>(run: () => Promise<T>): Promise<T> {
   const tracer = telemetry.tracer();
   if (tracer === undefined) return run();
-  return withSpan(tracer, 'resilience.redis_rate_limiter.take', REDIS_ATTRIBUTES, run, SpanKind.CLIENT);
+  return withSpan(
+    tracer,
+    'resilience.redis_rate_limiter.take',
+    REDIS_ATTRIBUTES,
+    run,
+    otelApi().SpanKind.CLIENT,
+  );
 }
 
 /** Names the Redis command of the current rate limiter span (`EVAL` after a `NOSCRIPT`). */
 export function redisOperation(name: string): void {
   if (telemetry.tracer() === undefined) return;
-  trace.getActiveSpan()?.setAttribute('db.operation.name', name);
+  otelApi().trace.getActiveSpan()?.setAttribute('db.operation.name', name);
 }
 
 /** Ends the `resilience.execute` span of a call, failed with `error` when it rejected. */
