@@ -51,8 +51,8 @@ function requireId(args: string[], what: string): string {
 }
 
 /**
- * Users asked for in the same tick go to the API as one `GET /users?ids=a,b,c` (up to 50):
- * a course list with ten teachers costs one call, not ten.
+ * Users asked for in the same tick go to the API as one `GET /users?ids=a,b,c` (up to 50,
+ * ids sorted): a course list with ten teachers costs one call, not ten.
  */
 export function usersBatcher(api: ApiClient, clock?: Clock): Batcher<string, User> {
   return batcher<string, User>({
@@ -60,7 +60,10 @@ export function usersBatcher(api: ApiClient, clock?: Clock): Batcher<string, Use
     maxBatch: 50,
     ...(clock === undefined ? {} : { clock }),
     run: async (ids) => {
-      const found = await api.get<User[]>(`/users?ids=${ids.map(encodeURIComponent).join(',')}`);
+      // Sorted: the same set of users is the same URL (and the same log line), whatever
+      // order the lookups of the tick came in.
+      const query = [...ids].sort().map(encodeURIComponent).join(',');
+      const found = await api.get<User[]>(`/users?ids=${query}`);
       const byId = new Map(found.map((user) => [user.id, user]));
       return ids.map(
         (id) =>

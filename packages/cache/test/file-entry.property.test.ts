@@ -17,9 +17,11 @@ describe('fileTier entry files', () => {
   it('read back the key and entry they were written with', () => {
     fc.assert(
       fc.property(fc.string(), entry, (key, written) => {
+        // Through JSON, as the file holds it: -0 reads back as 0, like any JSON round trip.
+        const value = JSON.parse(JSON.stringify(written.value)) as unknown;
         expect(decodeEntry(jsonSerializer, encodeEntry(jsonSerializer, key, written))).toEqual({
           key,
-          entry: written,
+          entry: { ...written, value },
         });
       }),
     );

@@ -302,7 +302,24 @@ describe('auto-recovery of a shared tier', () => {
           await cache.close();
         },
       ),
-      { numRuns: 60 },
+      {
+        numRuns: 60,
+        examples: [
+          // The tier answered (the probe) while a repair that then failed was running: the
+          // repair must run again, or the key stays pending (found by a CI run).
+          [
+            [
+              { op: 'toggle' },
+              { op: 'set', key: 'b', value: 0 },
+              { op: 'toggle' },
+              { op: 'delete', key: 'a' },
+              { op: 'delete', key: 'b' },
+              { op: 'toggle' },
+              { op: 'set', key: 'b', value: 0 },
+            ],
+          ],
+        ],
+      },
     );
   });
 });

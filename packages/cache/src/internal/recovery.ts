@@ -30,6 +30,8 @@ interface TierBacklog {
   readonly tags: Set<string>;
   cleared: boolean;
   repairing: boolean;
+  /** The tier answered while a repair ran: what that repair could not do is tried again after it. */
+  rerun: boolean;
   /** Repairs under way (counted as pending until they land). */
   inFlight: number;
   /** The keys being repaired right now: the tier's copy is still in doubt until they land. */
@@ -77,6 +79,7 @@ export class Recovery {
             tags: new Set(),
             cleared: false,
             repairing: false,
+            rerun: false,
             inFlight: 0,
             repairingKeys: new Set(),
             recent: new Map(),
@@ -205,61 +208,79 @@ export class Recovery {
   /** Repairs what tier `index` missed; stops (keeping the rest) if the tier fails again. */
   async repair(index: number, round = 1): Promise<void> {
     const backlog = this.#backlogs[index];
-    if (backlog === undefined || backlog.repairing) return;
+    if (backlog === undefined) return;
+    if (backlog.repairing) {
+      backlog.rerun = true;
+      return;
+    }
     backlog.repairing = true;
-    const parts = this.#parts;
+    backlog.rerun = false;
     let again = false;
     try {
-      if (backlog.cleared) {
-        backlog.inFlight++;
-        const ok = await parts.clear(index).finally(() => backlog.inFlight--);
-        if (!ok) return;
-        backlog.cleared = false;
-        parts.publish({ type: 'clear' });
-      }
-      for (const tag of [...backlog.tags]) {
-        backlog.tags.delete(tag);
-        backlog.inFlight++;
-        const ok = await parts.deleteByTag(index, tag).finally(() => backlog.inFlight--);
-        if (!ok) {
-          backlog.tags.add(tag);
-          return;
-        }
-        parts.publish({ type: 'tag', tags: [tag] });
-      }
-      const repaired: string[] = [];
-      try {
-        for (const [key, operation] of [...backlog.keys]) {
-          if (backlog.keys.get(key) !== operation) continue; // written meanwhile
-          backlog.keys.delete(key);
-          if (parts.queued(key)) continue;
-          backlog.inFlight++;
-          backlog.repairingKeys.add(key);
-          const outcome = await this.#repairKey(index, key).finally(() => {
-            backlog.inFlight--;
-            backlog.repairingKeys.delete(key);
-          });
-          const ok = outcome !== false;
-          if (!ok || outcome === 'overtaken') {
-            // Failed: kept for the next round. Overtaken: this process wrote the key while
-            // the repair ran, and the two writes may have landed in either order (a failover
-            // reroutes them), so the key is checked once more.
-            if (!backlog.keys.has(key)) backlog.keys.set(key, operation);
-            if (!ok) return;
-            again = true;
-            continue;
-          }
-          repaired.push(key);
-          backlog.stats.repaired++;
-        }
-      } finally {
-        if (repaired.length > 0) parts.publish({ type: 'delete', keys: repaired });
-      }
+      again = await this.#repairOnce(index, backlog);
     } finally {
       backlog.repairing = false;
     }
-    // Bounded: an L1 that hands out copies would look overtaken every time.
-    if (again && round < MAX_ROUNDS) await this.repair(index, round + 1);
+    // The tier answered during this repair (after a failure of it, perhaps): start again.
+    // Else keys overtaken while being repaired are checked again, in a bounded number of
+    // rounds: an L1 that hands out copies would look overtaken every time.
+    if (backlog.rerun) await this.repair(index);
+    else if (again && round < MAX_ROUNDS) await this.repair(index, round + 1);
+  }
+
+  /**
+   * One pass over the backlog: the clear, the tags, then the keys. Stops at the first failure
+   * (keeping the rest); true when a key was overtaken and is to be checked again.
+   */
+  async #repairOnce(index: number, backlog: TierBacklog): Promise<boolean> {
+    const parts = this.#parts;
+    let again = false;
+    if (backlog.cleared) {
+      backlog.inFlight++;
+      const ok = await parts.clear(index).finally(() => backlog.inFlight--);
+      if (!ok) return false;
+      backlog.cleared = false;
+      parts.publish({ type: 'clear' });
+    }
+    for (const tag of [...backlog.tags]) {
+      backlog.tags.delete(tag);
+      backlog.inFlight++;
+      const ok = await parts.deleteByTag(index, tag).finally(() => backlog.inFlight--);
+      if (!ok) {
+        backlog.tags.add(tag);
+        return false;
+      }
+      parts.publish({ type: 'tag', tags: [tag] });
+    }
+    const repaired: string[] = [];
+    try {
+      for (const [key, operation] of [...backlog.keys]) {
+        if (backlog.keys.get(key) !== operation) continue; // written meanwhile
+        backlog.keys.delete(key);
+        if (parts.queued(key)) continue;
+        backlog.inFlight++;
+        backlog.repairingKeys.add(key);
+        const outcome = await this.#repairKey(index, key).finally(() => {
+          backlog.inFlight--;
+          backlog.repairingKeys.delete(key);
+        });
+        const ok = outcome !== false;
+        if (!ok || outcome === 'overtaken') {
+          // Failed: kept for the next round. Overtaken: this process wrote the key while
+          // the repair ran, and the two writes may have landed in either order (a failover
+          // reroutes them), so the key is checked once more.
+          if (!backlog.keys.has(key)) backlog.keys.set(key, operation);
+          if (!ok) return false;
+          again = true;
+          continue;
+        }
+        repaired.push(key);
+        backlog.stats.repaired++;
+      }
+    } finally {
+      if (repaired.length > 0) parts.publish({ type: 'delete', keys: repaired });
+    }
+    return again;
   }
 
   /**
