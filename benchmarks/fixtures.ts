@@ -1,5 +1,6 @@
 // The workloads a suite and the CI gate both measure, written once: the same log line, the
 // same pipelines, so a gate ratio and its suite row compare the same thing.
+import type { LogSink } from '@ballast/logger';
 import { circuitBreaker, consecutiveFailures, pipeline, retry, timeout } from '@ballast/resilience';
 import {
   ConsecutiveBreaker,
@@ -47,3 +48,21 @@ export const cockatielPipeline = () =>
     cockatielBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
     cockatielTimeout(1_000, TimeoutStrategy.Aggressive),
   );
+
+/** Characters the loggers wrote: read at the end, so the work cannot be optimised away. */
+export const output = { characters: 0 };
+
+/** A Ballast sink that keeps nothing but the count. */
+export const discardSink: LogSink = {
+  name: 'discard',
+  write(line) {
+    output.characters += line.length;
+  },
+};
+
+/** The same for pino (a destination stream). */
+export const pinoDiscard = {
+  write(line: string) {
+    output.characters += line.length;
+  },
+};

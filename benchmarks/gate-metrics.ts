@@ -4,13 +4,21 @@
 // free of Redis and the network, so the run is short and the ratios are steady.
 import { createCache, memoryTier } from '@ballast/cache';
 import { serializeError } from '@ballast/errors';
-import { createLogger, type LogSink } from '@ballast/logger';
+import { createLogger } from '@ballast/logger';
 import { createRedactor } from '@ballast/redact';
 import fastRedact from 'fast-redact';
 import { LRUCache } from 'lru-cache';
 import pino from 'pino';
 import { err as pinoErr } from 'pino-std-serializers';
-import { ballastPipeline, cockatielPipeline, immediateWork, logFields } from './fixtures.ts';
+import {
+  ballastPipeline,
+  cockatielPipeline,
+  discardSink,
+  immediateWork,
+  logFields,
+  output,
+  pinoDiscard,
+} from './fixtures.ts';
 
 /** A Ballast function against a peer's, in one process: ratio = Ballast ops/s ÷ peer ops/s. */
 export interface SpeedMetric {
@@ -40,24 +48,12 @@ export type GateMetric = SpeedMetric | ImportMetric;
 
 export const EMPTY_MODULE = '<empty module>';
 
-let written = 0;
-const discard: LogSink = {
-  name: 'discard',
-  write(line) {
-    written += line.length;
-  },
-};
-const pinoDiscard = {
-  write(line: string) {
-    written += line.length;
-  },
-};
 /** Characters the loggers wrote: read at the end so the work cannot be optimised away. */
-export const charactersWritten = () => written;
+export const charactersWritten = () => output.characters;
 
 const fields = logFields;
-const ballastLogger = createLogger({ sinks: [discard] });
-const ballastPlainLogger = createLogger({ redact: false, sinks: [discard] });
+const ballastLogger = createLogger({ sinks: [discardSink] });
+const ballastPlainLogger = createLogger({ redact: false, sinks: [discardSink] });
 const pinoLogger = pino({}, pinoDiscard);
 
 const work = immediateWork;

@@ -1,38 +1,26 @@
 import { Writable } from 'node:stream';
-import { createLogger, type LogSink } from '@ballast/logger';
+import { createLogger } from '@ballast/logger';
 import { configureSync, getLogger, jsonLinesFormatter, type LogRecord } from '@logtape/logtape';
 import { redactByField } from '@logtape/redaction';
 import pino from 'pino';
 import winston from 'winston';
-import { logFields } from '../fixtures.ts';
+import { discardSink, logFields, output, pinoDiscard } from '../fixtures.ts';
 import { defineSuite } from '../lib.ts';
 
 const fields = logFields;
 const PATHS = ['user.password', 'user.email', 'headers.authorization'];
 
-let written = 0;
-const discard: LogSink = {
-  name: 'discard',
-  write(line) {
-    written += line.length;
-  },
-};
-const pinoDiscard = {
-  write(line: string) {
-    written += line.length;
-  },
-};
 const winstonDiscard = new Writable({
   objectMode: true,
   write(info: Record<symbol, string>, _encoding, callback) {
-    written += info[Symbol.for('message')]?.length ?? 0;
+    output.characters += info[Symbol.for('message')]?.length ?? 0;
     callback();
   },
 });
 
-const ballastRedacted = createLogger({ redact: { paths: PATHS }, sinks: [discard] });
-const ballastPlain = createLogger({ redact: false, sinks: [discard] });
-const ballastDefault = createLogger({ sinks: [discard] });
+const ballastRedacted = createLogger({ redact: { paths: PATHS }, sinks: [discardSink] });
+const ballastPlain = createLogger({ redact: false, sinks: [discardSink] });
+const ballastDefault = createLogger({ sinks: [discardSink] });
 const pinoRedacted = pino({ redact: PATHS }, pinoDiscard);
 const pinoPlain = pino({}, pinoDiscard);
 const winstonLogger = winston.createLogger({
@@ -44,7 +32,7 @@ const winstonLogger = winston.createLogger({
 // LogTape: JSON Lines formatter into a discarding sink; the redacted variant wraps the
 // sink in @logtape/redaction's field redaction (its default field patterns).
 const logtapeJson = (record: LogRecord): void => {
-  written += jsonLinesFormatter(record).length;
+  output.characters += jsonLinesFormatter(record).length;
 };
 configureSync({
   sinks: { plain: logtapeJson, redacted: redactByField(logtapeJson) },
@@ -98,7 +86,7 @@ export default defineSuite({
         {
           name: 'JSON.stringify of the fields (limit)',
           role: 'baseline',
-          fn: () => (written += JSON.stringify(fields).length),
+          fn: () => (output.characters += JSON.stringify(fields).length),
         },
       ],
     },
@@ -123,7 +111,7 @@ export default defineSuite({
         {
           name: 'JSON.stringify of the fields (limit)',
           role: 'baseline',
-          fn: () => (written += JSON.stringify(fields).length),
+          fn: () => (output.characters += JSON.stringify(fields).length),
         },
       ],
     },
@@ -150,7 +138,7 @@ export default defineSuite({
         {
           name: 'JSON.stringify of the fields (limit)',
           role: 'baseline',
-          fn: () => (written += JSON.stringify(fields).length),
+          fn: () => (output.characters += JSON.stringify(fields).length),
         },
       ],
     },
@@ -174,5 +162,5 @@ export default defineSuite({
       ],
     },
   ],
-  extra: () => [`Characters written during the run: ${written}.`],
+  extra: () => [`Characters written during the run: ${output.characters}.`],
 });
